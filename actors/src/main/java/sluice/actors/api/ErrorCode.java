@@ -1,0 +1,48 @@
+package sluice.actors.api;
+
+/**
+ * Errors a broker answers with. Names and numeric codes are Kafka's, so Kafka users recognise them;
+ * {@link #retriable()} tells a client whether the same request may succeed later (after a leader
+ * change, say) or will fail again as it is.
+ */
+public enum ErrorCode {
+  NONE(0, false),
+  UNKNOWN_SERVER_ERROR(-1, false),
+  OFFSET_OUT_OF_RANGE(1, false),
+  CORRUPT_MESSAGE(2, true),
+  UNKNOWN_TOPIC_OR_PARTITION(3, true),
+  LEADER_NOT_AVAILABLE(5, true),
+  NOT_LEADER_OR_FOLLOWER(6, true),
+  REQUEST_TIMED_OUT(7, true),
+  MESSAGE_TOO_LARGE(10, false),
+  INVALID_TOPIC_EXCEPTION(17, false),
+  RECORD_LIST_TOO_LARGE(18, false),
+  NOT_ENOUGH_REPLICAS(19, true),
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND(20, true),
+  INVALID_REQUIRED_ACKS(21, false),
+  INVALID_TIMESTAMP(32, false),
+  TOPIC_ALREADY_EXISTS(36, false),
+  INVALID_PARTITIONS(37, false),
+  INVALID_REPLICATION_FACTOR(38, false),
+  INVALID_CONFIG(40, false),
+  INVALID_REQUEST(42, false),
+  KAFKA_STORAGE_ERROR(56, true),
+  INVALID_RECORD(87, false);
+
+  private final int code;
+  private final boolean retriable;
+
+  ErrorCode(int code, boolean retriable) {
+    this.code = code;
+    this.retriable = retriable;
+  }
+
+  /** Kafka's numeric error code. */
+  public int code() {
+    return code;
+  }
+
+  public boolean retriable() {
+    return retriable;
+  }
+}

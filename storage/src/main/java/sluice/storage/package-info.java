@@ -1,0 +1,2 @@
+/** Segment-log storage: plain Java, no Akka. */
+package sluice.storage;
