@@ -11,15 +11,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.xerial.snappy.SnappyInputStream;
 import org.xerial.snappy.SnappyOutputStream;
 
 /**
  * Compresses and decompresses the records section of a batch as one stream, in the stream formats
- * Kafka's producers write: gzip (RFC 1952), snappy in xerial's framing ({@code
- * SnappyOutputStream}), the LZ4 frame format ({@link Lz4Frame}), and zstd frames. Whole sections
- * are held in memory; batches are bounded by {@code max.message.bytes}. Stateless and safe from any
- * thread.
+ * Kafka's producers write: gzip (RFC 1952), snappy in xerial's framing ({@link SnappyFraming}), the
+ * LZ4 frame format ({@link Lz4Frame}), and zstd frames. Whole sections are held in memory; batches
+ * are bounded by {@code max.message.bytes}. Stateless and safe from any thread.
  */
 final class Compression {
   /** Kafka's default zstd level ({@code compression.zstd.level}). */
@@ -50,6 +48,9 @@ final class Compression {
       if (type == CompressionType.LZ4) {
         return ByteBuffer.wrap(Lz4Frame.decompress(bytes));
       }
+      if (type == CompressionType.SNAPPY) {
+        return ByteBuffer.wrap(SnappyFraming.decompress(bytes));
+      }
       try (InputStream in = wrapForInput(type, new ByteArrayInputStream(bytes))) {
         return ByteBuffer.wrap(in.readAllBytes());
       }
@@ -75,9 +76,8 @@ final class Compression {
   private static InputStream wrapForInput(CompressionType type, InputStream in) throws IOException {
     return switch (type) {
       case GZIP -> new GZIPInputStream(in, 8 * 1024);
-      case SNAPPY -> new SnappyInputStream(in);
       case ZSTD -> new ZstdInputStream(in);
-      case NONE, LZ4 -> throw new IllegalArgumentException("No input stream for " + type);
+      case NONE, SNAPPY, LZ4 -> throw new IllegalArgumentException("No input stream for " + type);
     };
   }
 }
