@@ -307,6 +307,17 @@ class PartitionLogTest {
   }
 
   @Test
+  void anUpdatedConfigAppliesFromTheNextAppend() {
+    int size = batch(0, 100, 2).sizeInBytes();
+    PartitionLog log = open(Map.of());
+    appendBatches(log, 3, 2, 100);
+    log.updateConfig(LogConfig.from(Map.of("segment.bytes", Integer.toString(size))));
+    assertThat(log.config().segmentBytes()).isEqualTo(size);
+    appendBatches(log, 2, 2, 100);
+    assertThat(log.segmentCount()).isEqualTo(3);
+  }
+
+  @Test
   void aClosedLogRefusesAppends() {
     PartitionLog log = open(Map.of());
     log.close();
