@@ -164,9 +164,14 @@ public final class PartitionLog implements AutoCloseable {
                 + " of "
                 + dir);
       }
-      if (batch.magic() != RecordBatch.MAGIC) {
+      if (batch.magic() != RecordBatch.MAGIC || batch.lastOffsetDelta() < 0) {
         throw new IllegalArgumentException(
-            "Batch magic " + batch.magic() + " is not " + RecordBatch.MAGIC + " in " + dir);
+            "Not an appendable v2 batch for "
+                + dir
+                + ": magic "
+                + batch.magic()
+                + ", last offset delta "
+                + batch.lastOffsetDelta());
       }
       long now = clock.millis();
       LogConfig current = config;

@@ -150,6 +150,17 @@ class PartitionLogTest {
   }
 
   @Test
+  void theLogRollsWhenAnIndexIsFull() {
+    PartitionLog log = open(Map.of("segment.index.bytes", "24", "index.interval.bytes", "0"));
+    List<RecordBatch> appended = appendBatches(log, 6, 2, 100);
+    assertThat(log.segmentCount()).isGreaterThan(1);
+    assertThat(readAll(log))
+        .extracting(TestBatches::bytes)
+        .containsExactlyElementsOf(appended.stream().map(TestBatches::bytes).toList());
+    assertThat(log.offsetForTimestamp(104)).hasValue(7);
+  }
+
+  @Test
   void theLogRollsBySegmentMsMeasuredFromTheFirstBatchTimestamp() {
     PartitionLog log = open(Map.of("segment.ms", "1000"));
     log.append(batch(0, 5_000, 1));
