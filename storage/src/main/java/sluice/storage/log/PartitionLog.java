@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -48,6 +47,7 @@ public final class PartitionLog implements AutoCloseable {
   private final ConcurrentSkipListMap<Long, LogSegment> segments;
   private final RecoveryReport recoveryReport;
   private final ArrayDeque<PendingDeletion> pendingDeletions = new ArrayDeque<>();
+  private final LogCompactor compactor = new LogCompactor(this);
   private volatile LogConfig config;
   private volatile LogSegment active;
   private volatile long logEndOffset;
@@ -73,6 +73,7 @@ public final class PartitionLog implements AutoCloseable {
     this.active = segments.lastEntry().getValue();
     this.logEndOffset = active.nextOffset();
     this.lastSequence = loaded.lastSequence();
+    this.recoveryPoint = loaded.durableOffset();
     this.lastFlushMs = clock.millis();
   }
 
@@ -163,9 +164,14 @@ public final class PartitionLog implements AutoCloseable {
                 + " of "
                 + dir);
       }
-      if (batch.magic() != RecordBatch.MAGIC) {
+      if (batch.magic() != RecordBatch.MAGIC || batch.lastOffsetDelta() < 0) {
         throw new IllegalArgumentException(
-            "Batch magic " + batch.magic() + " is not " + RecordBatch.MAGIC + " in " + dir);
+            "Not an appendable v2 batch for "
+                + dir
+                + ": magic "
+                + batch.magic()
+                + ", last offset delta "
+                + batch.lastOffsetDelta());
       }
       long now = clock.millis();
       LogConfig current = config;
@@ -250,54 +256,6 @@ public final class PartitionLog implements AutoCloseable {
         sizes.subList(start, sizes.size()),
         fromSequence,
         last);
-  }
-
-  private static final class BatchInfoIterator implements Iterator<BatchInfo> {
-    private final List<LogSegment> segments;
-    private final List<Integer> sizes;
-    private final long fromSequence;
-    private final long lastSequence;
-    private int index = -1;
-    private BatchScanner scanner;
-    private long sequence;
-    private BatchInfo next;
-
-    BatchInfoIterator(List<LogSegment> segments, List<Integer> sizes, long from, long last) {
-      this.segments = segments;
-      this.sizes = sizes;
-      this.fromSequence = from;
-      this.lastSequence = last;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (next == null) {
-        if (scanner != null && sequence <= lastSequence && scanner.next()) {
-          long current = sequence++;
-          if (current >= fromSequence) {
-            next = scanner.header().toInfo(current);
-          }
-        } else if (index + 1 < segments.size() && sequence <= lastSequence) {
-          index++;
-          LogSegment segment = segments.get(index);
-          scanner = segment.scan(0, sizes.get(index));
-          sequence = segment.firstSequence();
-        } else {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public BatchInfo next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException("No batch after sequence " + (sequence - 1));
-      }
-      BatchInfo result = next;
-      next = null;
-      return result;
-    }
   }
 
   /**
@@ -417,6 +375,17 @@ public final class PartitionLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Compacts the closed segments if {@code cleanup.policy} includes compact: keeps the latest
+   * record of each key, drops tombstones older than {@code delete.retention.ms}, never a batch (see
+   * {@link LogCompactor}). Safe alongside appends and reads; one compaction at a time.
+   *
+   * @return the number of segments rewritten
+   */
+  public int compact() {
+    return config.cleanupPolicy().compacts() && !closed ? compactor.compact() : 0;
+  }
+
   /** Closes the log: records final index entries, fsyncs, checkpoints and closes every file. */
   @Override
   public void close() {
@@ -452,6 +421,49 @@ public final class PartitionLog implements AutoCloseable {
   public void delete() {
     close();
     Fs.deleteRecursively(dir);
+  }
+
+  // ---- shared with LogCompactor ----
+
+  Object lock() {
+    return lock;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Changes whenever {@link #truncateTo} runs, so compaction can tell its input changed. */
+  long truncations() {
+    return truncations;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** A snapshot of the closed segments, oldest first. */
+  List<LogSegment> closedSegments() {
+    synchronized (lock) {
+      List<LogSegment> closedOnes = new ArrayList<>(segments.values());
+      closedOnes.remove(closedOnes.size() - 1);
+      return closedOnes;
+    }
+  }
+
+  /** True if {@code segment} is still in the log and closed. Call under the lock. */
+  boolean isCurrentClosedSegment(LogSegment segment) {
+    return segments.get(segment.baseOffset()) == segment && segment != active;
+  }
+
+  /**
+   * Puts a compacted copy in place of a closed segment (under the lock). The old one stays open for
+   * reads in flight until {@code file.delete.delay.ms}; its files were replaced, not renamed.
+   */
+  void replaceSegment(LogSegment old, LogSegment cleaned) {
+    segments.put(cleaned.baseOffset(), cleaned);
+    pendingDeletions.add(
+        new PendingDeletion(old, clock.millis() + config.fileDeleteDelayMs(), false));
   }
 
   private LogSegment roll(long now) {
