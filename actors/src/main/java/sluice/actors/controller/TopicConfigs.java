@@ -7,11 +7,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
+import sluice.storage.log.InvalidConfigException;
+import sluice.storage.log.LogConfig;
 
 /**
- * Validates a topic's config overrides: Kafka's topic-level names, values in range. The keys the
- * controller itself understands (replication) are checked here; every other key is refused as
- * unknown. Stateless, safe from any thread.
+ * Validates a topic's config overrides: Kafka's topic-level names, values in range. Log settings
+ * ({@link LogConfig#names()}) are checked by {@link LogConfig#from}, the replication settings the
+ * controller understands ({@code min.insync.replicas}, {@code unclean.leader.election.enable})
+ * here; any other key is refused as unknown. Stateless, safe from any thread.
  */
 public final class TopicConfigs {
   /** Acks=all needs this many in-sync replicas; 1..replication factor, default max(1, RF - 1). */
@@ -31,6 +34,7 @@ public final class TopicConfigs {
    */
   public static Result validate(Map<String, String> overrides, int replicationFactor) {
     Map<String, String> normalized = new TreeMap<>();
+    Map<String, String> logOverrides = new TreeMap<>();
     for (var entry : new TreeMap<>(overrides).entrySet()) {
       String key = entry.getKey();
       String value = entry.getValue();
@@ -49,18 +53,27 @@ public final class TopicConfigs {
               "Invalid value %s for configuration %s: must be true or false", value, key);
         }
         value = value.toLowerCase(java.util.Locale.ROOT);
+      } else if (LogConfig.names().contains(key)) {
+        logOverrides.put(key, value);
       } else {
         return Result.failed(
             "Unknown topic config name: %s (known: %s)", key, String.join(", ", knownNames()));
       }
       normalized.put(key, value);
     }
+    try {
+      LogConfig.from(logOverrides);
+    } catch (InvalidConfigException e) {
+      return Result.failed("%s", e.getMessage());
+    }
     return new Result(Map.copyOf(normalized), null);
   }
 
   /** Every config name a topic may set, sorted. */
   public static Set<String> knownNames() {
-    return new TreeSet<>(REPLICATION_KEYS);
+    Set<String> names = new TreeSet<>(REPLICATION_KEYS);
+    names.addAll(LogConfig.names());
+    return names;
   }
 
   /** The topic's min.insync.replicas: its override, else max(1, replicationFactor - 1). */

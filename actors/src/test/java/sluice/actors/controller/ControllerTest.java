@@ -213,6 +213,11 @@ class ControllerTest {
         "yes",
         "true or false");
     assertError(
+        create("t", 1, null, Map.of("retention.ms", "forever")),
+        ErrorCode.INVALID_CONFIG,
+        "retention.ms",
+        "forever");
+    assertError(
         create("t", 1, null, Map.of("no.such.config", "1")),
         ErrorCode.INVALID_CONFIG,
         "no.such.config");
