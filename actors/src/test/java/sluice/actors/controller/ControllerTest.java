@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.controller.Controller.TopicResult;
+import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
 
 class ControllerTest {
