@@ -16,6 +16,7 @@ import java.util.Objects;
  */
 public final class RecordBatchBuilder {
   private static final int MAX_BATCH_SIZE = Integer.MAX_VALUE - 64;
+  private static final byte[][] NO_HEADER_KEYS = new byte[0][];
 
   private final CompressionType compression;
   private final long baseOffset;
@@ -123,7 +124,7 @@ public final class RecordBatchBuilder {
       baseTimestampSet = true;
     }
     long timestampDelta = timestamp - baseTimestamp;
-    byte[][] headerKeys = new byte[headers.size()][];
+    byte[][] headerKeys = headers.isEmpty() ? NO_HEADER_KEYS : new byte[headers.size()][];
     int bodySize =
         1
             + Varints.sizeOfVarlong(timestampDelta)
