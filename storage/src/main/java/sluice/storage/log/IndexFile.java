@@ -8,7 +8,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A memory-mapped file of fixed-size entries, the base of {@link OffsetIndex} and {@link TimeIndex}
@@ -214,12 +213,8 @@ abstract class IndexFile {
 
   /** Renames the file; the mapping stays valid. */
   final void renameTo(Path target) {
-    try {
-      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-      file = target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot rename index " + file + " to " + target, e);
-    }
+    Fs.move(file, target);
+    file = target;
   }
 
   /** Deletes the file; the mapping stays readable until collected. */
