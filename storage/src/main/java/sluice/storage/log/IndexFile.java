@@ -8,7 +8,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A memory-mapped file of fixed-size entries, the base of {@link OffsetIndex} and {@link TimeIndex}
@@ -17,9 +16,10 @@ import java.nio.file.StandardCopyOption;
  *
  * <p>While its segment is active the file is preallocated to {@code segment.index.bytes} (rounded
  * down to whole entries) and the unused tail is zeros; it is trimmed to its entries when the
- * segment rolls or closes. On open the zero tail left by a crash is not counted as entries. No
- * attempt is made to checksum the contents: after a crash an index is checked ({@code sanityCheck})
- * and, if wrong, rebuilt from its segment.
+ * segment rolls or closes. On open the zero tail left by a crash is not counted as entries (an
+ * all-zero first entry, which points at the segment start, is equivalent to no entry). No attempt
+ * is made to checksum the contents: after a crash an index is checked ({@code sanityCheck}) and, if
+ * wrong, rebuilt from its segment.
  *
  * <p>Thread-safety: one writer (the log's append/truncate/roll path) calls the mutators; lookups
  * are safe from any thread. A writer publishes an entry by writing it and then incrementing the
@@ -213,12 +213,8 @@ abstract class IndexFile {
 
   /** Renames the file; the mapping stays valid. */
   final void renameTo(Path target) {
-    try {
-      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-      file = target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot rename index " + file + " to " + target, e);
-    }
+    Fs.move(file, target);
+    file = target;
   }
 
   /** Deletes the file; the mapping stays readable until collected. */
