@@ -102,7 +102,22 @@ public final class Broker {
   }
 
   /**
-   * Starts the broker with its partition machinery; the stage completes once the gateway is ready.
+   * Starts the broker with its partition logs and sharded partition leaders ({@link
+   * ShardedPartitions}); the stage completes once the gateway is ready.
+   */
+  public static CompletionStage<BrokerHandle> start(ActorSystem<?> system) {
+    BrokerSettings settings;
+    try {
+      settings = BrokerSettings.fromConfig(system.settings().config());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return start(system, new ShardedPartitions(system, settings.startTimeout()));
+  }
+
+  /**
+   * Starts the broker with the given partition machinery (stand-ins in tests); the stage completes
+   * once the gateway is ready.
    */
   public static CompletionStage<BrokerHandle> start(
       ActorSystem<?> system, PartitionRuntime partitions) {
