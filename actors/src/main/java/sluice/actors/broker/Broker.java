@@ -13,6 +13,7 @@ import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +69,18 @@ public final class Broker {
       ActorRef<Controller.Command> controller,
       BrokerSettings settings,
       String clusterId) {}
+
+  /**
+   * The ActorSystem configuration for a broker: {@code config} with the metadata store (durable
+   * Distributed Data) placed in {@code <sluice.data-dir>/metadata}. Use it when {@code config} was
+   * resolved without re-resolving reference.conf against the final {@code sluice.data-dir} (as
+   * {@code ConfigFactory.defaultReference()} does), so that {@link #checkDataDir} accepts it.
+   */
+  public static Config brokerConfig(Config config) {
+    BrokerSettings settings = BrokerSettings.fromConfig(config);
+    return config.withValue(
+        LMDB_DIR_KEY, ConfigValueFactory.fromAnyRef(settings.metadataDir().toString()));
+  }
 
   /**
    * Reads the broker settings and checks the data directory before anything opens it.
