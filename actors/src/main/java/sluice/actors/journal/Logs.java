@@ -99,6 +99,7 @@ public final class Logs implements Extension {
               return thread;
             });
     schedule(config.getDuration("sluice.log.retention-check-interval"), this::runRetention);
+    schedule(config.getDuration("sluice.log.compaction-interval"), this::runCompaction);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -274,6 +275,19 @@ public final class Logs implements Extension {
         }
       } catch (RuntimeException e) {
         LOG.error("Retention of {} failed; retrying at the next check", entry.getKey(), e);
+      }
+    }
+  }
+
+  private void runCompaction() {
+    for (Map.Entry<String, PartitionLog> entry : logs.entrySet()) {
+      try {
+        int rewritten = entry.getValue().compact();
+        if (rewritten > 0) {
+          LOG.info("Compaction rewrote {} segment(s) of {}", rewritten, entry.getKey());
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Compaction of {} failed; retrying at the next run", entry.getKey(), e);
       }
     }
   }
