@@ -157,6 +157,38 @@ class PartitionLeaderTest {
   }
 
   @Test
+  void groupedWritesThatCrossTheSnapshotIntervalStillSnapshotAndRecover() {
+    String config = "sluice.partition.snapshot-every = 7";
+    start(config);
+    TopicMetadata topic = OneNodeCluster.topic("grouped", 1, BROKER, Map.of());
+    OneNodeCluster.putTopic(kit, topic);
+    EntityRef<Command> leader = partition("grouped", 0);
+    TestProbe<AppendReply> probe = kit.createTestProbe();
+    for (int i = 0; i < 300; i++) {
+      leader.tell(new Append(batch(1, "v" + i), Acks.LEADER, 30_000, probe.ref()));
+    }
+    probe.receiveSeveralMessages(300, Duration.ofSeconds(60));
+    Path snapshots = dataDir.resolve("grouped-0").resolve("snapshots");
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              try (var files = Files.list(snapshots)) {
+                assertThat(files.filter(p -> p.toString().endsWith(".snap"))).isNotEmpty();
+              }
+              return null;
+            });
+    kit.shutdownTestKit();
+
+    kit = OneNodeCluster.start("leader", dataDir, BROKER, config);
+    PartitionLeader.init(kit.system());
+    OneNodeCluster.putTopic(kit, topic);
+    EntityRef<Command> recovered = partition("grouped", 0);
+
+    assertThat(offsets(recovered).offsets().logEndOffset()).isEqualTo(300);
+    assertThat(Logs.get(kit.system()).journalStats("grouped-0").batchesReplayed()).isLessThan(300);
+  }
+
+  @Test
   void aFetchAtTheLogEndWaitsForTheNextAppend() {
     start("");
     EntityRef<Command> leader = newTopic("quiet", Map.of());
