@@ -47,6 +47,9 @@ public final class Logs implements Extension {
   /** {@code topic-partition}: Kafka's topic name characters, a dash, a partition number. */
   private static final Pattern TOPIC_PARTITION = Pattern.compile("[a-zA-Z0-9._-]{1,249}-[0-9]+");
 
+  /** How long closing waits for a retention or compaction run in progress. */
+  private static final Duration CLEANER_STOP_WAIT = Duration.ofSeconds(30);
+
   /** The extension's id; {@code Logs.get(system)} is the usual way in. */
   public static final ExtensionId<Logs> ID = new Id();
 
@@ -99,6 +102,7 @@ public final class Logs implements Extension {
               return thread;
             });
     schedule(config.getDuration("sluice.log.retention-check-interval"), this::runRetention);
+    schedule(config.getDuration("sluice.log.compaction-interval"), this::runCompaction);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -248,9 +252,15 @@ public final class Logs implements Extension {
       }
       closed = true;
     }
-    cleaner.shutdownNow();
+    // Never interrupt the cleaner: an interrupted NIO call closes the FileChannel it was using,
+    // and segment channels are shared with appends and reads. Let a run in progress finish.
+    cleaner.shutdown();
     try {
-      cleaner.awaitTermination(10, TimeUnit.SECONDS);
+      if (!cleaner.awaitTermination(CLEANER_STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        LOG.warn(
+            "A retention or compaction run is still going after {}; closing the logs anyway",
+            CLEANER_STOP_WAIT);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -274,6 +284,19 @@ public final class Logs implements Extension {
         }
       } catch (RuntimeException e) {
         LOG.error("Retention of {} failed; retrying at the next check", entry.getKey(), e);
+      }
+    }
+  }
+
+  private void runCompaction() {
+    for (Map.Entry<String, PartitionLog> entry : logs.entrySet()) {
+      try {
+        int rewritten = entry.getValue().compact();
+        if (rewritten > 0) {
+          LOG.info("Compaction rewrote {} segment(s) of {}", rewritten, entry.getKey());
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Compaction of {} failed; retrying at the next run", entry.getKey(), e);
       }
     }
   }

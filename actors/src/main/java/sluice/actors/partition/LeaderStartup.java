@@ -3,6 +3,7 @@ package sluice.actors.partition;
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.StashBuffer;
@@ -12,6 +13,9 @@ import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.journal.Logs;
@@ -20,6 +24,8 @@ import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.metadata.TopicsKey;
 import sluice.actors.partition.PartitionLeader.Command;
 import sluice.actors.partition.PartitionLeader.Delete;
+import sluice.actors.partition.PartitionLeader.LogOpenFailed;
+import sluice.actors.partition.PartitionLeader.LogOpened;
 import sluice.actors.partition.PartitionLeader.MetadataChanged;
 import sluice.actors.partition.PartitionLeader.MetadataFound;
 import sluice.actors.partition.PartitionLeader.MetadataMissing;
@@ -31,10 +37,11 @@ import sluice.storage.log.PartitionLog;
 /**
  * The first phase of a {@link PartitionLeader} entity, before any recovery: reads the topic's
  * metadata from Distributed Data (the local replica, then a majority if the topic is not there),
- * stashing every command meanwhile. If this broker leads the partition it opens the log and becomes
- * the event-sourced leader, which then recovers; otherwise it answers everything stashed with the
- * reason and leaves through passivation, so that sharding buffers what arrives meanwhile and
- * delivers it to a new incarnation that reads the metadata again.
+ * stashing every command meanwhile. If this broker leads the partition it opens the log (on the
+ * blocking-IO dispatcher: recovery of a large log reads files) and becomes the event-sourced
+ * leader, which then recovers its state; otherwise it answers everything stashed with the reason
+ * and leaves through passivation, so that sharding buffers what arrives meanwhile and delivers it
+ * to a new incarnation that reads the metadata again.
  */
 final class LeaderStartup {
 
@@ -152,18 +159,41 @@ final class LeaderStartup {
               topic,
               e.getMessage()));
     }
-    PartitionLog log;
-    try {
-      log = Logs.get(context.getSystem()).open(topicPartition, metadata.topicId(), config);
-    } catch (RuntimeException e) {
-      context.getLog().error("Cannot open the log of {}", topicPartition, e);
-      return refuse(
-          ApiError.of(
-              ErrorCode.KAFKA_STORAGE_ERROR,
-              "The log of %s cannot be opened: %s",
-              topicPartition,
-              e.getMessage()));
-    }
+    Logs logs = Logs.get(context.getSystem());
+    Executor blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(
+            () -> logs.open(topicPartition, metadata.topicId(), config), blockingIo),
+        (log, failure) ->
+            failure == null ? new LogOpened() : new LogOpenFailed(rootCause(failure).toString()));
+    return Behaviors.receive(Command.class)
+        .onMessage(LogOpened.class, opened -> onLogOpened(metadata, assignment, config))
+        .onMessage(LogOpenFailed.class, this::onLogOpenFailed)
+        .onMessage(Stop.class, this::onStop)
+        .onAnyMessage(this::onCommandWhileStarting)
+        .build();
+  }
+
+  private static Throwable rootCause(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+  }
+
+  private Behavior<Command> onLogOpenFailed(LogOpenFailed failed) {
+    context.getLog().error("Cannot open the log of {}: {}", topicPartition, failed.reason());
+    return refuse(
+        ApiError.of(
+            ErrorCode.KAFKA_STORAGE_ERROR,
+            "The log of %s cannot be opened: %s",
+            topicPartition,
+            failed.reason()));
+  }
+
+  /** The log is open and recovered: becomes the event-sourced leader, which recovers its state. */
+  private Behavior<Command> onLogOpened(
+      TopicMetadata metadata, PartitionAssignment assignment, LogConfig config) {
+    PartitionLog log = Logs.get(context.getSystem()).get(topicPartition);
     replicator.subscribe(
         TopicsKey.KEY,
         change ->

@@ -162,6 +162,11 @@ public final class PartitionLeader
 
   private record FetchExpired(long fetchId) implements Command {}
 
+  /** The partition's log is open (recovered) in {@link Logs}. */
+  record LogOpened() implements Command {}
+
+  record LogOpenFailed(String reason) implements Command {}
+
   record MetadataFound(TopicMetadata topic) implements Command {}
 
   record MetadataMissing(boolean afterMajorityRead) implements Command {}

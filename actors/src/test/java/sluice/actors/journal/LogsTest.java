@@ -27,7 +27,12 @@ class LogsTest {
   void start() {
     kit =
         ActorTestKit.create(
-            "logs", ConfigFactory.parseMap(Map.of("sluice.data-dir", dataDir.toString())));
+            "logs",
+            ConfigFactory.parseMap(
+                Map.of(
+                    "sluice.data-dir", dataDir.toString(),
+                    "sluice.log.retention-check-interval", "50ms",
+                    "sluice.log.compaction-interval", "50ms")));
     logs = Logs.get(kit.system());
   }
 
@@ -36,6 +41,7 @@ class LogsTest {
     kit.shutdownTestKit();
   }
 
+  /** Appends one record, always with key {@code k0}, so compaction keeps only the latest. */
   private static void appendOne(PartitionLog log) {
     byte[] bytes = batch(1, "v");
     RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(bytes));
@@ -77,6 +83,54 @@ class LogsTest {
     start();
 
     assertThat(logs.open("t-0", "id-1", LogConfig.defaults()).logEndOffset()).isEqualTo(1);
+  }
+
+  @Test
+  void retentionRunsInTheBackground() {
+    PartitionLog log =
+        logs.open(
+            "t-0",
+            "id-1",
+            LogConfig.from(Map.of("segment.bytes", "200", "retention.bytes", "400")));
+    for (int i = 0; i < 20; i++) {
+      appendOne(log);
+    }
+
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(log.logStartOffset()).isGreaterThan(0);
+              assertThat(log.sizeInBytes()).isLessThanOrEqualTo(600);
+              return null;
+            });
+  }
+
+  @Test
+  void compactionRunsInTheBackgroundOnCompactedTopics() {
+    PartitionLog log =
+        logs.open(
+            "t-0",
+            "id-1",
+            LogConfig.from(
+                Map.of(
+                    "cleanup.policy",
+                    "compact",
+                    "segment.bytes",
+                    "200",
+                    "min.compaction.lag.ms",
+                    "0")));
+    for (int i = 0; i < 20; i++) {
+      appendOne(log);
+    }
+    long written = log.sizeInBytes();
+
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(log.sizeInBytes()).isLessThan(written);
+              return null;
+            });
+    assertThat(log.logEndOffset()).isEqualTo(20);
   }
 
   @Test

@@ -183,6 +183,26 @@ class SegmentJournalTest {
   }
 
   @Test
+  void aWriteThatFailsHalfWayLeavesNoneOfItsBatchesInTheLog() {
+    write(List.of(event(1, 1)));
+    probe.receiveSeveralMessages(2, Duration.ofSeconds(10));
+    PersistentRepr good = event(2, 2);
+    nextOffset += 10;
+    PersistentRepr misplaced = event(3, 1);
+
+    write(List.of(good, misplaced));
+
+    JournalProtocol.WriteMessagesFailed failed =
+        probe.expectMessageClass(JournalProtocol.WriteMessagesFailed.class);
+    assertThat(failed.cause()).hasMessageContaining("not the log end offset");
+    probe.expectMessageClass(JournalProtocol.WriteMessageFailure.class);
+    probe.expectMessageClass(JournalProtocol.WriteMessageFailure.class);
+    assertThat(log().lastSequence()).isEqualTo(1);
+    assertThat(log().logEndOffset()).isEqualTo(1);
+    assertThat(replayedEvents(replay(1, Long.MAX_VALUE, 100))).hasSize(1);
+  }
+
+  @Test
   void aPayloadThatIsNotABatchIsRejectedAndNothingIsWritten() {
     write(List.of(repr("not a batch", 1)));
 

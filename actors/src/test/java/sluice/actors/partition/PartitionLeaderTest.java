@@ -119,7 +119,12 @@ class PartitionLeaderTest {
     assertThat(reply.offsets().highWatermark()).isEqualTo(6);
     assertThat(reply.offsets().logEndOffset()).isEqualTo(6);
     assertThat(reply.offsets().logStartOffset()).isZero();
-    assertThat(batches(reply.batches())).allSatisfy(b -> assertThat(b.isValid()).isTrue());
+    assertThat(batches(reply.batches()))
+        .allSatisfy(
+            b -> {
+              assertThat(b.isValid()).isTrue();
+              assertThat(b.partitionLeaderEpoch()).isZero();
+            });
 
     FetchReply fromMiddle = fetch(leader, 3, 0);
     assertThat(batches(fromMiddle.batches()).get(0).baseOffset()).isEqualTo(2);
@@ -149,6 +154,38 @@ class PartitionLeaderTest {
     Logs.JournalStats stats = Logs.get(kit.system()).journalStats("busy-0");
     assertThat(stats.batchesWritten()).isEqualTo(appends + 1);
     assertThat(stats.writes()).isLessThan(appends);
+  }
+
+  @Test
+  void groupedWritesThatCrossTheSnapshotIntervalStillSnapshotAndRecover() {
+    String config = "sluice.partition.snapshot-every = 7";
+    start(config);
+    TopicMetadata topic = OneNodeCluster.topic("grouped", 1, BROKER, Map.of());
+    OneNodeCluster.putTopic(kit, topic);
+    EntityRef<Command> leader = partition("grouped", 0);
+    TestProbe<AppendReply> probe = kit.createTestProbe();
+    for (int i = 0; i < 300; i++) {
+      leader.tell(new Append(batch(1, "v" + i), Acks.LEADER, 30_000, probe.ref()));
+    }
+    probe.receiveSeveralMessages(300, Duration.ofSeconds(60));
+    Path snapshots = dataDir.resolve("grouped-0").resolve("snapshots");
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              try (var files = Files.list(snapshots)) {
+                assertThat(files.filter(p -> p.toString().endsWith(".snap"))).isNotEmpty();
+              }
+              return null;
+            });
+    kit.shutdownTestKit();
+
+    kit = OneNodeCluster.start("leader", dataDir, BROKER, config);
+    PartitionLeader.init(kit.system());
+    OneNodeCluster.putTopic(kit, topic);
+    EntityRef<Command> recovered = partition("grouped", 0);
+
+    assertThat(offsets(recovered).offsets().logEndOffset()).isEqualTo(300);
+    assertThat(Logs.get(kit.system()).journalStats("grouped-0").batchesReplayed()).isLessThan(300);
   }
 
   @Test
@@ -325,6 +362,35 @@ class PartitionLeaderTest {
               assertThat(reply.error().message()).contains("broker 2");
               return null;
             });
+  }
+
+  @Test
+  void changedTopicConfigsAndLeaderEpochsApplyToTheRunningLeader() {
+    start("");
+    TopicMetadata original = OneNodeCluster.topic("tuned", 1, BROKER, Map.of());
+    OneNodeCluster.putTopic(kit, original);
+    EntityRef<Command> leader = partition("tuned", 0);
+    byte[] big = batch(1, "x".repeat(2_000));
+    assertThat(append(leader, big).error()).isNull();
+
+    OneNodeCluster.putTopic(
+        kit,
+        new TopicMetadata(
+            "tuned",
+            original.topicId(),
+            false,
+            Map.of("max.message.bytes", "1024"),
+            List.of(new PartitionAssignment(0, List.of(BROKER), BROKER, 5, List.of(BROKER), 1))));
+
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(append(leader, big).error().code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+              return null;
+            });
+    AppendReply small = append(leader, batch(2, "s"));
+    RecordBatch stored = batches(fetch(leader, small.baseOffset(), 0).batches()).get(0);
+    assertThat(stored.partitionLeaderEpoch()).isEqualTo(5);
   }
 
   @Test
