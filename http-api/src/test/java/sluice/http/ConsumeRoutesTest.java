@@ -33,7 +33,7 @@ import sluice.actors.api.RecordHeader;
 import sluice.actors.gateway.Gateway;
 
 class ConsumeRoutesTest {
-  private static final ActorTestKit kit = ActorTestKit.create();
+  private static final ActorTestKit kit = RouteHarness.testKit();
   private static final String RECORDS = "/topics/orders/partitions/1/records";
   private static final String STREAM = "/topics/orders/partitions/1/stream";
   private static final PartitionOffsets OFFSETS = new PartitionOffsets(0, 10, 10);

@@ -13,7 +13,7 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 
 class ErrorHandlingTest {
-  private static final ActorTestKit kit = ActorTestKit.create();
+  private static final ActorTestKit kit = RouteHarness.testKit();
 
   private RouteHarness harness;
 

@@ -59,6 +59,16 @@ final class RouteHarness implements AutoCloseable {
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
   }
 
+  /**
+   * A local (non-cluster) actor system for route tests: the actors module's reference.conf makes
+   * every system a cluster node on a fixed port, which route tests neither need nor may bind.
+   */
+  static ActorTestKit testKit() {
+    return ActorTestKit.create(
+        ConfigFactory.parseString("akka.actor.provider = local\nakka.extensions = []")
+            .withFallback(ConfigFactory.load()));
+  }
+
   static RouteHarness start(ActorTestKit kit) throws Exception {
     return new RouteHarness(kit, "");
   }

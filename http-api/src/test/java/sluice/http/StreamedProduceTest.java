@@ -36,7 +36,7 @@ import sluice.actors.gateway.Gateway;
  * at a time while delivery reports come back on the same exchange.
  */
 class StreamedProduceTest {
-  private static final ActorTestKit kit = ActorTestKit.create();
+  private static final ActorTestKit kit = RouteHarness.testKit();
   private static final String RECORDS = "/v3/clusters/cluster-1/topics/orders/records";
 
   private RouteHarness harness;

@@ -25,7 +25,7 @@ import sluice.actors.api.RecordResult;
 import sluice.actors.gateway.Gateway;
 
 class V2RoutesTest {
-  private static final ActorTestKit kit = ActorTestKit.create();
+  private static final ActorTestKit kit = RouteHarness.testKit();
   private static final String BINARY = "application/vnd.kafka.binary.v2+json";
   private static final String JSON = "application/vnd.kafka.json.v2+json";
 

@@ -26,7 +26,7 @@ import sluice.actors.api.RecordResult;
 import sluice.actors.gateway.Gateway;
 
 class V3ProduceRoutesTest {
-  private static final ActorTestKit kit = ActorTestKit.create();
+  private static final ActorTestKit kit = RouteHarness.testKit();
   private static final String RECORDS = "/v3/clusters/cluster-1/topics/orders/records";
 
   private RouteHarness harness;

@@ -23,7 +23,7 @@ import sluice.actors.api.TopicDescription;
 import sluice.actors.gateway.Gateway;
 
 class V3RoutesTest {
-  private static final ActorTestKit kit = ActorTestKit.create();
+  private static final ActorTestKit kit = RouteHarness.testKit();
   private static final String TOPICS = "/v3/clusters/cluster-1/topics";
 
   private RouteHarness harness;
