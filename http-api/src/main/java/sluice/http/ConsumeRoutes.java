@@ -2,17 +2,19 @@ package sluice.http;
 
 import static akka.http.javadsl.server.Directives.completeWithFuture;
 import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.extractRequest;
 import static akka.http.javadsl.server.Directives.get;
-import static akka.http.javadsl.server.Directives.optionalHeaderValueByName;
-import static akka.http.javadsl.server.Directives.parameterOptional;
 import static akka.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static akka.http.javadsl.server.Directives.pathPrefix;
 
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.Query;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.japi.Pair;
@@ -34,20 +36,21 @@ import sluice.actors.gateway.Gateway;
  *
  * <ul>
  *   <li>{@code GET /topics/{topic}/partitions/{p}/records?offset=&max_bytes=&timeout=}: one fetch.
- *       {@code offset} is a number, {@code earliest} (the default) or {@code latest}; {@code
- *       max_bytes} bounds the answer (at least one whole batch is returned if there is one); {@code
- *       timeout} is how many milliseconds the leader may wait for data when there is none yet. The
- *       answer is a JSON array of records (see {@link ConsumedRecords}), binary unless the {@code
- *       Accept} header asks for {@code application/vnd.kafka.json.v2+json}.
- *   <li>{@code GET /topics/{topic}/partitions/{p}/stream?offset=&max_bytes=&format=}: follows the
- *       partition until the client goes away. Each step is one fetch that the partition leader
- *       parks at the log end for up to {@code stream.fetch-max-wait} (no polling). Records are
- *       NDJSON, one per line, or Server-Sent Events ({@code id} = offset, {@code event: record})
- *       when the {@code Accept} header is {@code text/event-stream}; an SSE client reconnecting
- *       with {@code Last-Event-ID} resumes after that offset. An idle stream sends a heartbeat (an
- *       empty line, or an SSE comment). A retriable broker error is retried after {@link
- *       #RETRY_BACKOFF}; any other error is sent as a last {@code {"error_code", "message"}} (SSE
- *       {@code event: error}) and the stream ends.
+ *       {@code offset} is a number, {@code earliest} (the default) or {@code latest}, or instead
+ *       {@code timestamp} starts at the first record at or after a time (see {@link StartOffset});
+ *       {@code max_bytes} bounds the answer (at least one whole batch is returned if there is one);
+ *       {@code timeout} is how many milliseconds the leader may wait for data when there is none
+ *       yet. The answer is a JSON array of records (see {@link ConsumedRecords}), binary unless the
+ *       {@code Accept} header asks for {@code application/vnd.kafka.json.v2+json}.
+ *   <li>{@code GET /topics/{topic}/partitions/{p}/stream?offset=&timestamp=&max_bytes=&format=}:
+ *       follows the partition until the client goes away. Each step is one fetch that the partition
+ *       leader parks at the log end for up to {@code stream.fetch-max-wait} (no polling). Records
+ *       are NDJSON, one per line, or Server-Sent Events ({@code id} = offset, {@code event:
+ *       record}) when the {@code Accept} header is {@code text/event-stream}; an SSE client
+ *       reconnecting with {@code Last-Event-ID} resumes after that offset. An idle stream sends a
+ *       heartbeat (an empty line, or an SSE comment). A retriable broker error is retried after
+ *       {@link #RETRY_BACKOFF}; any other error is sent as a last {@code {"error_code", "message"}}
+ *       (SSE {@code event: error}) and the stream ends.
  * </ul>
  */
 final class ConsumeRoutes {
@@ -74,30 +77,24 @@ final class ConsumeRoutes {
   }
 
   private Route records(String topic, int partition) {
-    return parameterOptional(
-        "offset",
-        offsetText ->
-            parameterOptional(
-                "max_bytes",
-                maxBytesText ->
-                    parameterOptional(
-                        "timeout",
-                        timeoutText ->
-                            optionalHeaderValueByName(
-                                "Accept",
-                                accept -> {
-                                  OffsetSpec offset = OffsetSpec.parse(offsetText);
-                                  int maxBytes = maxBytes(maxBytesText);
-                                  Duration timeout =
-                                      Params.millis(
-                                          "timeout",
-                                          timeoutText,
-                                          settings.requestTimeout(),
-                                          settings.consumeTimeout());
-                                  boolean json = ConsumedRecords.wantsJson(accept);
-                                  return completeWithFuture(
-                                      fetchOnce(topic, partition, offset, maxBytes, timeout, json));
-                                }))));
+    return extractRequest(
+        request -> {
+          Query query = request.getUri().query();
+          StartOffset start = StartOffset.parse(query.get("offset"), query.get("timestamp"));
+          int maxBytes = maxBytes(query.get("max_bytes"));
+          Duration timeout =
+              Params.millis(
+                  "timeout",
+                  query.get("timeout"),
+                  settings.requestTimeout(),
+                  settings.consumeTimeout());
+          boolean json = ConsumedRecords.wantsJson(header(request, "Accept"));
+          return completeWithFuture(fetchOnce(topic, partition, start, maxBytes, timeout, json));
+        });
+  }
+
+  private static Optional<String> header(HttpRequest request, String name) {
+    return request.getHeader(name).map(HttpHeader::value);
   }
 
   private int maxBytes(Optional<String> text) {
@@ -106,8 +103,13 @@ final class ConsumeRoutes {
   }
 
   private CompletionStage<HttpResponse> fetchOnce(
-      String topic, int partition, OffsetSpec spec, int maxBytes, Duration timeout, boolean json) {
-    return startOffset(topic, partition, spec)
+      String topic,
+      int partition,
+      StartOffset start,
+      int maxBytes,
+      Duration timeout,
+      boolean json) {
+    return resolve(topic, partition, start)
         .thenCompose(
             offset ->
                 client
@@ -123,57 +125,53 @@ final class ConsumeRoutes {
                                                 ConsumedRecords.from(reply, offset), json))))));
   }
 
-  /** Checks the partition exists (40401/40402) and turns the offset spec into an offset. */
-  private CompletionStage<Long> startOffset(String topic, int partition, OffsetSpec spec) {
+  /** Checks the partition exists (40401/40402) and turns where to start into an offset. */
+  private CompletionStage<Long> resolve(String topic, int partition, StartOffset start) {
     return client
         .topicMetadata(topic)
         .thenCompose(
             metadata -> {
               V3Routes.partitionInfo(metadata, partition);
-              if (spec.offset() >= 0) {
-                return CompletableFuture.completedFuture(spec.offset());
-              }
-              return client
-                  .offsets(topic, partition)
-                  .thenApply(
-                      offsets ->
-                          spec == OffsetSpec.EARLIEST
-                              ? offsets.logStartOffset()
-                              : offsets.highWatermark());
+              return switch (start.kind()) {
+                case OFFSET -> CompletableFuture.completedFuture(start.value());
+                case EARLIEST ->
+                    client.offsets(topic, partition).thenApply(o -> o.logStartOffset());
+                case LATEST -> client.offsets(topic, partition).thenApply(o -> o.highWatermark());
+                case TIMESTAMP ->
+                    client
+                        .offsetForTime(topic, partition, start.value())
+                        .thenCompose(
+                            offset ->
+                                offset >= 0
+                                    ? CompletableFuture.completedFuture(offset)
+                                    : client
+                                        .offsets(topic, partition)
+                                        .thenApply(o -> o.highWatermark()));
+              };
             });
   }
 
   private Route stream(String topic, int partition) {
-    return parameterOptional(
-        "offset",
-        offsetText ->
-            parameterOptional(
-                "max_bytes",
-                maxBytesText ->
-                    parameterOptional(
-                        "format",
-                        format ->
-                            optionalHeaderValueByName(
-                                "Accept",
-                                accept ->
-                                    optionalHeaderValueByName(
-                                        "Last-Event-ID",
-                                        lastEventId -> {
-                                          boolean sse = wantsEventStream(accept);
-                                          OffsetSpec offset =
-                                              sse && offsetText.isEmpty() && lastEventId.isPresent()
-                                                  ? OffsetSpec.after(lastEventId.get())
-                                                  : OffsetSpec.parse(offsetText);
-                                          int maxBytes = maxBytes(maxBytesText);
-                                          boolean json = streamFormatIsJson(format, accept);
-                                          return completeWithFuture(
-                                              startOffset(topic, partition, offset)
-                                                  .thenApply(
-                                                      start ->
-                                                          streamResponse(
-                                                              topic, partition, start, maxBytes,
-                                                              json, sse)));
-                                        })))));
+    return extractRequest(
+        request -> {
+          Query query = request.getUri().query();
+          Optional<String> accept = header(request, "Accept");
+          boolean sse = wantsEventStream(accept);
+          Optional<String> lastEventId = header(request, "Last-Event-ID");
+          StartOffset start =
+              sse
+                      && lastEventId.isPresent()
+                      && query.get("offset").isEmpty()
+                      && query.get("timestamp").isEmpty()
+                  ? StartOffset.after(lastEventId.get())
+                  : StartOffset.parse(query.get("offset"), query.get("timestamp"));
+          int maxBytes = maxBytes(query.get("max_bytes"));
+          boolean json = streamFormatIsJson(query.get("format"), accept);
+          return completeWithFuture(
+              resolve(topic, partition, start)
+                  .thenApply(
+                      offset -> streamResponse(topic, partition, offset, maxBytes, json, sse)));
+        });
   }
 
   private static boolean wantsEventStream(Optional<String> accept) {
@@ -261,37 +259,53 @@ final class ConsumeRoutes {
         .concat(ByteString.fromString("\n\n"));
   }
 
-  /** Where a consume starts: an offset, or the log start or the high watermark. */
-  record OffsetSpec(long offset) {
-    static final OffsetSpec EARLIEST = new OffsetSpec(-2);
-    static final OffsetSpec LATEST = new OffsetSpec(-1);
+  /**
+   * Where a consume starts: {@code ?offset=} a number, {@code earliest} (the log start, the
+   * default) or {@code latest} (the high watermark), or {@code ?timestamp=} (epoch milliseconds or
+   * ISO-8601): the first record with a timestamp at or after it, else the high watermark.
+   */
+  record StartOffset(Kind kind, long value) {
+    enum Kind {
+      OFFSET,
+      EARLIEST,
+      LATEST,
+      TIMESTAMP
+    }
 
-    static OffsetSpec parse(Optional<String> text) {
-      if (text.isEmpty() || text.get().equals("earliest")) {
-        return EARLIEST;
+    static StartOffset parse(Optional<String> offset, Optional<String> timestamp) {
+      if (timestamp.isPresent()) {
+        if (offset.isPresent()) {
+          throw RestException.badRequest(
+              "Give query parameter offset or timestamp, not both (offset '%s', timestamp '%s').",
+              Params.abbreviate(offset.get()), Params.abbreviate(timestamp.get()));
+        }
+        return new StartOffset(Kind.TIMESTAMP, Params.timestamp("timestamp", timestamp.get()));
       }
-      if (text.get().equals("latest")) {
-        return LATEST;
+      if (offset.isEmpty() || offset.get().equals("earliest")) {
+        return new StartOffset(Kind.EARLIEST, -1);
+      }
+      if (offset.get().equals("latest")) {
+        return new StartOffset(Kind.LATEST, -1);
       }
       try {
-        long offset = Long.parseLong(text.get());
-        if (offset >= 0) {
-          return new OffsetSpec(offset);
+        long value = Long.parseLong(offset.get());
+        if (value >= 0) {
+          return new StartOffset(Kind.OFFSET, value);
         }
       } catch (NumberFormatException e) {
         // reported below
       }
       throw RestException.badRequest(
           "Query parameter offset must be a non-negative integer, earliest or latest, not '%s'.",
-          Params.abbreviate(text.get()));
+          Params.abbreviate(offset.get()));
     }
 
     /** The offset after an SSE {@code Last-Event-ID}. */
-    static OffsetSpec after(String lastEventId) {
+    static StartOffset after(String lastEventId) {
       try {
         long last = Long.parseLong(lastEventId.trim());
         if (last >= 0 && last < Long.MAX_VALUE) {
-          return new OffsetSpec(last + 1);
+          return new StartOffset(Kind.OFFSET, last + 1);
         }
       } catch (NumberFormatException e) {
         // reported below

@@ -208,6 +208,19 @@ final class GatewayClient {
             });
   }
 
+  /** The first offset with a timestamp at or after {@code timestamp}, or -1 if there is none. */
+  CompletionStage<Long> offsetForTime(String topic, int partition, long timestamp) {
+    return this.<Gateway.OffsetForTimeReply>ask(
+            "OffsetForTime",
+            replyTo -> new Gateway.OffsetForTime(topic, partition, timestamp, replyTo),
+            askTimeout)
+        .thenApply(
+            reply -> {
+              throwIfError(reply.error(), true);
+              return reply.offset();
+            });
+  }
+
   private static TopicDescription topicOrThrow(String name, Gateway.TopicReply reply) {
     throwIfError(reply.error(), false);
     if (reply.topic() == null) {

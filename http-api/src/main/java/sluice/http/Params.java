@@ -1,6 +1,8 @@
 package sluice.http;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import sluice.actors.api.Acks;
 
@@ -69,6 +71,31 @@ final class Params {
     throw RestException.badRequest(
         "Query parameter %s must be a number of milliseconds from 0 to %d, not '%s'.",
         name, max.toMillis(), abbreviate(text.get()));
+  }
+
+  /** A start time: epoch milliseconds or an ISO-8601 date-time with an offset, not before 1970. */
+  static long timestamp(String name, String text) {
+    Long millis = parseTimestamp(text);
+    if (millis == null) {
+      throw RestException.badRequest(
+          "Query parameter %s must be epoch milliseconds or an ISO-8601 date-time such as"
+              + " 2021-02-05T19:14:42Z, not '%s'.",
+          name, abbreviate(text));
+    }
+    return millis;
+  }
+
+  /** Epoch milliseconds from digits or an ISO-8601 date-time, or null if it is neither or < 0. */
+  static Long parseTimestamp(String text) {
+    try {
+      long millis =
+          !text.isEmpty() && text.chars().allMatch(Character::isDigit)
+              ? Long.parseLong(text)
+              : OffsetDateTime.parse(text).toInstant().toEpochMilli();
+      return millis >= 0 ? millis : null;
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      return null;
+    }
   }
 
   /** Shortens a value quoted in an error message, so a huge input cannot bloat the answer. */

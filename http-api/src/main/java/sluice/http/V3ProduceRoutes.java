@@ -53,7 +53,12 @@ import sluice.actors.api.TopicDescription;
  *       the stream with a last error report.
  * </ul>
  *
- * A delivery report is {@code {"error_code": 200, "cluster_id", "topic_name", "partition_id",
+ * The streamed answer starts before the request ends, which HTTP/1.1 allows and the REST Proxy does
+ * too: Akka HTTP logs a warning about this "early response" once per streamed request and closes
+ * the connection after it. Such a connection is subject to {@code akka.http.server.idle-timeout}
+ * (60 s by default) while the client sends nothing.
+ *
+ * <p>A delivery report is {@code {"error_code": 200, "cluster_id", "topic_name", "partition_id",
  * "offset", "timestamp", "key": {"type", "size"}, "value": {"type", "size"}}}, or {@code
  * {"error_code", "message"}} for a record that was not written. With acks=0 the offset is -1.
  */

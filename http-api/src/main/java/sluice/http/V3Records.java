@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -156,13 +154,9 @@ final class V3Records {
       return node.longValue();
     }
     if (node.isTextual()) {
-      try {
-        long millis = OffsetDateTime.parse(node.textValue()).toInstant().toEpochMilli();
-        if (millis >= 0) {
-          return millis;
-        }
-      } catch (DateTimeParseException | ArithmeticException e) {
-        // reported below
+      Long millis = Params.parseTimestamp(node.textValue());
+      if (millis != null) {
+        return millis;
       }
     }
     throw RestException.badRequest(

@@ -157,6 +157,36 @@ class ConsumeRoutesTest {
   }
 
   @Test
+  void aTimestampStartsAtTheFirstRecordAtOrAfterItOrAtTheEnd() throws Exception {
+    var response = harness.get(RECORDS + "?timestamp=2024-05-01T10:00:00Z");
+    harness.answerTopic(topic("orders", 2));
+    Gateway.OffsetForTime byTime = harness.expect(Gateway.OffsetForTime.class);
+    assertThat(byTime.partition()).isEqualTo(1);
+    assertThat(byTime.timestamp()).isEqualTo(1714557600000L);
+    byTime.replyTo().tell(new Gateway.OffsetForTimeReply(12, null));
+    assertThat(answerFetch(List.of()).offset()).isEqualTo(12);
+    assertThat(await(response).statusCode()).isEqualTo(200);
+
+    var future = harness.get(RECORDS + "?timestamp=1714557600000");
+    harness.answerTopic(topic("orders", 2));
+    harness
+        .expect(Gateway.OffsetForTime.class)
+        .replyTo()
+        .tell(new Gateway.OffsetForTimeReply(-1, null));
+    harness
+        .expect(Gateway.GetOffsets.class)
+        .replyTo()
+        .tell(new Gateway.OffsetsReply(new PartitionOffsets(0, 30, 30), null));
+    assertThat(answerFetch(List.of()).offset()).isEqualTo(30);
+    assertThat(await(future).statusCode()).isEqualTo(200);
+
+    assertError(await(harness.get(RECORDS + "?timestamp=noon")), 400, 400, "timestamp", "'noon'");
+    assertError(
+        await(harness.get(RECORDS + "?timestamp=5&offset=3")), 400, 400, "not both", "'3'", "'5'");
+    harness.assertNothingMoreSent();
+  }
+
+  @Test
   void badOffsetsSizesAndTimeoutsAreRefusedBeforeTheBrokerIsAsked() throws Exception {
     assertError(await(harness.get(RECORDS + "?offset=-1")), 400, 400, "offset", "'-1'");
     assertError(await(harness.get(RECORDS + "?offset=soon")), 400, 400, "offset", "'soon'");
