@@ -18,13 +18,9 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.stream.Materializer;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import sluice.actors.api.PartitionInfo;
@@ -36,23 +32,10 @@ import sluice.actors.api.TopicDescription;
  * describe, delete, configs), partitions with their offsets, replicas, and produce ({@link
  * V3ProduceRoutes}). Every path with a {@code cluster_id} answers 404 unless it is this cluster's.
  *
- * <p>Topic creation takes {@code {"topic_name", "partitions_count", "replication_factor",
- * "configs": [{"name", "value"}]}} and answers 201 with the topic; {@code partitions_count}
- * defaults to 1 (Kafka's {@code num.partitions}), {@code replication_factor} to the broker's
- * default. Names, counts and configs are validated by the controller, whose refusal is a 400 /
- * 40002 naming the problem.
+ * <p>Topic creation ({@link CreateTopicRequest}) answers 201 with the topic. Names, counts and
+ * configs are validated by the controller, whose refusal is a 400 / 40002 naming the problem.
  */
 final class V3Routes {
-  private static final Set<String> CREATE_FIELDS =
-      Set.of(
-          "topic_name",
-          "partitions_count",
-          "replication_factor",
-          "configs",
-          "validate_only",
-          "replicas_assignments");
-  private static final Set<String> CONFIG_FIELDS = Set.of("name", "value");
-
   private final GatewayClient client;
   private final HttpSettings settings;
   private final V3ProduceRoutes produce;
@@ -258,9 +241,6 @@ final class V3Routes {
                             completeWithFuture(createTopic(request, mat, resources, clusterId)))));
   }
 
-  private record CreateTopic(
-      String name, int partitions, Integer replicationFactor, Map<String, String> configs) {}
-
   private CompletionStage<HttpResponse> createTopic(
       HttpRequest request, Materializer mat, V3Resources resources, String clusterId) {
     String type = request.entity().getContentType().mediaType().toString();
@@ -270,7 +250,7 @@ final class V3Routes {
     return request
         .entity()
         .toStrict(settings.requestTimeout().toMillis(), mat)
-        .thenApply(strict -> parseCreate(Json.parse(strict.getData())))
+        .thenApply(strict -> CreateTopicRequest.parse(Json.parse(strict.getData())))
         .thenCompose(
             create ->
                 client
@@ -286,64 +266,6 @@ final class V3Routes {
             topic ->
                 Json.response(
                     StatusCodes.CREATED, ContentTypes.APPLICATION_JSON, resources.topic(topic)));
-  }
-
-  private static CreateTopic parseCreate(JsonNode body) {
-    String path = "The request body";
-    JsonFields.requireObject(body, path);
-    JsonFields.onlyFields(body, path, CREATE_FIELDS);
-    String name = JsonFields.string(body.get("topic_name"), "topic_name");
-    JsonNode partitionsNode = body.get("partitions_count");
-    int partitions =
-        JsonFields.absentOrNull(partitionsNode)
-            ? 1
-            : JsonFields.intInRange(partitionsNode, "partitions_count", 1, Integer.MAX_VALUE);
-    JsonNode rfNode = body.get("replication_factor");
-    Integer replicationFactor =
-        JsonFields.absentOrNull(rfNode)
-            ? null
-            : JsonFields.intInRange(rfNode, "replication_factor", 1, Short.MAX_VALUE);
-    JsonNode validateOnly = body.get("validate_only");
-    if (validateOnly != null && validateOnly.asBoolean(false)) {
-      throw RestException.badRequest("validate_only is not supported by Sluice; leave it out.");
-    }
-    JsonNode assignments = body.get("replicas_assignments");
-    if (assignments != null && !assignments.isNull() && !assignments.isEmpty()) {
-      throw RestException.badRequest(
-          "replicas_assignments is not supported by Sluice: the controller assigns replicas;"
-              + " give partitions_count and replication_factor instead.");
-    }
-    return new CreateTopic(name, partitions, replicationFactor, configs(body.get("configs")));
-  }
-
-  private static Map<String, String> configs(JsonNode node) {
-    Map<String, String> configs = new LinkedHashMap<>();
-    if (JsonFields.absentOrNull(node)) {
-      return configs;
-    }
-    if (!node.isArray()) {
-      throw RestException.badRequest(
-          "configs must be an array of {\"name\", \"value\"}, not %s.", JsonFields.describe(node));
-    }
-    for (int i = 0; i < node.size(); i++) {
-      String path = "configs[" + i + "]";
-      JsonNode config = node.get(i);
-      JsonFields.requireObject(config, path);
-      JsonFields.onlyFields(config, path, CONFIG_FIELDS);
-      String name = JsonFields.string(config.get("name"), path + ".name");
-      JsonNode value = config.get("value");
-      if (JsonFields.absentOrNull(value)) {
-        continue;
-      }
-      if (!value.isValueNode()) {
-        throw RestException.badRequest(
-            "%s.value must be a string, not %s.", path, JsonFields.describe(value));
-      }
-      if (configs.put(name, value.asText()) != null) {
-        throw RestException.badRequest("%s.name '%s' is given twice.", path, name);
-      }
-    }
-    return configs;
   }
 
   private Route listPartitions(V3Resources resources, String clusterId, String topic) {
