@@ -13,6 +13,7 @@ import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -70,6 +71,18 @@ public final class Broker {
       String clusterId) {}
 
   /**
+   * The ActorSystem configuration for a broker: {@code config} with the metadata store (durable
+   * Distributed Data) placed in {@code <sluice.data-dir>/metadata}. Use it when {@code config} was
+   * resolved without re-resolving reference.conf against the final {@code sluice.data-dir} (as
+   * {@code ConfigFactory.defaultReference()} does), so that {@link #checkDataDir} accepts it.
+   */
+  public static Config brokerConfig(Config config) {
+    BrokerSettings settings = BrokerSettings.fromConfig(config);
+    return config.withValue(
+        LMDB_DIR_KEY, ConfigValueFactory.fromAnyRef(settings.metadataDir().toString()));
+  }
+
+  /**
    * Reads the broker settings and checks the data directory before anything opens it.
    *
    * @throws IllegalArgumentException if the metadata store is not configured in the data directory
@@ -102,7 +115,22 @@ public final class Broker {
   }
 
   /**
-   * Starts the broker with its partition machinery; the stage completes once the gateway is ready.
+   * Starts the broker with its partition logs and sharded partition leaders ({@link
+   * ShardedPartitions}); the stage completes once the gateway is ready.
+   */
+  public static CompletionStage<BrokerHandle> start(ActorSystem<?> system) {
+    BrokerSettings settings;
+    try {
+      settings = BrokerSettings.fromConfig(system.settings().config());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return start(system, new ShardedPartitions(system, settings.startTimeout()));
+  }
+
+  /**
+   * Starts the broker with the given partition machinery (stand-ins in tests); the stage completes
+   * once the gateway is ready.
    */
   public static CompletionStage<BrokerHandle> start(
       ActorSystem<?> system, PartitionRuntime partitions) {

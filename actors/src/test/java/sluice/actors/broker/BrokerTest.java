@@ -164,6 +164,17 @@ class BrokerTest {
   }
 
   @Test
+  void brokerConfigMovesTheMetadataStoreIntoAnOverriddenDataDir(@TempDir Path other) {
+    Config resolvedEarly =
+        com.typesafe.config.ConfigFactory.parseString("sluice.data-dir = \"" + other + "\"")
+            .withFallback(com.typesafe.config.ConfigFactory.defaultReference())
+            .resolve();
+    assertThatThrownBy(() -> Broker.checkDataDir(resolvedEarly)).hasMessageContaining("lmdb.dir");
+    assertThat(Broker.checkDataDir(Broker.brokerConfig(resolvedEarly)).metadataDir())
+        .isEqualTo(other.resolve("metadata"));
+  }
+
+  @Test
   void theReferenceConfigPutsTheMetadataStoreInTheDataDir() {
     assertThat(Broker.checkDataDir(config(3)).metadataDir()).isEqualTo(dataDir.resolve("metadata"));
   }

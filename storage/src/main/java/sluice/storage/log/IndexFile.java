@@ -8,7 +8,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A memory-mapped file of fixed-size entries, the base of {@link OffsetIndex} and {@link TimeIndex}
@@ -17,9 +16,10 @@ import java.nio.file.StandardCopyOption;
  *
  * <p>While its segment is active the file is preallocated to {@code segment.index.bytes} (rounded
  * down to whole entries) and the unused tail is zeros; it is trimmed to its entries when the
- * segment rolls or closes. On open the zero tail left by a crash is not counted as entries. No
- * attempt is made to checksum the contents: after a crash an index is checked ({@code sanityCheck})
- * and, if wrong, rebuilt from its segment.
+ * segment rolls or closes. On open the zero tail left by a crash is not counted as entries (an
+ * all-zero first entry, which points at the segment start, is equivalent to no entry). No attempt
+ * is made to checksum the contents: after a crash an index is checked ({@code sanityCheck}) and, if
+ * wrong, rebuilt from its segment.
  *
  * <p>Thread-safety: one writer (the log's append/truncate/roll path) calls the mutators; lookups
  * are safe from any thread. A writer publishes an entry by writing it and then incrementing the
@@ -42,24 +42,35 @@ abstract class IndexFile {
     try (var raf = new RandomAccessFile(file.toFile(), "rw")) {
       long length = raf.length();
       misaligned = length % entrySize != 0;
-      if (length == 0) {
+      boolean fresh = length == 0;
+      if (fresh) {
         length = roundDown(maxIndexSize);
         raf.setLength(length);
       }
       this.mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, roundDown(length));
+      this.maxEntries = mmap.limit() / entrySize;
+      this.entries = fresh ? 0 : countEntriesBeforeZeroTail(mmap, maxEntries);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open index " + file, e);
     }
-    this.maxEntries = mmap.limit() / entrySize;
-    this.entries = countEntriesBeforeZeroTail(mmap, maxEntries);
   }
 
+  /**
+   * Entries before the zero tail. Only the first entry of a valid index can be all zeros, so a
+   * binary search for the first zero slot after it suffices; garbage fails the sanity check.
+   */
   private int countEntriesBeforeZeroTail(ByteBuffer buffer, int slots) {
-    int n = slots;
-    while (n > 0 && isZero(buffer, n - 1)) {
-      n--;
+    int low = 1;
+    int high = slots;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (isZero(buffer, mid)) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
     }
-    return n;
+    return slots > 0 && low == 1 && isZero(buffer, 0) ? 0 : Math.min(low, slots);
   }
 
   private boolean isZero(ByteBuffer buffer, int slot) {
@@ -213,12 +224,8 @@ abstract class IndexFile {
 
   /** Renames the file; the mapping stays valid. */
   final void renameTo(Path target) {
-    try {
-      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-      file = target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot rename index " + file + " to " + target, e);
-    }
+    Fs.move(file, target);
+    file = target;
   }
 
   /** Deletes the file; the mapping stays readable until collected. */

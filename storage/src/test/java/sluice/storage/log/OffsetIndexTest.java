@@ -77,6 +77,10 @@ class OffsetIndexTest {
               index.trimToValidSize();
               index = new OffsetIndex(file, BASE, 100 * OffsetIndex.ENTRY_SIZE);
               index.resize(100 * OffsetIndex.ENTRY_SIZE);
+              if (model.equals(Map.of(BASE, 0))) {
+                // a lone all-zero entry reads as preallocated space; it is equivalent to none
+                model.clear();
+              }
             }
             assertAgrees(index, model);
           }
