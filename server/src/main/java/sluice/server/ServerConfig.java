@@ -9,7 +9,8 @@ import java.nio.file.Files;
 /**
  * Loads a broker's configuration the Typesafe Config way: {@code -Dkey=value} arguments win over
  * JVM system properties, which win over the {@code --config} file, which wins over every module's
- * {@code reference.conf}.
+ * {@code reference.conf}. Substitutions resolve after layering, so a {@code reference.conf} key
+ * defined from {@code ${sluice.data-dir}} follows the data directory actually configured.
  */
 public final class ServerConfig {
   private ServerConfig() {}
@@ -39,7 +40,7 @@ public final class ServerConfig {
       return ConfigFactory.parseMap(args.overrides(), "command line -D arguments")
           .withFallback(ConfigFactory.systemProperties())
           .withFallback(file)
-          .withFallback(ConfigFactory.defaultReference())
+          .withFallback(ConfigFactory.defaultReferenceUnresolved())
           .resolve();
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
