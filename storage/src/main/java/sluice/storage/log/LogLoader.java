@@ -218,7 +218,10 @@ final class LogLoader {
     } catch (CorruptIndexException | CorruptRecordException e) {
       problem("rebuilt indexes of " + segment.logFile() + ": " + e.getMessage());
       indexesRebuilt++;
-      segment.rebuildIndexes(config.indexIntervalBytes());
+      String corrupt = segment.rebuildIndexes(config.indexIntervalBytes());
+      if (corrupt != null) {
+        problem(corrupt + " (below the recovery point: kept; reads reaching it fail)");
+      }
     }
     return segment;
   }
