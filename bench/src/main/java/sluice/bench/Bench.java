@@ -1,0 +1,44 @@
+package sluice.bench;
+
+import java.util.Arrays;
+import sluice.bench.kafka.KafkaProducerAnchor;
+
+/**
+ * The benchmarks jar's entry point: {@code java -jar bench/target/sluice-benchmarks.jar COMMAND
+ * [options]}. Commands:
+ *
+ * <ul>
+ *   <li>{@code kafka-producer-perf}: Apache Kafka 4.1's ProducerPerformance on a one-node broker
+ *       started here ({@link KafkaProducerAnchor});
+ *   <li>{@code jmh [JMH options]}: JMH's own command line over every benchmark in the jar.
+ * </ul>
+ */
+public final class Bench {
+
+  private static final String USAGE =
+      """
+      usage: java -jar bench/target/sluice-benchmarks.jar COMMAND [options]
+        kafka-producer-perf [--records N] [--record-size B] [--broker-heap 1g]
+                                  Kafka 4.1 ProducerPerformance, acks=1 and acks=all
+        jmh [JMH options]         JMH's own runner (e.g. jmh -l to list benchmarks)
+      """;
+
+  private Bench() {}
+
+  public static void main(String[] argv) throws Exception {
+    if (argv.length == 0) {
+      System.err.print(USAGE);
+      System.exit(2);
+    }
+    String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+    switch (argv[0]) {
+      case "kafka-producer-perf" -> KafkaProducerAnchor.main(rest);
+      case "jmh" -> org.openjdk.jmh.Main.main(rest);
+      default -> {
+        System.err.println("unknown command '" + argv[0] + "'");
+        System.err.print(USAGE);
+        System.exit(2);
+      }
+    }
+  }
+}
