@@ -1,6 +1,7 @@
 package sluice.bench;
 
 import java.util.Arrays;
+import sluice.bench.http.HttpProduceLoad;
 import sluice.bench.kafka.KafkaProducerAnchor;
 
 /**
@@ -10,6 +11,8 @@ import sluice.bench.kafka.KafkaProducerAnchor;
  * <ul>
  *   <li>{@code kafka-producer-perf}: Apache Kafka 4.1's ProducerPerformance on a one-node broker
  *       started here ({@link KafkaProducerAnchor});
+ *   <li>{@code http --url URL}: HTTP produce/consume load against a running Sluice broker, beside
+ *       Kafka's ProducerPerformance ({@link HttpProduceLoad});
  *   <li>{@code jmh [JMH options]}: JMH's own command line over every benchmark in the jar.
  * </ul>
  */
@@ -20,6 +23,9 @@ public final class Bench {
       usage: java -jar bench/target/sluice-benchmarks.jar COMMAND [options]
         kafka-producer-perf [--records N] [--record-size B] [--broker-heap 1g]
                                   Kafka 4.1 ProducerPerformance, acks=1 and acks=all
+        http --url http://127.0.0.1:8080 [--connections 8] [--records N] [--batch 1000]
+             [--acks 1|all] [--partitions P] [--warmup-records N] [--kafka yes|no]
+                                  HTTP produce (v3 batches, streamed) and consume vs Kafka
         jmh [JMH options]         JMH's own runner (e.g. jmh -l to list benchmarks)
       """;
 
@@ -33,6 +39,7 @@ public final class Bench {
     String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
     switch (argv[0]) {
       case "kafka-producer-perf" -> KafkaProducerAnchor.main(rest);
+      case "http" -> HttpProduceLoad.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       default -> {
         System.err.println("unknown command '" + argv[0] + "'");

@@ -28,22 +28,22 @@ public final class KafkaProducerAnchor {
     long records = args.longValue("records", 2_000_000L);
     int recordSize = args.intValue("record-size", 100);
     String heap = args.string("broker-heap", "1g");
-    Map<String, ProducerPerfResult> results = measure(records, recordSize, heap);
+    Map<String, ProducerPerfResult> results = measure(records, recordSize, heap, ACKS);
     System.out.println();
     System.out.print(table(results));
   }
 
   /**
-   * Starts a broker, runs {@code ProducerPerformance} once per {@link #ACKS} level and returns the
-   * results by acks level.
+   * Starts a broker, runs {@code ProducerPerformance} once per acks level ({@code 0}, {@code 1} or
+   * {@code all}) and returns the results by acks level.
    */
-  public static Map<String, ProducerPerfResult> measure(long records, int recordSize, String heap)
-      throws IOException {
+  public static Map<String, ProducerPerfResult> measure(
+      long records, int recordSize, String heap, List<String> acksLevels) throws IOException {
     Map<String, ProducerPerfResult> results = new LinkedHashMap<>();
     System.out.println("Starting a one-node Apache Kafka 4.1 KRaft broker (child JVM) ...");
     try (KafkaBroker broker = KafkaBroker.start(heap, Duration.ofMinutes(2))) {
       System.out.println("Kafka broker ready at " + broker.bootstrapServers());
-      for (String acks : ACKS) {
+      for (String acks : acksLevels) {
         String topic = "perf-acks-" + acks;
         broker.createTopic(topic, 1);
         ProducerPerformanceRun run =
