@@ -1,0 +1,592 @@
+package sluice.storage.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.OptionalLong;
+import sluice.storage.record.CorruptRecordException;
+import sluice.storage.record.Record;
+import sluice.storage.record.RecordBatch;
+
+/**
+ * One segment of a partition log: {@code <base>.log} holding concatenated v2 batches exactly as
+ * appended (no file header), with its {@link OffsetIndex} ({@code <base>.index}) and {@link
+ * TimeIndex} ({@code <base>.timeindex}); {@code <base>} is the segment's base offset in 20 digits.
+ *
+ * <p>Crash behaviour: bytes are appended with positional writes and not forced until {@link
+ * #flush()}; after a crash {@link #recover} checks each batch from a position on (lengths, CRC,
+ * contiguous offsets) and truncates the file at the first one that fails.
+ *
+ * <p>Thread-safety: one writer ({@link PartitionLog} under its lock) appends, truncates, recovers
+ * and closes; {@link #read} and the other queries are safe from any thread. The size is volatile
+ * and advanced after the bytes are written, so a reader that snapshots it sees whole batches.
+ */
+final class LogSegment {
+  static final String LOG_SUFFIX = ".log";
+  static final String INDEX_SUFFIX = ".index";
+  static final String TIME_INDEX_SUFFIX = ".timeindex";
+
+  private static final int SCAN_READ_AHEAD = 64 * 1024;
+  private static final int READ_PATH_READ_AHEAD = 4 * 1024;
+
+  private final long baseOffset;
+  private final FileChannel channel;
+  private final OffsetIndex offsetIndex;
+  private final TimeIndex timeIndex;
+  private final long createdMs;
+  private volatile Path logFile;
+  private volatile int size;
+  private volatile long nextOffset;
+  private volatile long maxTimestampSoFar = TimeIndex.NO_TIMESTAMP;
+  private volatile long offsetOfMaxTimestampSoFar;
+  private volatile long firstBatchTimestamp = TimeIndex.NO_TIMESTAMP;
+  private volatile long firstSequence;
+  private int bytesSinceLastIndexEntry;
+
+  private LogSegment(
+      Path dir, long baseOffset, String suffix, int maxIndexSize, long createdMs, boolean fresh) {
+    this.baseOffset = baseOffset;
+    this.createdMs = createdMs;
+    this.logFile = file(dir, baseOffset, LOG_SUFFIX + suffix);
+    try {
+      if (fresh) {
+        Files.deleteIfExists(file(dir, baseOffset, INDEX_SUFFIX + suffix));
+        Files.deleteIfExists(file(dir, baseOffset, TIME_INDEX_SUFFIX + suffix));
+      }
+      var options =
+          fresh
+              ? new StandardOpenOption[] {
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE
+              }
+              : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
+      this.channel = FileChannel.open(logFile, options);
+      long length = channel.size();
+      if (length > Integer.MAX_VALUE) {
+        throw new CorruptRecordException(
+            "Segment " + logFile + " is " + length + " bytes, beyond the 2 GiB segment limit");
+      }
+      this.size = (int) length;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open segment " + logFile, e);
+    }
+    this.offsetIndex =
+        new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX + suffix), baseOffset, maxIndexSize);
+    this.timeIndex =
+        new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX + suffix), baseOffset, maxIndexSize);
+    this.nextOffset = baseOffset;
+    this.offsetOfMaxTimestampSoFar = baseOffset;
+  }
+
+  /** A new empty segment; any files of that name are replaced. */
+  static LogSegment create(
+      Path dir, long baseOffset, int maxIndexSize, long nowMs, long firstSequence) {
+    return create(dir, baseOffset, "", maxIndexSize, nowMs, firstSequence);
+  }
+
+  /** A new empty segment whose file names carry {@code suffix} (e.g. {@code .cleaned}). */
+  static LogSegment create(
+      Path dir, long baseOffset, String suffix, int maxIndexSize, long nowMs, long firstSequence) {
+    var segment = new LogSegment(dir, baseOffset, suffix, maxIndexSize, nowMs, true);
+    segment.firstSequence = firstSequence;
+    return segment;
+  }
+
+  /**
+   * Opens an existing segment without reading it; the caller then checks the indexes and calls
+   * {@link #loadState}, {@link #rebuildIndexes} or {@link #recover}.
+   */
+  static LogSegment open(Path dir, long baseOffset, int maxIndexSize, long nowMs) {
+    return new LogSegment(dir, baseOffset, "", maxIndexSize, nowMs, false);
+  }
+
+  static Path file(Path dir, long baseOffset, String suffix) {
+    return dir.resolve(String.format("%020d", baseOffset) + suffix);
+  }
+
+  long baseOffset() {
+    return baseOffset;
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  FileChannel channel() {
+    return channel;
+  }
+
+  OffsetIndex offsetIndex() {
+    return offsetIndex;
+  }
+
+  TimeIndex timeIndex() {
+    return timeIndex;
+  }
+
+  int size() {
+    return size;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** The offset after this segment's last batch (the base offset when empty). */
+  long nextOffset() {
+    return nextOffset;
+  }
+
+  /** Sequence of this segment's first batch (of the next batch appended, when empty). */
+  long firstSequence() {
+    return firstSequence;
+  }
+
+  void setFirstSequence(long firstSequence) {
+    this.firstSequence = firstSequence;
+  }
+
+  /** The largest record timestamp, or the file's modification time if no batch has one. */
+  long largestTimestamp() {
+    long max = maxTimestampSoFar;
+    if (max >= 0) {
+      return max;
+    }
+    try {
+      return Files.getLastModifiedTime(logFile).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot stat " + logFile, e);
+    }
+  }
+
+  /**
+   * How long this segment has been rolling, measured as Kafka does: from its first batch's max
+   * timestamp to {@code timestamp} (an incoming batch's max timestamp, or now for a quiet log), or
+   * from its creation (or load) time to {@code nowMs} if it has no timestamped batch.
+   */
+  long timeWaitedForRoll(long nowMs, long timestamp) {
+    long first = firstBatchTimestamp;
+    return first >= 0 ? timestamp - first : nowMs - createdMs;
+  }
+
+  /** True if appending a batch of {@code batchSize} bytes ending at {@code lastOffset} fits. */
+  boolean canFit(int batchSize, long lastOffset, int segmentBytes) {
+    return (long) size + batchSize <= segmentBytes
+        && !offsetIndex.isFull()
+        && !timeIndex.isFull()
+        && lastOffset - baseOffset <= Integer.MAX_VALUE;
+  }
+
+  /**
+   * Writes the batch at the end of the file and indexes it if {@code indexIntervalBytes} have
+   * passed since the last index entry.
+   */
+  void append(RecordBatch batch, int indexIntervalBytes) {
+    int position = size;
+    ByteBuffer bytes = batch.buffer().duplicate();
+    int batchSize = bytes.remaining();
+    try {
+      long at = position;
+      while (bytes.hasRemaining()) {
+        at += channel.write(bytes, at);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot append to " + logFile, e);
+    }
+    onBatch(
+        position,
+        batch.baseOffset(),
+        batch.lastOffset(),
+        batch.maxTimestamp(),
+        batchSize,
+        indexIntervalBytes);
+    size = position + batchSize;
+  }
+
+  /**
+   * Updates the timestamps, next offset and indexes for a batch now present at {@code position}.
+   */
+  private void onBatch(
+      int position,
+      long batchBaseOffset,
+      long lastOffset,
+      long maxTimestamp,
+      int batchSize,
+      int indexIntervalBytes) {
+    if (position == 0) {
+      firstBatchTimestamp = maxTimestamp;
+    }
+    if (maxTimestamp > maxTimestampSoFar) {
+      maxTimestampSoFar = maxTimestamp;
+      offsetOfMaxTimestampSoFar = lastOffset;
+    }
+    if (bytesSinceLastIndexEntry > indexIntervalBytes
+        && !offsetIndex.isFull()
+        && !timeIndex.isFull()) {
+      offsetIndex.append(lastOffset, position);
+      timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, false);
+      bytesSinceLastIndexEntry = 0;
+    }
+    bytesSinceLastIndexEntry += batchSize;
+    nextOffset = lastOffset + 1;
+    if (batchBaseOffset < baseOffset) {
+      throw new IllegalStateException(
+          "Batch base offset " + batchBaseOffset + " is below segment base " + baseOffset);
+    }
+  }
+
+  /**
+   * Where the batch holding {@code offset} starts, or the first batch after it: a header scan from
+   * the closest index entry.
+   *
+   * @return the scanner positioned on that batch, or null if no batch in the first {@code end}
+   *     bytes ends at or after {@code offset}
+   */
+  private BatchScanner seek(long offset, long end, int readAhead) {
+    int start = offset <= baseOffset ? 0 : offsetIndex.lookup(offset - 1).position();
+    var scanner = new BatchScanner(channel, logFile, start, end, readAhead);
+    while (scanner.next()) {
+      if (scanner.header().lastOffset() >= offset) {
+        return scanner;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whole batches from the one holding {@code offset}: at least one if its last offset is below
+   * {@code maxOffsetExclusive}, then more while they fit in {@code maxBytes} and stay below it.
+   *
+   * @return null if no batch in this segment ends at or after {@code offset}
+   */
+  FetchSlice read(long offset, int maxBytes, long maxOffsetExclusive) {
+    int end = size;
+    BatchScanner scanner = seek(offset, end, READ_PATH_READ_AHEAD);
+    if (scanner == null) {
+      return null;
+    }
+    long start = scanner.position();
+    long stop = start;
+    do {
+      BatchHeader header = scanner.header();
+      long sizeSoFar = stop - start;
+      if (header.lastOffset() >= maxOffsetExclusive
+          || (sizeSoFar > 0 && sizeSoFar + header.sizeInBytes() > maxBytes)) {
+        break;
+      }
+      stop += header.sizeInBytes();
+    } while (scanner.next());
+    return new FetchSlice(channel, start, (int) (stop - start));
+  }
+
+  /**
+   * The first offset in this segment holding a record with a timestamp at or above {@code
+   * timestamp}: from the time index entry before it, a header scan to the first batch whose max
+   * timestamp reaches it, then a decode of that batch's records.
+   */
+  OptionalLong findOffsetByTimestamp(long timestamp) {
+    int end = size;
+    if (maxTimestampSoFar < timestamp) {
+      return OptionalLong.empty();
+    }
+    TimeIndex.Entry before = timeIndex.lookupBefore(timestamp);
+    int start = before.timestamp() < 0 ? 0 : offsetIndex.lookup(before.offset()).position();
+    var scanner = scan(start, end);
+    while (scanner.next()) {
+      if (scanner.header().maxTimestamp() >= timestamp) {
+        for (Record record : RecordBatch.wrap(scanner.batchBytes()).records()) {
+          if (record.timestamp() >= timestamp) {
+            return OptionalLong.of(record.offset());
+          }
+        }
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** A scanner over the batches in {@code [start, end)}. */
+  BatchScanner scan(long start, long end) {
+    return new BatchScanner(channel, logFile, start, end, SCAN_READ_AHEAD);
+  }
+
+  /** Number of whole batches in {@code [start, end)}. */
+  int countBatches(long start, long end) {
+    var scanner = scan(start, end);
+    int count = 0;
+    while (scanner.next()) {
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * The position of the batch whose base offset is exactly {@code offset}, {@link #size()} if the
+   * segment ends exactly before it, or -1 if no batch boundary is there.
+   */
+  int positionOfBoundary(long offset) {
+    if (offset == baseOffset) {
+      return 0;
+    }
+    int start = offsetIndex.lookup(offset - 1).position();
+    var scanner = new BatchScanner(channel, logFile, start, size, SCAN_READ_AHEAD);
+    long expectedNext = -1;
+    while (scanner.next()) {
+      BatchHeader header = scanner.header();
+      if (header.baseOffset() == offset) {
+        return (int) scanner.position();
+      }
+      if (header.baseOffset() > offset) {
+        return -1;
+      }
+      expectedNext = header.nextOffset();
+    }
+    return expectedNext == offset && scanner.position() == size ? size : -1;
+  }
+
+  /**
+   * Recomputes the in-memory state (next offset, max timestamp, first batch timestamp) for a file
+   * whose first {@code validSize} bytes hold trusted batches and whose indexes are consistent with
+   * them; scans only from the last time-index entry.
+   */
+  void loadState(int validSize) {
+    size = validSize;
+    TimeIndex.Entry lastTime = timeIndex.lastEntry();
+    OffsetIndex.Entry lastIndexed = offsetIndex.lastEntry();
+    int start = Math.min(offsetIndex.lookup(lastTime.offset()).position(), lastIndexed.position());
+    maxTimestampSoFar = lastTime.timestamp();
+    offsetOfMaxTimestampSoFar = lastTime.offset();
+    nextOffset = lastIndexed.offset() + (offsetIndex.entries() == 0 ? 0 : 1);
+    firstBatchTimestamp = TimeIndex.NO_TIMESTAMP;
+    if (validSize >= RecordBatch.HEADER_SIZE) {
+      var first = scan(0, validSize);
+      if (first.next()) {
+        firstBatchTimestamp = first.header().maxTimestamp();
+      }
+    }
+    var scanner = scan(start, validSize);
+    while (scanner.next()) {
+      BatchHeader header = scanner.header();
+      if (header.maxTimestamp() > maxTimestampSoFar) {
+        maxTimestampSoFar = header.maxTimestamp();
+        offsetOfMaxTimestampSoFar = header.lastOffset();
+      }
+      nextOffset = Math.max(nextOffset, header.nextOffset());
+    }
+    bytesSinceLastIndexEntry = validSize - lastIndexed.position();
+  }
+
+  /** Checks both indexes against this segment; {@code nextOffset} bounds the time index. */
+  void sanityCheckIndexes(long nextOffsetBound) {
+    offsetIndex.sanityCheck(size);
+    if (offsetIndex.entries() > 0) {
+      OffsetIndex.Entry last = offsetIndex.lastEntry();
+      var scanner = scan(last.position(), size);
+      if (!scanner.next() || scanner.header().lastOffset() != last.offset()) {
+        throw new CorruptIndexException(
+            "Index "
+                + offsetIndex.file()
+                + " last entry "
+                + last
+                + " does not point at a batch ending at that offset in "
+                + logFile);
+      }
+    }
+    timeIndex.sanityCheck(nextOffsetBound);
+  }
+
+  /** Rebuilds both indexes from a header scan of the whole file, trusting its batches. */
+  void rebuildIndexes(int indexIntervalBytes) {
+    offsetIndex.reset();
+    timeIndex.reset();
+    resetState();
+    var scanner = scan(0, size);
+    while (scanner.next()) {
+      BatchHeader h = scanner.header();
+      onBatch(
+          (int) scanner.position(),
+          h.baseOffset(),
+          h.lastOffset(),
+          h.maxTimestamp(),
+          h.sizeInBytes(),
+          indexIntervalBytes);
+    }
+  }
+
+  private void resetState() {
+    maxTimestampSoFar = TimeIndex.NO_TIMESTAMP;
+    offsetOfMaxTimestampSoFar = baseOffset;
+    firstBatchTimestamp = TimeIndex.NO_TIMESTAMP;
+    nextOffset = baseOffset;
+    bytesSinceLastIndexEntry = 0;
+  }
+
+  /** Outcome of {@link #recover}: batches kept after the start and what ended the scan. */
+  record Recovery(int validBatches, long truncatedBytes, String problem) {}
+
+  /**
+   * Checks every batch from {@code from} (a batch boundary whose earlier bytes are trusted and
+   * indexed) to the end of the file: header, length, CRC and offsets ascending from {@code
+   * expectedOffset} without gaps (compaction keeps every batch's offset range). Indexes are rebuilt
+   * from {@code from}; the file is truncated at the first batch that fails, so a corrupt batch is
+   * never served.
+   */
+  Recovery recover(int from, long expectedOffset, int indexIntervalBytes) {
+    long fileSize;
+    try {
+      fileSize = channel.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot stat " + logFile, e);
+    }
+    if (from == 0) {
+      offsetIndex.reset();
+      timeIndex.reset();
+      resetState();
+    } else {
+      long firstRecovered = expectedOffset;
+      offsetIndex.truncateTo(firstRecovered);
+      timeIndex.truncateTo(firstRecovered);
+      loadState(from);
+    }
+    var scanner = new BatchScanner(channel, logFile, from, fileSize, SCAN_READ_AHEAD);
+    long expected = Math.max(expectedOffset, baseOffset);
+    int valid = 0;
+    String problem = null;
+    while (problem == null) {
+      try {
+        if (!scanner.next()) {
+          if (scanner.position() < fileSize) {
+            problem = "torn batch (" + (fileSize - scanner.position()) + " bytes)";
+          }
+          break;
+        }
+        BatchHeader header = scanner.header();
+        RecordBatch.wrap(scanner.batchBytes()).ensureValid();
+        if (header.baseOffset() != expected) {
+          problem =
+              "batch base offset " + header.baseOffset() + " does not follow on from " + expected;
+          break;
+        }
+        onBatch(
+            (int) scanner.position(),
+            header.baseOffset(),
+            header.lastOffset(),
+            header.maxTimestamp(),
+            header.sizeInBytes(),
+            indexIntervalBytes);
+        expected = header.nextOffset();
+        valid++;
+      } catch (CorruptRecordException | IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+    }
+    long validEnd = scanner.position();
+    long truncated = fileSize - validEnd;
+    if (truncated > 0) {
+      truncateFile((int) validEnd);
+      problem = "at position " + validEnd + " in " + logFile + ": " + problem;
+    } else {
+      size = (int) validEnd;
+    }
+    return new Recovery(valid, truncated, truncated > 0 ? problem : null);
+  }
+
+  /**
+   * Removes every batch holding an offset at or above {@code offset} (a batch that straddles it
+   * goes entirely).
+   *
+   * @return the number of batches removed
+   */
+  int truncateTo(long offset) {
+    BatchScanner scanner = seek(offset, size, SCAN_READ_AHEAD);
+    if (scanner == null) {
+      return 0;
+    }
+    int position = (int) scanner.position();
+    int removed = countBatches(position, size);
+    long firstRemoved = scanner.header().baseOffset();
+    offsetIndex.truncateTo(firstRemoved);
+    timeIndex.truncateTo(firstRemoved);
+    truncateFile(position);
+    loadState(position);
+    return removed;
+  }
+
+  private void truncateFile(int position) {
+    size = position;
+    try {
+      channel.truncate(position);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot truncate " + logFile + " to " + position, e);
+    }
+  }
+
+  /** Records the final max timestamp and trims the indexes: the segment is closed for appends. */
+  void onBecomeInactive() {
+    timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+    offsetIndex.trimToValidSize();
+    timeIndex.trimToValidSize();
+  }
+
+  /** Preallocates the indexes for appends: the segment is the active one. */
+  void onBecomeActive(int maxIndexSize) {
+    offsetIndex.resize(maxIndexSize);
+    timeIndex.resize(maxIndexSize);
+  }
+
+  /** Forces the log and both indexes to disk. */
+  void flush() {
+    try {
+      channel.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot fsync " + logFile, e);
+    }
+    offsetIndex.flush();
+    timeIndex.flush();
+  }
+
+  /** Trims the indexes, forces everything and closes the file. */
+  void close() {
+    if (!channel.isOpen()) {
+      return;
+    }
+    onBecomeInactive();
+    flush();
+    release();
+  }
+
+  /** Closes the file without touching it (a retired segment whose files are gone or renamed). */
+  void release() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot close " + logFile, e);
+    }
+  }
+
+  /** Renames the three files to the plain names plus {@code suffix} (may be empty). */
+  void renameFiles(String to) {
+    Path dir = logFile.getParent();
+    Fs.move(logFile, file(dir, baseOffset, LOG_SUFFIX + to));
+    logFile = file(dir, baseOffset, LOG_SUFFIX + to);
+    offsetIndex.renameTo(file(dir, baseOffset, INDEX_SUFFIX + to));
+    timeIndex.renameTo(file(dir, baseOffset, TIME_INDEX_SUFFIX + to));
+  }
+
+  /** Deletes the three files (after {@link #release()}). */
+  void deleteFiles() {
+    Fs.deleteIfExists(logFile);
+    offsetIndex.deleteFile();
+    timeIndex.deleteFile();
+  }
+
+  @Override
+  public String toString() {
+    return "LogSegment(" + logFile + ", size " + size + ", next offset " + nextOffset + ")";
+  }
+}

@@ -1,0 +1,516 @@
+package sluice.storage.log;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import sluice.storage.record.RecordBatch;
+
+/**
+ * The log of one partition replica (Kafka's {@code UnifiedLog} and {@code LocalLog}): a directory
+ * {@code <dataDir>/<topic>-<partition>/} of {@link LogSegment}s named by base offset, plus {@code
+ * partition.checkpoint} ({@link PartitionCheckpoint}). The last segment is active and takes
+ * appends; the others are closed and only read, deleted by retention or rewritten by compaction.
+ *
+ * <p><b>Batch sequences.</b> Every appended batch gets a sequence number: 1 for the first batch
+ * ever appended, +1 per batch. Retention deletes whole segments and their numbers with them;
+ * compaction never removes a batch (an emptied batch stays as a header); {@link #truncateTo} gives
+ * the numbers of removed batches back. Each segment's first sequence is kept in the checkpoint, so
+ * numbers survive restarts. The akka-persistence journal uses them as sequenceNr.
+ *
+ * <p><b>Durability.</b> Appends are written to the page cache; by default the OS decides when they
+ * reach the disk, as in Kafka, because replication provides durability. {@code flush.messages} and
+ * {@code flush.ms} force an fsync after that many records or that much time. A segment is fsynced
+ * when it rolls and everything is fsynced on {@link #close()}; the recovery point (everything below
+ * it is on disk) is then advanced and checkpointed. {@link #open} recovers everything after it
+ * ({@link LogLoader}).
+ *
+ * <p><b>Thread-safety.</b> Not thread-safe for writes: one writer (the partition leader or
+ * follower) calls {@link #append} and {@link #truncateTo}. {@link #read}, {@link
+ * #offsetForTimestamp}, {@link #batchInfosFrom} and the offset getters are safe from any thread and
+ * take no lock. {@link #deleteRetainedSegments} and {@link #compact} run on a background thread
+ * alongside them: structural changes take an internal lock, and removed segments stay open for
+ * {@code file.delete.delay.ms} so that reads in flight finish.
+ */
+public final class PartitionLog implements AutoCloseable {
+  private static final String DELETED_SUFFIX = ".deleted";
+
+  private final Path dir;
+  private final Clock clock;
+  private final Object lock = new Object();
+  private final ConcurrentSkipListMap<Long, LogSegment> segments;
+  private final RecoveryReport recoveryReport;
+  private final ArrayDeque<PendingDeletion> pendingDeletions = new ArrayDeque<>();
+  private volatile LogConfig config;
+  private volatile LogSegment active;
+  private volatile long logEndOffset;
+  private volatile long lastSequence;
+  private volatile boolean closed;
+  // guarded by lock
+  private long recoveryPoint;
+  private long recoverySequence;
+  private long checkpointedRecoveryPoint = -1;
+  private long unflushedMessages;
+  private long lastFlushMs;
+  private long truncations;
+
+  /** A removed segment kept open until {@code dueMs}; its files are deleted if it was renamed. */
+  private record PendingDeletion(LogSegment segment, long dueMs, boolean deleteFiles) {}
+
+  private PartitionLog(Path dir, LogConfig config, Clock clock, LogLoader.Loaded loaded) {
+    this.dir = dir;
+    this.config = config;
+    this.clock = clock;
+    this.segments = new ConcurrentSkipListMap<>(loaded.segments());
+    this.recoveryReport = loaded.report();
+    this.active = segments.lastEntry().getValue();
+    this.logEndOffset = active.nextOffset();
+    this.lastSequence = loaded.lastSequence();
+    this.lastFlushMs = clock.millis();
+  }
+
+  /**
+   * Opens (creating if needed) the log in {@code dir} and recovers it: batches after the recovery
+   * point are checked, a torn or corrupt tail is truncated, missing or corrupt indexes are rebuilt
+   * (see {@link #recoveryReport()}).
+   */
+  public static PartitionLog open(Path dir, LogConfig config, Clock clock) {
+    var log = new PartitionLog(dir, config, clock, LogLoader.load(dir, config, clock.millis()));
+    synchronized (log.lock) {
+      log.flushLocked(clock.millis());
+      log.writeCheckpoint();
+    }
+    return log;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public LogConfig config() {
+    return config;
+  }
+
+  /** What recovery found and repaired when this log was opened. */
+  public RecoveryReport recoveryReport() {
+    return recoveryReport;
+  }
+
+  /** The first offset still in the log. */
+  public long logStartOffset() {
+    return segments.firstKey();
+  }
+
+  /** The offset the next appended batch must start at. */
+  public long logEndOffset() {
+    return logEndOffset;
+  }
+
+  /** The sequence of the last batch in the log, 0 if none was ever appended. */
+  public long lastSequence() {
+    return lastSequence;
+  }
+
+  /** Bytes of all segment files. */
+  public long sizeInBytes() {
+    long size = 0;
+    for (LogSegment segment : segments.values()) {
+      size += segment.size();
+    }
+    return size;
+  }
+
+  /** Number of segments, the active one included. */
+  public int segmentCount() {
+    return segments.size();
+  }
+
+  /** Base offset of the segment taking appends. */
+  long activeSegmentBaseOffset() {
+    return active.baseOffset();
+  }
+
+  /** Everything below this offset is known to be on disk. */
+  public long recoveryPoint() {
+    synchronized (lock) {
+      return recoveryPoint;
+    }
+  }
+
+  /**
+   * Appends one batch whose offsets, leader epoch and timestamps the caller has already set and
+   * validated (CRC, size); rolls first if the active segment is full or old. Single writer.
+   *
+   * @return the batch's sequence
+   * @throws IllegalStateException if the batch does not start at {@link #logEndOffset()}
+   */
+  public long append(RecordBatch batch) {
+    synchronized (lock) {
+      ensureOpen();
+      if (batch.baseOffset() != logEndOffset) {
+        throw new IllegalStateException(
+            "Batch base offset "
+                + batch.baseOffset()
+                + " is not the log end offset "
+                + logEndOffset
+                + " of "
+                + dir);
+      }
+      if (batch.magic() != RecordBatch.MAGIC) {
+        throw new IllegalArgumentException(
+            "Batch magic " + batch.magic() + " is not " + RecordBatch.MAGIC + " in " + dir);
+      }
+      long now = clock.millis();
+      LogConfig current = config;
+      LogSegment segment = active;
+      if (!segment.isEmpty()
+          && (!segment.canFit(batch.sizeInBytes(), batch.lastOffset(), current.segmentBytes())
+              || segment.timeWaitedForRoll(now, batch.maxTimestamp()) >= current.segmentMs())) {
+        segment = roll(now);
+      }
+      segment.append(batch, current.indexIntervalBytes());
+      logEndOffset = batch.nextOffset();
+      long sequence = lastSequence + 1;
+      lastSequence = sequence;
+      unflushedMessages += batch.recordCount();
+      if (unflushedMessages >= current.flushMessages() || now - lastFlushMs >= current.flushMs()) {
+        flushLocked(now);
+      }
+      return sequence;
+    }
+  }
+
+  /**
+   * Whole batches starting with the one holding {@code offset}: at least one if it lies wholly
+   * below {@code maxOffsetExclusive}, then more while they fit in {@code maxBytes}, never one that
+   * reaches {@code maxOffsetExclusive} (the high watermark). Empty at the log end. Safe from any
+   * thread.
+   *
+   * @throws OffsetOutOfRangeException if {@code offset} is outside [log start, log end]
+   */
+  public FetchSlice read(long offset, int maxBytes, long maxOffsetExclusive) {
+    long end = logEndOffset;
+    Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+    if (offset > end || entry == null || offset < segments.firstKey()) {
+      throw new OffsetOutOfRangeException(offset, logStartOffset(), end);
+    }
+    while (entry != null) {
+      FetchSlice slice = entry.getValue().read(offset, maxBytes, maxOffsetExclusive);
+      if (slice != null) {
+        return slice;
+      }
+      entry = segments.higherEntry(entry.getKey());
+    }
+    LogSegment last = active;
+    return new FetchSlice(last.channel(), last.size(), 0);
+  }
+
+  /** The first offset of a record whose timestamp is at or above {@code timestamp}, if any. */
+  public OptionalLong offsetForTimestamp(long timestamp) {
+    for (LogSegment segment : segments.values()) {
+      OptionalLong found = segment.findOffsetByTimestamp(timestamp);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /**
+   * The headers of the batches from sequence {@code fromSequence} (or from the first batch still in
+   * the log, if that one was deleted) to the last batch at the time of the call, read from batch
+   * headers only. Safe from any thread.
+   */
+  public Iterator<BatchInfo> batchInfosFrom(long fromSequence) {
+    List<LogSegment> snapshot;
+    List<Integer> sizes = new ArrayList<>();
+    long last;
+    synchronized (lock) {
+      snapshot = new ArrayList<>(segments.values());
+      for (LogSegment segment : snapshot) {
+        sizes.add(segment.size());
+      }
+      last = lastSequence;
+    }
+    int start = 0;
+    for (int i = 0; i < snapshot.size(); i++) {
+      if (snapshot.get(i).firstSequence() <= fromSequence) {
+        start = i;
+      }
+    }
+    return new BatchInfoIterator(
+        snapshot.subList(start, snapshot.size()),
+        sizes.subList(start, sizes.size()),
+        fromSequence,
+        last);
+  }
+
+  private static final class BatchInfoIterator implements Iterator<BatchInfo> {
+    private final List<LogSegment> segments;
+    private final List<Integer> sizes;
+    private final long fromSequence;
+    private final long lastSequence;
+    private int index = -1;
+    private BatchScanner scanner;
+    private long sequence;
+    private BatchInfo next;
+
+    BatchInfoIterator(List<LogSegment> segments, List<Integer> sizes, long from, long last) {
+      this.segments = segments;
+      this.sizes = sizes;
+      this.fromSequence = from;
+      this.lastSequence = last;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        if (scanner != null && sequence <= lastSequence && scanner.next()) {
+          long current = sequence++;
+          if (current >= fromSequence) {
+            next = scanner.header().toInfo(current);
+          }
+        } else if (index + 1 < segments.size() && sequence <= lastSequence) {
+          index++;
+          LogSegment segment = segments.get(index);
+          scanner = segment.scan(0, sizes.get(index));
+          sequence = segment.firstSequence();
+        } else {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public BatchInfo next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("No batch after sequence " + (sequence - 1));
+      }
+      BatchInfo result = next;
+      next = null;
+      return result;
+    }
+  }
+
+  /**
+   * Removes every batch holding an offset at or above {@code offset} (a batch straddling it goes
+   * entirely, so the log end may end up below {@code offset}) and gives their sequence numbers
+   * back. Below the log start offset everything goes and the log restarts empty at {@code offset}.
+   * A no-op at or beyond the log end. Both indexes stay consistent; the truncated segment is
+   * fsynced so removed batches cannot come back after a crash. Single writer.
+   */
+  public void truncateTo(long offset) {
+    if (offset < 0) {
+      throw new IllegalArgumentException(
+          "Cannot truncate " + dir + " to negative offset " + offset);
+    }
+    synchronized (lock) {
+      ensureOpen();
+      if (offset >= logEndOffset) {
+        return;
+      }
+      truncations++;
+      long now = clock.millis();
+      if (offset < logStartOffset()) {
+        long nextSequence = segments.firstEntry().getValue().firstSequence();
+        List<LogSegment> removed = new ArrayList<>(segments.values());
+        LogSegment fresh =
+            LogSegment.create(dir, offset, config.segmentIndexBytes(), now, nextSequence);
+        segments.put(offset, fresh);
+        active = fresh;
+        for (LogSegment segment : removed) {
+          retire(segment, now);
+        }
+        logEndOffset = offset;
+        lastSequence = nextSequence - 1;
+      } else {
+        Map.Entry<Long, LogSegment> floorEntry = segments.lowerEntry(offset);
+        LogSegment floor =
+            floorEntry != null ? floorEntry.getValue() : segments.firstEntry().getValue();
+        List<LogSegment> removed =
+            new ArrayList<>(segments.tailMap(floor.baseOffset(), false).values());
+        long sequenceAfterFloor =
+            removed.isEmpty() ? lastSequence + 1 : removed.get(0).firstSequence();
+        for (LogSegment segment : removed) {
+          retire(segment, now);
+        }
+        int removedInFloor = floor.truncateTo(offset);
+        floor.onBecomeActive(config.segmentIndexBytes());
+        floor.flush();
+        active = floor;
+        logEndOffset = floor.nextOffset();
+        lastSequence = sequenceAfterFloor - removedInFloor - 1;
+      }
+      if (recoveryPoint > logEndOffset) {
+        recoveryPoint = logEndOffset;
+        recoverySequence = lastSequence;
+      }
+      writeCheckpoint();
+    }
+  }
+
+  /** Forces every batch to disk and checkpoints the recovery point. */
+  public void flush() {
+    synchronized (lock) {
+      ensureOpen();
+      flushLocked(clock.millis());
+      writeCheckpoint();
+    }
+  }
+
+  /** Replaces the config; segment sizes and retention apply from the next append or check. */
+  public void updateConfig(LogConfig newConfig) {
+    this.config = newConfig;
+  }
+
+  /**
+   * Background maintenance by the configured policy, with the injected clock: removes due pending
+   * deletions; rolls the active segment once {@code segment.ms} old (so that time retention works
+   * on quiet topics); flushes if {@code flush.ms} has passed; with {@code cleanup.policy} delete,
+   * deletes closed segments from the oldest while their newest record is older than {@code
+   * retention.ms} or the log is larger than {@code retention.bytes} without them. Safe alongside
+   * appends and reads.
+   *
+   * @return the number of segments deleted
+   */
+  public int deleteRetainedSegments() {
+    synchronized (lock) {
+      if (closed) {
+        return 0;
+      }
+      long now = clock.millis();
+      LogConfig current = config;
+      deleteDueFiles(now, false);
+      if (!active.isEmpty() && active.timeWaitedForRoll(now, now) >= current.segmentMs()) {
+        roll(now);
+      }
+      if (unflushedMessages > 0 && now - lastFlushMs >= current.flushMs()) {
+        flushLocked(now);
+      }
+      int deleted = 0;
+      if (current.cleanupPolicy().deletes()) {
+        while (segments.size() > 1
+            && current.retentionMs() >= 0
+            && now - segments.firstEntry().getValue().largestTimestamp() > current.retentionMs()) {
+          retire(segments.firstEntry().getValue(), now);
+          deleted++;
+        }
+        long excess = current.retentionBytes() < 0 ? -1 : sizeInBytes() - current.retentionBytes();
+        while (segments.size() > 1 && excess - segments.firstEntry().getValue().size() >= 0) {
+          excess -= segments.firstEntry().getValue().size();
+          retire(segments.firstEntry().getValue(), now);
+          deleted++;
+        }
+      }
+      if (deleted > 0 || checkpointedRecoveryPoint != recoveryPoint) {
+        writeCheckpoint();
+      }
+      return deleted;
+    }
+  }
+
+  /** Closes the log: records final index entries, fsyncs, checkpoints and closes every file. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      flushLocked(clock.millis());
+      writeCheckpoint();
+      closed = true;
+      for (LogSegment segment : segments.values()) {
+        segment.close();
+      }
+      deleteDueFiles(Long.MAX_VALUE, true);
+    }
+  }
+
+  /**
+   * Closes the file handles without flushing, trimming or checkpointing: the directory is left as a
+   * crash of the process would leave it. For crash tests.
+   */
+  void abandon() {
+    synchronized (lock) {
+      closed = true;
+      for (LogSegment segment : segments.values()) {
+        segment.release();
+      }
+      deleteDueFiles(Long.MAX_VALUE, false);
+    }
+  }
+
+  /** Closes the log and deletes its directory. */
+  public void delete() {
+    close();
+    Fs.deleteRecursively(dir);
+  }
+
+  private LogSegment roll(long now) {
+    LogSegment old = active;
+    old.onBecomeInactive();
+    old.flush();
+    LogSegment fresh =
+        LogSegment.create(dir, logEndOffset, config.segmentIndexBytes(), now, lastSequence + 1);
+    segments.put(fresh.baseOffset(), fresh);
+    active = fresh;
+    recoveryPoint = logEndOffset;
+    recoverySequence = lastSequence;
+    unflushedMessages = 0;
+    lastFlushMs = now;
+    writeCheckpoint();
+    return fresh;
+  }
+
+  private void flushLocked(long now) {
+    Map.Entry<Long, LogSegment> from = segments.floorEntry(recoveryPoint);
+    for (LogSegment segment :
+        (from == null ? segments : segments.tailMap(from.getKey(), true)).values()) {
+      segment.flush();
+    }
+    recoveryPoint = logEndOffset;
+    recoverySequence = lastSequence;
+    unflushedMessages = 0;
+    lastFlushMs = now;
+  }
+
+  private void writeCheckpoint() {
+    var firstSequences = new TreeMap<Long, Long>();
+    for (LogSegment segment : segments.values()) {
+      firstSequences.put(segment.baseOffset(), segment.firstSequence());
+    }
+    new PartitionCheckpoint(recoveryPoint, recoverySequence, firstSequences).write(dir);
+    checkpointedRecoveryPoint = recoveryPoint;
+  }
+
+  /** Removes a segment from the log; renames its files and deletes them after the delay. */
+  private void retire(LogSegment segment, long now) {
+    segments.remove(segment.baseOffset(), segment);
+    segment.renameFiles(DELETED_SUFFIX);
+    pendingDeletions.add(new PendingDeletion(segment, now + config.fileDeleteDelayMs(), true));
+  }
+
+  private void deleteDueFiles(long now, boolean all) {
+    while (!pendingDeletions.isEmpty() && (all || pendingDeletions.peek().dueMs() <= now)) {
+      PendingDeletion pending = pendingDeletions.poll();
+      pending.segment().release();
+      if (pending.deleteFiles()) {
+        pending.segment().deleteFiles();
+      }
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("Log " + dir + " is closed");
+    }
+  }
+}
