@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -20,14 +22,20 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import sluice.storage.log.FetchSlice;
+import sluice.storage.log.LogConfig;
+import sluice.storage.log.PartitionLog;
+import sluice.storage.record.RecordBatch;
 
 /**
  * Fetches from a log of {@code logBytes} of {@link KafkaBatch}es (page-cache hot, one segment) at
  * offsets drawn uniformly at random (fixed seed, the same sequence for every contender): the batch
  * holding the offset is located through the sparse offset index, and whole batches up to {@code
  * maxBytes} (at least one) are copied with positional reads into a reused heap buffer — a
- * consumer's fetch minus the network. Contender: Apache Kafka 4.1's {@code LogSegment.read}. Score:
- * fetches per second.
+ * consumer's fetch minus the network. Contenders: Sluice's {@code PartitionLog.read} and Apache
+ * Kafka 4.1's {@code LogSegment.read}, both with {@code segment.bytes} of 1 GiB (Kafka's default)
+ * so the log is one segment. Kafka's slice may end with part of a batch (its consumer drops it);
+ * Sluice's holds whole batches only. Score: fetches per second.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -37,6 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
     value = 1,
     jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class SegmentReadBenchmark {
+
+  /** Kafka's default {@code segment.bytes}. */
+  static final int SEGMENT_BYTES = 1 << 30;
 
   /** Fetch offsets drawn per contender, cycled. */
   static final int OFFSETS = 4096;
@@ -85,6 +96,48 @@ public class SegmentReadBenchmark {
     }
   }
 
+  /** Sluice's partition log holding the whole log. */
+  @State(Scope.Thread)
+  public static class SluiceState {
+    PartitionLog log;
+    long[] offsets;
+    int next;
+    ByteBuffer buffer;
+
+    @Setup(Level.Trial)
+    public void setUp(Workload workload) {
+      LogConfig config =
+          LogConfig.from(Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(SEGMENT_BYTES)));
+      log = PartitionLog.open(workload.dir.resolve("sluice-0"), config, Clock.systemUTC());
+      RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(workload.batch.bytes()));
+      for (int i = 0; i < workload.batchCount(); i++) {
+        batch.setBaseOffset(log.logEndOffset());
+        log.append(batch);
+      }
+      offsets = workload.fetchOffsets(log.logEndOffset());
+      buffer = workload.fetchBuffer();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      log.close();
+    }
+
+    /** The fetch, copied into {@link #buffer} with positional reads; returns the bytes copied. */
+    int read(long offset, int maxBytes) throws IOException {
+      FetchSlice slice = log.read(offset, maxBytes, log.logEndOffset());
+      buffer.clear();
+      buffer.limit(Math.min(buffer.capacity(), slice.sizeInBytes()));
+      while (buffer.hasRemaining()) {
+        if (slice.channel().read(buffer, slice.position() + buffer.position()) < 0) {
+          break;
+        }
+      }
+      buffer.flip();
+      return buffer.remaining();
+    }
+  }
+
   /** Kafka's {@code LogSegment} holding the whole log. */
   @State(Scope.Thread)
   public static class KafkaState {
@@ -95,7 +148,7 @@ public class SegmentReadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp(Workload workload) throws IOException {
-      log = new KafkaSegmentLog(workload.dir.resolve("kafka-0").toFile(), Integer.MAX_VALUE, 1);
+      log = new KafkaSegmentLog(workload.dir.resolve("kafka-0").toFile(), SEGMENT_BYTES, 1);
       MemoryRecords records =
           MemoryRecords.readableRecords(ByteBuffer.wrap(workload.batch.bytes()));
       for (int i = 0; i < workload.batchCount(); i++) {
@@ -109,6 +162,12 @@ public class SegmentReadBenchmark {
     public void tearDown() throws IOException {
       log.close();
     }
+  }
+
+  @Benchmark
+  public int sluicePartitionLog(SluiceState state, Workload workload) throws IOException {
+    long offset = state.offsets[state.next++ & (OFFSETS - 1)];
+    return state.read(offset, workload.maxBytes);
   }
 
   @Benchmark
