@@ -16,6 +16,7 @@ import sluice.bench.Args;
 import sluice.bench.kafka.KafkaProducerAnchor;
 import sluice.bench.kafka.ProducerPerfResult;
 import sluice.bench.report.Comparison;
+import sluice.bench.report.MachineLoad;
 import sluice.bench.report.RatioTable;
 
 /**
@@ -111,6 +112,7 @@ public final class HttpProduceLoad {
             args.intValue("partitions", 1),
             args.string("acks", "1"));
     long warmup = args.has("warmup-records") ? args.longValue("warmup-records", 1) : 100_000L;
+    String loadBefore = MachineLoad.describe();
     List<LoadResult> results = load.runAll(records, warmup);
     System.out.println();
     System.out.print(table(results));
@@ -125,6 +127,8 @@ public final class HttpProduceLoad {
       System.out.println();
       System.out.print(RatioTable.format(ratios(results, anchor.get(load.acks), load.acks)));
     }
+    System.out.println("at start: " + loadBefore);
+    System.out.println("at end:   " + MachineLoad.describe());
   }
 
   /** Creates a topic, warms up, then runs the three phases and returns their results. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import sluice.bench.Args;
+import sluice.bench.report.MachineLoad;
 
 /**
  * The Apache Kafka anchor for produce throughput: starts a one-node Kafka 4.1 KRaft {@link
@@ -28,9 +29,12 @@ public final class KafkaProducerAnchor {
     long records = args.longValue("records", 2_000_000L);
     int recordSize = args.intValue("record-size", 100);
     String heap = args.string("broker-heap", "1g");
+    String loadBefore = MachineLoad.describe();
     Map<String, ProducerPerfResult> results = measure(records, recordSize, heap, ACKS);
     System.out.println();
     System.out.print(table(results));
+    System.out.println("at start: " + loadBefore);
+    System.out.println("at end:   " + MachineLoad.describe());
   }
 
   /**

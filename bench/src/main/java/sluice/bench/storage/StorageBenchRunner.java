@@ -13,6 +13,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import sluice.bench.report.MachineLoad;
 import sluice.bench.report.RatioTable;
 
 /**
@@ -33,6 +34,7 @@ public final class StorageBenchRunner {
           .include(SegmentAppendBenchmark.class.getSimpleName())
           .include(SegmentReadBenchmark.class.getSimpleName());
     }
+    String loadBefore = MachineLoad.describe();
     Collection<RunResult> results = new Runner(options.build()).run();
     List<BenchmarkScore> scores = new ArrayList<>();
     for (RunResult r : results) {
@@ -56,5 +58,7 @@ public final class StorageBenchRunner {
         KafkaBatch.VALUE_BYTES,
         batch.sizeInBytes());
     System.out.print(RatioTable.format(StorageComparisons.of(scores, batch.sizeInBytes())));
+    System.out.println("at start: " + loadBefore);
+    System.out.println("at end:   " + MachineLoad.describe());
   }
 }
