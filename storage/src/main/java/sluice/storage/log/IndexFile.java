@@ -42,24 +42,35 @@ abstract class IndexFile {
     try (var raf = new RandomAccessFile(file.toFile(), "rw")) {
       long length = raf.length();
       misaligned = length % entrySize != 0;
-      if (length == 0) {
+      boolean fresh = length == 0;
+      if (fresh) {
         length = roundDown(maxIndexSize);
         raf.setLength(length);
       }
       this.mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, roundDown(length));
+      this.maxEntries = mmap.limit() / entrySize;
+      this.entries = fresh ? 0 : countEntriesBeforeZeroTail(mmap, maxEntries);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open index " + file, e);
     }
-    this.maxEntries = mmap.limit() / entrySize;
-    this.entries = countEntriesBeforeZeroTail(mmap, maxEntries);
   }
 
+  /**
+   * Entries before the zero tail. Only the first entry of a valid index can be all zeros, so a
+   * binary search for the first zero slot after it suffices; garbage fails the sanity check.
+   */
   private int countEntriesBeforeZeroTail(ByteBuffer buffer, int slots) {
-    int n = slots;
-    while (n > 0 && isZero(buffer, n - 1)) {
-      n--;
+    int low = 1;
+    int high = slots;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (isZero(buffer, mid)) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
     }
-    return n;
+    return slots > 0 && low == 1 && isZero(buffer, 0) ? 0 : Math.min(low, slots);
   }
 
   private boolean isZero(ByteBuffer buffer, int slot) {

@@ -569,11 +569,15 @@ final class LogSegment {
     }
   }
 
-  /** Renames the three files to the plain names plus {@code suffix} (may be empty). */
+  /**
+   * Renames the three files to the plain names plus {@code suffix} (may be empty): the log first,
+   * made durable before the indexes follow, so a crash never pairs a log with another's indexes.
+   */
   void renameFiles(String to) {
     Path dir = logFile.getParent();
     Fs.move(logFile, file(dir, baseOffset, LOG_SUFFIX + to));
     logFile = file(dir, baseOffset, LOG_SUFFIX + to);
+    Fs.fsyncDirectory(dir);
     offsetIndex.renameTo(file(dir, baseOffset, INDEX_SUFFIX + to));
     timeIndex.renameTo(file(dir, baseOffset, TIME_INDEX_SUFFIX + to));
   }

@@ -48,6 +48,7 @@ public final class PartitionLog implements AutoCloseable {
   private final ConcurrentSkipListMap<Long, LogSegment> segments;
   private final RecoveryReport recoveryReport;
   private final ArrayDeque<PendingDeletion> pendingDeletions = new ArrayDeque<>();
+  private final LogCompactor compactor = new LogCompactor(this);
   private volatile LogConfig config;
   private volatile LogSegment active;
   private volatile long logEndOffset;
@@ -417,6 +418,17 @@ public final class PartitionLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Compacts the closed segments if {@code cleanup.policy} includes compact: keeps the latest
+   * record of each key, drops tombstones older than {@code delete.retention.ms}, never a batch (see
+   * {@link LogCompactor}). Safe alongside appends and reads; one compaction at a time.
+   *
+   * @return the number of segments rewritten
+   */
+  public int compact() {
+    return config.cleanupPolicy().compacts() && !closed ? compactor.compact() : 0;
+  }
+
   /** Closes the log: records final index entries, fsyncs, checkpoints and closes every file. */
   @Override
   public void close() {
@@ -452,6 +464,49 @@ public final class PartitionLog implements AutoCloseable {
   public void delete() {
     close();
     Fs.deleteRecursively(dir);
+  }
+
+  // ---- shared with LogCompactor ----
+
+  Object lock() {
+    return lock;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Changes whenever {@link #truncateTo} runs, so compaction can tell its input changed. */
+  long truncations() {
+    return truncations;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** A snapshot of the closed segments, oldest first. */
+  List<LogSegment> closedSegments() {
+    synchronized (lock) {
+      List<LogSegment> closedOnes = new ArrayList<>(segments.values());
+      closedOnes.remove(closedOnes.size() - 1);
+      return closedOnes;
+    }
+  }
+
+  /** True if {@code segment} is still in the log and closed. Call under the lock. */
+  boolean isCurrentClosedSegment(LogSegment segment) {
+    return segments.get(segment.baseOffset()) == segment && segment != active;
+  }
+
+  /**
+   * Puts a compacted copy in place of a closed segment (under the lock). The old one stays open for
+   * reads in flight until {@code file.delete.delay.ms}; its files were replaced, not renamed.
+   */
+  void replaceSegment(LogSegment old, LogSegment cleaned) {
+    segments.put(cleaned.baseOffset(), cleaned);
+    pendingDeletions.add(
+        new PendingDeletion(old, clock.millis() + config.fileDeleteDelayMs(), false));
   }
 
   private LogSegment roll(long now) {

@@ -39,7 +39,7 @@ class RecoveryPropertyTest {
         .ofMaxSize(40);
   }
 
-  @Property(tries = 100)
+  @Property(tries = 200)
   void recoveryKeepsExactlyTheWholeBatchesBeforeACut(
       @ForAll("batches") List<Spec> specs,
       @ForAll @IntRange(min = 200, max = 6000) int segmentBytes,
