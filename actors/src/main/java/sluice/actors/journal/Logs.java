@@ -1,0 +1,280 @@
+package sluice.actors.journal;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Extension;
+import akka.actor.typed.ExtensionId;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sluice.storage.log.LogConfig;
+import sluice.storage.log.PartitionLog;
+
+/**
+ * The open {@link PartitionLog}s of this broker, by {@code topic-partition}, each in {@code
+ * <sluice.data-dir>/<topic>-<partition>/}.
+ *
+ * <p>The partition leader opens its log here (with the topic's {@link LogConfig}) before its
+ * recovery starts; the {@link SegmentJournal} and {@link SegmentSnapshotStore} then find it by
+ * persistence id, which is the same {@code topic-partition} string.
+ *
+ * <p>A single background thread runs retention ({@link PartitionLog#deleteRetainedSegments()})
+ * every {@code sluice.log.retention-check-interval} and compaction ({@link PartitionLog#compact()})
+ * every {@code sluice.log.compaction-interval}; storage makes both safe alongside appends and
+ * reads. In the coordinated shutdown phase {@code before-actor-system-terminate}, after sharding
+ * has stopped every partition leader, all logs are flushed and closed.
+ *
+ * <p>Thread-safe. The journal also records here how many writes and batches it handled per
+ * partition ({@link #journalStats}), which tests and benchmarks read to see group commit at work.
+ */
+public final class Logs implements Extension {
+  private static final Logger LOG = LoggerFactory.getLogger(Logs.class);
+
+  /** {@code topic-partition}: Kafka's topic name characters, a dash, a partition number. */
+  private static final Pattern TOPIC_PARTITION = Pattern.compile("[a-zA-Z0-9._-]{1,249}-[0-9]+");
+
+  /** The extension's id; {@code Logs.get(system)} is the usual way in. */
+  public static final ExtensionId<Logs> ID = new Id();
+
+  private final Path dataDir;
+  private final Clock clock;
+  private final Map<String, PartitionLog> logs = new ConcurrentHashMap<>();
+  private final Map<String, String> topicIds = new ConcurrentHashMap<>();
+  private final Map<String, JournalStats> stats = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService cleaner;
+  private volatile boolean closed;
+
+  /** Journal activity of one partition since this broker started. */
+  public record JournalStats(long writes, long batchesWritten, long batchesReplayed) {
+    static final JournalStats ZERO = new JournalStats(0, 0, 0);
+
+    JournalStats plus(JournalStats other) {
+      return new JournalStats(
+          writes + other.writes,
+          batchesWritten + other.batchesWritten,
+          batchesReplayed + other.batchesReplayed);
+    }
+  }
+
+  private static final class Id extends ExtensionId<Logs> {
+    @Override
+    public Logs createExtension(ActorSystem<?> system) {
+      return new Logs(system);
+    }
+  }
+
+  public static Logs get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  private Logs(ActorSystem<?> system) {
+    Config config = system.settings().config();
+    this.dataDir = Path.of(config.getString("sluice.data-dir")).toAbsolutePath().normalize();
+    this.clock = Clock.systemUTC();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot create the data directory " + dataDir + " (sluice.data-dir): " + e, e);
+    }
+    this.cleaner =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "sluice-log-cleaner-" + system.name());
+              thread.setDaemon(true);
+              return thread;
+            });
+    schedule(config.getDuration("sluice.log.retention-check-interval"), this::runRetention);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "sluice-close-partition-logs",
+            () -> {
+              closeAll();
+              return CompletableFuture.completedFuture(Done.done());
+            });
+  }
+
+  private void schedule(Duration interval, Runnable task) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("log cleaner interval must be positive, not " + interval);
+    }
+    long millis = interval.toMillis();
+    cleaner.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The directory under which every partition directory lives ({@code sluice.data-dir}). */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * The directory of one partition, {@code <data-dir>/<topic>-<partition>}.
+   *
+   * @throws IllegalArgumentException if the name is not {@code topic-partition}
+   */
+  public Path partitionDir(String topicPartition) {
+    if (!TOPIC_PARTITION.matcher(topicPartition).matches()
+        || topicPartition.startsWith(".-")
+        || topicPartition.startsWith("..-")) {
+      throw new IllegalArgumentException(
+          "'"
+              + topicPartition
+              + "' is not a topic-partition name: expected a topic of [a-zA-Z0-9._-] (not '.' or"
+              + " '..'), a dash and a partition number");
+    }
+    return dataDir.resolve(topicPartition);
+  }
+
+  /**
+   * The log of {@code topicPartition} of the topic with id {@code topicId}, opened (and recovered)
+   * now if it is not open yet. If it is open already its config is updated to {@code config}.
+   *
+   * <p>The partition directory records its topic's id in {@code partition.metadata} (Kafka's
+   * format: {@code version: 0} and {@code topic_id: <id>} lines). A directory left by an earlier
+   * topic of the same name (deleted while this broker was away) has another id: it is deleted, so a
+   * new topic never serves the old one's records.
+   *
+   * @throws java.io.UncheckedIOException if the log cannot be opened
+   * @throws IllegalStateException after {@link #closeAll()}
+   */
+  public PartitionLog open(String topicPartition, String topicId, LogConfig config) {
+    Path dir = partitionDir(topicPartition);
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException(
+            "Cannot open " + topicPartition + ": the broker's logs are closed (shutting down)");
+      }
+      PartitionLog existing = logs.get(topicPartition);
+      if (existing != null && topicId.equals(topicIds.get(topicPartition))) {
+        existing.updateConfig(config);
+        return existing;
+      }
+      if (existing != null) {
+        logs.remove(topicPartition);
+        existing.close();
+      }
+      String storedId = PartitionMetadata.read(dir);
+      if (storedId != null && !storedId.equals(topicId)) {
+        LOG.warn(
+            "Deleting {}: it holds topic id {}, not {} (the topic was deleted and created again)",
+            dir,
+            storedId,
+            topicId);
+        Directories.deleteRecursively(dir);
+      }
+      PartitionLog log = PartitionLog.open(dir, config, clock);
+      if (storedId == null || !storedId.equals(topicId)) {
+        PartitionMetadata.write(dir, topicId);
+      }
+      logs.put(topicPartition, log);
+      topicIds.put(topicPartition, topicId);
+      return log;
+    }
+  }
+
+  /** The log of {@code topicPartition} if it is open. */
+  public Optional<PartitionLog> find(String topicPartition) {
+    return Optional.ofNullable(logs.get(topicPartition));
+  }
+
+  /**
+   * The open log of {@code topicPartition}.
+   *
+   * @throws IllegalStateException if it is not open: its partition leader opens it before recovery
+   */
+  public PartitionLog get(String topicPartition) {
+    PartitionLog log = logs.get(topicPartition);
+    if (log == null) {
+      throw new IllegalStateException(
+          "The log of "
+              + topicPartition
+              + " is not open; its partition leader opens it (with the topic's configs) before"
+              + " recovery");
+    }
+    return log;
+  }
+
+  /**
+   * Closes and removes the log of {@code topicPartition} and its whole directory (snapshots
+   * included), whether or not it is open.
+   */
+  public void delete(String topicPartition) {
+    Path dir = partitionDir(topicPartition);
+    PartitionLog log;
+    synchronized (this) {
+      log = logs.remove(topicPartition);
+      topicIds.remove(topicPartition);
+    }
+    stats.remove(topicPartition);
+    if (log != null) {
+      log.delete();
+    }
+    Directories.deleteRecursively(dir);
+  }
+
+  /** What the journal did for {@code topicPartition} since this broker started. */
+  public JournalStats journalStats(String topicPartition) {
+    return stats.getOrDefault(topicPartition, JournalStats.ZERO);
+  }
+
+  void recordWrite(String topicPartition, int batches) {
+    stats.merge(topicPartition, new JournalStats(1, batches, 0), JournalStats::plus);
+  }
+
+  void recordReplay(String topicPartition, long batches) {
+    stats.merge(topicPartition, new JournalStats(0, 0, batches), JournalStats::plus);
+  }
+
+  /** Stops the background cleaner, then flushes and closes every log. Idempotent. */
+  public void closeAll() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    cleaner.shutdownNow();
+    try {
+      cleaner.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Map.Entry<String, PartitionLog> entry : logs.entrySet()) {
+      try {
+        entry.getValue().close();
+      } catch (RuntimeException e) {
+        LOG.error("Closing the log of {} failed", entry.getKey(), e);
+      }
+    }
+    logs.clear();
+    LOG.info("Closed the partition logs under {}", dataDir);
+  }
+
+  private void runRetention() {
+    for (Map.Entry<String, PartitionLog> entry : logs.entrySet()) {
+      try {
+        int deleted = entry.getValue().deleteRetainedSegments();
+        if (deleted > 0) {
+          LOG.info("Retention deleted {} segment(s) of {}", deleted, entry.getKey());
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Retention of {} failed; retrying at the next check", entry.getKey(), e);
+      }
+    }
+  }
+}

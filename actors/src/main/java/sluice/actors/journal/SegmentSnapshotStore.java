@@ -1,0 +1,291 @@
+package sluice.actors.journal;
+
+import akka.actor.typed.javadsl.Adapter;
+import akka.dispatch.Futures;
+import akka.persistence.SelectedSnapshot;
+import akka.persistence.SnapshotMetadata;
+import akka.persistence.SnapshotSelectionCriteria;
+import akka.persistence.snapshot.japi.SnapshotStore;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializer;
+import akka.serialization.Serializers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.concurrent.Future;
+import sluice.storage.log.PartitionLog;
+
+/**
+ * The akka-persistence snapshot store of partition leaders: snapshots live beside the segments, in
+ * {@code <data-dir>/<topic>-<partition>/snapshots/}, one file per snapshot named {@code
+ * snapshot-<sequenceNr, 20 digits>-<timestamp ms, 20 digits>.snap}.
+ *
+ * <p>File format, big-endian:
+ *
+ * <pre>
+ *   offset  size  field
+ *   0       4     magic 0x534c534e ("SLSN")
+ *   4       1     format version (1)
+ *   5       4     akka serializer id of the snapshot
+ *   9       2     manifest length m, then m bytes of UTF-8 manifest
+ *   11+m    4     payload length p, then p bytes of payload
+ *   15+m+p  4     CRC32C of every byte before it
+ * </pre>
+ *
+ * <p>A snapshot is written to a {@code .tmp} file, forced to disk, renamed into place atomically
+ * and the directory forced, so a crash leaves either the whole snapshot or none (stray {@code .tmp}
+ * files are ignored and removed by the next save). A snapshot whose CRC or length does not match is
+ * skipped and the next older one is tried.
+ *
+ * <p>A snapshot above the log's last batch sequence (the log lost its tail in a crash, or was
+ * truncated) describes batches that are gone: loading ignores and deletes it, so recovery falls
+ * back to an older snapshot and the journal's replay.
+ *
+ * <p>Threading: every call runs to completion on the snapshot store actor.
+ */
+public final class SegmentSnapshotStore extends SnapshotStore {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentSnapshotStore.class);
+
+  private static final int MAGIC = 0x534c534e;
+  private static final byte VERSION = 1;
+  private static final int MAGIC_OFFSET = 0;
+  private static final int VERSION_OFFSET = MAGIC_OFFSET + Integer.BYTES;
+  private static final int SERIALIZER_ID_OFFSET = VERSION_OFFSET + Byte.BYTES;
+  private static final int MANIFEST_LENGTH_OFFSET = SERIALIZER_ID_OFFSET + Integer.BYTES;
+  private static final int MANIFEST_OFFSET = MANIFEST_LENGTH_OFFSET + Short.BYTES;
+  private static final int FIXED_OVERHEAD = MANIFEST_OFFSET + Integer.BYTES + Integer.BYTES;
+
+  private static final Pattern FILE_NAME = Pattern.compile("snapshot-(\\d{20})-(\\d{20})\\.snap");
+  private static final String TMP_SUFFIX = ".tmp";
+
+  private final Logs logs;
+  private final Serialization serialization;
+
+  public SegmentSnapshotStore() {
+    this.logs = Logs.get(Adapter.toTyped(context().system()));
+    this.serialization = SerializationExtension.get(context().system());
+  }
+
+  /** One snapshot file on disk. */
+  private record SnapshotFile(Path path, long sequenceNr, long timestamp) {
+    SnapshotMetadata metadata(String persistenceId) {
+      return SnapshotMetadata.apply(persistenceId, sequenceNr, timestamp);
+    }
+  }
+
+  @Override
+  public Future<Optional<SelectedSnapshot>> doLoadAsync(
+      String persistenceId, SnapshotSelectionCriteria criteria) {
+    try {
+      long lastSequence = logs.find(persistenceId).map(PartitionLog::lastSequence).orElse(-1L);
+      List<SnapshotFile> files = list(persistenceId);
+      if (lastSequence >= 0) {
+        for (SnapshotFile file : files) {
+          if (file.sequenceNr() > lastSequence) {
+            LOG.warn(
+                "Deleting snapshot {}: it is beyond the log's last batch sequence {}",
+                file.path(),
+                lastSequence);
+            Files.deleteIfExists(file.path());
+          }
+        }
+      }
+      for (SnapshotFile file : files) {
+        if (lastSequence >= 0 && file.sequenceNr() > lastSequence) {
+          continue;
+        }
+        SnapshotMetadata metadata = file.metadata(persistenceId);
+        if (!criteria.matches(metadata)) {
+          continue;
+        }
+        try {
+          return Futures.successful(Optional.of(SelectedSnapshot.create(metadata, read(file))));
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("Skipping unreadable snapshot {}: {}", file.path(), e.toString());
+        }
+      }
+      return Futures.successful(Optional.empty());
+    } catch (IOException | RuntimeException e) {
+      return Futures.failed(e);
+    }
+  }
+
+  @Override
+  public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
+    try {
+      Path dir = snapshotDir(metadata.persistenceId());
+      Files.createDirectories(dir);
+      Path target =
+          dir.resolve(
+              String.format(
+                  "snapshot-%020d-%020d.snap", metadata.sequenceNr(), metadata.timestamp()));
+      Path tmp = dir.resolve(target.getFileName() + TMP_SUFFIX);
+      try (FileChannel channel =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = encode(snapshot);
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      forceDirectory(dir);
+      removeStrayTmpFiles(dir);
+      return Futures.successful(null);
+    } catch (IOException | RuntimeException e) {
+      return Futures.failed(e);
+    }
+  }
+
+  @Override
+  public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
+    try {
+      for (SnapshotFile file : list(metadata.persistenceId())) {
+        if (file.sequenceNr() == metadata.sequenceNr()
+            && (metadata.timestamp() == 0 || file.timestamp() == metadata.timestamp())) {
+          Files.deleteIfExists(file.path());
+        }
+      }
+      return Futures.successful(null);
+    } catch (IOException | RuntimeException e) {
+      return Futures.failed(e);
+    }
+  }
+
+  @Override
+  public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
+    try {
+      for (SnapshotFile file : list(persistenceId)) {
+        if (criteria.matches(file.metadata(persistenceId))) {
+          Files.deleteIfExists(file.path());
+        }
+      }
+      return Futures.successful(null);
+    } catch (IOException | RuntimeException e) {
+      return Futures.failed(e);
+    }
+  }
+
+  private Path snapshotDir(String persistenceId) {
+    return logs.partitionDir(persistenceId).resolve("snapshots");
+  }
+
+  /** The snapshots of {@code persistenceId}, newest (highest sequence number, then time) first. */
+  private List<SnapshotFile> list(String persistenceId) throws IOException {
+    Path dir = snapshotDir(persistenceId);
+    List<SnapshotFile> files = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return files;
+    }
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "snapshot-*.snap")) {
+      for (Path path : stream) {
+        Matcher matcher = FILE_NAME.matcher(path.getFileName().toString());
+        if (matcher.matches()) {
+          files.add(
+              new SnapshotFile(
+                  path, Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return files;
+    }
+    files.sort(
+        Comparator.comparingLong(SnapshotFile::sequenceNr)
+            .thenComparingLong(SnapshotFile::timestamp)
+            .reversed());
+    return files;
+  }
+
+  private ByteBuffer encode(Object snapshot) {
+    Serializer serializer = serialization.findSerializerFor(snapshot);
+    byte[] manifest =
+        Serializers.manifestFor(serializer, snapshot).getBytes(StandardCharsets.UTF_8);
+    byte[] payload = serializer.toBinary(snapshot);
+    if (manifest.length > Short.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "Snapshot manifest of " + manifest.length + " bytes exceeds " + Short.MAX_VALUE);
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(FIXED_OVERHEAD + manifest.length + payload.length);
+    buffer.putInt(MAGIC).put(VERSION).putInt(serializer.identifier());
+    buffer.putShort((short) manifest.length).put(manifest);
+    buffer.putInt(payload.length).put(payload);
+    CRC32C crc = new CRC32C();
+    crc.update(buffer.array(), 0, buffer.position());
+    buffer.putInt((int) crc.getValue());
+    return buffer.flip();
+  }
+
+  private Object read(SnapshotFile file) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file.path()));
+    if (buffer.remaining() < FIXED_OVERHEAD) {
+      throw corrupt(file, "is " + buffer.remaining() + " bytes, shorter than any snapshot");
+    }
+    int crcPosition = buffer.limit() - Integer.BYTES;
+    CRC32C crc = new CRC32C();
+    crc.update(buffer.array(), 0, crcPosition);
+    if ((int) crc.getValue() != buffer.getInt(crcPosition)) {
+      throw corrupt(file, "has a CRC32C mismatch");
+    }
+    if (buffer.getInt(MAGIC_OFFSET) != MAGIC || buffer.get(VERSION_OFFSET) != VERSION) {
+      throw corrupt(file, "has an unknown magic number or version");
+    }
+    int serializerId = buffer.getInt(SERIALIZER_ID_OFFSET);
+    int manifestLength = buffer.getShort(MANIFEST_LENGTH_OFFSET);
+    int payloadLengthOffset = MANIFEST_OFFSET + manifestLength;
+    if (manifestLength < 0 || payloadLengthOffset + Integer.BYTES > crcPosition) {
+      throw corrupt(file, "has a manifest length of " + manifestLength);
+    }
+    String manifest =
+        new String(buffer.array(), MANIFEST_OFFSET, manifestLength, StandardCharsets.UTF_8);
+    int payloadLength = buffer.getInt(payloadLengthOffset);
+    int payloadOffset = payloadLengthOffset + Integer.BYTES;
+    if (payloadLength < 0 || payloadOffset + payloadLength != crcPosition) {
+      throw corrupt(file, "has a payload length of " + payloadLength);
+    }
+    byte[] payload = new byte[payloadLength];
+    buffer.get(payloadOffset, payload);
+    return serialization.deserialize(payload, serializerId, manifest).get();
+  }
+
+  private static IOException corrupt(SnapshotFile file, String reason) {
+    return new IOException("Snapshot " + file.path() + " " + reason);
+  }
+
+  private static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot force directory " + dir + " to disk", e);
+    }
+  }
+
+  private static void removeStrayTmpFiles(Path dir) throws IOException {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + TMP_SUFFIX)) {
+      for (Path path : stream) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

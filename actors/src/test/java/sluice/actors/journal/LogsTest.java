@@ -1,0 +1,114 @@
+package sluice.actors.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static sluice.actors.testing.OneNodeCluster.batch;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import com.typesafe.config.ConfigFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sluice.storage.log.LogConfig;
+import sluice.storage.log.PartitionLog;
+import sluice.storage.record.RecordBatch;
+
+class LogsTest {
+  @TempDir Path dataDir;
+  private ActorTestKit kit;
+  private Logs logs;
+
+  @BeforeEach
+  void start() {
+    kit =
+        ActorTestKit.create(
+            "logs", ConfigFactory.parseMap(Map.of("sluice.data-dir", dataDir.toString())));
+    logs = Logs.get(kit.system());
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static void appendOne(PartitionLog log) {
+    byte[] bytes = batch(1, "v");
+    RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(bytes));
+    batch.setBaseOffset(log.logEndOffset());
+    log.append(batch);
+  }
+
+  @Test
+  void aLogIsOpenedOnceAndFoundByItsPartitionName() throws Exception {
+    PartitionLog log = logs.open("t-0", "id-1", LogConfig.defaults());
+
+    assertThat(logs.open("t-0", "id-1", LogConfig.defaults())).isSameAs(log);
+    assertThat(logs.get("t-0")).isSameAs(log);
+    assertThat(logs.find("t-1")).isEmpty();
+    assertThat(Files.readString(dataDir.resolve("t-0").resolve("partition.metadata")))
+        .isEqualTo("version: 0\ntopic_id: id-1\n");
+    assertThatThrownBy(() -> logs.get("t-1"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("t-1");
+  }
+
+  @Test
+  void theDirectoryOfAnEarlierTopicWithTheSameNameIsDeletedNotServed() {
+    appendOne(logs.open("t-0", "old-id", LogConfig.defaults()));
+    logs.closeAll();
+    kit.shutdownTestKit();
+    start();
+
+    PartitionLog log = logs.open("t-0", "new-id", LogConfig.defaults());
+
+    assertThat(log.logEndOffset()).isZero();
+    assertThat(log.lastSequence()).isZero();
+  }
+
+  @Test
+  void aLogKeepsItsBatchesAcrossARestartWithTheSameTopicId() {
+    appendOne(logs.open("t-0", "id-1", LogConfig.defaults()));
+    kit.shutdownTestKit();
+    start();
+
+    assertThat(logs.open("t-0", "id-1", LogConfig.defaults()).logEndOffset()).isEqualTo(1);
+  }
+
+  @Test
+  void namesThatAreNotTopicPartitionsAreRefused() {
+    for (String bad : new String[] {"../x-0", "t", "t-x", "..-0", "a/b-0", ""}) {
+      assertThatThrownBy(() -> logs.open(bad, "id", LogConfig.defaults()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + bad + "'");
+    }
+  }
+
+  @Test
+  void deleteRemovesTheDirectoryWhetherOrNotTheLogIsOpen() throws Exception {
+    appendOne(logs.open("t-0", "id-1", LogConfig.defaults()));
+    Files.createDirectories(dataDir.resolve("t-1").resolve("snapshots"));
+
+    logs.delete("t-0");
+    logs.delete("t-1");
+
+    assertThat(dataDir.resolve("t-0")).doesNotExist();
+    assertThat(dataDir.resolve("t-1")).doesNotExist();
+    assertThat(logs.find("t-0")).isEmpty();
+  }
+
+  @Test
+  void afterCloseAllNoLogOpens() {
+    logs.open("t-0", "id-1", LogConfig.defaults());
+    logs.closeAll();
+
+    assertThat(logs.find("t-0")).isEmpty();
+    assertThatThrownBy(() -> logs.open("t-0", "id-1", LogConfig.defaults()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+}
