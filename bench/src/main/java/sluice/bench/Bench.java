@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import sluice.bench.http.HttpProduceLoad;
 import sluice.bench.kafka.KafkaProducerAnchor;
+import sluice.bench.leader.LeaderBenchRunner;
 import sluice.bench.storage.StorageBenchRunner;
 
 /**
@@ -13,6 +14,8 @@ import sluice.bench.storage.StorageBenchRunner;
  * <ul>
  *   <li>{@code storage [JMH options]}: the segment append/read benchmarks and their ratio table
  *       ({@link StorageBenchRunner});
+ *   <li>{@code leader [JMH options]}: the partition leader against the storage-only append ({@link
+ *       LeaderBenchRunner});
  *   <li>{@code kafka-producer-perf}: Apache Kafka 4.1's ProducerPerformance on a one-node broker
  *       started here ({@link KafkaProducerAnchor});
  *   <li>{@code http --url URL}: HTTP produce/consume load against a running Sluice broker, beside
@@ -27,6 +30,7 @@ public final class Bench {
       usage: java -jar bench/target/sluice-benchmarks.jar COMMAND [options]
         storage [JMH options]     segment append/read: Sluice vs raw FileChannel vs Kafka LogSegment,
                                   then the ratio table (e.g. storage -f 1 -wi 3 -i 5 -w 2s -r 2s)
+        leader [JMH options]      partition leader (8 producers, acks=1) vs PartitionLog.append alone
         kafka-producer-perf [--records N] [--record-size B] [--broker-heap 1g]
                                   Kafka 4.1 ProducerPerformance, acks=1 and acks=all
         http --url http://127.0.0.1:8080 [--connections 8] [--records N] [--batch 1000]
@@ -46,6 +50,7 @@ public final class Bench {
     try {
       switch (argv[0]) {
         case "storage" -> StorageBenchRunner.main(rest);
+        case "leader" -> LeaderBenchRunner.main(rest);
         case "kafka-producer-perf" -> KafkaProducerAnchor.main(rest);
         case "http" -> HttpProduceLoad.main(rest);
         case "jmh" -> org.openjdk.jmh.Main.main(rest);

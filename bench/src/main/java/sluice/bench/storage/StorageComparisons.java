@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import sluice.bench.report.BenchmarkScore;
 import sluice.bench.report.Comparison;
 
 /**
@@ -103,7 +104,7 @@ public final class StorageComparisons {
   }
 
   /** e.g. {@code " (maxBytes=16 KiB, logBytes=256 MiB)"}, sizes made readable. */
-  static String label(Map<String, String> params) {
+  public static String label(Map<String, String> params) {
     if (params.isEmpty()) {
       return "";
     }

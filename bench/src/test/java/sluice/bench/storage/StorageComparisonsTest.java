@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import sluice.bench.report.BenchmarkScore;
 import sluice.bench.report.Comparison;
 
 class StorageComparisonsTest {

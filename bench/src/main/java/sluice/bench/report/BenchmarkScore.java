@@ -1,4 +1,4 @@
-package sluice.bench.storage;
+package sluice.bench.report;
 
 import java.util.Map;
 import java.util.TreeMap;
