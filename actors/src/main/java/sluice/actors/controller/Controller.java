@@ -2,6 +2,7 @@ package sluice.actors.controller;
 
 import akka.Done;
 import akka.actor.Address;
+import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -24,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -693,8 +695,7 @@ public final class Controller {
     return live;
   }
 
-  private List<PartitionEntities.Placement> placements(
-      java.util.Collection<TopicMetadata> topicsToPlace) {
+  private List<PartitionEntities.Placement> placements(Collection<TopicMetadata> topicsToPlace) {
     Map<Integer, BrokerRegistration> live = liveBrokers();
     List<PartitionEntities.Placement> placements = new ArrayList<>();
     for (TopicMetadata topic : topicsToPlace) {
@@ -710,7 +711,7 @@ public final class Controller {
     return placements;
   }
 
-  private void placeInBackground(java.util.Collection<TopicMetadata> topicsToPlace, String why) {
+  private void placeInBackground(Collection<TopicMetadata> topicsToPlace, String why) {
     var placements = placements(topicsToPlace);
     if (placements.isEmpty()) {
       return;
@@ -726,7 +727,7 @@ public final class Controller {
   }
 
   private static Address parseAddress(String address) {
-    return akka.actor.AddressFromURIString.parse(address);
+    return AddressFromURIString.parse(address);
   }
 
   // ---------------------------------------------------------------------------------------------
