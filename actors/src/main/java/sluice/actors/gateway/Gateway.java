@@ -130,14 +130,16 @@ public final class Gateway {
       Duration adminTimeout,
       Duration retryBackoff,
       Duration retryMaxBackoff,
-      Duration leaderAskMargin) {
+      Duration leaderAskMargin,
+      Duration metadataReadTimeout) {
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("sluice.gateway");
       return new Settings(
           c.getDuration("admin-timeout"),
           c.getDuration("retry-backoff"),
           c.getDuration("retry-max-backoff"),
-          c.getDuration("leader-ask-margin"));
+          c.getDuration("leader-ask-margin"),
+          c.getDuration("metadata-read-timeout"));
     }
   }
 
@@ -146,9 +148,14 @@ public final class Gateway {
   /** A subscribed key changed (one record for all keys: adapters are registered by class). */
   private record DataChanged(Replicator.SubscribeResponse<?> response) implements Command {}
 
-  /** The local replica's topics, read because {@code pending} named a topic not in the cache. */
+  /**
+   * The topics, read because {@code pending} named a topic not in the cache: from the local replica
+   * first, then from a majority ({@code majority}).
+   */
   private record TopicsRead(
-      Replicator.GetResponse<LWWMap<String, TopicMetadata>> response, Command pending)
+      Replicator.GetResponse<LWWMap<String, TopicMetadata>> response,
+      Command pending,
+      boolean majority)
       implements Command {}
 
   /** The local replica's broker registry, read once at start. */
@@ -629,11 +636,15 @@ public final class Gateway {
   // ---------------------------------------------------------------------------------------------
   // Topic metadata cache.
 
-  /** Reads the local replica for a topic not in the cache, then handles {@code pending} again. */
+  /**
+   * Reads the topics for a topic not in the cache, then handles {@code pending} again: from the
+   * local replica, and if it is not there either, from a majority of brokers (a topic the
+   * controller just wrote with WriteMajority may not have reached this broker yet).
+   */
   private Behavior<Command> lookUp(String topic, Command pending) {
     topicsReplicator.askGet(
         replyTo -> new Replicator.Get<>(TopicsKey.KEY, Replicator.readLocal(), replyTo),
-        response -> new TopicsRead(response, pending));
+        response -> new TopicsRead(response, pending, false));
     return Behaviors.same();
   }
 
@@ -646,6 +657,16 @@ public final class Gateway {
     String topic = topicOf(pending);
     if (topics.containsKey(topic)) {
       return handleAgain(pending);
+    }
+    if (!read.majority()) {
+      topicsReplicator.askGet(
+          replyTo ->
+              new Replicator.Get<>(
+                  TopicsKey.KEY,
+                  new Replicator.ReadMajority(settings.metadataReadTimeout()),
+                  replyTo),
+          response -> new TopicsRead(response, pending, true));
+      return Behaviors.same();
     }
     ApiError unknown =
         ApiError.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '%s' does not exist", topic);

@@ -19,9 +19,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.api.Acks;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionInfo;
+import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.TopicDescription;
+import sluice.actors.gateway.Gateway;
+import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
 
@@ -136,6 +140,33 @@ class ControllerClusterTest {
     Controller.TopicResult refused = create(1, "too-many", 1, 4);
     assertThat(refused.error().code()).isEqualTo(ErrorCode.INVALID_REPLICATION_FACTOR);
     assertThat(refused.error().message()).contains("4", "3 live brokers", "[1, 2, 3]");
+  }
+
+  @Test
+  void aTopicIsUsableThroughAnotherBrokersGatewayAsSoonAsItsCreationIsAcknowledged() {
+    awaitThreeLiveBrokers();
+    ActorTestKit third = nodes.get(2);
+    var gateway =
+        third.spawn(
+            Gateway.create(
+                Gateway.Settings.fromConfig(third.system().settings().config()),
+                proxies.get(2),
+                new FakePartitionLeaders(),
+                "cluster"));
+    for (int i = 0; i < 5; i++) {
+      String name = "fresh-" + i;
+      assertThat(create(0, name, 1, 3).error()).isNull();
+      TestProbe<Gateway.ProduceReply> probe = third.createTestProbe();
+      gateway.tell(
+          new Gateway.Produce(
+              name,
+              List.of(new ProduceRecord(null, null, new byte[] {1}, null, null)),
+              Acks.ALL,
+              5000,
+              probe.getRef()));
+      var result = probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results().get(0);
+      assertThat(result.error()).as(name).isNull();
+    }
   }
 
   @Test
