@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -296,6 +297,22 @@ class GatewayTest {
     gateway.tell(new Gateway.DescribeTopic("a", reply.getRef()));
     assertThat(reply.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error().code())
         .isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  }
+
+  @Test
+  void theGatewayIsFoundThroughTheReceptionist() {
+    TestProbe<Receptionist.Listing> probe = testKit.createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          testKit
+              .system()
+              .receptionist()
+              .tell(Receptionist.find(Gateway.SERVICE_KEY, probe.getRef()));
+          var listing = probe.expectMessageClass(Receptionist.Listing.class);
+          assertThat(listing.getServiceInstances(Gateway.SERVICE_KEY)).contains(gateway);
+          return null;
+        });
   }
 
   @Test
