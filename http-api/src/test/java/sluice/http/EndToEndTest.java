@@ -42,9 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.broker.Broker;
 
 /**
- * The HTTP API over real HTTP against a one-node broker: the real {@link Broker} start, controller
- * singleton (topic metadata in durable Distributed Data) and gateway (partitioner, batch building,
- * fetch decoding), with the partition leaders {@link InMemoryPartitions in memory}.
+ * The HTTP API over real HTTP against a one-node broker started as the server starts it ({@link
+ * Broker#start}): controller singleton (topic metadata in durable Distributed Data), gateway
+ * (partitioner, batch building, fetch decoding), sharded partition leaders over the segment
+ * journal, with serialization checks on.
  */
 class EndToEndTest {
   private static final HttpClient HTTP = RouteHarness.HTTP;
@@ -66,6 +67,7 @@ class EndToEndTest {
                 sluice.http.metadata-max-age = 0s
                 akka.remote.artery.canonical.port = 0
                 akka.actor.serialize-messages = on
+                akka.actor.serialize-creators = off
                 akka.cluster.jmx.multi-mbeans-in-same-jvm = on
                 akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
                 akka.loggers = ["akka.event.slf4j.Slf4jLogger"]
@@ -83,9 +85,7 @@ class EndToEndTest {
           return null;
         });
     Broker.BrokerHandle broker =
-        Broker.start(kit.system(), new InMemoryPartitions())
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        Broker.start(kit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS);
     clusterId = broker.clusterId();
     binding =
         Http.get(kit.system())
@@ -102,10 +102,18 @@ class EndToEndTest {
   static void stopBroker() throws Exception {
     if (binding != null) {
       binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      binding = null;
     }
     if (kit != null) {
       kit.shutdownTestKit();
+      kit = null;
     }
+  }
+
+  /** Stops the broker (its logs flushed and closed) and starts it again on the same data. */
+  private static void restartBroker() throws Exception {
+    stopBroker();
+    startBroker();
   }
 
   private static java.net.http.HttpResponse<String> send(
@@ -373,5 +381,46 @@ class EndToEndTest {
     } finally {
       lines.cancel();
     }
+  }
+
+  @Test
+  void everyAcknowledgedRecordIsBackAfterARestart() throws Exception {
+    createTopic("durable", 2, "");
+    List<JsonNode> reports = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      var produced =
+          send(
+              "POST",
+              topics() + "/durable/records",
+              "application/json",
+              "{\"key\": {\"type\": \"STRING\", \"data\": \"k%d\"}, \"value\": {\"type\": \"STRING\", \"data\": \"v%d\"}}"
+                  .formatted(i % 3, i));
+      assertThat(produced.statusCode()).as(produced.body()).isEqualTo(200);
+      reports.add(json(produced));
+    }
+
+    restartBroker();
+
+    for (int i = 0; i < 10; i++) {
+      JsonNode report = reports.get(i);
+      JsonNode records =
+          json(
+              get(
+                  "/topics/durable/partitions/"
+                      + report.get("partition_id").intValue()
+                      + "/records?offset="
+                      + report.get("offset").longValue()));
+      assertThat(records.size()).as("record %d is back", i).isPositive();
+      assertThat(records.get(0).get("value").textValue()).isEqualTo(b64("v" + i));
+    }
+    JsonNode after =
+        json(
+            send(
+                "POST",
+                topics() + "/durable/records",
+                "application/json",
+                "{\"partition_id\": 0, \"value\": {\"type\": \"STRING\", \"data\": \"after\"}}"));
+    long before = reports.stream().filter(r -> r.get("partition_id").intValue() == 0).count();
+    assertThat(after.get("offset").longValue()).isEqualTo(before);
   }
 }

@@ -1,11 +1,13 @@
 package sluice.server;
 
 import akka.actor.CoordinatedShutdown;
+import sluice.actors.broker.DataDirMismatchException;
 
 /**
  * The broker's entry point, what {@code ./sluice server} runs: {@code server [--config FILE]
  * [-Dkey=value ...]}. Prints where the broker listens and keeps its data once it is ready; exits
- * with status 2 on a bad argument or setting and 1 when the broker cannot start.
+ * with status 2 on a bad argument or setting (or a data directory of another broker or cluster) and
+ * 1 when the broker cannot start.
  */
 public final class Main {
   private Main() {}
@@ -15,7 +17,7 @@ public final class Main {
     try {
       LaunchArguments launch = LaunchArguments.parse(args);
       server = SluiceServer.start(ServerConfig.load(launch));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | DataDirMismatchException e) {
       System.err.println("sluice: " + e.getMessage());
       System.exit(2);
       return;
