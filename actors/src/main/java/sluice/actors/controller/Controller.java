@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -194,28 +193,8 @@ public final class Controller {
             Behaviors.withStash(
                 10_000,
                 stash ->
-                    DistributedData
-                        .<Command, LWWMap<String, TopicMetadata>>withReplicatorMessageAdapter(
-                            topics ->
-                                DistributedData
-                                    .<Command, LWWMap<String, BrokerRegistration>>
-                                        withReplicatorMessageAdapter(
-                                            brokers ->
-                                                DistributedData
-                                                    .<Command, LWWRegister<String>>
-                                                        withReplicatorMessageAdapter(
-                                                            clusterIds ->
-                                                                new Controller(
-                                                                        context,
-                                                                        stash,
-                                                                        topics,
-                                                                        brokers,
-                                                                        clusterIds,
-                                                                        settings,
-                                                                        partitions,
-                                                                        brokerId,
-                                                                        localClusterId)
-                                                                    .start())))));
+                    new Controller(context, stash, settings, partitions, brokerId, localClusterId)
+                        .start()));
   }
 
   private final ActorContext<Command> context;
@@ -239,18 +218,18 @@ public final class Controller {
   private Controller(
       ActorContext<Command> context,
       StashBuffer<Command> stash,
-      ReplicatorMessageAdapter<Command, LWWMap<String, TopicMetadata>> topicsReplicator,
-      ReplicatorMessageAdapter<Command, LWWMap<String, BrokerRegistration>> brokersReplicator,
-      ReplicatorMessageAdapter<Command, LWWRegister<String>> clusterIdReplicator,
       Settings settings,
       PartitionEntities partitions,
       int brokerId,
       Optional<String> localClusterId) {
     this.context = context;
     this.stash = stash;
-    this.topicsReplicator = topicsReplicator;
-    this.brokersReplicator = brokersReplicator;
-    this.clusterIdReplicator = clusterIdReplicator;
+    var replicator = DistributedData.get(context.getSystem()).replicator();
+    // The replicator answers every request itself (timeouts included); this only guards the ask.
+    Duration guard = settings.writeTimeout().plus(settings.readTimeout());
+    this.topicsReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
+    this.brokersReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
+    this.clusterIdReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.settings = settings;
     this.partitions = partitions;
     this.brokerId = brokerId;
@@ -414,7 +393,12 @@ public final class Controller {
   }
 
   private Behavior<Command> onCreateTopic(CreateTopic request) {
-    var validated = validate(request);
+    var validated =
+        NewTopics.validate(
+            request,
+            topics,
+            new TreeSet<>(liveBrokers().keySet()),
+            settings.maxPartitionsPerTopic());
     if (validated.error() != null) {
       request.replyTo().tell(new TopicResult(null, validated.error()));
       return Behaviors.same();
@@ -608,77 +592,7 @@ public final class Controller {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Validation, assignment, placement.
-
-  private record Validated(TopicMetadata topic, ApiError error) {}
-
-  private Validated validate(CreateTopic request) {
-    String name = request.name();
-    Optional<ApiError> nameError = TopicNames.check(name, request.internal());
-    if (nameError.isPresent()) {
-      return new Validated(null, nameError.get());
-    }
-    if (topics.containsKey(name)) {
-      return new Validated(null, exists(name).error());
-    }
-    Optional<String> collision = TopicNames.collision(name, topics.keySet());
-    if (collision.isPresent()) {
-      return invalid(
-          ErrorCode.INVALID_TOPIC_EXCEPTION,
-          "Topic '%s' collides with existing topic '%s': names may not differ only by '.'"
-              + " versus '_'",
-          name,
-          collision.get());
-    }
-    int max = settings.maxPartitionsPerTopic();
-    if (request.partitions() < 1 || request.partitions() > max) {
-      return invalid(
-          ErrorCode.INVALID_PARTITIONS,
-          "Number of partitions must be between 1 and %d, not %d",
-          max,
-          request.partitions());
-    }
-    SortedSet<Integer> live = new TreeSet<>(liveBrokers().keySet());
-    if (live.isEmpty()) {
-      return invalid(
-          ErrorCode.LEADER_NOT_AVAILABLE,
-          "No live broker has registered with the controller yet; retry shortly");
-    }
-    int replicationFactor =
-        request.replicationFactor() != null
-            ? request.replicationFactor()
-            : Math.min(3, live.size());
-    if (replicationFactor < 1) {
-      return invalid(
-          ErrorCode.INVALID_REPLICATION_FACTOR,
-          "Replication factor must be at least 1, not %d",
-          replicationFactor);
-    }
-    if (replicationFactor > live.size()) {
-      return invalid(
-          ErrorCode.INVALID_REPLICATION_FACTOR,
-          "Replication factor %d is larger than the %d live brokers %s",
-          replicationFactor,
-          live.size(),
-          live);
-    }
-    var configs =
-        TopicConfigs.validate(
-            request.configs() == null ? Map.of() : request.configs(), replicationFactor);
-    if (configs.error() != null) {
-      return new Validated(null, configs.error());
-    }
-    List<PartitionAssignment> assignments =
-        ReplicaAssigner.assign(request.partitions(), replicationFactor, live, topics.values());
-    return new Validated(
-        new TopicMetadata(
-            name, UUID.randomUUID().toString(), request.internal(), configs.configs(), assignments),
-        null);
-  }
-
-  private static Validated invalid(ErrorCode code, String format, Object... args) {
-    return new Validated(null, ApiError.of(code, format, args));
-  }
+  // Live brokers and placement.
 
   /** Registrations whose member is up, by broker id. */
   private Map<Integer, BrokerRegistration> liveBrokers() {

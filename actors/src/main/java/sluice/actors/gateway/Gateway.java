@@ -18,15 +18,11 @@ import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.BrokerInfo;
@@ -42,7 +38,6 @@ import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.metadata.TopicsKey;
-import sluice.storage.record.CorruptRecordException;
 
 /**
  * The front door every front door uses (HTTP now, the Java client later): one per broker,
@@ -57,8 +52,8 @@ import sluice.storage.record.CorruptRecordException;
  * moment ago through this broker is seen at once.
  *
  * <p>Partition choice ({@link Partitioner}) happens in the actor; building the batches, asking the
- * leaders and decoding fetched batches run on the dispatcher, and replies go straight to {@code
- * replyTo} from there, so the actor only routes.
+ * leaders and decoding fetched batches ({@link PartitionCalls}) run on the dispatcher, and replies
+ * go straight to {@code replyTo} from there, so the actor only checks and routes.
  */
 public final class Gateway {
   public static final ServiceKey<Command> SERVICE_KEY =
@@ -184,22 +179,7 @@ public final class Gateway {
       Random random) {
     return Behaviors.setup(
         context ->
-            DistributedData.<Command, LWWMap<String, TopicMetadata>>withReplicatorMessageAdapter(
-                topics ->
-                    DistributedData
-                        .<Command, LWWMap<String, BrokerRegistration>>withReplicatorMessageAdapter(
-                            brokers ->
-                                new Gateway(
-                                        context,
-                                        topics,
-                                        brokers,
-                                        settings,
-                                        controller,
-                                        leaders,
-                                        clusterId,
-                                        clock,
-                                        random)
-                                    .start())));
+            new Gateway(context, settings, controller, leaders, clusterId, clock, random).start());
   }
 
   private final ActorContext<Command> context;
@@ -208,20 +188,16 @@ public final class Gateway {
       brokersReplicator;
   private final Settings settings;
   private final ActorRef<Controller.Command> controller;
-  private final PartitionLeaders leaders;
   private final String clusterId;
   private final Clock clock;
   private final Partitioner partitioner;
-  private final Executor executor;
-  private final LeaderRetry retry;
+  private final PartitionCalls calls;
 
   private final Map<String, TopicMetadata> topics = new HashMap<>();
   private final Map<Integer, BrokerRegistration> brokers = new HashMap<>();
 
   private Gateway(
       ActorContext<Command> context,
-      ReplicatorMessageAdapter<Command, LWWMap<String, TopicMetadata>> topicsReplicator,
-      ReplicatorMessageAdapter<Command, LWWMap<String, BrokerRegistration>> brokersReplicator,
       Settings settings,
       ActorRef<Controller.Command> controller,
       PartitionLeaders leaders,
@@ -229,16 +205,17 @@ public final class Gateway {
       Clock clock,
       Random random) {
     this.context = context;
-    this.topicsReplicator = topicsReplicator;
-    this.brokersReplicator = brokersReplicator;
+    var replicator = DistributedData.get(context.getSystem()).replicator();
+    // The replicator answers every request itself (timeouts included); this only guards the ask.
+    Duration guard = settings.metadataReadTimeout().plus(settings.leaderAskMargin());
+    this.topicsReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
+    this.brokersReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.settings = settings;
     this.controller = controller;
-    this.leaders = leaders;
     this.clusterId = clusterId;
     this.clock = clock;
     this.partitioner = new Partitioner(random);
-    this.executor = context.getExecutionContext();
-    this.retry = new LeaderRetry(settings.retryBackoff(), settings.retryMaxBackoff(), executor);
+    this.calls = new PartitionCalls(leaders, settings, context.getExecutionContext());
   }
 
   private Behavior<Command> start() {
@@ -399,87 +376,17 @@ public final class Gateway {
       return lookUp(request.topic(), request);
     }
     Partitioner.Request choice = partitioner.startRequest(topic.name(), topic.partitions().size());
-    long now = clock.millis();
-    long deadline = System.nanoTime() + Duration.ofMillis(request.timeoutMs()).toNanos();
-    CompletableFuture.supplyAsync(
-            () -> ProducePlan.plan(topic.name(), choice, records, now), executor)
-        .thenCompose(plan -> send(plan, records.size(), request, deadline))
-        .whenComplete(
-            (results, failure) ->
-                request
-                    .replyTo()
-                    .tell(
-                        failure == null
-                            ? new ProduceReply(results)
-                            : produceError(
-                                records.size(),
-                                request.topic(),
-                                ApiError.of(
-                                    ErrorCode.UNKNOWN_SERVER_ERROR,
-                                    "Producing to topic '%s' failed: %s",
-                                    request.topic(),
-                                    failure))));
+    calls
+        .produce(topic.name(), choice, records, request.acks(), request.timeoutMs(), clock.millis())
+        .thenAccept(request.replyTo()::tell);
     return Behaviors.same();
-  }
-
-  private CompletionStage<List<RecordResult>> send(
-      ProducePlan plan, int size, Produce request, long deadlineNanos) {
-    RecordResult[] results = plan.newResults(size);
-    Duration askTimeout = Duration.ofMillis(request.timeoutMs()).plus(settings.leaderAskMargin());
-    List<CompletableFuture<Void>> sends = new ArrayList<>();
-    for (ProducePlan.PartitionBatch batch : plan.batches()) {
-      CompletionStage<PartitionLeaders.Appended> appended =
-          retry.call(
-              () ->
-                  leaders.append(
-                      plan.topic(),
-                      batch.partition(),
-                      batch.batch(),
-                      request.acks(),
-                      request.timeoutMs(),
-                      askTimeout),
-              PartitionLeaders.Appended::error,
-              error -> new PartitionLeaders.Appended(-1L, -1L, error),
-              partitionName(plan.topic(), batch.partition()),
-              deadlineNanos);
-      sends.add(
-          appended.thenAccept(reply -> fill(results, plan, batch, reply)).toCompletableFuture());
-    }
-    return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-        .thenApply(ignored -> List.of(results));
-  }
-
-  private static void fill(
-      RecordResult[] results,
-      ProducePlan plan,
-      ProducePlan.PartitionBatch batch,
-      PartitionLeaders.Appended reply) {
-    for (int j = 0; j < batch.indexes().length; j++) {
-      RecordResult result;
-      if (reply.error() != null) {
-        result = plan.failed(batch.partition(), reply.error());
-      } else {
-        long offset = reply.baseOffset() < 0 ? -1L : reply.baseOffset() + j;
-        long timestamp = reply.logAppendTime() >= 0 ? reply.logAppendTime() : batch.timestamps()[j];
-        result = new RecordResult(plan.topic(), batch.partition(), offset, timestamp, null);
-      }
-      results[batch.indexes()[j]] = result;
-    }
-  }
-
-  private static String partitionName(String topic, int partition) {
-    return "Partition " + topic + "-" + partition;
   }
 
   private Behavior<Command> replyProduceError(Produce request, ApiError error) {
-    request.replyTo().tell(produceError(request.records().size(), request.topic(), error));
+    request
+        .replyTo()
+        .tell(PartitionCalls.produceError(request.records().size(), request.topic(), error));
     return Behaviors.same();
-  }
-
-  private static ProduceReply produceError(int size, String topic, ApiError error) {
-    RecordResult[] results = new RecordResult[size];
-    Arrays.fill(results, new RecordResult(topic, -1, -1L, -1L, error));
-    return new ProduceReply(List.of(results));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -509,62 +416,8 @@ public final class Gateway {
       request.replyTo().tell(new FetchReply(List.of(), null, missing));
       return Behaviors.same();
     }
-    String name = partitionName(request.topic(), request.partition());
-    Duration askTimeout = Duration.ofMillis(request.maxWaitMs()).plus(settings.leaderAskMargin());
-    retry
-        .call(
-            () ->
-                leaders.fetch(
-                    request.topic(),
-                    request.partition(),
-                    request.offset(),
-                    request.maxBytes(),
-                    request.maxWaitMs(),
-                    askTimeout),
-            PartitionLeaders.Fetched::error,
-            error -> new PartitionLeaders.Fetched(null, null, error),
-            name,
-            deadline(request.maxWaitMs()))
-        .thenApply(reply -> decode(request, reply))
-        .whenComplete(
-            (reply, failure) ->
-                request
-                    .replyTo()
-                    .tell(
-                        failure == null
-                            ? reply
-                            : new FetchReply(
-                                List.of(),
-                                null,
-                                ApiError.of(
-                                    ErrorCode.UNKNOWN_SERVER_ERROR,
-                                    "Fetching from %s failed: %s",
-                                    name,
-                                    failure))));
+    calls.fetch(request).thenAccept(request.replyTo()::tell);
     return Behaviors.same();
-  }
-
-  private static FetchReply decode(Fetch request, PartitionLeaders.Fetched reply) {
-    if (reply.error() != null) {
-      return new FetchReply(List.of(), reply.offsets(), reply.error());
-    }
-    try {
-      return new FetchReply(
-          BatchDecoder.decode(
-              request.topic(), request.partition(), reply.batches(), request.offset()),
-          reply.offsets(),
-          null);
-    } catch (CorruptRecordException e) {
-      return new FetchReply(
-          List.of(),
-          reply.offsets(),
-          ApiError.of(
-              ErrorCode.CORRUPT_MESSAGE,
-              "Partition %s-%d served a corrupt batch: %s",
-              request.topic(),
-              request.partition(),
-              e.getMessage()));
-    }
   }
 
   private Behavior<Command> onGetOffsets(GetOffsets request) {
@@ -576,14 +429,7 @@ public final class Gateway {
       request.replyTo().tell(new OffsetsReply(null, missing));
       return Behaviors.same();
     }
-    retry
-        .call(
-            () -> leaders.offsets(request.topic(), request.partition(), settings.leaderAskMargin()),
-            OffsetsReply::error,
-            error -> new OffsetsReply(null, error),
-            partitionName(request.topic(), request.partition()),
-            deadline(0))
-        .thenAccept(request.replyTo()::tell);
+    calls.offsets(request.topic(), request.partition()).thenAccept(request.replyTo()::tell);
     return Behaviors.same();
   }
 
@@ -596,25 +442,10 @@ public final class Gateway {
       request.replyTo().tell(new OffsetForTimeReply(-1L, missing));
       return Behaviors.same();
     }
-    retry
-        .call(
-            () ->
-                leaders.offsetForTime(
-                    request.topic(),
-                    request.partition(),
-                    request.timestamp(),
-                    settings.leaderAskMargin()),
-            OffsetForTimeReply::error,
-            error -> new OffsetForTimeReply(-1L, error),
-            partitionName(request.topic(), request.partition()),
-            deadline(0))
+    calls
+        .offsetForTime(request.topic(), request.partition(), request.timestamp())
         .thenAccept(request.replyTo()::tell);
     return Behaviors.same();
-  }
-
-  /** Retries of leadership errors may go on for the wait plus the ask margin. */
-  private long deadline(long waitMs) {
-    return System.nanoTime() + Duration.ofMillis(waitMs).plus(settings.leaderAskMargin()).toNanos();
   }
 
   /** Marks a topic missing from the cache; never sent to a client. */

@@ -1,0 +1,196 @@
+package sluice.actors.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import sluice.actors.api.Acks;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.api.ProduceRecord;
+import sluice.actors.api.RecordResult;
+import sluice.storage.record.CorruptRecordException;
+
+/**
+ * The gateway's requests to partition leaders, once the gateway has checked the topic and chosen
+ * partitions: plans produce batches, asks the leaders through {@link PartitionLeaders} with {@link
+ * LeaderRetry}, and turns the answers into gateway replies (per-record results in request order,
+ * decoded fetches). Every stage completes with a reply, never exceptionally. Safe from any thread:
+ * it holds no mutable state.
+ */
+final class PartitionCalls {
+  private final PartitionLeaders leaders;
+  private final LeaderRetry retry;
+  private final Duration askMargin;
+  private final Executor executor;
+
+  PartitionCalls(PartitionLeaders leaders, Gateway.Settings settings, Executor executor) {
+    this.leaders = leaders;
+    this.retry = new LeaderRetry(settings.retryBackoff(), settings.retryMaxBackoff(), executor);
+    this.askMargin = settings.leaderAskMargin();
+    this.executor = executor;
+  }
+
+  /**
+   * Plans the records into one batch per partition (on the executor), appends every batch, and
+   * answers one result per record in request order.
+   *
+   * @param now the broker's clock, the create time of records that carry none
+   */
+  CompletionStage<Gateway.ProduceReply> produce(
+      String topic,
+      Partitioner.Request choice,
+      List<ProduceRecord> records,
+      Acks acks,
+      long timeoutMs,
+      long now) {
+    long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
+    return CompletableFuture.supplyAsync(
+            () -> ProducePlan.plan(topic, choice, records, now), executor)
+        .thenCompose(plan -> send(plan, records.size(), acks, timeoutMs, deadline))
+        .handle(
+            (results, failure) ->
+                failure == null
+                    ? new Gateway.ProduceReply(results)
+                    : produceError(
+                        records.size(),
+                        topic,
+                        ApiError.of(
+                            ErrorCode.UNKNOWN_SERVER_ERROR,
+                            "Producing to topic '%s' failed: %s",
+                            topic,
+                            failure)));
+  }
+
+  private CompletionStage<List<RecordResult>> send(
+      ProducePlan plan, int size, Acks acks, long timeoutMs, long deadlineNanos) {
+    RecordResult[] results = plan.newResults(size);
+    Duration askTimeout = Duration.ofMillis(timeoutMs).plus(askMargin);
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    for (ProducePlan.PartitionBatch batch : plan.batches()) {
+      CompletionStage<PartitionLeaders.Appended> appended =
+          retry.call(
+              () ->
+                  leaders.append(
+                      plan.topic(), batch.partition(), batch.batch(), acks, timeoutMs, askTimeout),
+              PartitionLeaders.Appended::error,
+              error -> new PartitionLeaders.Appended(-1L, -1L, error),
+              partitionName(plan.topic(), batch.partition()),
+              deadlineNanos);
+      sends.add(
+          appended.thenAccept(reply -> fill(results, plan, batch, reply)).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+        .thenApply(ignored -> List.of(results));
+  }
+
+  private static void fill(
+      RecordResult[] results,
+      ProducePlan plan,
+      ProducePlan.PartitionBatch batch,
+      PartitionLeaders.Appended reply) {
+    for (int j = 0; j < batch.indexes().length; j++) {
+      RecordResult result;
+      if (reply.error() != null) {
+        result = plan.failed(batch.partition(), reply.error());
+      } else {
+        long offset = reply.baseOffset() < 0 ? -1L : reply.baseOffset() + j;
+        long timestamp = reply.logAppendTime() >= 0 ? reply.logAppendTime() : batch.timestamps()[j];
+        result = new RecordResult(plan.topic(), batch.partition(), offset, timestamp, null);
+      }
+      results[batch.indexes()[j]] = result;
+    }
+  }
+
+  /** The same error for every one of {@code size} records. */
+  static Gateway.ProduceReply produceError(int size, String topic, ApiError error) {
+    RecordResult[] results = new RecordResult[size];
+    Arrays.fill(results, new RecordResult(topic, -1, -1L, -1L, error));
+    return new Gateway.ProduceReply(List.of(results));
+  }
+
+  /** Fetches from the leader, waiting up to the request's max wait, and decodes the records. */
+  CompletionStage<Gateway.FetchReply> fetch(Gateway.Fetch request) {
+    String name = partitionName(request.topic(), request.partition());
+    Duration askTimeout = Duration.ofMillis(request.maxWaitMs()).plus(askMargin);
+    return retry
+        .call(
+            () ->
+                leaders.fetch(
+                    request.topic(),
+                    request.partition(),
+                    request.offset(),
+                    request.maxBytes(),
+                    request.maxWaitMs(),
+                    askTimeout),
+            PartitionLeaders.Fetched::error,
+            error -> new PartitionLeaders.Fetched(null, null, error),
+            name,
+            deadline(request.maxWaitMs()))
+        .thenApply(reply -> decode(request, reply))
+        .exceptionally(
+            failure ->
+                new Gateway.FetchReply(
+                    List.of(),
+                    null,
+                    ApiError.of(
+                        ErrorCode.UNKNOWN_SERVER_ERROR,
+                        "Fetching from %s failed: %s",
+                        name,
+                        failure)));
+  }
+
+  private static Gateway.FetchReply decode(Gateway.Fetch request, PartitionLeaders.Fetched reply) {
+    if (reply.error() != null) {
+      return new Gateway.FetchReply(List.of(), reply.offsets(), reply.error());
+    }
+    try {
+      return new Gateway.FetchReply(
+          BatchDecoder.decode(
+              request.topic(), request.partition(), reply.batches(), request.offset()),
+          reply.offsets(),
+          null);
+    } catch (CorruptRecordException e) {
+      return new Gateway.FetchReply(
+          List.of(),
+          reply.offsets(),
+          ApiError.of(
+              ErrorCode.CORRUPT_MESSAGE,
+              "Partition %s-%d served a corrupt batch: %s",
+              request.topic(),
+              request.partition(),
+              e.getMessage()));
+    }
+  }
+
+  CompletionStage<Gateway.OffsetsReply> offsets(String topic, int partition) {
+    return retry.call(
+        () -> leaders.offsets(topic, partition, askMargin),
+        Gateway.OffsetsReply::error,
+        error -> new Gateway.OffsetsReply(null, error),
+        partitionName(topic, partition),
+        deadline(0));
+  }
+
+  CompletionStage<Gateway.OffsetForTimeReply> offsetForTime(
+      String topic, int partition, long timestamp) {
+    return retry.call(
+        () -> leaders.offsetForTime(topic, partition, timestamp, askMargin),
+        Gateway.OffsetForTimeReply::error,
+        error -> new Gateway.OffsetForTimeReply(-1L, error),
+        partitionName(topic, partition),
+        deadline(0));
+  }
+
+  /** Retries of leadership errors may go on for the wait plus the ask margin. */
+  private long deadline(long waitMs) {
+    return System.nanoTime() + Duration.ofMillis(waitMs).plus(askMargin).toNanos();
+  }
+
+  private static String partitionName(String topic, int partition) {
+    return "Partition " + topic + "-" + partition;
+  }
+}
