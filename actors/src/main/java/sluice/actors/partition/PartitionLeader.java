@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.CborSerializable;
@@ -53,13 +54,18 @@ import sluice.storage.record.RecordBatch;
  * journaled by {@link sluice.actors.journal.SegmentJournal} straight into the partition's segment
  * log. It is the log's only writer.
  *
- * <p><b>Start.</b> The entity first reads the topic's {@link TopicMetadata} from Distributed Data
- * (local replica, then a majority read if absent), stashing commands. Unknown topic or partition:
- * every command is answered {@code UNKNOWN_TOPIC_OR_PARTITION} and the entity stops. This broker
+ * <p><b>Start</b> ({@link LeaderStartup}). The entity first reads the topic's {@link TopicMetadata}
+ * from Distributed Data (local replica, then a majority read if absent), stashing commands. Unknown
+ * topic or partition: every command is answered {@code UNKNOWN_TOPIC_OR_PARTITION}. This broker
  * ({@code sluice.broker-id}) not the partition's leader: retriable {@code NOT_LEADER_OR_FOLLOWER}
- * and stop (a sharding location set a moment ago may start the entity on the wrong node first).
- * Otherwise the log is opened through {@link Logs} with the topic's configs and recovery runs from
- * the latest snapshot plus the batch headers after it.
+ * (a sharding location set a moment ago may start the entity on the wrong node first). Either way
+ * the entity then leaves through passivation, so sharding hands later messages to a new incarnation
+ * that reads the metadata again. Otherwise the log is opened through {@link Logs} with the topic's
+ * configs and recovery runs from the latest snapshot plus the batch headers after it.
+ *
+ * <p><b>While leading</b> the entity follows its topic's metadata: new configs and leader epochs
+ * apply at once; if the topic is deleted or another broker becomes the leader, it answers what
+ * waits and everything after with the reason, and passivates.
  *
  * <p><b>Produce.</b> {@link Append} is checked (exactly one batch, CRC, {@code max.message.bytes},
  * not empty, not a control batch) and queued. While a write is in flight the queue grows; when the
@@ -281,8 +287,13 @@ public final class PartitionLeader
 
   // ---- the event-sourced leader ----------------------------------------------------------------
 
-  /** An accepted append waiting for the next write. */
-  private record Queued(Append append, long deadlineNanos) {}
+  /** An accepted append waiting for the next write, since {@code queuedAtNanos}. */
+  private record Queued(Append append, long queuedAtNanos) {
+    boolean timedOut(long nowNanos) {
+      return append.timeoutMs() > 0
+          && nowNanos - queuedAtNanos > TimeUnit.MILLISECONDS.toNanos(append.timeoutMs());
+    }
+  }
 
   /** An append in the write in flight, with what its sender will be told. */
   private record Written(Append append, long baseOffset, long logAppendTime) {}
@@ -413,11 +424,7 @@ public final class PartitionLeader
     if (error != null) {
       return Effect().reply(append.replyTo(), AppendReply.failed(error));
     }
-    long deadline =
-        append.timeoutMs() == 0
-            ? Long.MAX_VALUE
-            : System.nanoTime() + Duration.ofMillis(append.timeoutMs()).toNanos();
-    queued.add(new Queued(append, deadline));
+    queued.add(new Queued(append, System.nanoTime()));
     if (!flushRequested) {
       flushRequested = true;
       context.getSelf().tell(new FlushAppends());
@@ -444,7 +451,7 @@ public final class PartitionLeader
     List<Written> written = new ArrayList<>(toWrite.size());
     for (Queued entry : toWrite) {
       Append append = entry.append();
-      if (now - entry.deadlineNanos() > 0) {
+      if (entry.timedOut(now)) {
         append
             .replyTo()
             .tell(
