@@ -39,6 +39,10 @@ import sluice.storage.record.TimestampType;
  * .cleaned} files (deleted on open) and possibly missing indexes (rebuilt); after it, the compacted
  * log with missing or renamed indexes. Either way the log reads correctly.
  *
+ * <p>A pass whose input is unchanged since the last one (same closed segments, no truncation, same
+ * config) and with no kept tombstone due for removal returns at once, so the background thread may
+ * call it often.
+ *
  * <p>Thread-safety: one compaction at a time (a second concurrent call returns at once); safe
  * alongside appends, reads and retention. If the log was truncated or a segment removed while it
  * was being cleaned, the cleaned copy is discarded.
@@ -48,6 +52,11 @@ final class LogCompactor {
 
   private final PartitionLog log;
   private final AtomicBoolean running = new AtomicBoolean();
+  // what the last pass saw; a pass with the same input and no tombstone due would change nothing
+  private long lastCleanableEnd = -1;
+  private long lastTruncations = -1;
+  private LogConfig lastConfig;
+  private long nextTombstoneExpiry = Long.MAX_VALUE;
 
   LogCompactor(PartitionLog log) {
     this.log = log;
@@ -80,6 +89,17 @@ final class LogCompactor {
         cleanable.add(segment);
       }
     }
+    long cleanableEnd = cleanable.isEmpty() ? -1 : cleanable.get(cleanable.size() - 1).nextOffset();
+    if (cleanableEnd == lastCleanableEnd
+        && truncations == lastTruncations
+        && config.equals(lastConfig)
+        && now < nextTombstoneExpiry) {
+      return 0;
+    }
+    lastCleanableEnd = cleanableEnd;
+    lastTruncations = truncations;
+    lastConfig = config;
+    nextTombstoneExpiry = Long.MAX_VALUE;
     Map<ByteBuffer, Long> latest = latestOffsets(cleanable);
     int rewritten = 0;
     for (LogSegment segment : cleanable) {
@@ -94,6 +114,7 @@ final class LogCompactor {
             || !log.isCurrentClosedSegment(segment)) {
           cleaned.release();
           cleaned.deleteFiles();
+          lastCleanableEnd = -1; // the input changed: the next pass starts over
           return rewritten;
         }
         swap(segment, cleaned);
@@ -128,7 +149,7 @@ final class LogCompactor {
    *
    * @return true if any record was dropped
    */
-  private static boolean filter(
+  private boolean filter(
       LogSegment segment,
       Map<ByteBuffer, Long> latest,
       long now,
@@ -159,7 +180,7 @@ final class LogCompactor {
     return changed;
   }
 
-  private static boolean keep(
+  private boolean keep(
       Record record, Map<ByteBuffer, Long> latest, long now, long deleteRetentionMs) {
     if (record.key() == null) {
       return false;
@@ -168,7 +189,19 @@ final class LogCompactor {
     if (latestOffset != null && latestOffset > record.offset()) {
       return false;
     }
-    return record.value() != null || now - record.timestamp() < deleteRetentionMs;
+    if (record.value() != null) {
+      return true;
+    }
+    long timestamp = Math.max(record.timestamp(), 0);
+    long expiry =
+        deleteRetentionMs > Long.MAX_VALUE - timestamp
+            ? Long.MAX_VALUE
+            : timestamp + deleteRetentionMs;
+    if (now < expiry) {
+      nextTombstoneExpiry = Math.min(nextTombstoneExpiry, expiry);
+      return true;
+    }
+    return false;
   }
 
   /** The batch with only {@code kept}, same offset range and header fields. */

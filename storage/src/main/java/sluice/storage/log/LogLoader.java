@@ -41,14 +41,22 @@ final class LogLoader {
   private static final String DELETED_SUFFIX = ".deleted";
   private static final String CLEANED_SUFFIX = ".cleaned";
 
-  /** The loaded segments, ascending, and the sequence of the last batch. */
-  record Loaded(TreeMap<Long, LogSegment> segments, long lastSequence, RecoveryReport report) {}
+  /**
+   * The loaded segments, ascending, the sequence of the last batch, and the offset below which
+   * everything was already on disk before this load (what the log still has to fsync starts there).
+   */
+  record Loaded(
+      TreeMap<Long, LogSegment> segments,
+      long lastSequence,
+      long durableOffset,
+      RecoveryReport report) {}
 
   private final Path dir;
   private final LogConfig config;
   private final long nowMs;
   private final List<String> problems = new ArrayList<>();
   private int batchesChecked;
+  private long durableOffset = -1;
   private long bytesTruncated;
   private int indexesRebuilt;
 
@@ -80,7 +88,7 @@ final class LogLoader {
       var segments = new TreeMap<Long, LogSegment>();
       segments.put(
           base, LogSegment.create(dir, base, config.segmentIndexBytes(), nowMs, sequence + 1));
-      return new Loaded(segments, sequence, report(1));
+      return new Loaded(segments, sequence, base, report(1));
     }
     long recoveryPoint = checkpoint.map(PartitionCheckpoint::recoveryPoint).orElse(-1L);
     long recoverySequence = checkpoint.map(PartitionCheckpoint::recoverySequence).orElse(0L);
@@ -93,6 +101,9 @@ final class LogLoader {
       }
     }
 
+    if (floor >= 0) {
+      durableOffset = recoveryPoint;
+    }
     List<LogSegment> segments = new ArrayList<>();
     for (int i = 0; i < Math.max(floor, 0); i++) {
       long nextBase = bases.get(i + 1);
@@ -185,7 +196,9 @@ final class LogLoader {
       }
       map.put(segment.baseOffset(), segment);
     }
-    return new Loaded(map, lastSequence, report(segments.size()));
+    long end = segments.get(segments.size() - 1).nextOffset();
+    long durable = durableOffset < 0 ? segments.get(0).baseOffset() : Math.min(durableOffset, end);
+    return new Loaded(map, lastSequence, durable, report(segments.size()));
   }
 
   private RecoveryReport report(int segments) {
@@ -205,7 +218,10 @@ final class LogLoader {
     } catch (CorruptIndexException | CorruptRecordException e) {
       problem("rebuilt indexes of " + segment.logFile() + ": " + e.getMessage());
       indexesRebuilt++;
-      segment.rebuildIndexes(config.indexIntervalBytes());
+      String corrupt = segment.rebuildIndexes(config.indexIntervalBytes());
+      if (corrupt != null) {
+        problem(corrupt + " (below the recovery point: kept; reads reaching it fail)");
+      }
     }
     return segment;
   }

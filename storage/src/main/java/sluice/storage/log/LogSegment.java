@@ -281,8 +281,17 @@ final class LogSegment {
         break;
       }
       stop += header.sizeInBytes();
-    } while (scanner.next());
+    } while (nextOrStopAtCorruption(scanner));
     return new FetchSlice(channel, start, (int) (stop - start));
+  }
+
+  /** Advances; a corrupt header after the first batch ends the slice, a later read reports it. */
+  private static boolean nextOrStopAtCorruption(BatchScanner scanner) {
+    try {
+      return scanner.next();
+    } catch (CorruptRecordException e) {
+      return false;
+    }
   }
 
   /**
@@ -400,21 +409,32 @@ final class LogSegment {
     timeIndex.sanityCheck(nextOffsetBound);
   }
 
-  /** Rebuilds both indexes from a header scan of the whole file, trusting its batches. */
-  void rebuildIndexes(int indexIntervalBytes) {
+  /**
+   * Rebuilds both indexes from a header scan of the whole file, trusting its batches. A header that
+   * cannot be a batch (bit rot below the recovery point) ends the scan: the batches before it are
+   * indexed, a read reaching it fails with its position.
+   *
+   * @return null, or the corrupt header's description
+   */
+  String rebuildIndexes(int indexIntervalBytes) {
     offsetIndex.reset();
     timeIndex.reset();
     resetState();
     var scanner = scan(0, size);
-    while (scanner.next()) {
-      BatchHeader h = scanner.header();
-      onBatch(
-          (int) scanner.position(),
-          h.baseOffset(),
-          h.lastOffset(),
-          h.maxTimestamp(),
-          h.sizeInBytes(),
-          indexIntervalBytes);
+    try {
+      while (scanner.next()) {
+        BatchHeader h = scanner.header();
+        onBatch(
+            (int) scanner.position(),
+            h.baseOffset(),
+            h.lastOffset(),
+            h.maxTimestamp(),
+            h.sizeInBytes(),
+            indexIntervalBytes);
+      }
+      return null;
+    } catch (CorruptRecordException e) {
+      return e.getMessage();
     }
   }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -74,6 +73,7 @@ public final class PartitionLog implements AutoCloseable {
     this.active = segments.lastEntry().getValue();
     this.logEndOffset = active.nextOffset();
     this.lastSequence = loaded.lastSequence();
+    this.recoveryPoint = loaded.durableOffset();
     this.lastFlushMs = clock.millis();
   }
 
@@ -164,9 +164,14 @@ public final class PartitionLog implements AutoCloseable {
                 + " of "
                 + dir);
       }
-      if (batch.magic() != RecordBatch.MAGIC) {
+      if (batch.magic() != RecordBatch.MAGIC || batch.lastOffsetDelta() < 0) {
         throw new IllegalArgumentException(
-            "Batch magic " + batch.magic() + " is not " + RecordBatch.MAGIC + " in " + dir);
+            "Not an appendable v2 batch for "
+                + dir
+                + ": magic "
+                + batch.magic()
+                + ", last offset delta "
+                + batch.lastOffsetDelta());
       }
       long now = clock.millis();
       LogConfig current = config;
@@ -251,54 +256,6 @@ public final class PartitionLog implements AutoCloseable {
         sizes.subList(start, sizes.size()),
         fromSequence,
         last);
-  }
-
-  private static final class BatchInfoIterator implements Iterator<BatchInfo> {
-    private final List<LogSegment> segments;
-    private final List<Integer> sizes;
-    private final long fromSequence;
-    private final long lastSequence;
-    private int index = -1;
-    private BatchScanner scanner;
-    private long sequence;
-    private BatchInfo next;
-
-    BatchInfoIterator(List<LogSegment> segments, List<Integer> sizes, long from, long last) {
-      this.segments = segments;
-      this.sizes = sizes;
-      this.fromSequence = from;
-      this.lastSequence = last;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (next == null) {
-        if (scanner != null && sequence <= lastSequence && scanner.next()) {
-          long current = sequence++;
-          if (current >= fromSequence) {
-            next = scanner.header().toInfo(current);
-          }
-        } else if (index + 1 < segments.size() && sequence <= lastSequence) {
-          index++;
-          LogSegment segment = segments.get(index);
-          scanner = segment.scan(0, sizes.get(index));
-          sequence = segment.firstSequence();
-        } else {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public BatchInfo next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException("No batch after sequence " + (sequence - 1));
-      }
-      BatchInfo result = next;
-      next = null;
-      return result;
-    }
   }
 
   /**

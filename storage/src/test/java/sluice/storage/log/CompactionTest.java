@@ -149,6 +149,29 @@ class CompactionTest {
   }
 
   @Test
+  void aTombstoneWithTheLongestRetentionIsKeptForever() {
+    PartitionLog log = open(Map.of("delete.retention.ms", Long.toString(Long.MAX_VALUE)));
+    put(log, "a", null);
+    put(log, "tail", "1");
+    clock.advance(1000 * DAY);
+    log.compact();
+    assertThat(contents(log)).contains("a=null@0");
+  }
+
+  @Test
+  void aPassWithNothingNewIsSkippedButADueTombstoneStillGoes() {
+    PartitionLog log = open(Map.of("delete.retention.ms", "1000"));
+    put(log, "a", "1");
+    put(log, "a", null);
+    put(log, "tail", "1");
+    assertThat(log.compact()).isEqualTo(1);
+    assertThat(log.compact()).isZero();
+    clock.advance(1000);
+    assertThat(log.compact()).isEqualTo(1);
+    assertThat(contents(log)).containsExactly("tail=1@2");
+  }
+
+  @Test
   void segmentsYoungerThanTheMinCompactionLagAreLeftAlone() {
     PartitionLog log = open(Map.of("min.compaction.lag.ms", "5000"));
     put(log, "a", "1", "b", "1");

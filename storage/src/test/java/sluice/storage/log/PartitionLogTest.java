@@ -150,6 +150,17 @@ class PartitionLogTest {
   }
 
   @Test
+  void theLogRollsWhenAnIndexIsFull() {
+    PartitionLog log = open(Map.of("segment.index.bytes", "24", "index.interval.bytes", "0"));
+    List<RecordBatch> appended = appendBatches(log, 6, 2, 100);
+    assertThat(log.segmentCount()).isGreaterThan(1);
+    assertThat(readAll(log))
+        .extracting(TestBatches::bytes)
+        .containsExactlyElementsOf(appended.stream().map(TestBatches::bytes).toList());
+    assertThat(log.offsetForTimestamp(104)).hasValue(7);
+  }
+
+  @Test
   void theLogRollsBySegmentMsMeasuredFromTheFirstBatchTimestamp() {
     PartitionLog log = open(Map.of("segment.ms", "1000"));
     log.append(batch(0, 5_000, 1));
@@ -304,6 +315,17 @@ class PartitionLogTest {
     assertThat(log.recoveryPoint()).isEqualTo(4);
     log.close();
     assertThat(PartitionCheckpoint.read(log.dir()).orElseThrow().recoveryPoint()).isEqualTo(6);
+  }
+
+  @Test
+  void anUpdatedConfigAppliesFromTheNextAppend() {
+    int size = batch(0, 100, 2).sizeInBytes();
+    PartitionLog log = open(Map.of());
+    appendBatches(log, 3, 2, 100);
+    log.updateConfig(LogConfig.from(Map.of("segment.bytes", Integer.toString(size))));
+    assertThat(log.config().segmentBytes()).isEqualTo(size);
+    appendBatches(log, 2, 2, 100);
+    assertThat(log.segmentCount()).isEqualTo(3);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package sluice.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static sluice.storage.log.TestBatches.batch;
 import static sluice.storage.log.TestBatches.readAll;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import sluice.storage.record.CorruptRecordException;
 import sluice.storage.record.RecordBatch;
 
 /** Corruption after a crash: flipped bytes, lost or garbage indexes and checkpoints. */
@@ -175,6 +177,29 @@ class RecoveryTest {
 
     assertThat(reopened.recoveryReport().indexesRebuilt()).isEqualTo(1);
     assertFullyReadable(reopened);
+  }
+
+  @Test
+  void aCorruptHeaderBelowTheRecoveryPointIsReportedAndNeverServed() throws IOException {
+    PartitionLog log = open();
+    fill(log);
+    log.close();
+    Files.delete(LogSegment.file(dir(), 0, ".index"));
+    Path segment = LogSegment.file(dir(), 0, ".log");
+    flipByte(segment, 2L * batchSize + 16); // magic byte of the third batch
+
+    PartitionLog reopened = open();
+
+    assertThat(reopened.recoveryReport().problems())
+        .anySatisfy(
+            p -> assertThat(p).contains(segment.toString()).contains("position " + 2 * batchSize));
+    assertThat(TestBatches.batchesOf(reopened.read(0, 100_000, Long.MAX_VALUE).readFully()))
+        .hasSize(2);
+    assertThatThrownBy(() -> reopened.read(4, 100_000, Long.MAX_VALUE))
+        .isInstanceOf(CorruptRecordException.class)
+        .hasMessageContaining(segment.toString())
+        .hasMessageContaining("position " + 2 * batchSize);
+    assertThat(reopened.read(8, 100_000, Long.MAX_VALUE).sizeInBytes()).isPositive();
   }
 
   @Test

@@ -1,0 +1,119 @@
+package sluice.actors.broker;
+
+import akka.Done;
+import akka.actor.Address;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.external.ExternalShardAllocation;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import sluice.actors.api.Acks;
+import sluice.actors.controller.PartitionEntities;
+import sluice.actors.gateway.Gateway;
+import sluice.actors.gateway.PartitionLeaders;
+import sluice.actors.journal.Logs;
+import sluice.actors.partition.PartitionLeader;
+
+/**
+ * A broker's partition machinery: the partition logs ({@link Logs}) and the partition leader
+ * entities in Cluster Sharding ({@link PartitionLeader}, entity and shard id {@code
+ * topic-partition}). Placement writes each entity's shard location for the
+ * ExternalShardAllocationStrategy of {@link PartitionLeader#TYPE_KEY}; every other call is one ask
+ * through the entity's {@code EntityRef}. Safe from any thread.
+ */
+public final class ShardedPartitions
+    implements PartitionRuntime, PartitionEntities, PartitionLeaders {
+  private final ActorSystem<?> system;
+  private final Duration deleteTimeout;
+
+  public ShardedPartitions(ActorSystem<?> system, Duration deleteTimeout) {
+    this.system = system;
+    this.deleteTimeout = deleteTimeout;
+  }
+
+  @Override
+  public PartitionEntities entities() {
+    return this;
+  }
+
+  @Override
+  public PartitionLeaders start() {
+    Logs.get(system);
+    PartitionLeader.init(system);
+    return this;
+  }
+
+  private EntityRef<PartitionLeader.Command> leader(String topic, int partition) {
+    return ClusterSharding.get(system)
+        .entityRefFor(PartitionLeader.TYPE_KEY, PartitionLeader.entityId(topic, partition));
+  }
+
+  @Override
+  public CompletionStage<Done> place(List<Placement> placements) {
+    Map<String, Address> locations = new HashMap<>();
+    for (Placement placement : placements) {
+      locations.put(
+          PartitionLeader.entityId(placement.topic(), placement.partition()), placement.leader());
+    }
+    return ExternalShardAllocation.get(system)
+        .getClient(PartitionLeader.TYPE_KEY.name())
+        .setShardLocations(locations);
+  }
+
+  @Override
+  public CompletionStage<Done> delete(String topic, int partition) {
+    return leader(topic, partition).ask(PartitionLeader.Delete::new, deleteTimeout);
+  }
+
+  @Override
+  public CompletionStage<Appended> append(
+      String topic, int partition, byte[] batch, Acks acks, long timeoutMs, Duration askTimeout) {
+    EntityRef<PartitionLeader.Command> leader = leader(topic, partition);
+    if (acks == Acks.NONE) {
+      leader.tell(new PartitionLeader.Append(batch, acks, timeoutMs, system.ignoreRef()));
+      return CompletableFuture.completedFuture(new Appended(-1L, -1L, null));
+    }
+    return leader
+        .ask(
+            (ActorRef<PartitionLeader.AppendReply> replyTo) ->
+                new PartitionLeader.Append(batch, acks, timeoutMs, replyTo),
+            askTimeout)
+        .thenApply(r -> new Appended(r.baseOffset(), r.logAppendTime(), r.error()));
+  }
+
+  @Override
+  public CompletionStage<Fetched> fetch(
+      String topic, int partition, long offset, int maxBytes, long maxWaitMs, Duration askTimeout) {
+    return leader(topic, partition)
+        .ask(
+            (ActorRef<PartitionLeader.FetchReply> replyTo) ->
+                new PartitionLeader.Fetch(offset, maxBytes, maxWaitMs, replyTo),
+            askTimeout)
+        .thenApply(r -> new Fetched(r.batches(), r.offsets(), r.error()));
+  }
+
+  @Override
+  public CompletionStage<Gateway.OffsetsReply> offsets(
+      String topic, int partition, Duration askTimeout) {
+    return leader(topic, partition)
+        .ask(PartitionLeader.GetOffsets::new, askTimeout)
+        .thenApply(r -> new Gateway.OffsetsReply(r.offsets(), r.error()));
+  }
+
+  @Override
+  public CompletionStage<Gateway.OffsetForTimeReply> offsetForTime(
+      String topic, int partition, long timestamp, Duration askTimeout) {
+    return leader(topic, partition)
+        .ask(
+            (ActorRef<PartitionLeader.OffsetForTimeReply> replyTo) ->
+                new PartitionLeader.OffsetForTime(timestamp, replyTo),
+            askTimeout)
+        .thenApply(r -> new Gateway.OffsetForTimeReply(r.offset(), r.error()));
+  }
+}

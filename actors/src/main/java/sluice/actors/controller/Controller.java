@@ -1,0 +1,770 @@
+package sluice.actors.controller;
+
+import akka.Done;
+import akka.actor.Address;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.StashBuffer;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.LWWRegister;
+import akka.cluster.ddata.SelfUniqueAddress;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
+import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.ClusterSingleton;
+import akka.cluster.typed.SingletonActor;
+import com.typesafe.config.Config;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.BrokerInfo;
+import sluice.actors.api.CborSerializable;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.api.PartitionInfo;
+import sluice.actors.api.TopicDescription;
+import sluice.actors.metadata.BrokerRegistration;
+import sluice.actors.metadata.BrokersKey;
+import sluice.actors.metadata.ClusterIdKey;
+import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.metadata.TopicsKey;
+
+/**
+ * The controller: a cluster singleton that owns topic metadata, as Kafka's controller does.
+ *
+ * <p>Metadata lives in Distributed Data: every topic under {@link TopicsKey#KEY} (an LWWMap by
+ * name, written with WriteMajority, durable in LMDB so it survives a restart of every broker), the
+ * cluster id under {@link ClusterIdKey#KEY} (first write wins), and the live brokers under {@link
+ * BrokersKey#KEY} (each broker registers itself; a registration counts while its member is up).
+ * Only the controller writes topics, so its in-memory copy, loaded with ReadMajority when it starts
+ * (falling back to the local durable copy) and kept current by its own writes and a subscription,
+ * is authoritative.
+ *
+ * <p>Creations and deletions run one at a time: while one is writing, the next waits in a stash;
+ * describe and list are answered at once from the in-memory copy. Every rejected request is a typed
+ * reply carrying an {@link ApiError} that names the value and what is allowed.
+ *
+ * <p>Partition placement: each partition's leader entity is placed on its leader broker's member
+ * through {@link PartitionEntities} before a creation is acknowledged, again for every topic when
+ * the controller starts (shard locations are not durable) and whenever a broker registers at a new
+ * address.
+ */
+public final class Controller {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+  /** The singleton's name in the cluster. */
+  public static final String NAME = "sluice-controller";
+
+  /** Everything the controller answers. */
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Creates a topic.
+   *
+   * @param replicationFactor null for the default, min(3, live brokers)
+   * @param internal true only for the broker's own topics, whose names start with {@code __}
+   */
+  public record CreateTopic(
+      String name,
+      int partitions,
+      Integer replicationFactor,
+      Map<String, String> configs,
+      boolean internal,
+      ActorRef<TopicResult> replyTo)
+      implements Command {}
+
+  public record DeleteTopic(String name, ActorRef<TopicResult> replyTo) implements Command {}
+
+  public record DescribeTopic(String name, ActorRef<TopicResult> replyTo) implements Command {}
+
+  public record ListTopics(ActorRef<TopicListing> replyTo) implements Command {}
+
+  public record DescribeCluster(ActorRef<ClusterInfo> replyTo) implements Command {}
+
+  /** Exactly one of {@code topic} and {@code error} is non-null. */
+  public record TopicResult(TopicDescription topic, ApiError error) implements CborSerializable {}
+
+  /** Every topic, by name. */
+  public record TopicListing(List<TopicDescription> topics) implements CborSerializable {}
+
+  /**
+   * @param controllerId the broker id of the broker running the controller
+   * @param brokers the live brokers, by id
+   */
+  public record ClusterInfo(String clusterId, int controllerId, List<BrokerInfo> brokers)
+      implements CborSerializable {}
+
+  /** Settings under {@code sluice.controller}. */
+  public record Settings(int maxPartitionsPerTopic, Duration writeTimeout, Duration readTimeout) {
+    public static Settings fromConfig(Config config) {
+      Config c = config.getConfig("sluice.controller");
+      return new Settings(
+          c.getInt("max-partitions-per-topic"),
+          c.getDuration("write-timeout"),
+          c.getDuration("read-timeout"));
+    }
+  }
+
+  // Internal messages: produced inside the actor by adapters and pipeToSelf, never sent remotely.
+  private record ClusterIdRead(Replicator.GetResponse<LWWRegister<String>> response)
+      implements Command {}
+
+  private record ClusterIdWritten(Replicator.UpdateResponse<LWWRegister<String>> response)
+      implements Command {}
+
+  private record TopicsRead(Replicator.GetResponse<LWWMap<String, TopicMetadata>> response)
+      implements Command {}
+
+  private record BrokersRead(Replicator.GetResponse<LWWMap<String, BrokerRegistration>> response)
+      implements Command {}
+
+  /**
+   * A subscribed key changed. One record for every key: typed message adapters are registered by
+   * class, so the last subscription's adapter receives the changes of all keys.
+   */
+  private record DataChanged(Replicator.SubscribeResponse<?> response) implements Command {}
+
+  private record TopicWritten(
+      CreateTopic request,
+      TopicMetadata topic,
+      Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
+      implements Command {}
+
+  private record TopicRemoved(
+      DeleteTopic request,
+      TopicMetadata topic,
+      Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
+      implements Command {}
+
+  private record Finished(ActorRef<TopicResult> replyTo, TopicResult result) implements Command {}
+
+  /** Thrown inside a ddata modify function when a topic was created meanwhile. */
+  private static final class TopicExists extends RuntimeException {
+    TopicExists(String name) {
+      super("Topic '" + name + "' already exists", null, false, false);
+    }
+  }
+
+  /**
+   * Starts the controller singleton (on the oldest broker) and returns a proxy to it, usable from
+   * every broker.
+   *
+   * @param brokerId this broker's id, reported as the controller id while it runs here
+   * @param localClusterId this broker's recorded cluster id, adopted if the cluster has none yet
+   */
+  public static ActorRef<Command> init(
+      ActorSystem<?> system,
+      Settings settings,
+      PartitionEntities partitions,
+      int brokerId,
+      Optional<String> localClusterId) {
+    return ClusterSingleton.get(system)
+        .init(SingletonActor.of(create(settings, partitions, brokerId, localClusterId), NAME));
+  }
+
+  public static Behavior<Command> create(
+      Settings settings,
+      PartitionEntities partitions,
+      int brokerId,
+      Optional<String> localClusterId) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withStash(
+                10_000,
+                stash ->
+                    DistributedData
+                        .<Command, LWWMap<String, TopicMetadata>>withReplicatorMessageAdapter(
+                            topics ->
+                                DistributedData
+                                    .<Command, LWWMap<String, BrokerRegistration>>
+                                        withReplicatorMessageAdapter(
+                                            brokers ->
+                                                DistributedData
+                                                    .<Command, LWWRegister<String>>
+                                                        withReplicatorMessageAdapter(
+                                                            clusterIds ->
+                                                                new Controller(
+                                                                        context,
+                                                                        stash,
+                                                                        topics,
+                                                                        brokers,
+                                                                        clusterIds,
+                                                                        settings,
+                                                                        partitions,
+                                                                        brokerId,
+                                                                        localClusterId)
+                                                                    .start())))));
+  }
+
+  private final ActorContext<Command> context;
+  private final StashBuffer<Command> stash;
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, TopicMetadata>> topicsReplicator;
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, BrokerRegistration>>
+      brokersReplicator;
+  private final ReplicatorMessageAdapter<Command, LWWRegister<String>> clusterIdReplicator;
+  private final Settings settings;
+  private final PartitionEntities partitions;
+  private final int brokerId;
+  private final Optional<String> localClusterId;
+  private final SelfUniqueAddress node;
+
+  private final Map<String, TopicMetadata> topics = new TreeMap<>();
+  private final Map<Integer, BrokerRegistration> brokers = new HashMap<>();
+  private String clusterId;
+  private boolean topicsLoaded;
+  private boolean brokersLoaded;
+
+  private Controller(
+      ActorContext<Command> context,
+      StashBuffer<Command> stash,
+      ReplicatorMessageAdapter<Command, LWWMap<String, TopicMetadata>> topicsReplicator,
+      ReplicatorMessageAdapter<Command, LWWMap<String, BrokerRegistration>> brokersReplicator,
+      ReplicatorMessageAdapter<Command, LWWRegister<String>> clusterIdReplicator,
+      Settings settings,
+      PartitionEntities partitions,
+      int brokerId,
+      Optional<String> localClusterId) {
+    this.context = context;
+    this.stash = stash;
+    this.topicsReplicator = topicsReplicator;
+    this.brokersReplicator = brokersReplicator;
+    this.clusterIdReplicator = clusterIdReplicator;
+    this.settings = settings;
+    this.partitions = partitions;
+    this.brokerId = brokerId;
+    this.localClusterId = localClusterId;
+    this.node = DistributedData.get(context.getSystem()).selfUniqueAddress();
+  }
+
+  /** Generates a cluster id as Kafka does: a random UUID, URL-safe base64 without padding. */
+  public static String newClusterId() {
+    UUID uuid = UUID.randomUUID();
+    ByteBuffer bytes = ByteBuffer.allocate(16);
+    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Starting: load the cluster id, topics and brokers; stash requests until all three are known.
+
+  private Behavior<Command> start() {
+    topicsReplicator.subscribe(TopicsKey.KEY, DataChanged::new);
+    brokersReplicator.subscribe(BrokersKey.KEY, DataChanged::new);
+    clusterIdReplicator.askGet(
+        replyTo ->
+            new Replicator.Get<>(
+                ClusterIdKey.KEY, new Replicator.ReadMajority(settings.readTimeout()), replyTo),
+        ClusterIdRead::new);
+    topicsReplicator.askGet(
+        replyTo ->
+            new Replicator.Get<>(
+                TopicsKey.KEY, new Replicator.ReadMajority(settings.readTimeout()), replyTo),
+        TopicsRead::new);
+    brokersReplicator.askGet(
+        replyTo -> new Replicator.Get<>(BrokersKey.KEY, Replicator.readLocal(), replyTo),
+        BrokersRead::new);
+    return starting();
+  }
+
+  private Behavior<Command> starting() {
+    return Behaviors.receive(Command.class)
+        .onMessage(ClusterIdRead.class, this::onClusterIdRead)
+        .onMessage(ClusterIdWritten.class, this::onClusterIdWritten)
+        .onMessage(TopicsRead.class, this::onTopicsRead)
+        .onMessage(BrokersRead.class, this::onBrokersRead)
+        .onMessage(DataChanged.class, this::onDataChanged)
+        .onAnyMessage(this::stashIt)
+        .build();
+  }
+
+  private Behavior<Command> onClusterIdRead(ClusterIdRead message) {
+    var response = message.response();
+    if (response instanceof Replicator.GetSuccess<LWWRegister<String>> success) {
+      clusterId = success.get(ClusterIdKey.KEY).getValue();
+      return startedIfLoaded();
+    }
+    if (response instanceof Replicator.GetFailure<LWWRegister<String>>) {
+      LOG.warn("No majority answered for the cluster id; reading the local copy");
+      clusterIdReplicator.askGet(
+          replyTo -> new Replicator.Get<>(ClusterIdKey.KEY, Replicator.readLocal(), replyTo),
+          ClusterIdRead::new);
+      return Behaviors.same();
+    }
+    // Not found: this is the cluster's first controller. Adopt this broker's recorded id if it has
+    // one (its metadata store was lost, not its identity), else make one. First write wins.
+    String id = localClusterId.orElseGet(Controller::newClusterId);
+    LOG.info("Recording cluster id {}", id);
+    clusterIdReplicator.askUpdate(
+        replyTo ->
+            new Replicator.Update<>(
+                ClusterIdKey.KEY,
+                LWWRegister.create(node, id, LWWRegister.reverseClock()),
+                new Replicator.WriteMajority(settings.writeTimeout()),
+                replyTo,
+                register -> register),
+        ClusterIdWritten::new);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onClusterIdWritten(ClusterIdWritten message) {
+    if (!(message.response() instanceof Replicator.UpdateSuccess)) {
+      LOG.warn("Cluster id write: {}", message.response());
+    }
+    // Read back the winner: another controller (during a hand-over) may have written first.
+    clusterIdReplicator.askGet(
+        replyTo -> new Replicator.Get<>(ClusterIdKey.KEY, Replicator.readLocal(), replyTo),
+        ClusterIdRead::new);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTopicsRead(TopicsRead message) {
+    var response = message.response();
+    if (response instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> success) {
+      topics.putAll(success.get(TopicsKey.KEY).getEntries());
+    } else if (response instanceof Replicator.GetFailure) {
+      LOG.warn("No majority answered for topic metadata; reading the local copy");
+      topicsReplicator.askGet(
+          replyTo -> new Replicator.Get<>(TopicsKey.KEY, Replicator.readLocal(), replyTo),
+          TopicsRead::new);
+      return Behaviors.same();
+    }
+    topicsLoaded = true;
+    return startedIfLoaded();
+  }
+
+  private Behavior<Command> onBrokersRead(BrokersRead message) {
+    if (message.response()
+        instanceof Replicator.GetSuccess<LWWMap<String, BrokerRegistration>> success) {
+      success.get(BrokersKey.KEY).getEntries().values().forEach(b -> brokers.put(b.brokerId(), b));
+    }
+    brokersLoaded = true;
+    return startedIfLoaded();
+  }
+
+  private Behavior<Command> startedIfLoaded() {
+    if (clusterId == null || !topicsLoaded || !brokersLoaded) {
+      return Behaviors.same();
+    }
+    LOG.info(
+        "Controller started on broker {}: cluster {}, {} topics, brokers {}",
+        brokerId,
+        clusterId,
+        topics.size(),
+        brokers.keySet());
+    placeInBackground(topics.values(), "controller start");
+    return stash.unstashAll(idle());
+  }
+
+  private Behavior<Command> stashIt(Command command) {
+    if (stash.isFull()) {
+      LOG.warn("Controller stash full, dropping {}", command);
+    } else {
+      stash.stash(command);
+    }
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Idle: ready for the next creation or deletion. Busy: one is writing.
+
+  private Behavior<Command> idle() {
+    return Behaviors.receive(Command.class)
+        .onMessage(CreateTopic.class, this::onCreateTopic)
+        .onMessage(DeleteTopic.class, this::onDeleteTopic)
+        .onMessage(DescribeTopic.class, this::onDescribeTopic)
+        .onMessage(ListTopics.class, this::onListTopics)
+        .onMessage(DescribeCluster.class, this::onDescribeCluster)
+        .onMessage(DataChanged.class, this::onDataChanged)
+        .build();
+  }
+
+  private Behavior<Command> busy() {
+    return Behaviors.receive(Command.class)
+        .onMessage(TopicWritten.class, this::onTopicWritten)
+        .onMessage(TopicRemoved.class, this::onTopicRemoved)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(DescribeTopic.class, this::onDescribeTopic)
+        .onMessage(ListTopics.class, this::onListTopics)
+        .onMessage(DescribeCluster.class, this::onDescribeCluster)
+        .onMessage(DataChanged.class, this::onDataChanged)
+        .onAnyMessage(this::stashIt)
+        .build();
+  }
+
+  private Behavior<Command> onCreateTopic(CreateTopic request) {
+    var validated = validate(request);
+    if (validated.error() != null) {
+      request.replyTo().tell(new TopicResult(null, validated.error()));
+      return Behaviors.same();
+    }
+    TopicMetadata topic = validated.topic();
+    String name = topic.name();
+    topicsReplicator.askUpdate(
+        replyTo ->
+            new Replicator.Update<>(
+                TopicsKey.KEY,
+                LWWMap.empty(),
+                new Replicator.WriteMajority(settings.writeTimeout()),
+                replyTo,
+                map -> {
+                  if (map.contains(name)) {
+                    throw new TopicExists(name);
+                  }
+                  return map.put(node, name, topic);
+                }),
+        response -> new TopicWritten(request, topic, response));
+    return busy();
+  }
+
+  private Behavior<Command> onTopicWritten(TopicWritten written) {
+    var response = written.response();
+    TopicMetadata topic = written.topic();
+    ActorRef<TopicResult> replyTo = written.request().replyTo();
+    if (response instanceof Replicator.ModifyFailure) {
+      return finish(replyTo, exists(topic.name()));
+    }
+    if (response instanceof Replicator.UpdateDataDeleted) {
+      throw new IllegalStateException("The topics key was deleted; it never is");
+    }
+    // Success, timeout or store failure: the replicator holds the topic in memory either way.
+    topics.put(topic.name(), topic);
+    TopicResult result;
+    if (response instanceof Replicator.UpdateSuccess) {
+      LOG.info("Created topic {}: {}", topic.name(), topic.partitions());
+      result = new TopicResult(describe(topic), null);
+    } else if (response instanceof Replicator.UpdateTimeout) {
+      result =
+          failed(
+              ErrorCode.REQUEST_TIMED_OUT,
+              "Topic '%s' is stored on the controller but no majority of brokers confirmed it"
+                  + " within %s; describe it to see whether it was created",
+              topic.name(),
+              settings.writeTimeout());
+    } else {
+      result =
+          failed(
+              ErrorCode.KAFKA_STORAGE_ERROR,
+              "Topic '%s' could not be stored durably: %s",
+              topic.name(),
+              response);
+    }
+    context.pipeToSelf(
+        partitions.place(placements(List.of(topic))),
+        (done, failure) -> {
+          if (failure != null) {
+            LOG.error("Placing the partitions of topic {} failed", topic.name(), failure);
+          }
+          return new Finished(replyTo, result);
+        });
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDeleteTopic(DeleteTopic request) {
+    TopicMetadata topic = topics.get(request.name());
+    if (topic == null) {
+      request.replyTo().tell(unknown(request.name()));
+      return Behaviors.same();
+    }
+    if (topic.internal()) {
+      request
+          .replyTo()
+          .tell(
+              failed(
+                  ErrorCode.INVALID_TOPIC_EXCEPTION,
+                  "Topic '%s' is internal and cannot be deleted",
+                  topic.name()));
+      return Behaviors.same();
+    }
+    topicsReplicator.askUpdate(
+        replyTo ->
+            new Replicator.Update<>(
+                TopicsKey.KEY,
+                LWWMap.empty(),
+                new Replicator.WriteMajority(settings.writeTimeout()),
+                replyTo,
+                map -> map.remove(node, topic.name())),
+        response -> new TopicRemoved(request, topic, response));
+    return busy();
+  }
+
+  private Behavior<Command> onTopicRemoved(TopicRemoved removed) {
+    TopicMetadata topic = removed.topic();
+    var response = removed.response();
+    if (response instanceof Replicator.UpdateDataDeleted) {
+      throw new IllegalStateException("The topics key was deleted; it never is");
+    }
+    topics.remove(topic.name());
+    TopicResult result =
+        response instanceof Replicator.UpdateSuccess
+            ? new TopicResult(describe(topic), null)
+            : failed(
+                ErrorCode.REQUEST_TIMED_OUT,
+                "Topic '%s' is removed on the controller but no majority of brokers confirmed it"
+                    + " within %s: %s",
+                topic.name(),
+                settings.writeTimeout(),
+                response);
+    LOG.info(
+        "Deleted topic {}; deleting its {} partitions", topic.name(), topic.partitions().size());
+    var deletions =
+        topic.partitions().stream()
+            .map(p -> partitions.delete(topic.name(), p.partition()).toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
+    context.pipeToSelf(
+        CompletableFuture.allOf(deletions),
+        (done, failure) -> {
+          if (failure != null) {
+            LOG.error("Deleting the partitions of topic {} failed", topic.name(), failure);
+          }
+          return new Finished(removed.request().replyTo(), result);
+        });
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onFinished(Finished finished) {
+    return finish(finished.replyTo(), finished.result());
+  }
+
+  private Behavior<Command> finish(ActorRef<TopicResult> replyTo, TopicResult result) {
+    replyTo.tell(result);
+    return stash.unstashAll(idle());
+  }
+
+  private Behavior<Command> onDescribeTopic(DescribeTopic request) {
+    TopicMetadata topic = topics.get(request.name());
+    request.replyTo().tell(topic == null ? unknown(request.name()) : result(topic));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onListTopics(ListTopics request) {
+    request
+        .replyTo()
+        .tell(new TopicListing(topics.values().stream().map(Controller::describe).toList()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDescribeCluster(DescribeCluster request) {
+    List<BrokerInfo> live =
+        liveBrokers().values().stream()
+            .map(BrokerRegistration::info)
+            .sorted(Comparator.comparingInt(BrokerInfo::brokerId))
+            .toList();
+    request.replyTo().tell(new ClusterInfo(clusterId, brokerId, live));
+    return Behaviors.same();
+  }
+
+  @SuppressWarnings("unchecked")
+  private Behavior<Command> onDataChanged(DataChanged message) {
+    if (!(message.response() instanceof Replicator.Changed<?> changed)) {
+      return Behaviors.same();
+    }
+    if (changed.key().equals(TopicsKey.KEY)) {
+      topics.clear();
+      topics.putAll(((LWWMap<String, TopicMetadata>) changed.dataValue()).getEntries());
+    } else if (changed.key().equals(BrokersKey.KEY)) {
+      onBrokersChanged(((LWWMap<String, BrokerRegistration>) changed.dataValue()).getEntries());
+    }
+    return Behaviors.same();
+  }
+
+  private void onBrokersChanged(Map<String, BrokerRegistration> registrations) {
+    List<Integer> moved = new ArrayList<>();
+    for (BrokerRegistration registration : registrations.values()) {
+      BrokerRegistration before = brokers.put(registration.brokerId(), registration);
+      if (before == null || !before.address().equals(registration.address())) {
+        moved.add(registration.brokerId());
+      }
+    }
+    if (!moved.isEmpty() && topicsLoaded) {
+      LOG.info("Brokers {} registered at new addresses; placing their partitions", moved);
+      placeInBackground(
+          topics.values().stream()
+              .filter(t -> t.partitions().stream().anyMatch(p -> moved.contains(p.leader())))
+              .toList(),
+          "brokers " + moved + " registered");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Validation, assignment, placement.
+
+  private record Validated(TopicMetadata topic, ApiError error) {}
+
+  private Validated validate(CreateTopic request) {
+    String name = request.name();
+    Optional<ApiError> nameError = TopicNames.check(name, request.internal());
+    if (nameError.isPresent()) {
+      return new Validated(null, nameError.get());
+    }
+    if (topics.containsKey(name)) {
+      return new Validated(null, exists(name).error());
+    }
+    Optional<String> collision = TopicNames.collision(name, topics.keySet());
+    if (collision.isPresent()) {
+      return invalid(
+          ErrorCode.INVALID_TOPIC_EXCEPTION,
+          "Topic '%s' collides with existing topic '%s': names may not differ only by '.'"
+              + " versus '_'",
+          name,
+          collision.get());
+    }
+    int max = settings.maxPartitionsPerTopic();
+    if (request.partitions() < 1 || request.partitions() > max) {
+      return invalid(
+          ErrorCode.INVALID_PARTITIONS,
+          "Number of partitions must be between 1 and %d, not %d",
+          max,
+          request.partitions());
+    }
+    SortedSet<Integer> live = new TreeSet<>(liveBrokers().keySet());
+    if (live.isEmpty()) {
+      return invalid(
+          ErrorCode.LEADER_NOT_AVAILABLE,
+          "No live broker has registered with the controller yet; retry shortly");
+    }
+    int replicationFactor =
+        request.replicationFactor() != null
+            ? request.replicationFactor()
+            : Math.min(3, live.size());
+    if (replicationFactor < 1) {
+      return invalid(
+          ErrorCode.INVALID_REPLICATION_FACTOR,
+          "Replication factor must be at least 1, not %d",
+          replicationFactor);
+    }
+    if (replicationFactor > live.size()) {
+      return invalid(
+          ErrorCode.INVALID_REPLICATION_FACTOR,
+          "Replication factor %d is larger than the %d live brokers %s",
+          replicationFactor,
+          live.size(),
+          live);
+    }
+    var configs =
+        TopicConfigs.validate(
+            request.configs() == null ? Map.of() : request.configs(), replicationFactor);
+    if (configs.error() != null) {
+      return new Validated(null, configs.error());
+    }
+    List<PartitionAssignment> assignments =
+        ReplicaAssigner.assign(request.partitions(), replicationFactor, live, topics.values());
+    return new Validated(
+        new TopicMetadata(
+            name, UUID.randomUUID().toString(), request.internal(), configs.configs(), assignments),
+        null);
+  }
+
+  private static Validated invalid(ErrorCode code, String format, Object... args) {
+    return new Validated(null, ApiError.of(code, format, args));
+  }
+
+  /** Registrations whose member is up, by broker id. */
+  private Map<Integer, BrokerRegistration> liveBrokers() {
+    Map<String, Member> up = new HashMap<>();
+    for (Member member : Cluster.get(context.getSystem()).state().getMembers()) {
+      if (member.status().equals(MemberStatus.up())) {
+        up.put(member.address().toString(), member);
+      }
+    }
+    Map<Integer, BrokerRegistration> live = new TreeMap<>();
+    brokers.values().stream()
+        .filter(b -> up.containsKey(b.address()))
+        .forEach(b -> live.put(b.brokerId(), b));
+    return live;
+  }
+
+  private List<PartitionEntities.Placement> placements(
+      java.util.Collection<TopicMetadata> topicsToPlace) {
+    Map<Integer, BrokerRegistration> live = liveBrokers();
+    List<PartitionEntities.Placement> placements = new ArrayList<>();
+    for (TopicMetadata topic : topicsToPlace) {
+      for (PartitionAssignment p : topic.partitions()) {
+        BrokerRegistration leader = live.get(p.leader());
+        if (leader != null) {
+          placements.add(
+              new PartitionEntities.Placement(
+                  topic.name(), p.partition(), parseAddress(leader.address())));
+        }
+      }
+    }
+    return placements;
+  }
+
+  private void placeInBackground(java.util.Collection<TopicMetadata> topicsToPlace, String why) {
+    var placements = placements(topicsToPlace);
+    if (placements.isEmpty()) {
+      return;
+    }
+    partitions
+        .place(placements)
+        .whenComplete(
+            (Done done, Throwable failure) -> {
+              if (failure != null) {
+                LOG.error("Placing {} partitions ({}) failed", placements.size(), why, failure);
+              }
+            });
+  }
+
+  private static Address parseAddress(String address) {
+    return akka.actor.AddressFromURIString.parse(address);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Replies.
+
+  /** The description of a topic as clients see it. */
+  public static TopicDescription describe(TopicMetadata topic) {
+    int replicationFactor =
+        topic.partitions().isEmpty() ? 0 : topic.partitions().get(0).replicas().size();
+    List<PartitionInfo> partitionInfos =
+        topic.partitions().stream()
+            .map(
+                p ->
+                    new PartitionInfo(
+                        p.partition(), p.leader(), p.leaderEpoch(), p.replicas(), p.isr()))
+            .toList();
+    return new TopicDescription(
+        topic.name(),
+        topic.topicId(),
+        topic.internal(),
+        replicationFactor,
+        topic.configs(),
+        partitionInfos);
+  }
+
+  private static TopicResult result(TopicMetadata topic) {
+    return new TopicResult(describe(topic), null);
+  }
+
+  private static TopicResult unknown(String name) {
+    return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '%s' does not exist", name);
+  }
+
+  private static TopicResult exists(String name) {
+    return failed(ErrorCode.TOPIC_ALREADY_EXISTS, "Topic '%s' already exists", name);
+  }
+
+  private static TopicResult failed(ErrorCode code, String format, Object... args) {
+    return new TopicResult(null, ApiError.of(code, format, args));
+  }
+}

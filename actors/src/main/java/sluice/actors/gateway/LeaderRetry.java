@@ -1,0 +1,97 @@
+package sluice.actors.gateway;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+
+/**
+ * Asks a partition leader again while it answers that leadership is moving ({@code
+ * NOT_LEADER_OR_FOLLOWER}, {@code LEADER_NOT_AVAILABLE}), with exponential backoff, until a
+ * deadline; any other answer, success or error, is final. An ask that times out is not repeated
+ * (the leader may have acted on it) and becomes {@code REQUEST_TIMED_OUT}. Safe from any thread.
+ */
+public final class LeaderRetry {
+  private final Duration backoff;
+  private final Duration maxBackoff;
+  private final Executor executor;
+
+  public LeaderRetry(Duration backoff, Duration maxBackoff, Executor executor) {
+    this.backoff = backoff;
+    this.maxBackoff = maxBackoff;
+    this.executor = executor;
+  }
+
+  /** Whether an answer with this error may be retried here. */
+  public static boolean retriable(ApiError error) {
+    return error != null
+        && (error.code() == ErrorCode.NOT_LEADER_OR_FOLLOWER
+            || error.code() == ErrorCode.LEADER_NOT_AVAILABLE);
+  }
+
+  /**
+   * Runs {@code attempt} until its answer is final or the deadline passes; the last answer is
+   * returned as it is. A failed attempt (ask timeout, anything thrown) becomes {@code
+   * onFailure(error)}.
+   *
+   * @param errorOf the error carried by an answer, or null
+   * @param onFailure the answer to give for a failed attempt
+   */
+  public <R> CompletionStage<R> call(
+      Supplier<CompletionStage<R>> attempt,
+      Function<R, ApiError> errorOf,
+      Function<ApiError, R> onFailure,
+      String what,
+      long deadlineNanos) {
+    return attempt(attempt, errorOf, onFailure, what, deadlineNanos, backoff);
+  }
+
+  private <R> CompletionStage<R> attempt(
+      Supplier<CompletionStage<R>> attempt,
+      Function<R, ApiError> errorOf,
+      Function<ApiError, R> onFailure,
+      String what,
+      long deadlineNanos,
+      Duration delay) {
+    return attempt
+        .get()
+        .handle(
+            (answer, failure) -> failure == null ? answer : onFailure.apply(error(what, failure)))
+        .thenCompose(
+            answer -> {
+              long now = System.nanoTime();
+              if (!retriable(errorOf.apply(answer)) || now + delay.toNanos() >= deadlineNanos) {
+                return CompletableFuture.completedFuture(answer);
+              }
+              Duration next =
+                  delay.multipliedBy(2).compareTo(maxBackoff) > 0
+                      ? maxBackoff
+                      : delay.multipliedBy(2);
+              Executor later =
+                  CompletableFuture.delayedExecutor(
+                      delay.toNanos(), TimeUnit.NANOSECONDS, executor);
+              return CompletableFuture.supplyAsync(() -> null, later)
+                  .thenCompose(
+                      ignored -> attempt(attempt, errorOf, onFailure, what, deadlineNanos, next));
+            });
+  }
+
+  private static ApiError error(String what, Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof TimeoutException) {
+      return ApiError.of(
+          ErrorCode.REQUEST_TIMED_OUT, "%s did not answer in time: %s", what, cause.getMessage());
+    }
+    return ApiError.of(ErrorCode.UNKNOWN_SERVER_ERROR, "%s failed: %s", what, cause);
+  }
+}

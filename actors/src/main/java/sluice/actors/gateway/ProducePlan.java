@@ -1,0 +1,125 @@
+package sluice.actors.gateway;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.api.ProduceRecord;
+import sluice.actors.api.RecordHeader;
+import sluice.actors.api.RecordResult;
+import sluice.storage.record.CompressionType;
+import sluice.storage.record.Header;
+import sluice.storage.record.RecordBatchBuilder;
+
+/**
+ * How one produce request splits into one uncompressed v2 batch per partition (base offset 0: the
+ * partition leader assigns offsets), in the order the records came, plus the records refused before
+ * any is sent (a partition that does not exist, a negative timestamp). Immutable once planned;
+ * planning is pure and may run on any thread.
+ *
+ * @param rejected errors by request index
+ */
+public record ProducePlan(
+    String topic, List<PartitionBatch> batches, Map<Integer, ApiError> rejected) {
+
+  /**
+   * The records of one partition, as one batch.
+   *
+   * @param indexes the request index of each record in the batch, in batch order
+   * @param timestamps the create time given to each record, in batch order
+   */
+  public record PartitionBatch(int partition, int[] indexes, long[] timestamps, byte[] batch) {}
+
+  /**
+   * Plans {@code records} for a topic of {@code choice.numPartitions()} partitions.
+   *
+   * @param now the broker's clock, the create time of records that carry none
+   */
+  public static ProducePlan plan(
+      String topic, Partitioner.Request choice, List<ProduceRecord> records, long now) {
+    Map<Integer, ApiError> rejected = new TreeMap<>();
+    Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      ProduceRecord record = records.get(i);
+      if (record == null) {
+        rejected.put(i, ApiError.of(ErrorCode.INVALID_RECORD, "Record %d is null", i));
+        continue;
+      }
+      if (record.timestamp() != null && record.timestamp() < 0) {
+        rejected.put(
+            i,
+            ApiError.of(
+                ErrorCode.INVALID_TIMESTAMP,
+                "Record %d has timestamp %d; a timestamp is epoch milliseconds, 0 or more",
+                i,
+                record.timestamp()));
+        continue;
+      }
+      int partition = choice.partitionFor(record);
+      if (partition < 0 || partition >= choice.numPartitions()) {
+        rejected.put(i, unknownPartition(topic, partition, choice.numPartitions()));
+        continue;
+      }
+      byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(i);
+    }
+    List<PartitionBatch> batches = new ArrayList<>(byPartition.size());
+    for (var entry : byPartition.entrySet()) {
+      List<Integer> members = entry.getValue();
+      int[] indexes = new int[members.size()];
+      long[] timestamps = new long[members.size()];
+      RecordBatchBuilder builder = null;
+      for (int j = 0; j < members.size(); j++) {
+        ProduceRecord record = records.get(members.get(j));
+        long timestamp = record.timestamp() != null ? record.timestamp() : now;
+        if (builder == null) {
+          builder = new RecordBatchBuilder(CompressionType.NONE, 0L, timestamp);
+        }
+        builder.append(timestamp, record.key(), record.value(), headers(record.headers()));
+        indexes[j] = members.get(j);
+        timestamps[j] = timestamp;
+      }
+      batches.add(new PartitionBatch(entry.getKey(), indexes, timestamps, bytes(builder.build())));
+    }
+    return new ProducePlan(topic, List.copyOf(batches), Map.copyOf(rejected));
+  }
+
+  /** The error for a partition the topic does not have. */
+  public static ApiError unknownPartition(String topic, int partition, int numPartitions) {
+    return ApiError.of(
+        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        "Partition %d of topic '%s' does not exist: it has partitions 0 to %d",
+        partition,
+        topic,
+        numPartitions - 1);
+  }
+
+  /** An empty result array for {@code size} records, to be filled in request order. */
+  public RecordResult[] newResults(int size) {
+    RecordResult[] results = new RecordResult[size];
+    rejected.forEach((index, error) -> results[index] = failed(-1, error));
+    return results;
+  }
+
+  /** The result of a record that was not written. */
+  public RecordResult failed(int partition, ApiError error) {
+    return new RecordResult(topic, partition, -1L, -1L, error);
+  }
+
+  private static List<Header> headers(List<RecordHeader> headers) {
+    List<Header> result = new ArrayList<>(headers.size());
+    for (RecordHeader header : headers) {
+      result.add(new Header(header.key(), header.value()));
+    }
+    return result;
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
+  }
+}

@@ -1,0 +1,181 @@
+package sluice.actors.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import com.typesafe.config.Config;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.api.Acks;
+import sluice.actors.api.BrokerInfo;
+import sluice.actors.api.ProduceRecord;
+import sluice.actors.controller.PartitionEntities;
+import sluice.actors.gateway.Gateway;
+import sluice.actors.gateway.PartitionLeaders;
+import sluice.actors.testing.FakePartitionLeaders;
+import sluice.actors.testing.RecordingPartitions;
+import sluice.actors.testing.TestClusters;
+
+class BrokerTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  @TempDir Path dataDir;
+  private ActorTestKit testKit;
+
+  @AfterEach
+  void stop() {
+    if (testKit != null) {
+      testKit.shutdownTestKit();
+    }
+  }
+
+  private static PartitionRuntime inMemory() {
+    var entities = new RecordingPartitions();
+    var leaders = new FakePartitionLeaders();
+    return new PartitionRuntime() {
+      @Override
+      public PartitionEntities entities() {
+        return entities;
+      }
+
+      @Override
+      public PartitionLeaders start() {
+        return leaders;
+      }
+    };
+  }
+
+  private Config config(int brokerId) {
+    return TestClusters.config(
+        dataDir, "sluice.broker-id = " + brokerId + "\nsluice.broker.start-timeout = 15s");
+  }
+
+  private Broker.BrokerHandle start(Config config) throws Exception {
+    testKit = TestClusters.startOneNode("BrokerTest", config);
+    return Broker.start(testKit.system(), inMemory())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  private void restart() {
+    testKit.shutdownTestKit();
+    testKit = null;
+  }
+
+  @Test
+  void aFirstStartRecordsTheClustersIdInMetaPropertiesAndServesThroughTheGateway()
+      throws Exception {
+    Broker.BrokerHandle handle = start(config(1));
+    assertThat(handle.settings().brokerId()).isEqualTo(1);
+    assertThat(MetaProperties.read(dataDir)).contains(new MetaProperties(1, 1, handle.clusterId()));
+
+    TestProbe<Gateway.ClusterDescription> cluster = testKit.createTestProbe();
+    cluster.awaitAssert(
+        TIMEOUT,
+        () -> {
+          handle.gateway().tell(new Gateway.DescribeCluster(cluster.getRef()));
+          assertThat(cluster.expectMessageClass(Gateway.ClusterDescription.class))
+              .isEqualTo(
+                  new Gateway.ClusterDescription(
+                      handle.clusterId(), 1, List.of(new BrokerInfo(1, "127.0.0.1", 8080))));
+          return null;
+        });
+
+    TestProbe<Gateway.TopicReply> topic = testKit.createTestProbe();
+    handle.gateway().tell(new Gateway.CreateTopic("t", 2, null, Map.of(), topic.getRef()));
+    assertThat(topic.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
+    TestProbe<Gateway.ProduceReply> produced = testKit.createTestProbe();
+    handle
+        .gateway()
+        .tell(
+            new Gateway.Produce(
+                "t",
+                List.of(new ProduceRecord(1, null, "v".getBytes(StandardCharsets.UTF_8), null, 1L)),
+                Acks.ALL,
+                5000,
+                produced.getRef()));
+    var result = produced.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results();
+    assertThat(result.get(0).error()).isNull();
+    assertThat(result.get(0).partition()).isEqualTo(1);
+  }
+
+  @Test
+  void aRestartOnTheSameDataDirKeepsTheClusterIdAndTopics() throws Exception {
+    Broker.BrokerHandle first = start(config(1));
+    TestProbe<Gateway.TopicReply> topic = testKit.createTestProbe();
+    first.gateway().tell(new Gateway.CreateTopic("kept", 1, null, Map.of(), topic.getRef()));
+    assertThat(topic.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
+    restart();
+
+    Broker.BrokerHandle second = start(config(1));
+    assertThat(second.clusterId()).isEqualTo(first.clusterId());
+    TestProbe<Gateway.TopicReply> described = testKit.createTestProbe();
+    second.gateway().tell(new Gateway.DescribeTopic("kept", described.getRef()));
+    assertThat(described.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).topic().name())
+        .isEqualTo("kept");
+  }
+
+  @Test
+  void anotherClustersDataIsRefusedAtStart() throws Exception {
+    Broker.BrokerHandle first = start(config(1));
+    restart();
+    new MetaProperties(1, 1, "someOtherCluster").write(dataDir);
+
+    testKit = TestClusters.startOneNode("BrokerTest", config(1));
+    var started = Broker.start(testKit.system(), inMemory()).toCompletableFuture();
+    assertThatThrownBy(() -> started.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(DataDirMismatchException.class)
+        .hasMessageContaining("someOtherCluster")
+        .hasMessageContaining(first.clusterId())
+        .hasMessageContaining(dataDir.resolve("meta.properties").toString());
+  }
+
+  @Test
+  void anotherBrokersDataIsRefusedBeforeAnythingStarts() {
+    new MetaProperties(1, 2, "cluster").write(dataDir);
+    assertThatThrownBy(() -> Broker.checkDataDir(config(1)))
+        .isInstanceOf(DataDirMismatchException.class)
+        .hasMessageContaining("broker 2")
+        .hasMessageContaining("sluice.broker-id=1");
+  }
+
+  @Test
+  void aMetadataStoreOutsideTheDataDirIsRefused(@TempDir Path elsewhere) {
+    Config config =
+        TestClusters.config(
+            dataDir,
+            "akka.cluster.distributed-data.durable.lmdb.dir = \"" + elsewhere + "/ddata\"");
+    assertThatThrownBy(() -> Broker.checkDataDir(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("akka.cluster.distributed-data.durable.lmdb.dir")
+        .hasMessageContaining(dataDir.resolve("metadata").toString());
+  }
+
+  @Test
+  void brokerConfigMovesTheMetadataStoreIntoAnOverriddenDataDir(@TempDir Path other) {
+    Config resolvedEarly =
+        com.typesafe.config.ConfigFactory.parseString("sluice.data-dir = \"" + other + "\"")
+            .withFallback(com.typesafe.config.ConfigFactory.defaultReference())
+            .resolve();
+    assertThatThrownBy(() -> Broker.checkDataDir(resolvedEarly)).hasMessageContaining("lmdb.dir");
+    assertThat(Broker.checkDataDir(Broker.brokerConfig(resolvedEarly)).metadataDir())
+        .isEqualTo(other.resolve("metadata"));
+  }
+
+  @Test
+  void theReferenceConfigPutsTheMetadataStoreInTheDataDir() {
+    assertThat(Broker.checkDataDir(config(3)).metadataDir()).isEqualTo(dataDir.resolve("metadata"));
+  }
+}

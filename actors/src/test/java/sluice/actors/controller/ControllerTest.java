@@ -1,0 +1,287 @@
+package sluice.actors.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.cluster.typed.Cluster;
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.api.TopicDescription;
+import sluice.actors.controller.Controller.TopicResult;
+import sluice.actors.testing.RecordingPartitions;
+import sluice.actors.testing.TestClusters;
+
+class ControllerTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+  @TempDir Path dataDir;
+  private ActorTestKit testKit;
+  private RecordingPartitions partitions;
+  private ActorRef<Controller.Command> controller;
+
+  @BeforeEach
+  void start() {
+    testKit = startBroker(dataDir, Optional.empty());
+  }
+
+  @AfterEach
+  void stop() {
+    if (testKit != null) {
+      testKit.shutdownTestKit();
+    }
+  }
+
+  private ActorTestKit startBroker(Path dir, Optional<String> localClusterId) {
+    Config config = TestClusters.config(dir);
+    ActorTestKit kit = TestClusters.startOneNode("ControllerTest", config);
+    TestClusters.registerBroker(kit, 1, 8080);
+    partitions = new RecordingPartitions();
+    controller =
+        kit.spawn(
+            Controller.create(
+                Controller.Settings.fromConfig(config), partitions, 1, localClusterId));
+    return kit;
+  }
+
+  private TopicResult create(String name, int partitions, Integer rf, Map<String, String> configs) {
+    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    controller.tell(
+        new Controller.CreateTopic(name, partitions, rf, configs, false, probe.getRef()));
+    return probe.expectMessageClass(TopicResult.class, TIMEOUT);
+  }
+
+  private TopicResult describe(String name) {
+    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    controller.tell(new Controller.DescribeTopic(name, probe.getRef()));
+    return probe.expectMessageClass(TopicResult.class, TIMEOUT);
+  }
+
+  private List<TopicDescription> list() {
+    TestProbe<Controller.TopicListing> probe = testKit.createTestProbe();
+    controller.tell(new Controller.ListTopics(probe.getRef()));
+    return probe.expectMessageClass(Controller.TopicListing.class, TIMEOUT).topics();
+  }
+
+  private TopicResult delete(String name) {
+    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    controller.tell(new Controller.DeleteTopic(name, probe.getRef()));
+    return probe.expectMessageClass(TopicResult.class, TIMEOUT);
+  }
+
+  private Controller.ClusterInfo describeCluster() {
+    TestProbe<Controller.ClusterInfo> probe = testKit.createTestProbe();
+    controller.tell(new Controller.DescribeCluster(probe.getRef()));
+    return probe.expectMessageClass(Controller.ClusterInfo.class, TIMEOUT);
+  }
+
+  private static void assertError(TopicResult result, ErrorCode code, String... mentions) {
+    assertThat(result.topic()).isNull();
+    assertThat(result.error()).isNotNull();
+    assertThat(result.error().code()).isEqualTo(code);
+    assertThat(result.error().message()).contains(mentions);
+  }
+
+  @Test
+  void createdTopicIsDescribedListedAndPlacedOnItsLeader() {
+    TopicResult created = create("orders", 3, null, Map.of("min.insync.replicas", "1"));
+    assertThat(created.error()).isNull();
+    TopicDescription topic = created.topic();
+    assertThat(topic.name()).isEqualTo("orders");
+    assertThat(topic.replicationFactor()).isEqualTo(1);
+    assertThat(topic.internal()).isFalse();
+    assertThat(topic.configs()).containsExactly(Map.entry("min.insync.replicas", "1"));
+    assertThat(topic.partitions()).hasSize(3);
+    topic
+        .partitions()
+        .forEach(
+            p -> {
+              assertThat(p.leader()).isEqualTo(1);
+              assertThat(p.leaderEpoch()).isZero();
+              assertThat(p.replicas()).containsExactly(1);
+              assertThat(p.isr()).containsExactly(1);
+            });
+
+    assertThat(describe("orders").topic()).isEqualTo(topic);
+    assertThat(list()).containsExactly(topic);
+    var self = Cluster.get(testKit.system()).selfMember().address();
+    assertThat(partitions.placed)
+        .containsExactly(
+            new PartitionEntities.Placement("orders", 0, self),
+            new PartitionEntities.Placement("orders", 1, self),
+            new PartitionEntities.Placement("orders", 2, self));
+  }
+
+  @Test
+  void creatingAnExistingTopicAgainIsRefused() {
+    assertThat(create("t", 1, null, Map.of()).error()).isNull();
+    assertError(create("t", 2, null, Map.of()), ErrorCode.TOPIC_ALREADY_EXISTS, "'t'");
+  }
+
+  @Test
+  void badTopicNamesAreRefusedNamingTheName() {
+    assertError(create("", 1, null, Map.of()), ErrorCode.INVALID_TOPIC_EXCEPTION, "empty");
+    assertError(create(".", 1, null, Map.of()), ErrorCode.INVALID_TOPIC_EXCEPTION, "'.'");
+    assertError(create("..", 1, null, Map.of()), ErrorCode.INVALID_TOPIC_EXCEPTION, "'..'");
+    assertError(
+        create("a/b", 1, null, Map.of()), ErrorCode.INVALID_TOPIC_EXCEPTION, "'a/b'", "'/'");
+    assertError(
+        create("caf\u00e9", 1, null, Map.of()), ErrorCode.INVALID_TOPIC_EXCEPTION, "'\u00e9'");
+    assertError(
+        create("x".repeat(250), 1, null, Map.of()),
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        "250",
+        "249");
+    assertError(
+        create("__consumer_offsets", 1, null, Map.of()),
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        "'__consumer_offsets'",
+        "reserved");
+    assertThat(create("x".repeat(249), 1, null, Map.of()).error()).isNull();
+    assertThat(create("Az09._-", 1, null, Map.of()).error()).isNull();
+  }
+
+  @Test
+  void namesDifferingOnlyByDotVersusUnderscoreCollide() {
+    assertThat(create("a.b", 1, null, Map.of()).error()).isNull();
+    assertError(
+        create("a_b", 1, null, Map.of()), ErrorCode.INVALID_TOPIC_EXCEPTION, "'a_b'", "'a.b'");
+  }
+
+  @Test
+  void internalTopicsNeedTheReservedPrefixAndCannotBeDeleted() {
+    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    controller.tell(
+        new Controller.CreateTopic("__consumer_offsets", 2, null, Map.of(), true, probe.getRef()));
+    TopicResult created = probe.expectMessageClass(TopicResult.class, TIMEOUT);
+    assertThat(created.topic().internal()).isTrue();
+    controller.tell(new Controller.CreateTopic("offsets", 2, null, Map.of(), true, probe.getRef()));
+    assertError(
+        probe.expectMessageClass(TopicResult.class, TIMEOUT),
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        "'offsets'",
+        "'__'");
+    assertError(
+        delete("__consumer_offsets"), ErrorCode.INVALID_TOPIC_EXCEPTION, "'__consumer_offsets'");
+  }
+
+  @Test
+  void partitionCountsOutOfRangeAreRefusedNamingTheCount() {
+    assertError(create("t", 0, null, Map.of()), ErrorCode.INVALID_PARTITIONS, "0", "10000");
+    assertError(create("t", -3, null, Map.of()), ErrorCode.INVALID_PARTITIONS, "-3");
+    assertError(create("t", 10001, null, Map.of()), ErrorCode.INVALID_PARTITIONS, "10001");
+  }
+
+  @Test
+  void aReplicationFactorAboveTheLiveBrokersIsRefusedWithTheNumbers() {
+    assertError(
+        create("t", 1, 3, Map.of()),
+        ErrorCode.INVALID_REPLICATION_FACTOR,
+        "Replication factor 3",
+        "1 live brokers",
+        "[1]");
+    assertError(create("t", 1, 0, Map.of()), ErrorCode.INVALID_REPLICATION_FACTOR, "not 0");
+    assertThat(create("t", 1, 1, Map.of()).topic().replicationFactor()).isEqualTo(1);
+  }
+
+  @Test
+  void badConfigsAreRefusedNamingKeyAndValue() {
+    assertError(
+        create("t", 1, null, Map.of("min.insync.replicas", "2")),
+        ErrorCode.INVALID_CONFIG,
+        "min.insync.replicas",
+        "2",
+        "replication factor 1");
+    assertError(
+        create("t", 1, null, Map.of("min.insync.replicas", "many")),
+        ErrorCode.INVALID_CONFIG,
+        "many");
+    assertError(
+        create("t", 1, null, Map.of("unclean.leader.election.enable", "yes")),
+        ErrorCode.INVALID_CONFIG,
+        "unclean.leader.election.enable",
+        "yes",
+        "true or false");
+    assertError(
+        create("t", 1, null, Map.of("retention.ms", "forever")),
+        ErrorCode.INVALID_CONFIG,
+        "retention.ms",
+        "forever");
+    assertError(
+        create("t", 1, null, Map.of("no.such.config", "1")),
+        ErrorCode.INVALID_CONFIG,
+        "no.such.config");
+    Map<String, String> nullValue = new HashMap<>();
+    nullValue.put("min.insync.replicas", null);
+    assertError(create("t", 1, null, nullValue), ErrorCode.INVALID_CONFIG, "min.insync.replicas");
+    assertThat(list()).isEmpty();
+  }
+
+  @Test
+  void booleanConfigsAreStoredNormalized() {
+    var topic = create("t", 1, null, Map.of("unclean.leader.election.enable", " TRUE ")).topic();
+    assertThat(topic.configs()).containsEntry("unclean.leader.election.enable", "true");
+  }
+
+  @Test
+  void deletingATopicRemovesItAndDeletesEveryPartition() {
+    assertThat(create("gone", 3, null, Map.of()).error()).isNull();
+    TopicResult deleted = delete("gone");
+    assertThat(deleted.error()).isNull();
+    assertThat(deleted.topic().name()).isEqualTo("gone");
+    assertThat(partitions.deleted).containsExactlyInAnyOrder("gone-0", "gone-1", "gone-2");
+    assertError(describe("gone"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'gone'");
+    assertThat(list()).isEmpty();
+    TopicResult again = create("gone", 1, null, Map.of());
+    assertThat(again.topic().topicId()).isNotEqualTo(deleted.topic().topicId());
+  }
+
+  @Test
+  void unknownTopicsAreNamedInTheError() {
+    assertError(describe("nope"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'nope'");
+    assertError(delete("nope"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'nope'");
+  }
+
+  @Test
+  void theClusterIdIsGeneratedOnceAndTheControllerReportsTheLiveBrokers() {
+    var info = describeCluster();
+    assertThat(info.clusterId()).hasSize(22).matches("[A-Za-z0-9_-]+");
+    assertThat(info.controllerId()).isEqualTo(1);
+    assertThat(info.brokers())
+        .containsExactly(new sluice.actors.api.BrokerInfo(1, "127.0.0.1", 8080));
+  }
+
+  @Test
+  void metadataAndClusterIdSurviveARestartOnTheSameDataDir() {
+    TopicDescription topic = create("durable", 2, null, Map.of("min.insync.replicas", "1")).topic();
+    String clusterId = describeCluster().clusterId();
+    testKit.shutdownTestKit();
+
+    testKit = startBroker(dataDir, Optional.empty());
+    assertThat(describe("durable").topic()).isEqualTo(topic);
+    assertThat(describeCluster().clusterId()).isEqualTo(clusterId);
+    var self = Cluster.get(testKit.system()).selfMember().address();
+    assertThat(partitions.placed)
+        .containsExactly(
+            new PartitionEntities.Placement("durable", 0, self),
+            new PartitionEntities.Placement("durable", 1, self));
+  }
+
+  @Test
+  void aFirstControllerAdoptsTheClusterIdItsBrokerRecorded(@TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    testKit = startBroker(otherDir, Optional.of("recorded-cluster-id-0001"));
+    assertThat(describeCluster().clusterId()).isEqualTo("recorded-cluster-id-0001");
+  }
+}

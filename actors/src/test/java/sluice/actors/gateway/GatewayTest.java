@@ -1,0 +1,316 @@
+package sluice.actors.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.Config;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.api.Acks;
+import sluice.actors.api.BrokerInfo;
+import sluice.actors.api.ConsumedRecord;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.api.ProduceRecord;
+import sluice.actors.api.RecordHeader;
+import sluice.actors.api.RecordResult;
+import sluice.actors.controller.Controller;
+import sluice.actors.testing.FakePartitionLeaders;
+import sluice.actors.testing.RecordingPartitions;
+import sluice.actors.testing.TestClusters;
+
+/** The gateway against in-memory partition leaders ({@link FakePartitionLeaders}), one node. */
+class GatewayTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final long NOW = 1_700_000_000_000L;
+
+  @TempDir Path dataDir;
+  private ActorTestKit testKit;
+  private ActorRef<Gateway.Command> gateway;
+  private final FakePartitionLeaders leaders = new FakePartitionLeaders();
+
+  @BeforeEach
+  void start() {
+    Config config = TestClusters.config(dataDir, "sluice.gateway.leader-ask-margin = 2s");
+    testKit = TestClusters.startOneNode("GatewayTest", config);
+    TestClusters.registerBroker(testKit, 1, 8080);
+    var controller =
+        testKit.spawn(
+            Controller.create(
+                Controller.Settings.fromConfig(config),
+                new RecordingPartitions(),
+                1,
+                Optional.of("test-cluster")));
+    gateway =
+        testKit.spawn(
+            Gateway.create(
+                Gateway.Settings.fromConfig(config),
+                controller,
+                leaders,
+                "test-cluster",
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
+                new Random(42)));
+  }
+
+  @AfterEach
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private Gateway.TopicReply createTopic(String name, int partitions) {
+    TestProbe<Gateway.TopicReply> probe = testKit.createTestProbe();
+    gateway.tell(new Gateway.CreateTopic(name, partitions, null, Map.of(), probe.getRef()));
+    return probe.expectMessageClass(Gateway.TopicReply.class, TIMEOUT);
+  }
+
+  private List<RecordResult> produce(String topic, List<ProduceRecord> records, Acks acks) {
+    TestProbe<Gateway.ProduceReply> probe = testKit.createTestProbe();
+    gateway.tell(new Gateway.Produce(topic, records, acks, 3000, probe.getRef()));
+    return probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results();
+  }
+
+  private Gateway.FetchReply fetch(String topic, int partition, long offset) {
+    TestProbe<Gateway.FetchReply> probe = testKit.createTestProbe();
+    gateway.tell(new Gateway.Fetch(topic, partition, offset, 1 << 20, 0, probe.getRef()));
+    return probe.expectMessageClass(Gateway.FetchReply.class, TIMEOUT);
+  }
+
+  @Test
+  void aTopicCreatedThroughTheGatewayTakesRecordsAtOnceAndFetchesThemBack() {
+    assertThat(createTopic("events", 1).error()).isNull();
+    var header = new RecordHeader("trace", utf8("abc"));
+    List<RecordResult> results =
+        produce(
+            "events",
+            List.of(
+                new ProduceRecord(null, utf8("k"), utf8("v1"), List.of(header), 5L),
+                new ProduceRecord(null, null, utf8("v2"), null, null)),
+            Acks.ALL);
+    assertThat(results)
+        .containsExactly(
+            new RecordResult("events", 0, 0, 5L, null),
+            new RecordResult("events", 0, 1, NOW, null));
+
+    Gateway.FetchReply fetched = fetch("events", 0, 0);
+    assertThat(fetched.error()).isNull();
+    assertThat(fetched.offsets().highWatermark()).isEqualTo(2);
+    List<ConsumedRecord> records = fetched.records();
+    assertThat(records).extracting(ConsumedRecord::offset).containsExactly(0L, 1L);
+    assertThat(records.get(0).key()).isEqualTo(utf8("k"));
+    assertThat(records.get(0).value()).isEqualTo(utf8("v1"));
+    assertThat(records.get(0).headers().get(0).key()).isEqualTo("trace");
+    assertThat(records.get(1).timestamp()).isEqualTo(NOW);
+    assertThat(fetch("events", 0, 1).records())
+        .extracting(ConsumedRecord::offset)
+        .containsExactly(1L);
+  }
+
+  @Test
+  void keyedRecordsLandWhereKafkasPartitionerPutsThem() {
+    createTopic("keyed", 6);
+    List<ProduceRecord> records = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      records.add(new ProduceRecord(null, utf8("key-" + i), utf8("v" + i), null, null));
+    }
+    List<RecordResult> results = produce("keyed", records, Acks.LEADER);
+    for (int i = 0; i < 30; i++) {
+      int expected = Utils.toPositive(Utils.murmur2(utf8("key-" + i))) % 6;
+      assertThat(results.get(i).partition()).as("record %d", i).isEqualTo(expected);
+      assertThat(results.get(i).error()).isNull();
+    }
+    // The same keys again: same partitions, next offsets.
+    List<RecordResult> again = produce("keyed", records, Acks.LEADER);
+    for (int i = 0; i < 30; i++) {
+      assertThat(again.get(i).partition()).isEqualTo(results.get(i).partition());
+      assertThat(again.get(i).offset()).isGreaterThan(results.get(i).offset());
+    }
+  }
+
+  @Test
+  void keylessRecordsOfOneRequestGoToOnePartitionAndTheNextRequestMovesOn() {
+    createTopic("sticky", 4);
+    List<ProduceRecord> records = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      records.add(new ProduceRecord(null, null, utf8("v" + i), null, null));
+    }
+    Set<Integer> first =
+        produce("sticky", records, Acks.LEADER).stream()
+            .map(RecordResult::partition)
+            .collect(Collectors.toSet());
+    Set<Integer> second =
+        produce("sticky", records, Acks.LEADER).stream()
+            .map(RecordResult::partition)
+            .collect(Collectors.toSet());
+    assertThat(first).hasSize(1);
+    assertThat(second).hasSize(1);
+    assertThat(second).doesNotContainAnyElementsOf(first);
+  }
+
+  @Test
+  void anExplicitPartitionIsUsedAndAMissingOneIsRefusedAlone() {
+    createTopic("explicit", 2);
+    List<RecordResult> results =
+        produce(
+            "explicit",
+            List.of(
+                new ProduceRecord(1, utf8("k"), utf8("a"), null, null),
+                new ProduceRecord(2, null, utf8("b"), null, null)),
+            Acks.LEADER);
+    assertThat(results.get(0).partition()).isEqualTo(1);
+    assertThat(results.get(0).error()).isNull();
+    assertThat(results.get(1).error().code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assertThat(results.get(1).error().message()).contains("Partition 2", "'explicit'");
+  }
+
+  @Test
+  void unknownTopicsAndPartitionsAreNamedInTheError() {
+    List<RecordResult> results =
+        produce("missing", List.of(new ProduceRecord(null, null, utf8("x"), null, null)), Acks.ALL);
+    assertThat(results).hasSize(1);
+    assertThat(results.get(0).error().code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assertThat(results.get(0).error().message()).contains("'missing'");
+
+    Gateway.FetchReply fetched = fetch("missing", 0, 0);
+    assertThat(fetched.error().code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assertThat(fetched.error().message()).contains("'missing'");
+
+    createTopic("small", 1);
+    Gateway.FetchReply outOfRange = fetch("small", 3, 0);
+    assertThat(outOfRange.error().code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assertThat(outOfRange.error().message()).contains("Partition 3", "'small'");
+
+    TestProbe<Gateway.OffsetsReply> offsets = testKit.createTestProbe();
+    gateway.tell(new Gateway.GetOffsets("small", -1, offsets.getRef()));
+    assertThat(offsets.expectMessageClass(Gateway.OffsetsReply.class, TIMEOUT).error().message())
+        .contains("Partition -1");
+  }
+
+  @Test
+  void leadershipErrorsAreRetriedUntilTheLeaderAccepts() {
+    createTopic("moving", 1);
+    leaders.refuseNext("moving-0", 3);
+    List<RecordResult> results =
+        produce("moving", List.of(new ProduceRecord(0, null, utf8("x"), null, null)), Acks.ALL);
+    assertThat(results.get(0).error()).isNull();
+    assertThat(results.get(0).offset()).isZero();
+    assertThat(leaders.appends.get()).isEqualTo(4);
+  }
+
+  @Test
+  void aLeaderThatNeverSettlesGivesTheRetriableErrorAfterTheTimeout() {
+    createTopic("lost", 1);
+    leaders.refuseNext("lost-0", Integer.MAX_VALUE);
+    TestProbe<Gateway.ProduceReply> probe = testKit.createTestProbe();
+    gateway.tell(
+        new Gateway.Produce(
+            "lost",
+            List.of(new ProduceRecord(0, null, utf8("x"), null, null)),
+            Acks.ALL,
+            300,
+            probe.getRef()));
+    var result = probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results().get(0);
+    assertThat(result.error().code()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    assertThat(result.offset()).isEqualTo(-1);
+  }
+
+  @Test
+  void acksZeroAnswersWithoutOffsets() {
+    createTopic("fire", 1);
+    List<RecordResult> results =
+        produce("fire", List.of(new ProduceRecord(0, null, utf8("x"), null, 9L)), Acks.NONE);
+    assertThat(results).containsExactly(new RecordResult("fire", 0, -1, 9L, null));
+    testKit
+        .createTestProbe()
+        .awaitAssert(TIMEOUT, () -> assertThat(fetch("fire", 0, 0).records()).hasSize(1));
+  }
+
+  @Test
+  void badProduceAndFetchRequestsAreRefusedNamingTheValue() {
+    createTopic("t", 1);
+    TestProbe<Gateway.ProduceReply> probe = testKit.createTestProbe();
+    var record = new ProduceRecord(null, null, utf8("x"), null, null);
+    gateway.tell(new Gateway.Produce("t", List.of(record), Acks.ALL, 0, probe.getRef()));
+    var timeoutError = probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results();
+    assertThat(timeoutError.get(0).error().message()).contains("not 0");
+    gateway.tell(new Gateway.Produce("t", List.of(record), null, 1000, probe.getRef()));
+    assertThat(
+            probe
+                .expectMessageClass(Gateway.ProduceReply.class, TIMEOUT)
+                .results()
+                .get(0)
+                .error()
+                .code())
+        .isEqualTo(ErrorCode.INVALID_REQUIRED_ACKS);
+    gateway.tell(new Gateway.Produce("t", List.of(), Acks.ALL, 1000, probe.getRef()));
+    assertThat(probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results()).isEmpty();
+
+    TestProbe<Gateway.FetchReply> fetchProbe = testKit.createTestProbe();
+    gateway.tell(new Gateway.Fetch("t", 0, 0, 0, 0, fetchProbe.getRef()));
+    assertThat(fetchProbe.expectMessageClass(Gateway.FetchReply.class, TIMEOUT).error().message())
+        .contains("maxBytes=0");
+    Gateway.FetchReply outOfRange = fetch("t", 0, 5);
+    assertThat(outOfRange.error().code()).isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE);
+  }
+
+  @Test
+  void administrationGoesThroughTheController() {
+    assertThat(createTopic("a", 2).topic().partitions()).hasSize(2);
+    assertThat(createTopic("a", 2).error().code()).isEqualTo(ErrorCode.TOPIC_ALREADY_EXISTS);
+    assertThat(createTopic("bad name", 1).error().code())
+        .isEqualTo(ErrorCode.INVALID_TOPIC_EXCEPTION);
+
+    TestProbe<Gateway.TopicReply> reply = testKit.createTestProbe();
+    gateway.tell(new Gateway.DescribeTopic("a", reply.getRef()));
+    assertThat(reply.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).topic().name())
+        .isEqualTo("a");
+
+    TestProbe<Gateway.TopicList> list = testKit.createTestProbe();
+    gateway.tell(new Gateway.ListTopics(list.getRef()));
+    assertThat(list.expectMessageClass(Gateway.TopicList.class, TIMEOUT).topics())
+        .extracting(t -> t.name())
+        .containsExactly("a");
+
+    gateway.tell(new Gateway.DeleteTopic("a", reply.getRef()));
+    assertThat(reply.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
+    gateway.tell(new Gateway.DescribeTopic("a", reply.getRef()));
+    assertThat(reply.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error().code())
+        .isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  }
+
+  @Test
+  void describeClusterNamesTheClusterTheControllerAndTheLiveBrokers() {
+    TestProbe<Gateway.ClusterDescription> probe = testKit.createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          gateway.tell(new Gateway.DescribeCluster(probe.getRef()));
+          var description = probe.expectMessageClass(Gateway.ClusterDescription.class);
+          assertThat(description)
+              .isEqualTo(
+                  new Gateway.ClusterDescription(
+                      "test-cluster", 1, List.of(new BrokerInfo(1, "127.0.0.1", 8080))));
+          return null;
+        });
+  }
+}

@@ -1,0 +1,113 @@
+package sluice.actors.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import sluice.actors.api.Acks;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.api.PartitionOffsets;
+import sluice.actors.gateway.Gateway;
+import sluice.actors.gateway.PartitionLeaders;
+import sluice.storage.record.RecordBatch;
+
+/**
+ * Partition leaders in memory, for gateway and broker tests: each partition a list of batches with
+ * offsets assigned on append; can be told to refuse the next appends as not the leader. Answers at
+ * once (no parked fetches). Thread-safe: one lock per partition.
+ */
+public final class FakePartitionLeaders implements PartitionLeaders {
+  private final Map<String, List<byte[]>> logs = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+  public final AtomicInteger appends = new AtomicInteger();
+
+  /** The next {@code times} appends to {@code topic-partition} answer NOT_LEADER_OR_FOLLOWER. */
+  public void refuseNext(String topicPartition, int times) {
+    refusals.computeIfAbsent(topicPartition, id -> new AtomicInteger()).set(times);
+  }
+
+  private List<byte[]> log(String topic, int partition) {
+    return logs.computeIfAbsent(topic + "-" + partition, id -> new CopyOnWriteArrayList<>());
+  }
+
+  @Override
+  public CompletionStage<Appended> append(
+      String topic, int partition, byte[] batch, Acks acks, long timeoutMs, Duration askTimeout) {
+    appends.incrementAndGet();
+    AtomicInteger refuse = refusals.get(topic + "-" + partition);
+    if (refuse != null && refuse.getAndDecrement() > 0) {
+      return done(
+          new Appended(
+              -1,
+              -1,
+              ApiError.of(ErrorCode.NOT_LEADER_OR_FOLLOWER, "%s-%d is moving", topic, partition)));
+    }
+    List<byte[]> log = log(topic, partition);
+    long base;
+    synchronized (log) {
+      base = logEnd(log);
+      byte[] copy = batch.clone();
+      RecordBatch.wrap(ByteBuffer.wrap(copy)).setBaseOffset(base);
+      log.add(copy);
+    }
+    return done(acks == Acks.NONE ? new Appended(-1, -1, null) : new Appended(base, -1, null));
+  }
+
+  @Override
+  public CompletionStage<Fetched> fetch(
+      String topic, int partition, long offset, int maxBytes, long maxWaitMs, Duration askTimeout) {
+    List<byte[]> log = log(topic, partition);
+    synchronized (log) {
+      long end = logEnd(log);
+      var offsets = new PartitionOffsets(0, end, end);
+      if (offset < 0 || offset > end) {
+        return done(
+            new Fetched(
+                null,
+                offsets,
+                ApiError.of(
+                    ErrorCode.OFFSET_OUT_OF_RANGE, "offset %d not in [0, %d]", offset, end)));
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (byte[] batch : log) {
+        if (RecordBatch.wrap(ByteBuffer.wrap(batch)).lastOffset() >= offset) {
+          out.writeBytes(batch);
+        }
+      }
+      return done(new Fetched(out.toByteArray(), offsets, null));
+    }
+  }
+
+  @Override
+  public CompletionStage<Gateway.OffsetsReply> offsets(
+      String topic, int partition, Duration askTimeout) {
+    List<byte[]> log = log(topic, partition);
+    synchronized (log) {
+      long end = logEnd(log);
+      return done(new Gateway.OffsetsReply(new PartitionOffsets(0, end, end), null));
+    }
+  }
+
+  @Override
+  public CompletionStage<Gateway.OffsetForTimeReply> offsetForTime(
+      String topic, int partition, long timestamp, Duration askTimeout) {
+    return done(new Gateway.OffsetForTimeReply(-1, null));
+  }
+
+  private static long logEnd(List<byte[]> log) {
+    return log.isEmpty()
+        ? 0
+        : RecordBatch.wrap(ByteBuffer.wrap(log.get(log.size() - 1))).lastOffset() + 1;
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}

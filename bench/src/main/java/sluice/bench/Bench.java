@@ -1,0 +1,71 @@
+package sluice.bench;
+
+import java.io.IOException;
+import java.util.Arrays;
+import sluice.bench.http.HttpProduceLoad;
+import sluice.bench.kafka.KafkaProducerAnchor;
+import sluice.bench.leader.LeaderBenchRunner;
+import sluice.bench.storage.StorageBenchRunner;
+
+/**
+ * The benchmarks jar's entry point: {@code java -jar bench/target/sluice-benchmarks.jar COMMAND
+ * [options]}. Commands:
+ *
+ * <ul>
+ *   <li>{@code storage [JMH options]}: the segment append/read benchmarks and their ratio table
+ *       ({@link StorageBenchRunner});
+ *   <li>{@code leader [JMH options]}: the partition leader against the storage-only append ({@link
+ *       LeaderBenchRunner});
+ *   <li>{@code kafka-producer-perf}: Apache Kafka 4.1's ProducerPerformance on a one-node broker
+ *       started here ({@link KafkaProducerAnchor});
+ *   <li>{@code http --url URL}: HTTP produce/consume load against a running Sluice broker, beside
+ *       Kafka's ProducerPerformance ({@link HttpProduceLoad});
+ *   <li>{@code jmh [JMH options]}: JMH's own command line over every benchmark in the jar.
+ * </ul>
+ */
+public final class Bench {
+
+  private static final String USAGE =
+      """
+      usage: java -jar bench/target/sluice-benchmarks.jar COMMAND [options]
+        storage [JMH options]     segment append/read: Sluice vs raw FileChannel vs Kafka LogSegment,
+                                  then the ratio table (e.g. storage -f 1 -wi 3 -i 5 -w 2s -r 2s)
+        leader [JMH options]      partition leader (8 producers, acks=1) vs PartitionLog.append alone
+        kafka-producer-perf [--records N] [--record-size B] [--broker-heap 1g]
+                                  Kafka 4.1 ProducerPerformance, acks=1 and acks=all
+        http --url http://127.0.0.1:8080 [--connections 8] [--records N] [--batch 1000]
+             [--acks 1|all] [--partitions P] [--warmup-records N] [--kafka yes|no]
+                                  HTTP produce (v3 batches, streamed) and consume vs Kafka
+        jmh [JMH options]         JMH's own runner (e.g. jmh -l to list benchmarks)
+      """;
+
+  private Bench() {}
+
+  public static void main(String[] argv) throws Exception {
+    if (argv.length == 0) {
+      System.err.print(USAGE);
+      System.exit(2);
+    }
+    String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+    try {
+      switch (argv[0]) {
+        case "storage" -> StorageBenchRunner.main(rest);
+        case "leader" -> LeaderBenchRunner.main(rest);
+        case "kafka-producer-perf" -> KafkaProducerAnchor.main(rest);
+        case "http" -> HttpProduceLoad.main(rest);
+        case "jmh" -> org.openjdk.jmh.Main.main(rest);
+        default -> {
+          System.err.println("unknown command '" + argv[0] + "'");
+          System.err.print(USAGE);
+          System.exit(2);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println(argv[0] + ": " + e.getMessage());
+      System.exit(2);
+    } catch (IOException e) {
+      System.err.println(argv[0] + " failed: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package sluice.bench.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The few REST Proxy calls the load generator makes against a Sluice broker, over one JDK {@link
+ * HttpClient} (HTTP/1.1; it opens one keep-alive connection per concurrent request). Thread-safe:
+ * the client is shared by every worker.
+ */
+public final class RestProxyClient {
+
+  /** The v2 embedded-format media type for base64 keys and values. */
+  static final String BINARY_V2 = "application/vnd.kafka.binary.v2+json";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final URI base;
+  private final HttpClient http;
+
+  /** A client for the broker at {@code baseUrl}, e.g. {@code http://127.0.0.1:8080}. */
+  public RestProxyClient(String baseUrl) {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    URI uri = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "the URL must look like http://host:port, got '" + baseUrl + "'");
+    }
+    this.base = uri;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+  }
+
+  /** The base URI, ending in {@code /}. */
+  public URI base() {
+    return base;
+  }
+
+  /** {@code GET /v3/clusters}: the first cluster's {@code cluster_id}. */
+  public String clusterId() throws IOException {
+    HttpResponse<byte[]> response = send(get("v3/clusters"));
+    expect(response, 200, "GET /v3/clusters");
+    JsonNode data = MAPPER.readTree(response.body()).path("data");
+    JsonNode id = data.path(0).path("cluster_id");
+    if (!id.isTextual()) {
+      throw new IOException(
+          "GET /v3/clusters answered without data[0].cluster_id: " + text(response));
+    }
+    return id.asText();
+  }
+
+  /**
+   * {@code POST /v3/clusters/{id}/topics}: creates {@code topic} with {@code partitions}; an
+   * existing topic is an error naming it.
+   */
+  public void createTopic(String clusterId, String topic, int partitions) throws IOException {
+    String body =
+        MAPPER
+            .createObjectNode()
+            .put("topic_name", topic)
+            .put("partitions_count", partitions)
+            .toString();
+    HttpResponse<byte[]> response =
+        send(
+            request("v3/clusters/" + encode(clusterId) + "/topics")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    if (response.statusCode() != 201 && response.statusCode() != 200) {
+      throw new IOException(
+          "creating topic " + topic + " answered " + response.statusCode() + ": " + text(response));
+    }
+  }
+
+  /** The path of the v3 produce endpoint with {@code acks} as a query parameter. */
+  public String producePath(String clusterId, String topic, String acks) {
+    return "v3/clusters/"
+        + encode(clusterId)
+        + "/topics/"
+        + encode(topic)
+        + "/records?acks="
+        + encode(acks);
+  }
+
+  /**
+   * Posts {@code body} (concatenated records, with a Content-Length) to the v3 produce endpoint and
+   * hands every delivery report to {@code listener}; returns the number of reports.
+   */
+  public long produce(String path, byte[] body, DeliveryReports.Listener listener)
+      throws IOException {
+    HttpResponse<byte[]> response =
+        send(
+            request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    if (response.statusCode() >= 300 && response.body().length == 0) {
+      throw new IOException("produce answered " + response.statusCode() + " with no body");
+    }
+    return DeliveryReports.read(new ByteArrayInputStream(response.body()), listener);
+  }
+
+  /** {@code GET /topics/{t}/partitions/{p}/records?offset=&max_bytes=&timeout=0}. */
+  public ConsumedBatch fetch(String topic, int partition, long offset, int maxBytes)
+      throws IOException {
+    HttpResponse<byte[]> response =
+        send(
+            request(
+                    "topics/"
+                        + encode(topic)
+                        + "/partitions/"
+                        + partition
+                        + "/records?offset="
+                        + offset
+                        + "&max_bytes="
+                        + maxBytes
+                        + "&timeout=0")
+                .header("Accept", BINARY_V2)
+                .GET()
+                .build());
+    expect(response, 200, "fetch of " + topic + "-" + partition + " at offset " + offset);
+    return ConsumedBatch.parse(response.body());
+  }
+
+  private HttpRequest get(String path) {
+    return request(path).GET().build();
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT);
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new IOException(
+          "cannot reach a Sluice broker at "
+              + base
+              + " ("
+              + e
+              + "); start one with ./sluice server",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted during " + request.method() + " " + request.uri(), e);
+    }
+  }
+
+  private static void expect(HttpResponse<byte[]> response, int status, String what)
+      throws IOException {
+    if (response.statusCode() != status) {
+      throw new IOException(what + " answered " + response.statusCode() + ": " + text(response));
+    }
+  }
+
+  private static String text(HttpResponse<byte[]> response) {
+    String body = new String(response.body(), StandardCharsets.UTF_8);
+    return body.length() > 500 ? body.substring(0, 500) + "..." : body;
+  }
+
+  static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

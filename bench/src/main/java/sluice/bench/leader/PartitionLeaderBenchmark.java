@@ -1,0 +1,124 @@
+package sluice.bench.leader;
+
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import sluice.actors.api.Acks;
+import sluice.actors.journal.Logs;
+import sluice.actors.partition.PartitionLeader;
+import sluice.bench.storage.KafkaBatch;
+import sluice.bench.storage.SegmentAppendBenchmark;
+import sluice.bench.storage.TempDirs;
+import sluice.storage.log.LogConfig;
+
+/**
+ * The partition leader in one JVM: {@value #PRODUCERS} producer threads each send {@link
+ * PartitionLeader.Append} with acks=1 to one leader entity through Cluster Sharding on a {@link
+ * OneNodeBroker} and wait for its reply before sending the next — the whole produce path below the
+ * gateway: actor messaging, validation, offset assignment, group commit, the akka-persistence
+ * journal over the segment log. The batch is section 1's {@link KafkaBatch} (148 records of 100
+ * bytes), and the topic has section 1's segment size and retention, so the score (appends per
+ * second, all threads together) compares with {@code SegmentAppendBenchmark.sluicePartitionLog},
+ * the storage-only rate.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Threads(PartitionLeaderBenchmark.PRODUCERS)
+public class PartitionLeaderBenchmark {
+
+  /** Concurrent producers, one append in flight each. */
+  public static final int PRODUCERS = 8;
+
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The broker, its one-partition topic and the batch every producer sends. */
+  @State(Scope.Benchmark)
+  public static class Broker {
+    /** {@code segment.bytes} of the topic, as in {@link SegmentAppendBenchmark}. */
+    @Param({"268435456"})
+    public int segmentBytes;
+
+    Path dir;
+    OneNodeBroker broker;
+    EntityRef<PartitionLeader.Command> leader;
+    byte[] batch;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException, InterruptedException {
+      dir = Files.createTempDirectory("sluice-bench-leader-");
+      broker = OneNodeBroker.start(dir);
+      broker.createTopic(
+          "bench",
+          1,
+          Map.of(
+              LogConfig.SEGMENT_BYTES,
+              Integer.toString(segmentBytes),
+              LogConfig.RETENTION_BYTES,
+              Long.toString((long) segmentBytes * SegmentAppendBenchmark.RETAINED_SEGMENTS),
+              LogConfig.FILE_DELETE_DELAY_MS,
+              "0"));
+      leader = broker.leader("bench", 0);
+      batch = KafkaBatch.build(42L, System.currentTimeMillis()).bytes();
+      append(this); // starts the entity and opens the log before measuring
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+      Logs.JournalStats stats = Logs.get(broker.system()).journalStats("bench-0");
+      System.out.printf(
+          Locale.ROOT,
+          "%n[leader] journal writes %d, batches %d: %.1f batches per write (group commit)%n",
+          stats.writes(),
+          stats.batchesWritten(),
+          stats.writes() == 0 ? 0.0 : (double) stats.batchesWritten() / stats.writes());
+      broker.close();
+      TempDirs.deleteRecursively(dir);
+    }
+  }
+
+  @Benchmark
+  public long appendAcks1(Broker broker) {
+    return append(broker);
+  }
+
+  static long append(Broker broker) {
+    PartitionLeader.AppendReply reply =
+        broker
+            .leader
+            .<PartitionLeader.AppendReply>ask(
+                replyTo ->
+                    new PartitionLeader.Append(
+                        broker.batch, Acks.LEADER, ASK_TIMEOUT.toMillis(), replyTo),
+                ASK_TIMEOUT)
+            .toCompletableFuture()
+            .join();
+    if (reply.error() != null) {
+      throw new IllegalStateException("append failed: " + reply.error());
+    }
+    return reply.baseOffset();
+  }
+}

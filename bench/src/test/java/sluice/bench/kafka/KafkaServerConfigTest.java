@@ -1,0 +1,55 @@
+package sluice.bench.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KafkaServerConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aOneNodeKraftConfigListensOnLoopbackOnlyWithItsOwnControllerQuorum() {
+    KafkaServerConfig config = new KafkaServerConfig(1, 19092, 19093, dir.resolve("logs"));
+
+    assertThat(config.properties())
+        .containsEntry("process.roles", "broker,controller")
+        .containsEntry("controller.quorum.voters", "1@127.0.0.1:19093")
+        .containsEntry("listeners", "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093")
+        .containsEntry("advertised.listeners", "PLAINTEXT://127.0.0.1:19092")
+        .containsEntry("offsets.topic.replication.factor", "1")
+        .containsEntry("log.dirs", dir.resolve("logs").toAbsolutePath().toString());
+    assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:19092");
+  }
+
+  @Test
+  void kafkasOwnStorageToolAcceptsAndFormatsTheGeneratedConfig() throws IOException {
+    KafkaServerConfig config = new KafkaServerConfig(1, 19092, 19093, dir.resolve("logs"));
+    Path file = config.writeTo(dir.resolve("server.properties"));
+
+    KafkaBroker.format(file);
+
+    Properties meta = new Properties();
+    try (Reader r = Files.newBufferedReader(dir.resolve("logs").resolve("meta.properties"))) {
+      meta.load(r);
+    }
+    assertThat(meta.getProperty("node.id")).isEqualTo("1");
+    assertThat(meta.getProperty("cluster.id")).isNotBlank();
+  }
+
+  @Test
+  void badPortsAreRejectedWithTheirValues() {
+    assertThatThrownBy(() -> new KafkaServerConfig(1, 0, 19093, dir))
+        .hasMessageContaining("brokerPort")
+        .hasMessageContaining("0");
+    assertThatThrownBy(() -> new KafkaServerConfig(1, 19092, 19092, dir))
+        .hasMessageContaining("19092");
+  }
+}

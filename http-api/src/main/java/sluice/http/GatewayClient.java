@@ -1,0 +1,252 @@
+package sluice.http;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.japi.function.Function;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import sluice.actors.api.Acks;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.PartitionOffsets;
+import sluice.actors.api.ProduceRecord;
+import sluice.actors.api.RecordResult;
+import sluice.actors.api.TopicDescription;
+import sluice.actors.gateway.Gateway;
+
+/**
+ * The HTTP API's only way into the broker: asks on the {@link Gateway} protocol, with errors turned
+ * into {@link RestException}s (as failed stages) and two caches:
+ *
+ * <ul>
+ *   <li>the cluster id, which never changes once a broker has started;
+ *   <li>topic metadata for produce and consume validation, kept {@code
+ *       sluice.http.metadata-max-age}; a topic the broker does not know is never cached, and a
+ *       topic this API creates or deletes is dropped at once. A stale entry can only let a request
+ *       through to the broker, which then answers with its own error.
+ * </ul>
+ *
+ * <p>Thread-safe. Every ask waits {@code request-timeout} plus a grace second, so that the broker's
+ * own timeout answer (which says more) normally arrives first; a fetch waits its own wait plus
+ * {@link #FETCH_GRACE}.
+ */
+final class GatewayClient {
+  private static final Duration GRACE = Duration.ofSeconds(1);
+
+  /** How long past its wait a fetch may take before the broker counts as not answering. */
+  static final Duration FETCH_GRACE = Duration.ofSeconds(5);
+
+  private final ActorSystem<?> system;
+  private final ActorRef<Gateway.Command> gateway;
+  private final Scheduler scheduler;
+  private final HttpSettings settings;
+  private final Duration askTimeout;
+  private final AtomicReference<CompletableFuture<String>> clusterId = new AtomicReference<>();
+  private final Map<String, CachedTopic> topics = new ConcurrentHashMap<>();
+
+  private record CachedTopic(TopicDescription topic, long expiresAtNanos) {}
+
+  GatewayClient(ActorSystem<?> system, ActorRef<Gateway.Command> gateway, HttpSettings settings) {
+    this.system = system;
+    this.gateway = gateway;
+    this.scheduler = system.scheduler();
+    this.settings = settings;
+    this.askTimeout = settings.requestTimeout().plus(GRACE);
+  }
+
+  HttpSettings settings() {
+    return settings;
+  }
+
+  ActorSystem<?> system() {
+    return system;
+  }
+
+  CompletionStage<Gateway.ClusterDescription> describeCluster() {
+    return ask("DescribeCluster", Gateway.DescribeCluster::new, askTimeout);
+  }
+
+  /** The cluster id, asked once and then remembered (a failed ask is asked again next time). */
+  CompletionStage<String> clusterId() {
+    CompletableFuture<String> known = clusterId.get();
+    if (known != null) {
+      return known;
+    }
+    CompletableFuture<String> mine = new CompletableFuture<>();
+    if (!clusterId.compareAndSet(null, mine)) {
+      return clusterId.get();
+    }
+    describeCluster()
+        .whenComplete(
+            (cluster, failure) -> {
+              if (failure != null) {
+                clusterId.compareAndSet(mine, null);
+                mine.completeExceptionally(failure);
+              } else {
+                mine.complete(cluster.clusterId());
+              }
+            });
+    return mine;
+  }
+
+  /** Fails with 404 unless {@code id} is this cluster's id. */
+  CompletionStage<String> checkClusterId(String id) {
+    return clusterId()
+        .thenApply(
+            actual -> {
+              if (!actual.equals(id)) {
+                throw RestException.notFound(
+                    "Cluster '%s' not found; this broker belongs to cluster '%s'.", id, actual);
+              }
+              return actual;
+            });
+  }
+
+  /** The topic as the controller knows it now; fails with 40401 if there is none. */
+  CompletionStage<TopicDescription> describeTopic(String name) {
+    return this.<Gateway.TopicReply>ask(
+            "DescribeTopic", replyTo -> new Gateway.DescribeTopic(name, replyTo), askTimeout)
+        .thenApply(reply -> topicOrThrow(name, reply));
+  }
+
+  /** The topic for validating a produce or consume: from the cache when it is fresh. */
+  CompletionStage<TopicDescription> topicMetadata(String name) {
+    CachedTopic cached = topics.get(name);
+    if (cached != null && System.nanoTime() - cached.expiresAtNanos() < 0) {
+      return CompletableFuture.completedFuture(cached.topic());
+    }
+    return describeTopic(name)
+        .thenApply(
+            topic -> {
+              if (!settings.metadataMaxAge().isZero()) {
+                long expires = System.nanoTime() + settings.metadataMaxAge().toNanos();
+                topics.put(name, new CachedTopic(topic, expires));
+              }
+              return topic;
+            });
+  }
+
+  CompletionStage<List<TopicDescription>> listTopics() {
+    return this.<Gateway.TopicList>ask("ListTopics", Gateway.ListTopics::new, askTimeout)
+        .thenApply(Gateway.TopicList::topics);
+  }
+
+  CompletionStage<TopicDescription> createTopic(
+      String name, int partitions, Integer replicationFactor, Map<String, String> configs) {
+    topics.remove(name);
+    return this.<Gateway.TopicReply>ask(
+            "CreateTopic",
+            replyTo ->
+                new Gateway.CreateTopic(name, partitions, replicationFactor, configs, replyTo),
+            askTimeout)
+        .thenApply(reply -> topicOrThrow(name, reply));
+  }
+
+  CompletionStage<TopicDescription> deleteTopic(String name) {
+    topics.remove(name);
+    return this.<Gateway.TopicReply>ask(
+            "DeleteTopic", replyTo -> new Gateway.DeleteTopic(name, replyTo), askTimeout)
+        .thenApply(
+            reply -> {
+              topics.remove(name);
+              return topicOrThrow(name, reply);
+            });
+  }
+
+  /** One result per record, in order; a record's own error stays in its result. */
+  CompletionStage<List<RecordResult>> produce(
+      String topic, List<ProduceRecord> records, Acks acks) {
+    long timeoutMs = settings.requestTimeout().toMillis();
+    return this.<Gateway.ProduceReply>ask(
+            "Produce",
+            replyTo -> new Gateway.Produce(topic, records, acks, timeoutMs, replyTo),
+            askTimeout)
+        .thenApply(
+            reply -> {
+              if (reply.results().size() != records.size()) {
+                throw new IllegalStateException(
+                    "the gateway answered "
+                        + reply.results().size()
+                        + " results for "
+                        + records.size()
+                        + " records");
+              }
+              return reply.results();
+            });
+  }
+
+  /** Fetches records; the fetch may park at the log end up to {@code maxWait}. */
+  CompletionStage<Gateway.FetchReply> fetch(
+      String topic, int partition, long offset, int maxBytes, Duration maxWait) {
+    return this.<Gateway.FetchReply>ask(
+            "Fetch",
+            replyTo ->
+                new Gateway.Fetch(topic, partition, offset, maxBytes, maxWait.toMillis(), replyTo),
+            maxWait.plus(FETCH_GRACE))
+        .thenApply(
+            reply -> {
+              throwIfError(reply.error(), true);
+              return reply;
+            });
+  }
+
+  CompletionStage<PartitionOffsets> offsets(String topic, int partition) {
+    return this.<Gateway.OffsetsReply>ask(
+            "GetOffsets", replyTo -> new Gateway.GetOffsets(topic, partition, replyTo), askTimeout)
+        .thenApply(
+            reply -> {
+              throwIfError(reply.error(), true);
+              return reply.offsets();
+            });
+  }
+
+  /** The first offset with a timestamp at or after {@code timestamp}, or -1 if there is none. */
+  CompletionStage<Long> offsetForTime(String topic, int partition, long timestamp) {
+    return this.<Gateway.OffsetForTimeReply>ask(
+            "OffsetForTime",
+            replyTo -> new Gateway.OffsetForTime(topic, partition, timestamp, replyTo),
+            askTimeout)
+        .thenApply(
+            reply -> {
+              throwIfError(reply.error(), true);
+              return reply.offset();
+            });
+  }
+
+  private static TopicDescription topicOrThrow(String name, Gateway.TopicReply reply) {
+    throwIfError(reply.error(), false);
+    if (reply.topic() == null) {
+      throw new IllegalStateException(
+          "the gateway answered neither a topic nor an error for " + name);
+    }
+    return reply.topic();
+  }
+
+  private static void throwIfError(ApiError error, boolean partitionLevel) {
+    if (error != null) {
+      throw RestException.fromApiError(error, partitionLevel);
+    }
+  }
+
+  private <R> CompletionStage<R> ask(
+      String what, Function<ActorRef<R>, Gateway.Command> message, Duration timeout) {
+    return AskPattern.<Gateway.Command, R>ask(gateway, message, timeout, scheduler)
+        .exceptionally(
+            failure -> {
+              Throwable cause =
+                  failure instanceof CompletionException ? failure.getCause() : failure;
+              if (cause instanceof TimeoutException) {
+                throw RestException.noAnswer(what, timeout);
+              }
+              throw failure instanceof CompletionException c ? c : new CompletionException(cause);
+            });
+  }
+}

@@ -1,0 +1,377 @@
+package sluice.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static sluice.http.RouteHarness.assertError;
+import static sluice.http.RouteHarness.json;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.stream.javadsl.Framing;
+import akka.stream.javadsl.FramingTruncation;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.SinkQueueWithCancel;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.broker.Broker;
+
+/**
+ * The HTTP API over real HTTP against a one-node broker: the real {@link Broker} start, controller
+ * singleton (topic metadata in durable Distributed Data) and gateway (partitioner, batch building,
+ * fetch decoding), with the partition leaders {@link InMemoryPartitions in memory}.
+ */
+class EndToEndTest {
+  private static final HttpClient HTTP = RouteHarness.HTTP;
+
+  @TempDir static Path dataDir;
+  private static ActorTestKit kit;
+  private static ServerBinding binding;
+  private static String base;
+  private static String clusterId;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    Config config =
+        ConfigFactory.load(
+            ConfigFactory.parseString(
+                """
+                sluice.data-dir = "%s"
+                sluice.broker.start-timeout = 20s
+                sluice.http.metadata-max-age = 0s
+                akka.remote.artery.canonical.port = 0
+                akka.actor.serialize-messages = on
+                akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+                akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+                akka.loggers = ["akka.event.slf4j.Slf4jLogger"]
+                akka.logging-filter = "akka.event.slf4j.Slf4jLoggingFilter"
+                """
+                    .formatted(dataDir.toString().replace("\\", "/"))));
+    kit = ActorTestKit.create("EndToEndTest", config);
+    Cluster cluster = Cluster.get(kit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    TestProbe<Object> probe = kit.createTestProbe();
+    probe.awaitAssert(
+        Duration.ofSeconds(20),
+        () -> {
+          assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+          return null;
+        });
+    Broker.BrokerHandle broker =
+        Broker.start(kit.system(), new InMemoryPartitions())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    clusterId = broker.clusterId();
+    binding =
+        Http.get(kit.system())
+            .newServerAt("127.0.0.1", 0)
+            .bind(
+                SluiceRoutes.routes(
+                    kit.system(), broker.gateway(), HttpSettings.fromConfig(config)))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    base = "http://127.0.0.1:" + binding.localAddress().getPort();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (binding != null) {
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (kit != null) {
+      kit.shutdownTestKit();
+    }
+  }
+
+  private static java.net.http.HttpResponse<String> send(
+      String method, String path, String contentType, String body) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(URI.create(base + path));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    request.method(
+        method,
+        body == null
+            ? java.net.http.HttpRequest.BodyPublishers.noBody()
+            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static java.net.http.HttpResponse<String> get(String path, String... headers)
+      throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(URI.create(base + path)).GET();
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String topics() {
+    return "/v3/clusters/" + clusterId + "/topics";
+  }
+
+  private static void createTopic(String name, int partitions, String configs) throws Exception {
+    var created =
+        send(
+            "POST",
+            topics(),
+            "application/json",
+            "{\"topic_name\": \"%s\", \"partitions_count\": %d, \"configs\": [%s]}"
+                .formatted(name, partitions, configs));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aTopicIsCreatedDescribedRefusedTwiceAndDeletedThroughTheController() throws Exception {
+    createTopic("lifecycle", 2, "{\"name\": \"cleanup.policy\", \"value\": \"compact\"}");
+    JsonNode topic = json(get(topics() + "/lifecycle"));
+    assertThat(topic.get("partitions_count").intValue()).isEqualTo(2);
+    assertThat(
+            json(get(topics() + "/lifecycle/configs")).get("data").get(0).get("value").textValue())
+        .isEqualTo("compact");
+
+    assertError(
+        send("POST", topics(), "application/json", "{\"topic_name\": \"lifecycle\"}"),
+        400,
+        40002,
+        "lifecycle",
+        "already exists");
+    assertError(
+        send("POST", topics(), "application/json", "{\"topic_name\": \"bad name!\"}"),
+        400,
+        40002,
+        "bad name!");
+    assertError(
+        send(
+            "POST",
+            topics(),
+            "application/json",
+            "{\"topic_name\": \"badconfig\", \"configs\": [{\"name\": \"retention.ms\", \"value\":"
+                + " \"soon\"}]}"),
+        400,
+        40002,
+        "retention.ms",
+        "soon");
+    assertError(get(topics() + "/badconfig"), 404, 40401, "badconfig");
+
+    var deleted = send("DELETE", topics() + "/lifecycle", null, null);
+    assertThat(deleted.statusCode()).isEqualTo(204);
+    assertError(get(topics() + "/lifecycle"), 404, 40401, "lifecycle");
+  }
+
+  @Test
+  void aRecordProducedOverV3IsConsumedWithItsKeyHeadersAndTimestamp() throws Exception {
+    createTopic("orders", 3, "");
+    String record =
+        """
+        {"key": {"type": "JSON", "data": "user-1"},
+         "value": {"type": "JSON", "data": {"item": "tea", "qty": 2}},
+         "headers": [{"name": "trace", "value": "%s"}],
+         "timestamp": "2024-05-01T10:00:00Z"}
+        """
+            .formatted(b64("abc"));
+    JsonNode first = json(send("POST", topics() + "/orders/records", "application/json", record));
+    assertThat(first.get("error_code").intValue()).isEqualTo(200);
+    JsonNode second = json(send("POST", topics() + "/orders/records", "application/json", record));
+    int partition = first.get("partition_id").intValue();
+    assertThat(second.get("partition_id").intValue())
+        .as("the same key goes to the same partition")
+        .isEqualTo(partition);
+    assertThat(second.get("offset").longValue()).isEqualTo(first.get("offset").longValue() + 1);
+
+    var consumed =
+        get(
+            "/topics/orders/partitions/" + partition + "/records?offset=0",
+            "Accept",
+            "application/vnd.kafka.json.v2+json");
+    assertThat(consumed.statusCode()).as(consumed.body()).isEqualTo(200);
+    JsonNode records = json(consumed);
+    assertThat(records.size()).isEqualTo(2);
+    JsonNode r = records.get(0);
+    assertThat(r.get("key").textValue()).isEqualTo("user-1");
+    assertThat(r.get("value").get("item").textValue()).isEqualTo("tea");
+    assertThat(r.get("timestamp").longValue()).isEqualTo(1714557600000L);
+    assertThat(r.get("timestamp_type").textValue()).isEqualTo("CREATE_TIME");
+    assertThat(r.get("headers").get(0).get("name").textValue()).isEqualTo("trace");
+    assertThat(r.get("headers").get(0).get("value").textValue()).isEqualTo(b64("abc"));
+
+    JsonNode binary = json(get("/topics/orders/partitions/" + partition + "/records?offset=1"));
+    assertThat(binary.size()).isEqualTo(1);
+    assertThat(binary.get(0).get("key").textValue()).isEqualTo(b64("\"user-1\""));
+  }
+
+  @Test
+  void v2ProduceIsAnsweredWithOffsetsAndReadBack() throws Exception {
+    createTopic("v2", 2, "");
+    var produced =
+        send(
+            "POST",
+            "/topics/v2/partitions/1",
+            "application/vnd.kafka.binary.v2+json",
+            "{\"records\": [{\"value\": \"%s\"}, {\"key\": \"%s\", \"value\": \"%s\"}]}"
+                .formatted(b64("one"), b64("k"), b64("two")));
+    assertThat(produced.statusCode()).as(produced.body()).isEqualTo(200);
+    JsonNode offsets = json(produced).get("offsets");
+    assertThat(offsets.get(0).get("partition").intValue()).isEqualTo(1);
+    assertThat(offsets.get(0).get("offset").longValue()).isEqualTo(0);
+    assertThat(offsets.get(1).get("offset").longValue()).isEqualTo(1);
+
+    JsonNode partitionOffsets = json(get("/topics/v2/partitions/1/offsets"));
+    assertThat(partitionOffsets.get("end_offset").longValue()).isEqualTo(2);
+    JsonNode records = json(get("/topics/v2/partitions/1/records"));
+    assertThat(records.get(1).get("value").textValue()).isEqualTo(b64("two"));
+  }
+
+  @Test
+  void badInputWritesNothing() throws Exception {
+    createTopic("guarded", 1, "{\"name\": \"max.message.bytes\", \"value\": \"1000\"}");
+    String big = "x".repeat(2000);
+    assertError(
+        send(
+            "POST",
+            topics() + "/guarded/records",
+            "application/json",
+            "{\"value\": {\"type\": \"STRING\", \"data\": \"ok\"}}\n"
+                + "{\"value\": {\"type\": \"STRING\", \"data\": \""
+                + big
+                + "\"}}"),
+        413,
+        413,
+        "record 1",
+        "max.message.bytes=1000");
+    assertError(
+        send(
+            "POST",
+            topics() + "/guarded/records",
+            "application/json",
+            "{\"value\": {\"type\": \"STRING\", \"data\": \"ok\"}} {\"partition_id\": 3}"),
+        404,
+        40402,
+        "Partition 3");
+    assertError(
+        send(
+            "POST",
+            "/topics/guarded",
+            "application/vnd.kafka.binary.v2+json",
+            "{\"records\": [{\"value\": \"b2s=\"}, {\"value\": \"!!\"}]}"),
+        400,
+        400,
+        "records[1].value",
+        "'!!'");
+    assertThat(json(get("/topics/guarded/partitions/0/offsets")).get("end_offset").longValue())
+        .isEqualTo(0);
+    assertError(
+        send(
+            "POST",
+            topics() + "/nowhere/records",
+            "application/json",
+            "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}"),
+        404,
+        40401,
+        "nowhere");
+    assertError(get("/topics/guarded/partitions/0/records?offset=5"), 416, 416, "5");
+  }
+
+  @Test
+  void aStreamedProduceReportsEveryRecordInOrder() throws Exception {
+    createTopic("streamed", 1, "");
+    int count = 200;
+    Source<ByteString, ?> body =
+        Source.range(0, count - 1)
+            .map(
+                i ->
+                    ByteString.fromString(
+                        "{\"value\": {\"type\": \"STRING\", \"data\": \"r" + i + "\"}}\n"));
+    HttpResponse response =
+        Http.get(kit.system())
+            .singleRequest(
+                HttpRequest.POST(base + topics() + "/streamed/records")
+                    .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, body)))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(response.status().intValue()).isEqualTo(200);
+    List<Long> offsets =
+        response
+            .entity()
+            .getDataBytes()
+            .via(
+                Framing.delimiter(ByteString.fromString("\n"), 1 << 16, FramingTruncation.DISALLOW))
+            .map(line -> Json.MAPPER.readTree(line.utf8String()).get("offset").longValue())
+            .runWith(Sink.seq(), kit.system())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    assertThat(offsets)
+        .containsExactlyElementsOf(IntStream.range(0, count).mapToObj(i -> (long) i).toList());
+
+    JsonNode records =
+        json(get("/topics/streamed/partitions/0/records?offset=150&max_bytes=1000000"));
+    assertThat(records.get(0).get("value").textValue()).isEqualTo(b64("r150"));
+  }
+
+  @Test
+  void aLiveStreamReceivesRecordsProducedAfterItStarted() throws Exception {
+    createTopic("live", 1, "");
+    HttpResponse response =
+        Http.get(kit.system())
+            .singleRequest(HttpRequest.GET(base + "/topics/live/partitions/0/stream?offset=latest"))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(response.status().intValue()).isEqualTo(200);
+    SinkQueueWithCancel<ByteString> lines =
+        response
+            .entity()
+            .getDataBytes()
+            .via(Framing.delimiter(ByteString.fromString("\n"), 1 << 20, FramingTruncation.ALLOW))
+            .filterNot(ByteString::isEmpty)
+            .runWith(Sink.queue(), kit.system());
+    try {
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        var produced =
+            send(
+                "POST",
+                topics() + "/live/records",
+                "application/json",
+                "{\"value\": {\"type\": \"STRING\", \"data\": \"live-" + i + "\"}}");
+        assertThat(produced.statusCode()).isEqualTo(200);
+        Optional<ByteString> line = lines.pull().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(line).isPresent();
+        JsonNode record = Json.MAPPER.readTree(line.get().utf8String());
+        assertThat(record.get("offset").longValue()).isEqualTo(i);
+        values.add(new String(Base64.getDecoder().decode(record.get("value").textValue())));
+      }
+      assertThat(values).containsExactly("live-0", "live-1", "live-2");
+    } finally {
+      lines.cancel();
+    }
+  }
+}

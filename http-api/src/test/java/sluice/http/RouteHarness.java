@@ -1,0 +1,168 @@
+package sluice.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import sluice.actors.api.BrokerInfo;
+import sluice.actors.api.PartitionInfo;
+import sluice.actors.api.TopicDescription;
+import sluice.actors.gateway.Gateway;
+
+/**
+ * The HTTP API bound on a loopback port 0 with a {@link TestProbe} standing in for the gateway: a
+ * test sends a real HTTP request, answers the gateway commands it expects with canned replies and
+ * checks the HTTP answer. Metadata caching is off, so every produce asks for its topic.
+ */
+final class RouteHarness implements AutoCloseable {
+  static final String CLUSTER = "cluster-1";
+  static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  final TestProbe<Gateway.Command> gateway;
+  final HttpSettings settings;
+  private final ServerBinding binding;
+  final String base;
+
+  private RouteHarness(ActorTestKit kit, String config) throws Exception {
+    gateway = kit.createTestProbe(Gateway.Command.class);
+    settings =
+        HttpSettings.fromConfig(
+            ConfigFactory.parseString(config)
+                .withFallback(
+                    ConfigFactory.parseString(
+                        "sluice.http { metadata-max-age = 0s, request-timeout = 5s }"))
+                .withFallback(ConfigFactory.load()));
+    binding =
+        Http.get(kit.system())
+            .newServerAt("127.0.0.1", 0)
+            .bind(SluiceRoutes.routes(kit.system(), gateway.ref(), settings))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    base = "http://127.0.0.1:" + binding.localAddress().getPort();
+  }
+
+  /**
+   * A local (non-cluster) actor system for route tests: the actors module's reference.conf makes
+   * every system a cluster node on a fixed port, which route tests neither need nor may bind.
+   */
+  static ActorTestKit testKit() {
+    return ActorTestKit.create(
+        ConfigFactory.parseString("akka.actor.provider = local\nakka.extensions = []")
+            .withFallback(ConfigFactory.load()));
+  }
+
+  static RouteHarness start(ActorTestKit kit) throws Exception {
+    return new RouteHarness(kit, "");
+  }
+
+  static RouteHarness start(ActorTestKit kit, String config) throws Exception {
+    return new RouteHarness(kit, config);
+  }
+
+  @Override
+  public void close() throws Exception {
+    binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  CompletableFuture<HttpResponse<String>> send(
+      String method, String path, String contentType, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  CompletableFuture<HttpResponse<String>> get(String path, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  CompletableFuture<HttpResponse<String>> postJson(String path, String body) {
+    return send("POST", path, "application/json", body);
+  }
+
+  static HttpResponse<String> await(CompletableFuture<HttpResponse<String>> response)
+      throws Exception {
+    return response.get(15, TimeUnit.SECONDS);
+  }
+
+  <T extends Gateway.Command> T expect(Class<T> type) {
+    return gateway.expectMessageClass(type);
+  }
+
+  void answerCluster() {
+    expect(Gateway.DescribeCluster.class)
+        .replyTo()
+        .tell(
+            new Gateway.ClusterDescription(
+                CLUSTER, 1, List.of(new BrokerInfo(1, "127.0.0.1", 8080))));
+  }
+
+  void answerTopic(TopicDescription topic) {
+    Gateway.DescribeTopic describe = expect(Gateway.DescribeTopic.class);
+    assertThat(describe.name()).isEqualTo(topic.name());
+    describe.replyTo().tell(new Gateway.TopicReply(topic, null));
+  }
+
+  /** Nothing more reached the gateway: a check made after the answer arrived. */
+  void assertNothingMoreSent() {
+    gateway.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  static TopicDescription topic(String name, int partitions) {
+    return topic(name, partitions, Map.of());
+  }
+
+  static TopicDescription topic(String name, int partitions, Map<String, String> configs) {
+    return new TopicDescription(
+        name,
+        "id-" + name,
+        false,
+        1,
+        configs,
+        IntStream.range(0, partitions)
+            .mapToObj(p -> new PartitionInfo(p, 1, 0, List.of(1), List.of(1)))
+            .toList());
+  }
+
+  static JsonNode json(HttpResponse<String> response) throws Exception {
+    return Json.MAPPER.readTree(response.body());
+  }
+
+  static void assertError(
+      HttpResponse<String> response, int status, int errorCode, String... messageParts)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    JsonNode body = json(response);
+    assertThat(body.get("error_code").intValue()).as(response.body()).isEqualTo(errorCode);
+    assertThat(body.get("message").textValue()).contains(messageParts);
+  }
+}
