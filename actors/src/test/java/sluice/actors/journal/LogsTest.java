@@ -77,6 +77,18 @@ class LogsTest {
   }
 
   @Test
+  void snapshotsInADirectoryWithoutPartitionMetadataAreDeleted() throws Exception {
+    Path stale = dataDir.resolve("t-0").resolve("snapshots");
+    Files.createDirectories(stale);
+    Files.write(
+        stale.resolve("snapshot-00000000000000000009-00000000000000000001.snap"), new byte[8]);
+
+    logs.open("t-0", "id-1", LogConfig.defaults());
+
+    assertThat(stale).doesNotExist();
+  }
+
+  @Test
   void aLogKeepsItsBatchesAcrossARestartWithTheSameTopicId() {
     appendOne(logs.open("t-0", "id-1", LogConfig.defaults()));
     kit.shutdownTestKit();

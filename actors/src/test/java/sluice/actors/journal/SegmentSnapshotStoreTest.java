@@ -154,4 +154,19 @@ class SegmentSnapshotStoreTest {
           .startsWith("snapshot-00000000000000000003-");
     }
   }
+
+  @Test
+  void aSnapshotOfADeletedPartitionIsNotSavedAndDoesNotRecreateItsDirectory() {
+    Logs.get(kit.system()).delete(PID);
+
+    store.tell(
+        new SnapshotProtocol.SaveSnapshot(SnapshotMetadata.apply(PID, 3, 100), state(3)),
+        Adapter.toClassic(probe.ref()));
+
+    akka.persistence.SaveSnapshotFailure failure =
+        probe.expectMessageClass(
+            akka.persistence.SaveSnapshotFailure.class, Duration.ofSeconds(10));
+    assertThat(failure.cause()).hasMessageContaining("not open");
+    assertThat(dataDir.resolve(PID)).doesNotExist();
+  }
 }
