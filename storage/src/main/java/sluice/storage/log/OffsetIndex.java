@@ -75,6 +75,56 @@ final class OffsetIndex extends IndexFile {
     return slot < 0 ? new Entry(baseOffset(), 0) : entry(buffer, slot);
   }
 
+  /**
+   * The slot of the entry with the largest offset at most {@code targetOffset} among the first
+   * {@code n}, or -1: as {@link #lookup} without allocating, for the read path.
+   */
+  int slotAtMostOffset(int n, long targetOffset) {
+    ByteBuffer buffer = buffer();
+    long relativeTarget = targetOffset - baseOffset();
+    int low = 0;
+    int high = n - 1;
+    int found = -1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      if (relativeOffsetAt(buffer, mid) <= relativeTarget) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The slot of the entry with the largest position at most {@code position}, or -1. */
+  int slotAtMostPosition(int n, long position) {
+    ByteBuffer buffer = buffer();
+    int low = 0;
+    int high = n - 1;
+    int found = -1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      if (positionAt(buffer, mid) <= position) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The offset of the entry in {@code slot}: the last offset of the batch it points at. */
+  long offsetAt(int slot) {
+    return baseOffset() + relativeOffsetAt(buffer(), slot);
+  }
+
+  /** The position of the entry in {@code slot}: where its batch starts. */
+  int positionAt(int slot) {
+    return positionAt(buffer(), slot);
+  }
+
   /** The entry with the largest position at most {@code position}, or {@code (baseOffset, 0)}. */
   Entry lookupByPosition(int position) {
     ByteBuffer buffer = buffer();
