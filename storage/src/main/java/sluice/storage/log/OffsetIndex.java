@@ -42,15 +42,16 @@ final class OffsetIndex extends IndexFile {
   void append(long offset, int position) {
     int n = entries();
     if (n > 0) {
-      Entry last = entry(n - 1);
-      if (offset <= last.offset() || position <= last.position()) {
+      ByteBuffer current = buffer();
+      if (offset <= baseOffset() + relativeOffsetAt(current, n - 1)
+          || position <= positionAt(current, n - 1)) {
         throw new IllegalArgumentException(
             "Index entry (offset "
                 + offset
                 + ", position "
                 + position
                 + ") is not above the last entry "
-                + last
+                + entry(n - 1)
                 + " in "
                 + file());
       }
