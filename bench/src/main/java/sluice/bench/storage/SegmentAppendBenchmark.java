@@ -32,11 +32,10 @@ import sluice.storage.record.RecordBatch;
  * {@code FileChannel.write} of the same bytes ({@link RawSegmentFiles}, the disk limit as the page
  * cache presents it). All roll at {@code segmentBytes} with each log's own roll behaviour (Sluice's
  * {@code PartitionLog} and Kafka's {@code UnifiedLog} both fsync the closed segment on a background
- * thread; raw does nothing) and keep about {@value #RETAINED_SEGMENTS} segments so a
- * long run does not fill the disk (Sluice through {@code retention.bytes} and {@code
- * deleteRetainedSegments()}, called once per segment's worth of appends as its background thread
- * would). Score: batches per second; multiply by the batch size (printed by {@link
- * StorageBenchRunner}) for bytes.
+ * thread; raw does nothing) and keep about {@value #RETAINED_SEGMENTS} segments so a long run does
+ * not fill the disk (Sluice through {@code retention.bytes} and {@code deleteRetainedSegments()},
+ * called once per segment's worth of appends as its background thread would). Score: batches per
+ * second; multiply by the batch size (printed by {@link StorageBenchRunner}) for bytes.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
