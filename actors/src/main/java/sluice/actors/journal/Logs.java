@@ -180,6 +180,10 @@ public final class Logs implements Extension {
             storedId,
             topicId);
         Directories.deleteRecursively(dir);
+      } else if (storedId == null && Files.exists(dir.resolve(SegmentSnapshotStore.DIRECTORY))) {
+        LOG.warn(
+            "Deleting snapshots of unknown origin in {} (no {})", dir, PartitionMetadata.FILE_NAME);
+        Directories.deleteRecursively(dir.resolve(SegmentSnapshotStore.DIRECTORY));
       }
       PartitionLog log = PartitionLog.open(dir, config, clock);
       if (storedId == null || !storedId.equals(topicId)) {

@@ -59,6 +59,9 @@ import sluice.storage.log.PartitionLog;
  * truncated) describes batches that are gone: loading ignores and deletes it, so recovery falls
  * back to an older snapshot and the journal's replay.
  *
+ * <p>A snapshot is saved only while the partition's log is open in {@link Logs}, so a save that
+ * races the partition's deletion cannot recreate its directory.
+ *
  * <p>Threading: every call runs to completion on the snapshot store actor.
  */
 public final class SegmentSnapshotStore extends SnapshotStore {
@@ -75,6 +78,9 @@ public final class SegmentSnapshotStore extends SnapshotStore {
 
   private static final Pattern FILE_NAME = Pattern.compile("snapshot-(\\d{20})-(\\d{20})\\.snap");
   private static final String TMP_SUFFIX = ".tmp";
+
+  /** The snapshot directory's name inside the partition directory. */
+  static final String DIRECTORY = "snapshots";
 
   private final Logs logs;
   private final Serialization serialization;
@@ -131,6 +137,15 @@ public final class SegmentSnapshotStore extends SnapshotStore {
   @Override
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
     try {
+      if (logs.find(metadata.persistenceId()).isEmpty()) {
+        // Deleted meanwhile: writing now would recreate the partition directory.
+        throw new IllegalStateException(
+            "Not saving the snapshot of "
+                + metadata.persistenceId()
+                + " at sequence number "
+                + metadata.sequenceNr()
+                + ": its log is not open");
+      }
       Path dir = snapshotDir(metadata.persistenceId());
       Files.createDirectories(dir);
       Path target =
@@ -189,7 +204,7 @@ public final class SegmentSnapshotStore extends SnapshotStore {
   }
 
   private Path snapshotDir(String persistenceId) {
-    return logs.partitionDir(persistenceId).resolve("snapshots");
+    return logs.partitionDir(persistenceId).resolve(DIRECTORY);
   }
 
   /** The snapshots of {@code persistenceId}, newest (highest sequence number, then time) first. */

@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -31,6 +32,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.CborSerializable;
@@ -53,13 +58,18 @@ import sluice.storage.record.RecordBatch;
  * journaled by {@link sluice.actors.journal.SegmentJournal} straight into the partition's segment
  * log. It is the log's only writer.
  *
- * <p><b>Start.</b> The entity first reads the topic's {@link TopicMetadata} from Distributed Data
- * (local replica, then a majority read if absent), stashing commands. Unknown topic or partition:
- * every command is answered {@code UNKNOWN_TOPIC_OR_PARTITION} and the entity stops. This broker
+ * <p><b>Start</b> ({@link LeaderStartup}). The entity first reads the topic's {@link TopicMetadata}
+ * from Distributed Data (local replica, then a majority read if absent), stashing commands. Unknown
+ * topic or partition: every command is answered {@code UNKNOWN_TOPIC_OR_PARTITION}. This broker
  * ({@code sluice.broker-id}) not the partition's leader: retriable {@code NOT_LEADER_OR_FOLLOWER}
- * and stop (a sharding location set a moment ago may start the entity on the wrong node first).
- * Otherwise the log is opened through {@link Logs} with the topic's configs and recovery runs from
- * the latest snapshot plus the batch headers after it.
+ * (a sharding location set a moment ago may start the entity on the wrong node first). Either way
+ * the entity then leaves through passivation, so sharding hands later messages to a new incarnation
+ * that reads the metadata again. Otherwise the log is opened through {@link Logs} with the topic's
+ * configs and recovery runs from the latest snapshot plus the batch headers after it.
+ *
+ * <p><b>While leading</b> the entity follows its topic's metadata: new configs and leader epochs
+ * apply at once; if the topic is deleted or another broker becomes the leader, it answers what
+ * waits and everything after with the reason, and passivates.
  *
  * <p><b>Produce.</b> {@link Append} is checked (exactly one batch, CRC, {@code max.message.bytes},
  * not empty, not a control batch) and queued. While a write is in flight the queue grows; when the
@@ -69,8 +79,9 @@ import sluice.storage.record.RecordBatch;
  * (the same while the replication factor is 1) once the write is done.
  *
  * <p><b>Fetch</b> returns whole batches below the high watermark read straight from the segment
- * files; a fetch at the log end parks until a write lands or its {@code maxWaitMs} expires (a
- * timer, no polling). The first batch returned may start before the requested offset.
+ * files, on the fetch dispatcher rather than the leader's thread; a fetch at the log end parks
+ * until a write lands or its {@code maxWaitMs} expires (a timer, no polling). The first batch
+ * returned may start before the requested offset.
  *
  * <p>The queue of appends and the parked fetches are not state: if the leader stops they are lost
  * and their senders time out, as with a broker crash. The snapshot ({@link LeaderState}) is taken
@@ -79,6 +90,8 @@ import sluice.storage.record.RecordBatch;
 public final class PartitionLeader
     extends EventSourcedBehaviorWithEnforcedReplies<
         PartitionLeader.Command, BatchEvent, LeaderState> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionLeader.class);
 
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "partition");
@@ -281,8 +294,13 @@ public final class PartitionLeader
 
   // ---- the event-sourced leader ----------------------------------------------------------------
 
-  /** An accepted append waiting for the next write. */
-  private record Queued(Append append, long deadlineNanos) {}
+  /** An accepted append waiting for the next write, since {@code queuedAtNanos}. */
+  private record Queued(Append append, long queuedAtNanos) {
+    boolean timedOut(long nowNanos) {
+      return append.timeoutMs() > 0
+          && nowNanos - queuedAtNanos > TimeUnit.MILLISECONDS.toNanos(append.timeoutMs());
+    }
+  }
 
   /** An append in the write in flight, with what its sender will be told. */
   private record Written(Append append, long baseOffset, long logAppendTime) {}
@@ -297,6 +315,7 @@ public final class PartitionLeader
   private final String topicPartition;
   private final PartitionLog log;
   private final Clock clock = Clock.systemUTC();
+  private final Executor fetchExecutor;
   private int leaderEpoch;
   private LogConfig config;
   private Map<String, String> topicConfigs;
@@ -331,6 +350,11 @@ public final class PartitionLeader
     this.log = log;
     this.config = config;
     this.topicConfigs = metadata.configs();
+    this.fetchExecutor =
+        context
+            .getSystem()
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig("sluice.partition.fetch-dispatcher"));
   }
 
   @Override
@@ -413,11 +437,7 @@ public final class PartitionLeader
     if (error != null) {
       return Effect().reply(append.replyTo(), AppendReply.failed(error));
     }
-    long deadline =
-        append.timeoutMs() == 0
-            ? Long.MAX_VALUE
-            : System.nanoTime() + Duration.ofMillis(append.timeoutMs()).toNanos();
-    queued.add(new Queued(append, deadline));
+    queued.add(new Queued(append, System.nanoTime()));
     if (!flushRequested) {
       flushRequested = true;
       context.getSelf().tell(new FlushAppends());
@@ -444,7 +464,7 @@ public final class PartitionLeader
     List<Written> written = new ArrayList<>(toWrite.size());
     for (Queued entry : toWrite) {
       Append append = entry.append();
-      if (now - entry.deadlineNanos() > 0) {
+      if (entry.timedOut(now)) {
         append
             .replyTo()
             .tell(
@@ -506,7 +526,9 @@ public final class PartitionLeader
     long logStart = log.logStartOffset();
     if (fetch.offset() < logStart || fetch.offset() > state.logEndOffset()) {
       return Effect()
-          .reply(fetch.replyTo(), FetchReply.failed(outOfRange(fetch.offset(), logStart, state)));
+          .reply(
+              fetch.replyTo(),
+              FetchReply.failed(outOfRange(fetch.offset(), logStart, state.logEndOffset())));
     }
     if (fetch.offset() >= state.highWatermark() && fetch.maxWaitMs() > 0) {
       long fetchId = nextFetchId++;
@@ -515,7 +537,8 @@ public final class PartitionLeader
           fetchId, new FetchExpired(fetchId), Duration.ofMillis(fetch.maxWaitMs()));
       return Effect().noReply();
     }
-    return Effect().reply(fetch.replyTo(), read(fetch, state));
+    serve(fetch, state);
+    return Effect().noReply();
   }
 
   private ReplyEffect<BatchEvent, LeaderState> onFetchExpired(
@@ -524,7 +547,8 @@ public final class PartitionLeader
     if (fetch == null) {
       return Effect().noReply();
     }
-    return Effect().reply(fetch.replyTo(), read(fetch, state));
+    serve(fetch, state);
+    return Effect().noReply();
   }
 
   private void wakeParkedFetches(LeaderState state) {
@@ -534,26 +558,45 @@ public final class PartitionLeader
       if (entry.getValue().offset() < state.highWatermark()) {
         iterator.remove();
         timers.cancel(entry.getKey());
-        entry.getValue().replyTo().tell(read(entry.getValue(), state));
+        serve(entry.getValue(), state);
       }
     }
   }
 
-  /** Whole batches from the fetch offset below the high watermark, straight from the files. */
-  private FetchReply read(Fetch fetch, LeaderState state) {
-    if (fetch.offset() >= state.highWatermark()) {
-      return new FetchReply(new byte[0], offsets(state), null);
+  /**
+   * Answers a fetch: empty at the high watermark, else whole batches below it, read straight from
+   * the segment files on the fetch dispatcher ({@code sluice.partition.fetch-dispatcher}) so that
+   * reads never hold up appends. The high watermark only grows, so the one seen here stays valid.
+   */
+  private void serve(Fetch fetch, LeaderState state) {
+    long highWatermark = state.highWatermark();
+    long logEnd = state.logEndOffset();
+    if (fetch.offset() >= highWatermark) {
+      fetch
+          .replyTo()
+          .tell(
+              new FetchReply(
+                  new byte[0],
+                  new PartitionOffsets(log.logStartOffset(), highWatermark, logEnd),
+                  null));
+      return;
     }
+    fetchExecutor.execute(() -> fetch.replyTo().tell(read(fetch, highWatermark, logEnd)));
+  }
+
+  /** Reads for {@link #serve}; runs on the fetch dispatcher, so it touches no actor state. */
+  private FetchReply read(Fetch fetch, long highWatermark, long logEnd) {
     try {
-      FetchSlice slice = log.read(fetch.offset(), fetch.maxBytes(), state.highWatermark());
+      FetchSlice slice = log.read(fetch.offset(), fetch.maxBytes(), highWatermark);
       ByteBuffer buffer = slice.readFully();
       byte[] bytes = new byte[buffer.remaining()];
       buffer.get(bytes);
-      return new FetchReply(bytes, offsets(state), null);
+      return new FetchReply(
+          bytes, new PartitionOffsets(log.logStartOffset(), highWatermark, logEnd), null);
     } catch (OffsetOutOfRangeException e) {
-      return FetchReply.failed(outOfRange(fetch.offset(), log.logStartOffset(), state));
+      return FetchReply.failed(outOfRange(fetch.offset(), log.logStartOffset(), logEnd));
     } catch (RuntimeException e) {
-      context.getLog().error("Reading {} at offset {} failed", topicPartition, fetch.offset(), e);
+      LOG.error("Reading {} at offset {} failed", topicPartition, fetch.offset(), e);
       return FetchReply.failed(
           ApiError.of(
               ErrorCode.KAFKA_STORAGE_ERROR,
@@ -564,7 +607,7 @@ public final class PartitionLeader
     }
   }
 
-  private ApiError outOfRange(long offset, long logStart, LeaderState state) {
+  private ApiError outOfRange(long offset, long logStart, long logEnd) {
     return ApiError.of(
         ErrorCode.OFFSET_OUT_OF_RANGE,
         "Offset %d is out of range for partition %s: valid offsets are %d (log start) to %d (log"
@@ -572,7 +615,7 @@ public final class PartitionLeader
         offset,
         topicPartition,
         logStart,
-        state.logEndOffset());
+        logEnd);
   }
 
   // ---- offsets ---------------------------------------------------------------------------------

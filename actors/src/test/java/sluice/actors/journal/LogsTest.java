@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static sluice.actors.testing.OneNodeCluster.batch;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import com.typesafe.config.ConfigFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.testing.OneNodeCluster;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.RecordBatch;
@@ -28,11 +28,11 @@ class LogsTest {
     kit =
         ActorTestKit.create(
             "logs",
-            ConfigFactory.parseMap(
-                Map.of(
-                    "sluice.data-dir", dataDir.toString(),
-                    "sluice.log.retention-check-interval", "50ms",
-                    "sluice.log.compaction-interval", "50ms")));
+            OneNodeCluster.config(
+                dataDir,
+                1,
+                "sluice.log.retention-check-interval = 50ms\n"
+                    + "sluice.log.compaction-interval = 50ms"));
     logs = Logs.get(kit.system());
   }
 
@@ -74,6 +74,18 @@ class LogsTest {
 
     assertThat(log.logEndOffset()).isZero();
     assertThat(log.lastSequence()).isZero();
+  }
+
+  @Test
+  void snapshotsInADirectoryWithoutPartitionMetadataAreDeleted() throws Exception {
+    Path stale = dataDir.resolve("t-0").resolve("snapshots");
+    Files.createDirectories(stale);
+    Files.write(
+        stale.resolve("snapshot-00000000000000000009-00000000000000000001.snap"), new byte[8]);
+
+    logs.open("t-0", "id-1", LogConfig.defaults());
+
+    assertThat(stale).doesNotExist();
   }
 
   @Test

@@ -17,13 +17,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.journal.BatchEvent.BatchAppended;
 import sluice.actors.journal.BatchEvent.BatchReplayed;
+import sluice.actors.testing.OneNodeCluster;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.RecordBatch;
@@ -49,11 +49,7 @@ class SegmentJournalTest {
   }
 
   private void startSystem() {
-    kit =
-        ActorTestKit.create(
-            "journal",
-            ConfigFactory.parseMap(Map.of("sluice.data-dir", dataDir.toString()))
-                .withFallback(ConfigFactory.parseString("akka.actor.serialize-messages = on")));
+    kit = ActorTestKit.create("journal", OneNodeCluster.config(dataDir, 1, ""));
     Logs.get(kit.system()).open(PID, "topic-id-1", LogConfig.defaults());
     journal =
         Persistence.get(Adapter.toClassic(kit.system()))

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.partition.LeaderState;
+import sluice.actors.testing.OneNodeCluster;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.RecordBatch;
@@ -40,11 +41,7 @@ class SegmentSnapshotStoreTest {
 
   @BeforeEach
   void start() {
-    kit =
-        ActorTestKit.create(
-            "snapshots",
-            ConfigFactory.parseMap(Map.of("sluice.data-dir", dataDir.toString()))
-                .withFallback(ConfigFactory.parseString("akka.actor.serialize-messages = on")));
+    kit = ActorTestKit.create("snapshots", OneNodeCluster.config(dataDir, 1, ""));
     log = Logs.get(kit.system()).open(PID, "topic-id-1", LogConfig.defaults());
     for (int i = 0; i < 5; i++) {
       byte[] bytes = batch(1, "v" + i);
@@ -156,5 +153,20 @@ class SegmentSnapshotStoreTest {
           .asString()
           .startsWith("snapshot-00000000000000000003-");
     }
+  }
+
+  @Test
+  void aSnapshotOfADeletedPartitionIsNotSavedAndDoesNotRecreateItsDirectory() {
+    Logs.get(kit.system()).delete(PID);
+
+    store.tell(
+        new SnapshotProtocol.SaveSnapshot(SnapshotMetadata.apply(PID, 3, 100), state(3)),
+        Adapter.toClassic(probe.ref()));
+
+    akka.persistence.SaveSnapshotFailure failure =
+        probe.expectMessageClass(
+            akka.persistence.SaveSnapshotFailure.class, Duration.ofSeconds(10));
+    assertThat(failure.cause()).hasMessageContaining("not open");
+    assertThat(dataDir.resolve(PID)).doesNotExist();
   }
 }

@@ -36,6 +36,8 @@ import sluice.actors.partition.PartitionLeader.OffsetForTime;
 import sluice.actors.partition.PartitionLeader.OffsetForTimeReply;
 import sluice.actors.partition.PartitionLeader.OffsetsReply;
 import sluice.actors.testing.OneNodeCluster;
+import sluice.storage.log.LogConfig;
+import sluice.storage.log.PartitionLog;
 import sluice.storage.record.Batches;
 import sluice.storage.record.Record;
 import sluice.storage.record.RecordBatch;
@@ -457,5 +459,46 @@ class PartitionLeaderTest {
     assertThat(Logs.get(kit.system()).journalStats("durable-0").batchesReplayed()).isEqualTo(2);
     assertThat(values(fetch(recovered, 0, 0).batches())).isEqualTo(expected);
     assertThat(append(recovered, batch(99, "after")).baseOffset()).isEqualTo(20);
+  }
+
+  @Test
+  void aLogCutBelowTheLatestSnapshotRecoversFromAnOlderOneAndContinuesAfterTheCut() {
+    String config = "sluice.partition.snapshot-every = 4";
+    start(config);
+    TopicMetadata topic = OneNodeCluster.topic("cut", 1, BROKER, Map.of());
+    OneNodeCluster.putTopic(kit, topic);
+    EntityRef<Command> leader = partition("cut", 0);
+    for (int i = 0; i < 10; i++) {
+      append(leader, batch(i, "v" + i, "w" + i));
+    }
+    Path partitionDir = dataDir.resolve("cut-0");
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              try (var files = Files.list(partitionDir.resolve("snapshots"))) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                    .anyMatch(name -> name.startsWith("snapshot-00000000000000000008-"));
+              }
+              return null;
+            });
+    kit.shutdownTestKit();
+    // Cut the log back to its first 6 batches (offsets 0-11), below the snapshot at batch 8.
+    try (PartitionLog log =
+        PartitionLog.open(partitionDir, LogConfig.defaults(), java.time.Clock.systemUTC())) {
+      log.truncateTo(12);
+      assertThat(log.lastSequence()).isEqualTo(6);
+    }
+
+    kit = OneNodeCluster.start("leader", dataDir, BROKER, config);
+    PartitionLeader.init(kit.system());
+    OneNodeCluster.putTopic(kit, topic);
+    EntityRef<Command> recovered = partition("cut", 0);
+
+    assertThat(offsets(recovered).offsets().logEndOffset()).isEqualTo(12);
+    assertThat(Logs.get(kit.system()).journalStats("cut-0").batchesReplayed()).isEqualTo(2);
+    assertThat(append(recovered, batch(99, "after")).baseOffset()).isEqualTo(12);
+    assertThat(Logs.get(kit.system()).get("cut-0").lastSequence()).isEqualTo(7);
+    assertThat(values(fetch(recovered, 10, 0).batches()))
+        .containsExactly("10:v5", "11:w5", "12:after");
   }
 }

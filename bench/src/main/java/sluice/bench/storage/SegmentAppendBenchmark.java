@@ -30,13 +30,12 @@ import sluice.storage.record.RecordBatch;
  * single writer, into: Sluice's {@link PartitionLog} (the caller sets the base offset, as the
  * partition leader does), Apache Kafka 4.1's {@code LogSegment}s ({@link KafkaSegmentLog}), and raw
  * {@code FileChannel.write} of the same bytes ({@link RawSegmentFiles}, the disk limit as the page
- * cache presents it). All roll at {@code segmentBytes} with each log's own roll behaviour (Sluice
- * fsyncs the closed segment in the writer; Kafka's {@code UnifiedLog} schedules that flush on a
- * background thread; raw does nothing) and keep about {@value #RETAINED_SEGMENTS} segments so a
- * long run does not fill the disk (Sluice through {@code retention.bytes} and {@code
- * deleteRetainedSegments()}, called once per segment's worth of appends as its background thread
- * would). Score: batches per second; multiply by the batch size (printed by {@link
- * StorageBenchRunner}) for bytes.
+ * cache presents it). All roll at {@code segmentBytes} with each log's own roll behaviour (Sluice's
+ * {@code PartitionLog} and Kafka's {@code UnifiedLog} both fsync the closed segment on a background
+ * thread; raw does nothing) and keep about {@value #RETAINED_SEGMENTS} segments so a long run does
+ * not fill the disk (Sluice through {@code retention.bytes} and {@code deleteRetainedSegments()},
+ * called once per segment's worth of appends as its background thread would). Score: batches per
+ * second; multiply by the batch size (printed by {@link StorageBenchRunner}) for bytes.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

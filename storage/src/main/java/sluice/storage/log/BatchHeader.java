@@ -65,6 +65,28 @@ record BatchHeader(
    *     cannot be a v2 batch
    */
   static BatchHeader parse(ByteBuffer buffer, int at, Path file, long filePosition) {
+    check(buffer, at, file, filePosition);
+    return new BatchHeader(
+        buffer.getLong(at + BASE_OFFSET_OFFSET),
+        LOG_OVERHEAD + buffer.getInt(at + LENGTH_OFFSET),
+        buffer.getInt(at + PARTITION_LEADER_EPOCH_OFFSET),
+        buffer.getInt(at + LAST_OFFSET_DELTA_OFFSET),
+        buffer.getLong(at + MAX_TIMESTAMP_OFFSET),
+        buffer.getLong(at + PRODUCER_ID_OFFSET),
+        buffer.getShort(at + PRODUCER_EPOCH_OFFSET),
+        buffer.getInt(at + BASE_SEQUENCE_OFFSET),
+        buffer.getInt(at + RECORDS_COUNT_OFFSET));
+  }
+
+  /**
+   * Checks the header at {@code at} in {@code buffer} as {@link #parse} does, without creating
+   * anything: afterwards {@code LOG_OVERHEAD + length} is the batch size and {@code baseOffset +
+   * lastOffsetDelta} its last offset.
+   *
+   * @throws CorruptRecordException naming {@code file} and {@code filePosition} if the header
+   *     cannot be a v2 batch
+   */
+  static void check(ByteBuffer buffer, int at, Path file, long filePosition) {
     byte magic = buffer.get(at + MAGIC_OFFSET);
     long size = (long) LOG_OVERHEAD + buffer.getInt(at + LENGTH_OFFSET);
     int lastOffsetDelta = buffer.getInt(at + LAST_OFFSET_DELTA_OFFSET);
@@ -88,15 +110,5 @@ record BatchHeader(
       throw new CorruptRecordException(
           "Corrupt batch header in " + file + " at position " + filePosition + ": " + problem);
     }
-    return new BatchHeader(
-        baseOffset,
-        (int) size,
-        buffer.getInt(at + PARTITION_LEADER_EPOCH_OFFSET),
-        lastOffsetDelta,
-        buffer.getLong(at + MAX_TIMESTAMP_OFFSET),
-        buffer.getLong(at + PRODUCER_ID_OFFSET),
-        buffer.getShort(at + PRODUCER_EPOCH_OFFSET),
-        buffer.getInt(at + BASE_SEQUENCE_OFFSET),
-        recordCount);
   }
 }

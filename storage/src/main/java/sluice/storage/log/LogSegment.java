@@ -31,7 +31,13 @@ final class LogSegment {
   static final String TIME_INDEX_SUFFIX = ".timeindex";
 
   private static final int SCAN_READ_AHEAD = 64 * 1024;
-  private static final int READ_PATH_READ_AHEAD = 4 * 1024;
+
+  /**
+   * One batch header per reading thread: a fetch reads just the headers it needs into it, so the
+   * read path allocates nothing but its {@link FetchSlice}.
+   */
+  private static final ThreadLocal<ByteBuffer> READ_HEADER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RecordBatch.HEADER_SIZE));
 
   private final long baseOffset;
   private final FileChannel channel;
@@ -263,35 +269,122 @@ final class LogSegment {
    * Whole batches from the one holding {@code offset}: at least one if its last offset is below
    * {@code maxOffsetExclusive}, then more while they fit in {@code maxBytes} and stay below it.
    *
+   * <p>Cost: the offset index gives the start (with an entry per batch, as when batches exceed
+   * {@code index.interval.bytes}, one header read finds it) and jumps over every indexed batch that
+   * certainly fits; headers are read one at a time ({@value RecordBatch#HEADER_SIZE} bytes, into a
+   * per-thread buffer) only for the batches after the last such entry. A corrupt header after the
+   * first batch ends the slice; a read starting there reports it.
+   *
    * @return null if no batch in this segment ends at or after {@code offset}
    */
   FetchSlice read(long offset, int maxBytes, long maxOffsetExclusive) {
     int end = size;
-    BatchScanner scanner = seek(offset, end, READ_PATH_READ_AHEAD);
-    if (scanner == null) {
+    int entries = offsetIndex.entries();
+    ByteBuffer header = READ_HEADER.get();
+    long start = locate(offset, end, entries, header);
+    if (start < 0) {
       return null;
     }
-    long start = scanner.position();
-    long stop = start;
-    do {
-      BatchHeader header = scanner.header();
-      long sizeSoFar = stop - start;
-      if (header.lastOffset() >= maxOffsetExclusive
-          || (sizeSoFar > 0 && sizeSoFar + header.sizeInBytes() > maxBytes)) {
+    if (lastOffsetOf(header) >= maxOffsetExclusive) {
+      return new FetchSlice(channel, start, 0);
+    }
+    long stop = start + sizeOf(header);
+    long limit = Math.min(end, start + Math.max(maxBytes, 0));
+    int jump =
+        Math.min(
+            offsetIndex.slotAtMostPosition(entries, limit),
+            offsetIndex.slotAtMostOffset(entries, maxOffsetExclusive - 1));
+    if (jump >= 0 && offsetIndex.positionAt(jump) > stop) {
+      // every batch before the entry's ends by its position (<= limit) and below its offset
+      stop = offsetIndex.positionAt(jump);
+    }
+    while (limit - stop >= RecordBatch.HEADER_SIZE) {
+      try {
+        readHeader(stop, header);
+      } catch (CorruptRecordException e) {
         break;
       }
-      stop += header.sizeInBytes();
-    } while (nextOrStopAtCorruption(scanner));
+      int batchSize = sizeOf(header);
+      if (lastOffsetOf(header) >= maxOffsetExclusive || stop + batchSize > limit) {
+        break;
+      }
+      stop += batchSize;
+    }
     return new FetchSlice(channel, start, (int) (stop - start));
   }
 
-  /** Advances; a corrupt header after the first batch ends the slice, a later read reports it. */
-  private static boolean nextOrStopAtCorruption(BatchScanner scanner) {
+  /**
+   * The position of the batch holding {@code offset} (or the first after it) among the whole
+   * batches in the first {@code end} bytes, with its header in {@code header}; -1 if there is none.
+   * The index entry after the last one below {@code offset} points at a batch ending at or after
+   * it: if that batch starts at or before {@code offset}, it is the one; otherwise the batches
+   * between the two entries are walked.
+   */
+  private long locate(long offset, int end, int entries, ByteBuffer header) {
+    long position = 0;
+    if (offset > baseOffset) {
+      int below = offsetIndex.slotAtMostOffset(entries, offset - 1);
+      if (below + 1 < entries) {
+        int candidate = offsetIndex.positionAt(below + 1);
+        if (candidate + (long) RecordBatch.HEADER_SIZE <= end
+            && readHeaderOrFalse(candidate, header)
+            && header.getLong(RecordBatch.BASE_OFFSET_OFFSET) <= offset) {
+          return candidate + (long) sizeOf(header) <= end ? candidate : -1;
+        }
+      }
+      position = below < 0 ? 0 : offsetIndex.positionAt(below);
+    }
+    while (end - position >= RecordBatch.HEADER_SIZE) {
+      readHeader(position, header);
+      long next = position + sizeOf(header);
+      if (next > end) {
+        return -1;
+      }
+      if (lastOffsetOf(header) >= offset) {
+        return position;
+      }
+      position = next;
+    }
+    return -1;
+  }
+
+  private boolean readHeaderOrFalse(long position, ByteBuffer header) {
     try {
-      return scanner.next();
+      readHeader(position, header);
+      return true;
     } catch (CorruptRecordException e) {
       return false;
     }
+  }
+
+  /** Reads and checks the batch header at {@code position} into {@code header}. */
+  private void readHeader(long position, ByteBuffer header) {
+    header.clear();
+    try {
+      while (header.hasRemaining()) {
+        if (channel.read(header, position + header.position()) < 0) {
+          throw new CorruptRecordException(
+              "File "
+                  + logFile
+                  + " ended at "
+                  + (position + header.position())
+                  + " while reading a batch header at position "
+                  + position);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + logFile + " at position " + position, e);
+    }
+    BatchHeader.check(header, 0, logFile, position);
+  }
+
+  private static int sizeOf(ByteBuffer header) {
+    return RecordBatch.LOG_OVERHEAD + header.getInt(RecordBatch.LENGTH_OFFSET);
+  }
+
+  private static long lastOffsetOf(ByteBuffer header) {
+    return header.getLong(RecordBatch.BASE_OFFSET_OFFSET)
+        + header.getInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET);
   }
 
   /**

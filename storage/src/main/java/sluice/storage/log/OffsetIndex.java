@@ -42,15 +42,16 @@ final class OffsetIndex extends IndexFile {
   void append(long offset, int position) {
     int n = entries();
     if (n > 0) {
-      Entry last = entry(n - 1);
-      if (offset <= last.offset() || position <= last.position()) {
+      ByteBuffer current = buffer();
+      if (offset <= baseOffset() + relativeOffsetAt(current, n - 1)
+          || position <= positionAt(current, n - 1)) {
         throw new IllegalArgumentException(
             "Index entry (offset "
                 + offset
                 + ", position "
                 + position
                 + ") is not above the last entry "
-                + last
+                + entry(n - 1)
                 + " in "
                 + file());
       }
@@ -73,6 +74,56 @@ final class OffsetIndex extends IndexFile {
     long relativeTarget = targetOffset - baseOffset();
     int slot = largestSlotAtMost(n, relativeTarget, s -> relativeOffsetAt(buffer, s));
     return slot < 0 ? new Entry(baseOffset(), 0) : entry(buffer, slot);
+  }
+
+  /**
+   * The slot of the entry with the largest offset at most {@code targetOffset} among the first
+   * {@code n}, or -1: as {@link #lookup} without allocating, for the read path.
+   */
+  int slotAtMostOffset(int n, long targetOffset) {
+    ByteBuffer buffer = buffer();
+    long relativeTarget = targetOffset - baseOffset();
+    int low = 0;
+    int high = n - 1;
+    int found = -1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      if (relativeOffsetAt(buffer, mid) <= relativeTarget) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The slot of the entry with the largest position at most {@code position}, or -1. */
+  int slotAtMostPosition(int n, long position) {
+    ByteBuffer buffer = buffer();
+    int low = 0;
+    int high = n - 1;
+    int found = -1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      if (positionAt(buffer, mid) <= position) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The offset of the entry in {@code slot}: the last offset of the batch it points at. */
+  long offsetAt(int slot) {
+    return baseOffset() + relativeOffsetAt(buffer(), slot);
+  }
+
+  /** The position of the entry in {@code slot}: where its batch starts. */
+  int positionAt(int slot) {
+    return positionAt(buffer(), slot);
   }
 
   /** The entry with the largest position at most {@code position}, or {@code (baseOffset, 0)}. */

@@ -1,5 +1,7 @@
 package sluice.storage.log;
 
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -10,6 +12,11 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import sluice.storage.record.RecordBatch;
 
 /**
@@ -26,10 +33,18 @@ import sluice.storage.record.RecordBatch;
  *
  * <p><b>Durability.</b> Appends are written to the page cache; by default the OS decides when they
  * reach the disk, as in Kafka, because replication provides durability. {@code flush.messages} and
- * {@code flush.ms} force an fsync after that many records or that much time. A segment is fsynced
- * when it rolls and everything is fsynced on {@link #close()}; the recovery point (everything below
- * it is on disk) is then advanced and checkpointed. {@link #open} recovers everything after it
- * ({@link LogLoader}).
+ * {@code flush.ms} force an fsync after that many records or that much time, in the writer's
+ * thread. A segment is fsynced when it rolls, as Kafka's {@code UnifiedLog.roll} does it: on a
+ * background flusher thread, so the writer goes on appending to the new segment meanwhile; only
+ * when that fsync has finished does the recovery point (everything below it is on disk) move to the
+ * new segment and get checkpointed. A crash before then leaves the recovery point where it was, so
+ * {@link #open} checks the closed segment again ({@link LogLoader}). Flushes complete in roll
+ * order; a failed one leaves the recovery point behind and the next flush retries it. {@link
+ * #close()} fsyncs everything itself and waits for the flusher to finish.
+ *
+ * <p>The flusher is one thread per log, started at a roll and stopped after {@value
+ * #FLUSHER_IDLE_SECONDS} s without work, so a broker with many quiet partitions holds no threads
+ * for them.
  *
  * <p><b>Thread-safety.</b> Not thread-safe for writes: one writer (the partition leader or
  * follower) calls {@link #append} and {@link #truncateTo}. {@link #read}, {@link
@@ -39,7 +54,10 @@ import sluice.storage.record.RecordBatch;
  * {@code file.delete.delay.ms} so that reads in flight finish.
  */
 public final class PartitionLog implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
   private static final String DELETED_SUFFIX = ".deleted";
+  static final int FLUSHER_IDLE_SECONDS = 30;
+  private static final long CLOSE_WAIT_SECONDS = 60;
 
   private final Path dir;
   private final Clock clock;
@@ -48,6 +66,8 @@ public final class PartitionLog implements AutoCloseable {
   private final RecoveryReport recoveryReport;
   private final ArrayDeque<PendingDeletion> pendingDeletions = new ArrayDeque<>();
   private final LogCompactor compactor = new LogCompactor(this);
+  private final Executor flusher;
+  private final ExecutorService ownedFlusher;
   private volatile LogConfig config;
   private volatile LogSegment active;
   private volatile long logEndOffset;
@@ -64,10 +84,13 @@ public final class PartitionLog implements AutoCloseable {
   /** A removed segment kept open until {@code dueMs}; its files are deleted if it was renamed. */
   private record PendingDeletion(LogSegment segment, long dueMs, boolean deleteFiles) {}
 
-  private PartitionLog(Path dir, LogConfig config, Clock clock, LogLoader.Loaded loaded) {
+  private PartitionLog(
+      Path dir, LogConfig config, Clock clock, LogLoader.Loaded loaded, Executor flusher) {
     this.dir = dir;
     this.config = config;
     this.clock = clock;
+    this.ownedFlusher = flusher == null ? newFlusher(dir) : null;
+    this.flusher = flusher == null ? ownedFlusher : flusher;
     this.segments = new ConcurrentSkipListMap<>(loaded.segments());
     this.recoveryReport = loaded.report();
     this.active = segments.lastEntry().getValue();
@@ -83,7 +106,17 @@ public final class PartitionLog implements AutoCloseable {
    * (see {@link #recoveryReport()}).
    */
   public static PartitionLog open(Path dir, LogConfig config, Clock clock) {
-    var log = new PartitionLog(dir, config, clock, LogLoader.load(dir, config, clock.millis()));
+    return open(dir, config, clock, null);
+  }
+
+  /**
+   * As {@link #open(Path, LogConfig, Clock)}, with the closed segments' flushes run by {@code
+   * flusher} (tasks in submission order, one at a time) instead of the log's own thread; null for
+   * the log's own.
+   */
+  static PartitionLog open(Path dir, LogConfig config, Clock clock, Executor flusher) {
+    var log =
+        new PartitionLog(dir, config, clock, LogLoader.load(dir, config, clock.millis()), flusher);
     synchronized (log.lock) {
       log.flushLocked(clock.millis());
       log.writeCheckpoint();
@@ -386,7 +419,11 @@ public final class PartitionLog implements AutoCloseable {
     return config.cleanupPolicy().compacts() && !closed ? compactor.compact() : 0;
   }
 
-  /** Closes the log: records final index entries, fsyncs, checkpoints and closes every file. */
+  /**
+   * Closes the log: records final index entries, fsyncs every segment not known to be on disk
+   * (closed ones whose background flush has not finished included), checkpoints, closes every file
+   * and waits for the flusher thread to end.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -401,6 +438,7 @@ public final class PartitionLog implements AutoCloseable {
       }
       deleteDueFiles(Long.MAX_VALUE, true);
     }
+    stopFlusher();
   }
 
   /**
@@ -415,6 +453,7 @@ public final class PartitionLog implements AutoCloseable {
       }
       deleteDueFiles(Long.MAX_VALUE, false);
     }
+    stopFlusher();
   }
 
   /** Closes the log and deletes its directory. */
@@ -466,20 +505,111 @@ public final class PartitionLog implements AutoCloseable {
         new PendingDeletion(old, clock.millis() + config.fileDeleteDelayMs(), false));
   }
 
+  /**
+   * Closes the active segment and starts a new one at the log end. The closed segment (and any
+   * earlier one not yet on disk) is fsynced by the flusher; the recovery point moves when that is
+   * done ({@link #flushClosedSegments}). No checkpoint is written here: a crash before the flush
+   * leaves the old one, whose recovery point is still right, and the loader numbers the new segment
+   * by counting the batches before it.
+   */
   private LogSegment roll(long now) {
     LogSegment old = active;
     old.onBecomeInactive();
-    old.flush();
     LogSegment fresh =
         LogSegment.create(dir, logEndOffset, config.segmentIndexBytes(), now, lastSequence + 1);
     segments.put(fresh.baseOffset(), fresh);
     active = fresh;
-    recoveryPoint = logEndOffset;
-    recoverySequence = lastSequence;
+    long flushedOffset = logEndOffset;
+    long flushedSequence = lastSequence;
+    long truncationsAtRoll = truncations;
+    flusher.execute(() -> flushClosedSegments(flushedOffset, flushedSequence, truncationsAtRoll));
     unflushedMessages = 0;
     lastFlushMs = now;
-    writeCheckpoint();
     return fresh;
+  }
+
+  /**
+   * On the flusher: fsyncs every segment from the one holding the recovery point to below {@code
+   * upTo} (the base offset of the segment a roll started), outside the lock, then advances the
+   * recovery point to {@code upTo} and checkpoints it, unless the log was closed or truncated
+   * meanwhile (a truncation may have removed or rewritten what was flushed). A segment retired
+   * meanwhile is skipped; any other failure leaves the recovery point where it was, for the next
+   * flush to retry.
+   */
+  private void flushClosedSegments(long upTo, long sequenceBelow, long truncationsAtRoll) {
+    List<LogSegment> toFlush;
+    synchronized (lock) {
+      if (closed || truncations != truncationsAtRoll || recoveryPoint >= upTo) {
+        return;
+      }
+      Long from = segments.floorKey(recoveryPoint);
+      toFlush =
+          new ArrayList<>(
+              (from == null ? segments.headMap(upTo) : segments.subMap(from, upTo)).values());
+    }
+    for (LogSegment segment : toFlush) {
+      try {
+        segment.flush();
+      } catch (UncheckedIOException e) {
+        synchronized (lock) {
+          if (closed || segments.get(segment.baseOffset()) != segment) {
+            continue;
+          }
+        }
+        LOG.log(
+            Level.ERROR,
+            "Background fsync of "
+                + segment.logFile()
+                + " failed; the recovery point of "
+                + dir
+                + " stays at "
+                + recoveryPoint()
+                + " until a flush succeeds",
+            e);
+        return;
+      }
+    }
+    synchronized (lock) {
+      if (closed || truncations != truncationsAtRoll || recoveryPoint >= upTo) {
+        return;
+      }
+      recoveryPoint = upTo;
+      recoverySequence = sequenceBelow;
+      writeCheckpoint();
+    }
+  }
+
+  private static ExecutorService newFlusher(Path dir) {
+    var executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            FLUSHER_IDLE_SECONDS,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              var thread = new Thread(task, "sluice-flusher-" + dir.getFileName());
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
+
+  /** Stops the log's own flusher (queued tasks find the log closed) and waits for it to finish. */
+  private void stopFlusher() {
+    if (ownedFlusher == null) {
+      return;
+    }
+    ownedFlusher.shutdown();
+    try {
+      if (!ownedFlusher.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.log(
+            Level.WARNING, "Flusher of " + dir + " still busy after " + CLOSE_WAIT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void flushLocked(long now) {

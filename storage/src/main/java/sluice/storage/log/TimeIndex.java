@@ -52,19 +52,20 @@ final class TimeIndex extends IndexFile {
       throw new IllegalStateException(
           "Time index " + file() + " is full: " + entries() + " entries of " + maxEntries());
     }
-    Entry last = lastEntry();
-    if (entries() > 0 && offset < last.offset()) {
+    int n = entries();
+    ByteBuffer current = buffer();
+    if (n > 0 && offset < baseOffset() + relativeOffsetAt(current, n - 1)) {
       throw new IllegalArgumentException(
           "Time index entry (timestamp "
               + timestamp
               + ", offset "
               + offset
               + ") is below the last entry "
-              + last
+              + lastEntry()
               + " in "
               + file());
     }
-    if (timestamp <= last.timestamp()) {
+    if (timestamp <= (n == 0 ? NO_TIMESTAMP : timestampAt(current, n - 1))) {
       return;
     }
     int relative = relativeOffset(offset);

@@ -14,8 +14,10 @@
  * <p>Durability: appends go to the page cache and, by default, the OS decides when they reach the
  * disk, as in Kafka: replication, not fsync, makes acknowledged data durable. {@code
  * flush.messages} and {@code flush.ms} opt into fsyncs; a segment is always fsynced when it rolls
- * and the whole log on a clean close. After a crash, {@link sluice.storage.log.PartitionLog#open}
- * checks every batch after the recovery point and truncates a torn or corrupt tail.
+ * (on a background flusher thread, as Kafka's {@code UnifiedLog.roll} does; the recovery point
+ * moves only once that fsync has finished) and the whole log on a clean close. After a crash,
+ * {@link sluice.storage.log.PartitionLog#open} checks every batch after the recovery point and
+ * truncates a torn or corrupt tail.
  *
  * <p>Entry point: {@link sluice.storage.log.PartitionLog}, configured by {@link
  * sluice.storage.log.LogConfig}.

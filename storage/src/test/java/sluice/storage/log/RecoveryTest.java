@@ -2,6 +2,7 @@ package sluice.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static sluice.storage.log.TestBatches.batch;
 import static sluice.storage.log.TestBatches.readAll;
 
@@ -11,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +119,9 @@ class RecoveryTest {
   void recoveryChecksOnlyTheBatchesAfterTheRecoveryPoint() {
     PartitionLog log = open();
     fill(log);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(log.recoveryPoint()).isEqualTo(16));
     log.abandon();
 
     PartitionLog reopened = open();

@@ -2,11 +2,13 @@ package sluice.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static sluice.storage.log.TestBatches.batch;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,7 +78,9 @@ class RetentionTest {
     clock.advance(1);
     assertThat(log.deleteRetainedSegments()).isZero();
     assertThat(log.segmentCount()).isEqualTo(2); // rolled: the data is in a closed segment
-    assertThat(log.recoveryPoint()).isEqualTo(2); // and the roll forced it to disk
+    await() // and the roll forced it to disk, on the flusher
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(log.recoveryPoint()).isEqualTo(2));
     clock.advance(HOUR + 1); // the newest record (t+1ms) is now 2h+1ms old
     assertThat(log.deleteRetainedSegments()).isEqualTo(1);
     assertThat(log.logStartOffset()).isEqualTo(2);
