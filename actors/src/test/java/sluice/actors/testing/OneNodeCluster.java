@@ -53,6 +53,8 @@ public final class OneNodeCluster {
                 akka.coordinated-shutdown.exit-jvm = off
                 akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
                 akka.cluster.run-coordinated-shutdown-when-down = off
+                # Leaving a cluster under CI load can take longer than the testkit's default 10s.
+                akka.actor.testkit.typed.system-shutdown-default = 30s
                 """));
   }
 

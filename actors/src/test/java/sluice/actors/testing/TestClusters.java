@@ -36,6 +36,8 @@ public final class TestClusters {
                     akka.logging-filter = "akka.event.slf4j.Slf4jLoggingFilter"
                     akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
                     akka.coordinated-shutdown.terminate-actor-system = on
+                    # Leaving a cluster under CI load can take longer than the testkit's default 10s.
+                    akka.actor.testkit.typed.system-shutdown-default = 30s
                     """
                         .formatted(dataDir.toString().replace("\\", "/")))));
   }
