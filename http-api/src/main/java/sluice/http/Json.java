@@ -68,6 +68,15 @@ final class Json {
     }
   }
 
+  /** The JSON text of a parsed tree, as a key or value to store. */
+  static byte[] text(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a parsed JSON tree", e);
+    }
+  }
+
   static HttpResponse response(StatusCode status, ContentType type, Object body) {
     return HttpResponse.create()
         .withStatus(status)
