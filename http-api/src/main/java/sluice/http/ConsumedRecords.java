@@ -4,7 +4,6 @@ import akka.http.javadsl.model.StatusCodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,7 +24,8 @@ final class ConsumedRecords {
 
   private ConsumedRecords() {}
 
-  record Header(String name, String value) {}
+  /** A header; Jackson writes {@code value} as base64, or null. */
+  record Header(String name, byte[] value) {}
 
   record Rendered(
       String topic,
@@ -80,9 +80,7 @@ final class ConsumedRecords {
   }
 
   private static Header header(RecordHeader header) {
-    return new Header(
-        header.key(),
-        header.value() == null ? null : Base64.getEncoder().encodeToString(header.value()));
+    return new Header(header.key(), header.value());
   }
 
   private static JsonNode payload(ConsumedRecord record, byte[] bytes, String what, boolean json) {
@@ -90,7 +88,8 @@ final class ConsumedRecords {
       return JsonNodeFactory.instance.nullNode();
     }
     if (!json) {
-      return JsonNodeFactory.instance.textNode(Base64.getEncoder().encodeToString(bytes));
+      // written straight out as base64 by the generator, with no String in between
+      return JsonNodeFactory.instance.binaryNode(bytes);
     }
     try {
       JsonNode node = Json.MAPPER.readTree(bytes);

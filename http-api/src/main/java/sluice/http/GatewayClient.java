@@ -104,7 +104,8 @@ final class GatewayClient {
             actual -> {
               if (!actual.equals(id)) {
                 throw RestException.notFound(
-                    "Cluster '%s' not found; this broker belongs to cluster '%s'.", id, actual);
+                    "Cluster '%s' not found; this broker belongs to cluster '%s'.",
+                    Params.abbreviate(id), actual);
               }
               return actual;
             });

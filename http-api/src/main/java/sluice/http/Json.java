@@ -11,6 +11,7 @@ import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.util.ByteString;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -35,6 +36,8 @@ final class Json {
           .serializationInclusion(JsonInclude.Include.ALWAYS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          // byte[] and binary nodes: the standard alphabet with padding, as java.util.Base64
+          .defaultBase64Variant(Base64Variants.MIME_NO_LINEFEEDS)
           .build();
 
   /** {@code application/vnd.kafka.v2+json}: v2 responses without embedded records. */
@@ -62,6 +65,15 @@ final class Json {
       return ByteString.fromArrayUnsafe(MAPPER.writeValueAsBytes(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + value.getClass().getName(), e);
+    }
+  }
+
+  /** The JSON text of a parsed tree, as a key or value to store. */
+  static byte[] text(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a parsed JSON tree", e);
     }
   }
 

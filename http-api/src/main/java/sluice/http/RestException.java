@@ -72,11 +72,6 @@ public final class RestException extends RuntimeException {
     return new RestException(StatusCodes.NOT_FOUND, NOT_FOUND, String.format(format, args));
   }
 
-  public static RestException topicNotFound(String topic) {
-    return new RestException(
-        StatusCodes.NOT_FOUND, TOPIC_NOT_FOUND, "Topic '" + topic + "' not found.");
-  }
-
   public static RestException partitionNotFound(String topic, int partition, int partitions) {
     return new RestException(
         StatusCodes.NOT_FOUND,

@@ -39,7 +39,10 @@ public final class SluiceRoutes {
                 request ->
                     Json.error(
                         RestException.noAnswer(
-                            request.method().value() + " " + request.getUri().path(), timeout)),
+                            request.method().value()
+                                + " "
+                                + Params.abbreviate(request.getUri().path()),
+                            timeout)),
                 () -> concat(v3.route(), v2.route())));
   }
 }

@@ -13,7 +13,6 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.stream.Materializer;
 import akka.util.ByteString;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,13 +176,6 @@ final class V2ProduceRoutes {
     if (JsonFields.absentOrNull(node)) {
       return null;
     }
-    if (binary) {
-      return JsonFields.base64(node, path);
-    }
-    try {
-      return Json.MAPPER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a parsed JSON tree", e);
-    }
+    return binary ? JsonFields.base64(node, path) : Json.text(node);
   }
 }

@@ -1,6 +1,5 @@
 package sluice.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -124,7 +123,7 @@ final class V3Records {
               JsonFields.absentOrNull(data)
                   ? null
                   : JsonFields.string(data, path + ".data").getBytes(StandardCharsets.UTF_8);
-          case "JSON" -> JsonFields.absentOrNull(data) ? null : jsonBytes(data);
+          case "JSON" -> JsonFields.absentOrNull(data) ? null : Json.text(data);
           case "AVRO", "PROTOBUF", "JSONSCHEMA" ->
               throw RestException.badRequest(
                   "%s.type %s needs a Schema Registry, which Sluice does not have; use BINARY,"
@@ -136,14 +135,6 @@ final class V3Records {
                   path, Params.abbreviate(typeNode.textValue()));
         };
     return new Payload(bytes, new Data(type, bytes == null ? 0 : bytes.length));
-  }
-
-  private static byte[] jsonBytes(JsonNode data) {
-    try {
-      return Json.MAPPER.writeValueAsBytes(data);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a parsed JSON tree", e);
-    }
   }
 
   private static Long timestamp(JsonNode node, String path) {

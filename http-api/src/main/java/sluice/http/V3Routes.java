@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.TopicDescription;
+import sluice.actors.gateway.Gateway;
 
 /**
  * The REST Proxy v3 API under {@code /v3/clusters}: the cluster, its brokers, topics (create, list,
@@ -142,17 +143,13 @@ final class V3Routes {
 
   private Route describeCluster(V3Resources resources, String clusterId) {
     return completeWithFuture(
-        client
-            .checkClusterId(clusterId)
-            .thenCompose(id -> client.describeCluster())
+        checkedCluster(clusterId)
             .thenApply(cluster -> Json.ok(resources.cluster(cluster.controllerId()))));
   }
 
   private Route listBrokers(V3Resources resources, String clusterId) {
     return completeWithFuture(
-        client
-            .checkClusterId(clusterId)
-            .thenCompose(id -> client.describeCluster())
+        checkedCluster(clusterId)
             .thenApply(
                 cluster ->
                     Json.ok(
@@ -167,9 +164,7 @@ final class V3Routes {
 
   private Route describeBroker(V3Resources resources, String clusterId, String brokerId) {
     return completeWithFuture(
-        client
-            .checkClusterId(clusterId)
-            .thenCompose(id -> client.describeCluster())
+        checkedCluster(clusterId)
             .thenApply(
                 cluster ->
                     cluster.brokers().stream()
@@ -202,17 +197,13 @@ final class V3Routes {
 
   private Route describeTopic(V3Resources resources, String clusterId, String topic) {
     return completeWithFuture(
-        client
-            .checkClusterId(clusterId)
-            .thenCompose(id -> client.describeTopic(topic))
+        checkedTopic(clusterId, topic)
             .thenApply(description -> Json.ok(resources.topic(description))));
   }
 
   private Route topicConfigs(V3Resources resources, String clusterId, String topic) {
     return completeWithFuture(
-        client
-            .checkClusterId(clusterId)
-            .thenCompose(id -> client.describeTopic(topic))
+        checkedTopic(clusterId, topic)
             .thenApply(
                 description ->
                     Json.ok(
@@ -270,9 +261,7 @@ final class V3Routes {
 
   private Route listPartitions(V3Resources resources, String clusterId, String topic) {
     return completeWithFuture(
-        client
-            .checkClusterId(clusterId)
-            .thenCompose(id -> client.describeTopic(topic))
+        checkedTopic(clusterId, topic)
             .thenCompose(
                 description -> {
                   List<CompletableFuture<V3Resources.PartitionData>> partitions = new ArrayList<>();
@@ -295,9 +284,7 @@ final class V3Routes {
       V3Resources resources, String clusterId, String topic, String partitionText) {
     int partition = Params.partition(partitionText);
     return completeWithFuture(
-        client
-            .checkClusterId(clusterId)
-            .thenCompose(id -> client.describeTopic(topic))
+        checkedTopic(clusterId, topic)
             .thenCompose(
                 description ->
                     partitionData(resources, topic, partitionInfo(description, partition)))
@@ -308,9 +295,7 @@ final class V3Routes {
       V3Resources resources, String clusterId, String topic, String partitionText) {
     int partition = Params.partition(partitionText);
     return completeWithFuture(
-        client
-            .checkClusterId(clusterId)
-            .thenCompose(id -> client.describeTopic(topic))
+        checkedTopic(clusterId, topic)
             .thenApply(
                 description ->
                     Json.ok(
@@ -318,6 +303,16 @@ final class V3Routes {
                             "KafkaReplicaList",
                             resources.replicasUrl(topic, partition),
                             resources.replicas(topic, partitionInfo(description, partition))))));
+  }
+
+  /** The cluster, once {@code clusterId} is known to be this cluster's (else 404). */
+  private CompletionStage<Gateway.ClusterDescription> checkedCluster(String clusterId) {
+    return client.checkClusterId(clusterId).thenCompose(id -> client.describeCluster());
+  }
+
+  /** The topic, once {@code clusterId} is known to be this cluster's (else 404). */
+  private CompletionStage<TopicDescription> checkedTopic(String clusterId, String topic) {
+    return client.checkClusterId(clusterId).thenCompose(id -> client.describeTopic(topic));
   }
 
   static PartitionInfo partitionInfo(TopicDescription topic, int partition) {

@@ -6,7 +6,6 @@ import static sluice.http.RouteHarness.await;
 import static sluice.http.RouteHarness.json;
 import static sluice.http.RouteHarness.topic;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
@@ -21,10 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
@@ -33,32 +31,22 @@ import sluice.actors.api.RecordHeader;
 import sluice.actors.gateway.Gateway;
 
 class ConsumeRoutesTest {
-  private static final ActorTestKit kit = RouteHarness.testKit();
+  @RegisterExtension
+  static final RouteHarness harness =
+      RouteHarness.perTest(
+          "sluice.http.stream { fetch-max-wait = 30s, heartbeat-interval = 200ms }");
+
   private static final String RECORDS = "/topics/orders/partitions/1/records";
   private static final String STREAM = "/topics/orders/partitions/1/stream";
   private static final PartitionOffsets OFFSETS = new PartitionOffsets(0, 10, 10);
 
-  private RouteHarness harness;
   private SinkQueueWithCancel<ByteString> lines;
 
-  @BeforeEach
-  void start() throws Exception {
-    harness =
-        RouteHarness.start(
-            kit, "sluice.http.stream { fetch-max-wait = 30s, heartbeat-interval = 200ms }");
-  }
-
   @AfterEach
-  void stop() throws Exception {
+  void stop() {
     if (lines != null) {
       lines.cancel();
     }
-    harness.close();
-  }
-
-  @AfterAll
-  static void shutdown() {
-    kit.shutdownTestKit();
   }
 
   private static ConsumedRecord record(long offset, String key, String value) {
@@ -241,7 +229,7 @@ class ConsumeRoutesTest {
   /** Opens a live stream and waits for the answer's headers. */
   private HttpResponse openStream(String path, RawHeader... headers) throws Exception {
     var response =
-        Http.get(kit.system())
+        Http.get(harness.system())
             .singleRequest(HttpRequest.GET(harness.base + path).addHeaders(List.of(headers)));
     harness.answerTopic(topic("orders", 2));
     HttpResponse answer = response.toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -250,7 +238,7 @@ class ConsumeRoutesTest {
             .entity()
             .getDataBytes()
             .via(Framing.delimiter(ByteString.fromString("\n"), 1 << 20, FramingTruncation.ALLOW))
-            .runWith(Sink.queue(), kit.system());
+            .runWith(Sink.queue(), harness.system());
     return answer;
   }
 

@@ -4,33 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static sluice.http.RouteHarness.assertError;
 import static sluice.http.RouteHarness.await;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 
 class ErrorHandlingTest {
-  private static final ActorTestKit kit = RouteHarness.testKit();
-
-  private RouteHarness harness;
-
-  @BeforeEach
-  void start() throws Exception {
-    harness = RouteHarness.start(kit);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    harness.close();
-  }
-
-  @AfterAll
-  static void shutdown() {
-    kit.shutdownTestKit();
-  }
+  @RegisterExtension static final RouteHarness harness = RouteHarness.perTest("");
 
   @Test
   void anUnknownEndpointIsAJson404NamingIt() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +19,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.TopicDescription;
@@ -27,8 +32,14 @@ import sluice.actors.gateway.Gateway;
  * The HTTP API bound on a loopback port 0 with a {@link TestProbe} standing in for the gateway: a
  * test sends a real HTTP request, answers the gateway commands it expects with canned replies and
  * checks the HTTP answer. Metadata caching is off, so every produce asks for its topic.
+ *
+ * <p>A test class registers one as a JUnit extension, {@code @RegisterExtension static final
+ * RouteHarness harness = RouteHarness.perTest(config)}: the class gets one local actor system, and
+ * every test a freshly bound server and gateway probe, unbound after it. {@link #another} binds a
+ * second server with other settings on the same system.
  */
-final class RouteHarness implements AutoCloseable {
+final class RouteHarness
+    implements BeforeEachCallback, AfterEachCallback, AfterAllCallback, AutoCloseable {
   static final String CLUSTER = "cluster-1";
   static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -36,13 +47,14 @@ final class RouteHarness implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  final TestProbe<Gateway.Command> gateway;
+  private final ActorTestKit kit;
   final HttpSettings settings;
-  private final ServerBinding binding;
-  final String base;
+  TestProbe<Gateway.Command> gateway;
+  String base;
+  private ServerBinding binding;
 
-  private RouteHarness(ActorTestKit kit, String config) throws Exception {
-    gateway = kit.createTestProbe(Gateway.Command.class);
+  private RouteHarness(ActorTestKit kit, String config) {
+    this.kit = kit;
     settings =
         HttpSettings.fromConfig(
             ConfigFactory.parseString(config)
@@ -50,6 +62,38 @@ final class RouteHarness implements AutoCloseable {
                     ConfigFactory.parseString(
                         "sluice.http { metadata-max-age = 0s, request-timeout = 5s }"))
                 .withFallback(ConfigFactory.load()));
+  }
+
+  /**
+   * The extension for a test class, on a local actor system of its own; {@code config} may be "".
+   */
+  static RouteHarness perTest(String config) {
+    return new RouteHarness(testKit(), config);
+  }
+
+  /** A second server on this harness's actor system with {@code config}, bound now; close it. */
+  RouteHarness another(String config) throws Exception {
+    RouteHarness other = new RouteHarness(kit, config);
+    other.bind();
+    return other;
+  }
+
+  /**
+   * A local (non-cluster) actor system for route tests: the actors module's reference.conf makes
+   * every system a cluster node on a fixed port, which route tests neither need nor may bind.
+   */
+  private static ActorTestKit testKit() {
+    return ActorTestKit.create(
+        ConfigFactory.parseString("akka.actor.provider = local\nakka.extensions = []")
+            .withFallback(ConfigFactory.load()));
+  }
+
+  ActorSystem<Void> system() {
+    return kit.system();
+  }
+
+  private void bind() throws Exception {
+    gateway = kit.createTestProbe(Gateway.Command.class);
     binding =
         Http.get(kit.system())
             .newServerAt("127.0.0.1", 0)
@@ -59,22 +103,19 @@ final class RouteHarness implements AutoCloseable {
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
   }
 
-  /**
-   * A local (non-cluster) actor system for route tests: the actors module's reference.conf makes
-   * every system a cluster node on a fixed port, which route tests neither need nor may bind.
-   */
-  static ActorTestKit testKit() {
-    return ActorTestKit.create(
-        ConfigFactory.parseString("akka.actor.provider = local\nakka.extensions = []")
-            .withFallback(ConfigFactory.load()));
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    bind();
   }
 
-  static RouteHarness start(ActorTestKit kit) throws Exception {
-    return new RouteHarness(kit, "");
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
   }
 
-  static RouteHarness start(ActorTestKit kit, String config) throws Exception {
-    return new RouteHarness(kit, config);
+  @Override
+  public void afterAll(ExtensionContext context) {
+    kit.shutdownTestKit();
   }
 
   @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static sluice.http.RouteHarness.topic;
 
 import akka.NotUsed;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
@@ -24,10 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sluice.actors.api.RecordResult;
 import sluice.actors.gateway.Gateway;
 
@@ -36,38 +34,30 @@ import sluice.actors.gateway.Gateway;
  * at a time while delivery reports come back on the same exchange.
  */
 class StreamedProduceTest {
-  private static final ActorTestKit kit = RouteHarness.testKit();
+  @RegisterExtension
+  static final RouteHarness harness =
+      RouteHarness.perTest("sluice.http.stream.produce-parallelism = 2");
+
   private static final String RECORDS = "/v3/clusters/cluster-1/topics/orders/records";
 
-  private RouteHarness harness;
   private SourceQueueWithComplete<ByteString> requestBody;
   private SinkQueueWithCancel<ByteString> reports;
 
-  @BeforeEach
-  void start() throws Exception {
-    harness = RouteHarness.start(kit, "sluice.http.stream.produce-parallelism = 2");
-  }
-
   @AfterEach
-  void stop() throws Exception {
+  void stop() {
     if (reports != null) {
       reports.cancel();
     }
-    harness.close();
-  }
-
-  @AfterAll
-  static void shutdown() {
-    kit.shutdownTestKit();
   }
 
   /** Opens the streamed request and waits for the answer's headers. */
   private void open() throws Exception {
     Pair<SourceQueueWithComplete<ByteString>, Source<ByteString, NotUsed>> queue =
-        Source.<ByteString>queue(64, OverflowStrategy.backpressure()).preMaterialize(kit.system());
+        Source.<ByteString>queue(64, OverflowStrategy.backpressure())
+            .preMaterialize(harness.system());
     requestBody = queue.first();
     var response =
-        Http.get(kit.system())
+        Http.get(harness.system())
             .singleRequest(
                 HttpRequest.POST(harness.base + RECORDS)
                     .withEntity(
@@ -82,7 +72,7 @@ class StreamedProduceTest {
             .getDataBytes()
             .via(
                 Framing.delimiter(ByteString.fromString("\n"), 1 << 20, FramingTruncation.DISALLOW))
-            .runWith(Sink.queue(), kit.system());
+            .runWith(Sink.queue(), harness.system());
   }
 
   private void send(String value) throws Exception {

@@ -6,16 +6,13 @@ import static sluice.http.RouteHarness.await;
 import static sluice.http.RouteHarness.json;
 import static sluice.http.RouteHarness.topic;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
@@ -25,26 +22,11 @@ import sluice.actors.api.RecordResult;
 import sluice.actors.gateway.Gateway;
 
 class V2RoutesTest {
-  private static final ActorTestKit kit = RouteHarness.testKit();
+  @RegisterExtension
+  static final RouteHarness harness = RouteHarness.perTest("sluice.http.acks = 1");
+
   private static final String BINARY = "application/vnd.kafka.binary.v2+json";
   private static final String JSON = "application/vnd.kafka.json.v2+json";
-
-  private RouteHarness harness;
-
-  @BeforeEach
-  void start() throws Exception {
-    harness = RouteHarness.start(kit, "sluice.http.acks = 1");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    harness.close();
-  }
-
-  @AfterAll
-  static void shutdown() {
-    kit.shutdownTestKit();
-  }
 
   private Gateway.Produce answerProduce(List<ApiError> errors) {
     Gateway.Produce produce = harness.expect(Gateway.Produce.class);

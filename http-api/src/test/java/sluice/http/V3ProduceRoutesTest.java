@@ -6,7 +6,6 @@ import static sluice.http.RouteHarness.await;
 import static sluice.http.RouteHarness.json;
 import static sluice.http.RouteHarness.topic;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +13,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
@@ -26,25 +23,9 @@ import sluice.actors.api.RecordResult;
 import sluice.actors.gateway.Gateway;
 
 class V3ProduceRoutesTest {
-  private static final ActorTestKit kit = RouteHarness.testKit();
+  @RegisterExtension static final RouteHarness harness = RouteHarness.perTest("");
+
   private static final String RECORDS = "/v3/clusters/cluster-1/topics/orders/records";
-
-  private RouteHarness harness;
-
-  @BeforeEach
-  void start() throws Exception {
-    harness = RouteHarness.start(kit);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    harness.close();
-  }
-
-  @AfterAll
-  static void shutdown() {
-    kit.shutdownTestKit();
-  }
 
   private static String b64(String text) {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
@@ -296,7 +277,7 @@ class V3ProduceRoutesTest {
 
   @Test
   void aBodyOverMaxRequestSizeIsRefusedWith413() throws Exception {
-    try (RouteHarness small = RouteHarness.start(kit, "sluice.http.max-request-size = 100")) {
+    try (RouteHarness small = harness.another("sluice.http.max-request-size = 100")) {
       var response =
           small.postJson(
               RECORDS,
@@ -364,8 +345,7 @@ class V3ProduceRoutesTest {
   @Test
   void aBrokerThatDoesNotAnswerGives503() throws Exception {
     try (RouteHarness slow =
-        RouteHarness.start(
-            kit, "sluice.http { request-timeout = 200ms, consume.timeout = 100ms }")) {
+        harness.another("sluice.http { request-timeout = 200ms, consume.timeout = 100ms }")) {
       var response = slow.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
       slow.expect(Gateway.DescribeCluster.class);
       assertError(await(response), 503, 50302, "did not answer DescribeCluster");

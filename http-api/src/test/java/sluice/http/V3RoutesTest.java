@@ -6,15 +6,12 @@ import static sluice.http.RouteHarness.await;
 import static sluice.http.RouteHarness.json;
 import static sluice.http.RouteHarness.topic;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionInfo;
@@ -23,25 +20,9 @@ import sluice.actors.api.TopicDescription;
 import sluice.actors.gateway.Gateway;
 
 class V3RoutesTest {
-  private static final ActorTestKit kit = RouteHarness.testKit();
+  @RegisterExtension static final RouteHarness harness = RouteHarness.perTest("");
+
   private static final String TOPICS = "/v3/clusters/cluster-1/topics";
-
-  private RouteHarness harness;
-
-  @BeforeEach
-  void start() throws Exception {
-    harness = RouteHarness.start(kit);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    harness.close();
-  }
-
-  @AfterAll
-  static void shutdown() {
-    kit.shutdownTestKit();
-  }
 
   private void answerTopicError(ErrorCode code, String message) {
     harness
