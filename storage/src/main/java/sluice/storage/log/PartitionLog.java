@@ -167,6 +167,10 @@ public final class PartitionLog implements AutoCloseable {
    * @throws IllegalStateException if {@code epoch} is below the latest epoch
    */
   public void assignLeaderEpoch(int epoch) {
+    if (epoch < 0) {
+      throw new IllegalArgumentException(
+          "Cannot assign leader epoch " + epoch + " to " + dir + ": epochs are 0 or more");
+    }
     synchronized (lock) {
       ensureOpen();
       checkEpochNotBelowLatest(epoch, logEndOffset);

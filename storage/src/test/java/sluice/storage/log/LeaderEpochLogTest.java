@@ -98,6 +98,9 @@ class LeaderEpochLogTest {
     assertThatThrownBy(() -> log.assignLeaderEpoch(3))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Leader epoch 3");
+    assertThatThrownBy(() -> log.assignLeaderEpoch(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("leader epoch -1");
   }
 
   @Test
