@@ -30,6 +30,9 @@ import sluice.storage.record.CorruptRecordException;
  *       segment there and deletes every later segment, so the log stays contiguous and no corrupt
  *       batch is ever served.
  *   <li>Batch sequences are restored from the checkpoint and by counting the batches checked.
+ *   <li>The leader-epoch cache ({@link LeaderEpochCache}) is read from {@code
+ *       leader-epoch-checkpoint} and truncated to the recovered log's start and end, or rebuilt
+ *       from batch headers (never payloads) if the file is missing or malformed.
  * </ol>
  *
  * Each repair is logged at WARNING with its file and position and listed in the {@link
@@ -49,6 +52,7 @@ final class LogLoader {
       TreeMap<Long, LogSegment> segments,
       long lastSequence,
       long durableOffset,
+      LeaderEpochCache leaderEpochs,
       RecoveryReport report) {}
 
   private final Path dir;
@@ -88,7 +92,8 @@ final class LogLoader {
       var segments = new TreeMap<Long, LogSegment>();
       segments.put(
           base, LogSegment.create(dir, base, config.segmentIndexBytes(), nowMs, sequence + 1));
-      return new Loaded(segments, sequence, base, report(1));
+      LeaderEpochCache epochs = loadLeaderEpochs(List.copyOf(segments.values()));
+      return new Loaded(segments, sequence, base, epochs, report(1));
     }
     long recoveryPoint = checkpoint.map(PartitionCheckpoint::recoveryPoint).orElse(-1L);
     long recoverySequence = checkpoint.map(PartitionCheckpoint::recoverySequence).orElse(0L);
@@ -198,7 +203,59 @@ final class LogLoader {
     }
     long end = segments.get(segments.size() - 1).nextOffset();
     long durable = durableOffset < 0 ? segments.get(0).baseOffset() : Math.min(durableOffset, end);
-    return new Loaded(map, lastSequence, durable, report(segments.size()));
+    LeaderEpochCache epochs = loadLeaderEpochs(segments);
+    return new Loaded(map, lastSequence, durable, epochs, report(segments.size()));
+  }
+
+  /**
+   * The leader-epoch cache for the recovered segments: read from its file and truncated to the
+   * log's offsets (the file may be ahead of a log whose tail was lost), or rebuilt from batch
+   * headers if the file is missing (a new log gets an empty one) or malformed.
+   */
+  private LeaderEpochCache loadLeaderEpochs(List<LogSegment> segments) {
+    long start = segments.get(0).baseOffset();
+    long end = segments.get(segments.size() - 1).nextOffset();
+    String rebuildReason = null;
+    if (!LeaderEpochCache.exists(dir)) {
+      rebuildReason = LeaderEpochCheckpoint.file(dir) + " missing";
+    } else {
+      try {
+        LeaderEpochCache cache = LeaderEpochCache.read(dir);
+        cache.truncateFromEnd(end);
+        cache.truncateFromStart(start);
+        return cache;
+      } catch (IllegalArgumentException e) {
+        rebuildReason = e.getMessage();
+      }
+    }
+    if (end > start) {
+      problem("rebuilt the leader-epoch cache from batch headers: " + rebuildReason);
+    }
+    return LeaderEpochCache.create(dir, scanLeaderEpochs(segments));
+  }
+
+  /**
+   * Each epoch's first batch, from the batch headers: an entry wherever a batch's leader epoch
+   * rises above the latest one (batches without an epoch, -1, are skipped).
+   */
+  private List<EpochEntry> scanLeaderEpochs(List<LogSegment> segments) {
+    List<EpochEntry> entries = new ArrayList<>();
+    int latest = EpochEndOffset.UNDEFINED_EPOCH;
+    for (LogSegment segment : segments) {
+      BatchScanner scanner = segment.scan(0, segment.size());
+      try {
+        while (scanner.next()) {
+          BatchHeader header = scanner.header();
+          if (header.partitionLeaderEpoch() > latest) {
+            latest = header.partitionLeaderEpoch();
+            entries.add(new EpochEntry(latest, header.baseOffset()));
+          }
+        }
+      } catch (CorruptRecordException e) {
+        problem("leader epochs after a corrupt batch header were not scanned: " + e.getMessage());
+      }
+    }
+    return entries;
   }
 
   private RecoveryReport report(int segments) {

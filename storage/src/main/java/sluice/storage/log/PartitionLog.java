@@ -22,8 +22,16 @@ import sluice.storage.record.RecordBatch;
 /**
  * The log of one partition replica (Kafka's {@code UnifiedLog} and {@code LocalLog}): a directory
  * {@code <dataDir>/<topic>-<partition>/} of {@link LogSegment}s named by base offset, plus {@code
- * partition.checkpoint} ({@link PartitionCheckpoint}). The last segment is active and takes
- * appends; the others are closed and only read, deleted by retention or rewritten by compaction.
+ * partition.checkpoint} ({@link PartitionCheckpoint}) and {@code leader-epoch-checkpoint} ({@link
+ * LeaderEpochCache}). The last segment is active and takes appends; the others are closed and only
+ * read, deleted by retention or rewritten by compaction.
+ *
+ * <p><b>Leader epochs.</b> The log keeps its leader-epoch cache consistent with its batches: {@link
+ * #append} records an epoch when a batch's leader epoch rises above the latest (so leader and
+ * follower appends both maintain it), {@link #truncateTo} drops the entries of removed batches,
+ * retention moves the first entry up to the new log start, and recovery truncates it with a torn
+ * tail. {@link #endOffsetForEpoch} answers a follower's OffsetsForLeaderEpoch question; {@link
+ * FollowerTruncation} turns the answer into the follower's truncation offset.
  *
  * <p><b>Batch sequences.</b> Every appended batch gets a sequence number: 1 for the first batch
  * ever appended, +1 per batch. Retention deletes whole segments and their numbers with them;
@@ -49,9 +57,10 @@ import sluice.storage.record.RecordBatch;
  * <p><b>Thread-safety.</b> Not thread-safe for writes: one writer (the partition leader or
  * follower) calls {@link #append} and {@link #truncateTo}. {@link #read}, {@link
  * #offsetForTimestamp}, {@link #batchInfosFrom} and the offset getters are safe from any thread and
- * take no lock. {@link #deleteRetainedSegments} and {@link #compact} run on a background thread
- * alongside them: structural changes take an internal lock, and removed segments stay open for
- * {@code file.delete.delay.ms} so that reads in flight finish.
+ * take no lock, as do {@link #leaderEpochs}, {@link #latestEpoch} and {@link #endOffsetForEpoch}.
+ * {@link #deleteRetainedSegments} and {@link #compact} run on a background thread alongside them:
+ * structural changes take an internal lock, and removed segments stay open for {@code
+ * file.delete.delay.ms} so that reads in flight finish.
  */
 public final class PartitionLog implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
@@ -64,6 +73,7 @@ public final class PartitionLog implements AutoCloseable {
   private final Object lock = new Object();
   private final ConcurrentSkipListMap<Long, LogSegment> segments;
   private final RecoveryReport recoveryReport;
+  private final LeaderEpochCache leaderEpochs;
   private final ArrayDeque<PendingDeletion> pendingDeletions = new ArrayDeque<>();
   private final LogCompactor compactor = new LogCompactor(this);
   private final Executor flusher;
@@ -93,6 +103,7 @@ public final class PartitionLog implements AutoCloseable {
     this.flusher = flusher == null ? ownedFlusher : flusher;
     this.segments = new ConcurrentSkipListMap<>(loaded.segments());
     this.recoveryReport = loaded.report();
+    this.leaderEpochs = loaded.leaderEpochs();
     this.active = segments.lastEntry().getValue();
     this.logEndOffset = active.nextOffset();
     this.lastSequence = loaded.lastSequence();
@@ -152,6 +163,54 @@ public final class PartitionLog implements AutoCloseable {
     return lastSequence;
   }
 
+  /** The leader-epoch entries, ascending; an immutable snapshot. Safe from any thread. */
+  public List<EpochEntry> leaderEpochs() {
+    return leaderEpochs.epochs();
+  }
+
+  /**
+   * The latest leader epoch that wrote to (or was assigned in) this log, or {@link
+   * EpochEndOffset#UNDEFINED_EPOCH}. Safe from any thread.
+   */
+  public int latestEpoch() {
+    return leaderEpochs.latestEpoch();
+  }
+
+  /**
+   * Where {@code requestedEpoch} ends in this log, as the leader answers a follower's
+   * OffsetsForLeaderEpoch request: see {@link LeaderEpochCache#endOffsetFor(List, int, long)}. Safe
+   * from any thread: it reads the log end offset before the epochs, and appends publish a new epoch
+   * before the log end that includes it, so an answer never runs past that log end (a concurrent
+   * truncation is capped to it).
+   */
+  public EpochEndOffset endOffsetForEpoch(int requestedEpoch) {
+    long end = logEndOffset;
+    EpochEndOffset answer =
+        LeaderEpochCache.endOffsetFor(leaderEpochs.epochs(), requestedEpoch, end);
+    return answer.endOffset() > end ? new EpochEndOffset(answer.epoch(), end) : answer;
+  }
+
+  /**
+   * Records that leader epoch {@code epoch} starts at the log end offset, before it writes
+   * anything: a replica becoming leader calls this (as Kafka's leader does on promotion), so that
+   * it can answer {@link #endOffsetForEpoch} for older epochs with the right end even before its
+   * first append. A no-op if {@code epoch} is already the latest. Single writer.
+   *
+   * @throws IllegalArgumentException if {@code epoch} is negative
+   * @throws IllegalStateException if {@code epoch} is below the latest epoch
+   */
+  public void assignLeaderEpoch(int epoch) {
+    if (epoch < 0) {
+      throw new IllegalArgumentException(
+          "Cannot assign leader epoch " + epoch + " to " + dir + ": epochs are 0 or more");
+    }
+    synchronized (lock) {
+      ensureOpen();
+      checkEpochNotBelowLatest(epoch, logEndOffset);
+      leaderEpochs.assign(epoch, logEndOffset);
+    }
+  }
+
   /** Bytes of all segment files. */
   public long sizeInBytes() {
     long size = 0;
@@ -180,10 +239,13 @@ public final class PartitionLog implements AutoCloseable {
 
   /**
    * Appends one batch whose offsets, leader epoch and timestamps the caller has already set and
-   * validated (CRC, size); rolls first if the active segment is full or old. Single writer.
+   * validated (CRC, size); rolls first if the active segment is full or old. A batch whose leader
+   * epoch is above the latest epoch opens that epoch in the leader-epoch cache (written before the
+   * batch); a batch without an epoch (-1) leaves the cache alone. Single writer.
    *
    * @return the batch's sequence
-   * @throws IllegalStateException if the batch does not start at {@link #logEndOffset()}
+   * @throws IllegalStateException if the batch does not start at {@link #logEndOffset()}, or its
+   *     leader epoch is below the latest epoch (truncate the divergent suffix first)
    */
   public long append(RecordBatch batch) {
     synchronized (lock) {
@@ -206,6 +268,10 @@ public final class PartitionLog implements AutoCloseable {
                 + ", last offset delta "
                 + batch.lastOffsetDelta());
       }
+      int epoch = batch.partitionLeaderEpoch();
+      if (epoch >= 0) {
+        checkEpochNotBelowLatest(epoch, batch.baseOffset());
+      }
       long now = clock.millis();
       LogConfig current = config;
       LogSegment segment = active;
@@ -213,6 +279,9 @@ public final class PartitionLog implements AutoCloseable {
           && (!segment.canFit(batch.sizeInBytes(), batch.lastOffset(), current.segmentBytes())
               || segment.timeWaitedForRoll(now, batch.maxTimestamp()) >= current.segmentMs())) {
         segment = roll(now);
+      }
+      if (epoch > leaderEpochs.latestEpoch()) {
+        leaderEpochs.assign(epoch, batch.baseOffset());
       }
       segment.append(batch, current.indexIntervalBytes());
       logEndOffset = batch.nextOffset();
@@ -295,8 +364,11 @@ public final class PartitionLog implements AutoCloseable {
    * Removes every batch holding an offset at or above {@code offset} (a batch straddling it goes
    * entirely, so the log end may end up below {@code offset}) and gives their sequence numbers
    * back. Below the log start offset everything goes and the log restarts empty at {@code offset}.
-   * A no-op at or beyond the log end. Both indexes stay consistent; the truncated segment is
-   * fsynced so removed batches cannot come back after a crash. Single writer.
+   * Both indexes stay consistent; the truncated segment is fsynced so removed batches cannot come
+   * back after a crash. Leader-epoch entries starting at or after the new log end are removed (all
+   * of them when the log restarts empty). At or beyond the log end the batches stay, but epoch
+   * entries starting at the log end are still removed: an epoch assigned by {@link
+   * #assignLeaderEpoch} that never wrote must not survive a follower's truncation. Single writer.
    */
   public void truncateTo(long offset) {
     if (offset < 0) {
@@ -306,6 +378,7 @@ public final class PartitionLog implements AutoCloseable {
     synchronized (lock) {
       ensureOpen();
       if (offset >= logEndOffset) {
+        leaderEpochs.truncateFromEnd(logEndOffset);
         return;
       }
       truncations++;
@@ -322,6 +395,7 @@ public final class PartitionLog implements AutoCloseable {
         }
         logEndOffset = offset;
         lastSequence = nextSequence - 1;
+        leaderEpochs.clear();
       } else {
         Map.Entry<Long, LogSegment> floorEntry = segments.lowerEntry(offset);
         LogSegment floor =
@@ -339,6 +413,7 @@ public final class PartitionLog implements AutoCloseable {
         active = floor;
         logEndOffset = floor.nextOffset();
         lastSequence = sequenceAfterFloor - removedInFloor - 1;
+        leaderEpochs.truncateFromEnd(logEndOffset);
       }
       if (recoveryPoint > logEndOffset) {
         recoveryPoint = logEndOffset;
@@ -400,6 +475,9 @@ public final class PartitionLog implements AutoCloseable {
           retire(segments.firstEntry().getValue(), now);
           deleted++;
         }
+      }
+      if (deleted > 0) {
+        leaderEpochs.truncateFromStart(logStartOffset());
       }
       if (deleted > 0 || checkpointedRecoveryPoint != recoveryPoint) {
         writeCheckpoint();
@@ -647,6 +725,24 @@ public final class PartitionLog implements AutoCloseable {
       if (pending.deleteFiles()) {
         pending.segment().deleteFiles();
       }
+    }
+  }
+
+  private void checkEpochNotBelowLatest(int epoch, long offset) {
+    int latest = leaderEpochs.latestEpoch();
+    if (epoch < latest) {
+      throw new IllegalStateException(
+          "Leader epoch "
+              + epoch
+              + " at offset "
+              + offset
+              + " is below the latest epoch "
+              + latest
+              + " of "
+              + dir
+              + " (entries "
+              + leaderEpochs.epochs()
+              + "); truncate the divergent suffix first");
     }
   }
 

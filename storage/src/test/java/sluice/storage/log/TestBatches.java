@@ -33,6 +33,13 @@ final class TestBatches {
     return RecordBatch.wrap(builder.build());
   }
 
+  /** {@code count} records at {@code baseOffset} written in leader epoch {@code epoch}. */
+  static RecordBatch inEpoch(int epoch, long baseOffset, int count) {
+    RecordBatch batch = batch(baseOffset, 1_000 + baseOffset, count);
+    batch.setPartitionLeaderEpoch(epoch);
+    return batch;
+  }
+
   /** One record per entry, keys and values as strings (null value: a tombstone). */
   static RecordBatch keyed(long baseOffset, long timestamp, String... keysAndValues) {
     var builder = new RecordBatchBuilder(CompressionType.NONE, baseOffset);
