@@ -50,7 +50,14 @@ public final class LeaderBenchRunner {
   static List<Comparison> comparisons(List<BenchmarkScore> scores, int recordsPerBatch) {
     List<Comparison> out = new ArrayList<>();
     for (BenchmarkScore leader : scores) {
-      if (!leader.benchmark().equals("PartitionLeaderBenchmark.appendAcks1")) {
+      String inFlight =
+          switch (leader.benchmark()) {
+            case "PartitionLeaderBenchmark.appendAcks1" -> "1 in flight each";
+            case "PartitionLeaderBenchmark.appendAcks1Pipelined" ->
+                PartitionLeaderBenchmark.KAFKA_MAX_IN_FLIGHT + " in flight each";
+            default -> null;
+          };
+      if (inFlight == null) {
         continue;
       }
       Optional<BenchmarkScore> storage =
@@ -61,8 +68,9 @@ public final class LeaderBenchRunner {
                   Comparison.withTarget(
                       String.format(
                               Locale.ROOT,
-                              "append acks=1, %d producers",
-                              PartitionLeaderBenchmark.PRODUCERS)
+                              "append acks=1, %d producers, %s",
+                              PartitionLeaderBenchmark.PRODUCERS,
+                              inFlight)
                           + StorageComparisons.label(leader.params()),
                       "PartitionLeader (actor + journal)",
                       leader.score() * recordsPerBatch,

@@ -36,6 +36,7 @@ class LeaderBenchTest {
     List<BenchmarkScore> scores =
         List.of(
             new BenchmarkScore("PartitionLeaderBenchmark.appendAcks1", params, 6_000, 1),
+            new BenchmarkScore("PartitionLeaderBenchmark.appendAcks1Pipelined", params, 9_000, 1),
             new BenchmarkScore("SegmentAppendBenchmark.sluicePartitionLog", params, 10_000, 1),
             new BenchmarkScore(
                 "SegmentAppendBenchmark.sluicePartitionLog",
@@ -45,10 +46,14 @@ class LeaderBenchTest {
 
     List<Comparison> rows = LeaderBenchRunner.comparisons(scores, 148);
 
-    assertThat(rows).hasSize(1);
-    assertThat(rows.get(0).name()).isEqualTo("append acks=1, 8 producers (segmentBytes=256 MiB)");
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).name())
+        .isEqualTo("append acks=1, 8 producers, 1 in flight each (segmentBytes=256 MiB)");
     assertThat(rows.get(0).subjectScore()).isEqualTo(888_000.0);
     assertThat(rows.get(0).ratio()).isCloseTo(0.6, within(1e-9));
     assertThat(rows.get(0).verdict()).isEqualTo("MET");
+    assertThat(rows.get(1).name())
+        .isEqualTo("append acks=1, 8 producers, 5 in flight each (segmentBytes=256 MiB)");
+    assertThat(rows.get(1).ratio()).isCloseTo(0.9, within(1e-9));
   }
 }
