@@ -19,9 +19,11 @@ import sluice.multijvm.BrokerClient.PartitionState;
  * 1..N, data in {@code <dataRoot>/node-K} and its log in {@code <logDir>/broker-K.log}.
  *
  * <p>Ports are chosen before any broker starts (bound to port 0, noted, released) because every
- * broker must know the seed node: {@code akka.cluster.seed-nodes} is broker 1's address on all of
- * them, as in {@code ./sluice cluster}. A restarted broker keeps its ports, so it comes back at the
- * same cluster address.
+ * broker must know the seed nodes: {@code akka.cluster.seed-nodes} lists every broker, broker 1
+ * first, on all of them, as in {@code ./sluice cluster}. Broker 1 forms the cluster; the others
+ * join it. Listing only broker 1 would make a restarted broker 1 form a second cluster of its own
+ * (a seed list of just itself makes Akka join itself), which {@code BrokerRestartTest} shows. A
+ * restarted broker keeps its ports, so it comes back at the same cluster address.
  *
  * <p>Every wait has a deadline and polls a condition ({@link #AWAIT} unless given); nothing sleeps
  * a fixed time. Not thread-safe: one test thread drives it. {@link #close()} SIGKILLs whatever
@@ -59,7 +61,14 @@ public final class TestCluster implements AutoCloseable {
       throw new IllegalArgumentException("a cluster needs at least 1 broker, not " + size);
     }
     int[] ports = freePorts(2 * size);
-    String seed = "akka://sluice@127.0.0.1:" + ports[size];
+    List<String> seeds = new ArrayList<>();
+    for (int k = 1; k <= size; k++) {
+      seeds.add(
+          "-Dakka.cluster.seed-nodes."
+              + (k - 1)
+              + "=akka://sluice@127.0.0.1:"
+              + ports[size + k - 1]);
+    }
     List<BrokerProcess> brokers = new ArrayList<>();
     for (int k = 1; k <= size; k++) {
       brokers.add(
@@ -69,7 +78,7 @@ public final class TestCluster implements AutoCloseable {
               logDir.resolve("broker-" + k + ".log"),
               ports[k - 1],
               ports[size + k - 1],
-              List.of("-Dakka.cluster.seed-nodes.0=" + seed)));
+              seeds));
     }
     return new TestCluster(brokers);
   }
