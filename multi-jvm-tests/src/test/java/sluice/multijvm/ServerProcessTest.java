@@ -1,83 +1,34 @@
-package sluice.server;
+package sluice.multijvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker as an operator runs it: a separate JVM started through {@link Main}, driven over real
- * HTTP, killed with SIGKILL or stopped with SIGTERM, and started again on the same data.
+ * The broker as an operator runs it: a separate JVM started through {@code sluice.server.Main},
+ * driven over real HTTP, killed with SIGKILL or stopped with SIGTERM, and started again on the same
+ * data.
  */
 @Timeout(300)
 class ServerProcessTest {
   private static final Duration START = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  @TempDir Path dir;
-  private final List<BrokerProcess> brokers = new ArrayList<>();
+  @RegisterExtension final ClusterExtension brokers = new ClusterExtension();
 
-  /** Prints every broker's output when a test fails. */
-  @RegisterExtension
-  final TestWatcher printLogs =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          for (BrokerProcess broker : brokers) {
-            try {
-              System.err.println("==== broker log ====\n" + broker.log());
-            } catch (java.io.IOException e) {
-              System.err.println("cannot read a broker log: " + e);
-            }
-          }
-        }
-      };
-
-  private String testName;
-
-  @org.junit.jupiter.api.BeforeEach
-  void name(org.junit.jupiter.api.TestInfo info) {
-    testName = info.getTestMethod().orElseThrow().getName();
-  }
-
-  @AfterEach
-  void stopBrokers() throws InterruptedException {
-    for (BrokerProcess broker : brokers) {
-      if (broker.isAlive()) {
-        broker.kill9();
-      }
-    }
-  }
-
-  private BrokerProcess broker(String... overrides) throws java.io.IOException {
-    // Logs live outside the temporary directory, which is gone by the time a failure is reported.
-    Path logs = java.nio.file.Files.createDirectories(Path.of("target", "broker-logs"));
-    Path log = logs.resolve(testName + "-" + brokers.size() + ".log");
-    java.nio.file.Files.deleteIfExists(log);
-    var broker = new BrokerProcess(dir.resolve("data"), log, overrides);
-    brokers.add(broker);
-    return broker;
+  private BrokerProcess broker(String... overrides) {
+    return brokers.single("data", overrides);
   }
 
   /** One acknowledged record, as its delivery report and the request described it. */
@@ -104,7 +55,7 @@ class ServerProcessTest {
       }
       var response =
           send(broker, "POST", "/v3/clusters/" + cluster + "/topics/events/records?acks=all", body);
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.status()).as(response.body()).isEqualTo(200);
       var reports = JSON.readerFor(JsonNode.class).<JsonNode>readValues(response.body()).readAll();
       assertThat(reports).hasSize(25);
       for (int i = 0; i < 25; i++) {
@@ -154,7 +105,7 @@ class ServerProcessTest {
             "POST",
             "/v3/clusters/" + cluster + "/topics/quiet/records",
             "{\"value\": {\"type\": \"STRING\", \"data\": \"kept\"}}");
-    assertThat(produced.statusCode()).as(produced.body()).isEqualTo(200);
+    assertThat(produced.status()).as(produced.body()).isEqualTo(200);
 
     broker.terminate(Duration.ofSeconds(60));
     assertThat(broker.log()).contains("Closed the partition logs").contains("stopped");
@@ -176,40 +127,31 @@ class ServerProcessTest {
     assertThat(other.log())
         .contains("broker")
         .contains("7")
-        .contains(dir.resolve("data").toString());
+        .contains(brokers.dataDir().resolve("data").toString());
   }
 
-  private static String clusterId(BrokerProcess broker) throws Exception {
-    var response = send(broker, "GET", "/v3/clusters", null);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body()).get("data").get(0).get("cluster_id").asText();
+  private static String clusterId(BrokerProcess broker) {
+    return broker.http().clusterId();
   }
 
-  private static void createTopic(BrokerProcess broker, String cluster, String name, int partitions)
-      throws Exception {
-    var response =
-        send(
-            broker,
-            "POST",
-            "/v3/clusters/" + cluster + "/topics",
-            "{\"topic_name\": \"%s\", \"partitions_count\": %d}".formatted(name, partitions));
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+  private static void createTopic(
+      BrokerProcess broker, String cluster, String name, int partitions) {
+    broker.http().createTopic(name, partitions, 1);
   }
 
-  /** Reads a partition from offset 0 until {@code expected} records are in. */
+  /** Reads a partition from offset 0 until {@code expected} records are in, headers included. */
   private static List<JsonNode> readAll(
-      BrokerProcess broker, String topic, int partition, int expected) throws Exception {
+      BrokerProcess broker, String topic, int partition, int expected) {
     List<JsonNode> records = new ArrayList<>();
     while (records.size() < expected) {
-      var response =
+      JsonNode page =
           send(
-              broker,
-              "GET",
-              "/topics/%s/partitions/%d/records?offset=%d&timeout=5000"
-                  .formatted(topic, partition, records.size()),
-              null);
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      JsonNode page = JSON.readTree(response.body());
+                  broker,
+                  "GET",
+                  "/topics/%s/partitions/%d/records?offset=%d&timeout=5000"
+                      .formatted(topic, partition, records.size()),
+                  null)
+              .expect(200);
       assertThat(page.size()).as("records after offset %d", records.size()).isPositive();
       page.forEach(records::add);
     }
@@ -217,20 +159,9 @@ class ServerProcessTest {
     return records;
   }
 
-  private static HttpResponse<String> send(
-      BrokerProcess broker, String method, String path, CharSequence body) throws Exception {
-    var request =
-        HttpRequest.newBuilder(URI.create(broker.baseUrl() + path))
-            .timeout(Duration.ofSeconds(60))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body.toString()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  private static BrokerClient.Response send(
+      BrokerProcess broker, String method, String path, CharSequence body) {
+    return broker.http().send(method, path, body == null ? null : body.toString());
   }
 
   private static String base64(String text) {

@@ -1,0 +1,244 @@
+package sluice.multijvm;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
+import sluice.multijvm.BrokerClient.PartitionState;
+
+/**
+ * A cluster of N brokers, each a real JVM ({@link BrokerProcess}) on loopback, with broker ids
+ * 1..N, data in {@code <dataRoot>/node-K} and its log in {@code <logDir>/broker-K.log}.
+ *
+ * <p>Ports are chosen before any broker starts (bound to port 0, noted, released) because every
+ * broker must know the seed nodes: {@code akka.cluster.seed-nodes} lists every broker, broker 1
+ * first, on all of them, as in {@code ./sluice cluster}. Broker 1 forms the cluster; the others
+ * join it. Listing only broker 1 would make a restarted broker 1 form a second cluster of its own
+ * (a seed list of just itself makes Akka join itself), which {@code BrokerRestartTest} shows. A
+ * restarted broker keeps its ports, so it comes back at the same cluster address.
+ *
+ * <p>Every wait has a deadline and polls a condition ({@link #AWAIT} unless given); nothing sleeps
+ * a fixed time. Not thread-safe: one test thread drives it. {@link #close()} SIGKILLs whatever
+ * still runs.
+ */
+public final class TestCluster implements AutoCloseable {
+  /** The default deadline of every wait on the cluster's state. */
+  public static final Duration AWAIT = Duration.ofSeconds(90);
+
+  private static final Duration POLL = Duration.ofMillis(250);
+
+  private final List<BrokerProcess> brokers;
+
+  private TestCluster(List<BrokerProcess> brokers) {
+    this.brokers = brokers;
+  }
+
+  /**
+   * Starts every broker at once, waits until each is ready and every one lists all of them. The
+   * caller closes the cluster (kills what started) if this fails.
+   */
+  public TestCluster start() throws IOException, InterruptedException {
+    for (BrokerProcess broker : brokers) {
+      broker.start();
+    }
+    for (BrokerProcess broker : brokers) {
+      broker.awaitReady(BrokerProcess.START_DEADLINE);
+    }
+    return awaitBrokers(brokers.size());
+  }
+
+  /** The brokers of a cluster, none started yet. */
+  public static TestCluster create(int size, Path dataRoot, Path logDir) throws IOException {
+    if (size < 1) {
+      throw new IllegalArgumentException("a cluster needs at least 1 broker, not " + size);
+    }
+    int[] ports = freePorts(2 * size);
+    List<String> seeds = new ArrayList<>();
+    for (int k = 1; k <= size; k++) {
+      seeds.add(
+          "-Dakka.cluster.seed-nodes."
+              + (k - 1)
+              + "=akka://sluice@127.0.0.1:"
+              + ports[size + k - 1]);
+    }
+    List<BrokerProcess> brokers = new ArrayList<>();
+    for (int k = 1; k <= size; k++) {
+      brokers.add(
+          new BrokerProcess(
+              k,
+              dataRoot.resolve("node-" + k),
+              logDir.resolve("broker-" + k + ".log"),
+              ports[k - 1],
+              ports[size + k - 1],
+              seeds));
+    }
+    return new TestCluster(brokers);
+  }
+
+  /** Distinct free loopback ports: all are held open until all are chosen. */
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  /** Broker {@code id} (1-based). */
+  public BrokerProcess broker(int id) {
+    if (id < 1 || id > brokers.size()) {
+      throw new IllegalArgumentException(
+          "no broker " + id + " in a cluster of " + brokers.size() + " (ids 1.." + brokers.size());
+    }
+    return brokers.get(id - 1);
+  }
+
+  public List<BrokerProcess> brokers() {
+    return List.copyOf(brokers);
+  }
+
+  /** Brokers that run and are not paused: the ones that can answer. */
+  public List<BrokerProcess> running() {
+    return brokers.stream().filter(b -> b.isAlive() && !b.isPaused()).toList();
+  }
+
+  /** Any running broker's HTTP API (the lowest id). */
+  public BrokerClient http() {
+    return running().stream()
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no broker is running"))
+        .http();
+  }
+
+  /**
+   * Waits until every running broker lists exactly {@code count} live brokers, the running ones.
+   */
+  public TestCluster awaitBrokers(int count) {
+    return awaitBrokers(count, AWAIT);
+  }
+
+  public TestCluster awaitBrokers(int count, Duration deadline) {
+    await("every running broker lists " + count + " brokers")
+        .atMost(deadline)
+        .pollInterval(POLL)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              List<Integer> expected = running().stream().map(BrokerProcess::brokerId).toList();
+              return expected.size() == count
+                  && running().stream().allMatch(b -> b.http().brokerIds().equals(expected));
+            });
+    return this;
+  }
+
+  /** The broker running the controller, as every running broker reports it once they agree. */
+  public BrokerProcess controllerBroker() {
+    return broker(awaitController(AWAIT, id -> true));
+  }
+
+  /**
+   * Waits until every running broker names the same controller and it satisfies {@code accept};
+   * returns its id.
+   */
+  public int awaitController(Duration deadline, Predicate<Integer> accept) {
+    AtomicReference<Integer> agreed = new AtomicReference<>();
+    await("every running broker names the same, accepted controller")
+        .atMost(deadline)
+        .pollInterval(POLL)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              List<Integer> ids = running().stream().map(b -> b.http().controllerId()).toList();
+              if (ids.isEmpty() || ids.stream().distinct().count() != 1) {
+                return false;
+              }
+              agreed.set(ids.get(0));
+              return accept.test(ids.get(0));
+            });
+    return agreed.get();
+  }
+
+  /** Waits until the partition, as any running broker describes it, satisfies {@code state}. */
+  public PartitionState awaitPartition(
+      String topic, int partition, Predicate<PartitionState> state) {
+    AtomicReference<PartitionState> last = new AtomicReference<>();
+    try {
+      await("partition " + topic + "-" + partition + " reaches the expected state")
+          .atMost(AWAIT)
+          .pollInterval(POLL)
+          .ignoreExceptions()
+          .until(
+              () -> {
+                last.set(http().describePartition(topic, partition));
+                return state.test(last.get());
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "; last seen: " + last.get(), e);
+    }
+    return last.get();
+  }
+
+  /** Starts every broker that is not running (after a kill), waits for each to be ready. */
+  public TestCluster restartStopped() throws IOException, InterruptedException {
+    List<BrokerProcess> stopped = brokers.stream().filter(b -> !b.isAlive()).toList();
+    for (BrokerProcess broker : stopped) {
+      broker.start();
+    }
+    for (BrokerProcess broker : stopped) {
+      broker.awaitReady(BrokerProcess.START_DEADLINE);
+    }
+    return this;
+  }
+
+  /** SIGKILLs every broker. */
+  public TestCluster kill9All() throws InterruptedException {
+    for (BrokerProcess broker : brokers) {
+      if (broker.isAlive()) {
+        broker.kill9();
+      }
+    }
+    return this;
+  }
+
+  /** Every broker's log, one after another, each under a header naming it. */
+  public String logs() {
+    var all = new StringBuilder();
+    for (BrokerProcess broker : brokers) {
+      all.append("==== broker ").append(broker.brokerId()).append(" log (");
+      all.append(broker.logFile()).append(") ====\n");
+      try {
+        all.append(broker.log());
+      } catch (IOException e) {
+        all.append("cannot read it: ").append(e).append('\n');
+      }
+    }
+    return all.toString();
+  }
+
+  @Override
+  public void close() {
+    try {
+      kill9All();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing the brokers", e);
+    }
+  }
+}
