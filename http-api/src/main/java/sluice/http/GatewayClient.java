@@ -151,6 +151,20 @@ final class GatewayClient {
         .thenApply(reply -> topicOrThrow(name, reply));
   }
 
+  /** Adds partitions so the topic has {@code partitions}; the cached topic is dropped. */
+  CompletionStage<TopicDescription> createPartitions(String name, int partitions) {
+    topics.remove(name);
+    return this.<Gateway.TopicReply>ask(
+            "CreatePartitions",
+            replyTo -> new Gateway.CreatePartitions(name, partitions, replyTo),
+            askTimeout)
+        .thenApply(
+            reply -> {
+              topics.remove(name);
+              return topicOrThrow(name, reply);
+            });
+  }
+
   CompletionStage<TopicDescription> deleteTopic(String name) {
     topics.remove(name);
     return this.<Gateway.TopicReply>ask(

@@ -13,9 +13,11 @@ import sluice.actors.api.TopicDescription;
 /**
  * The REST Proxy v3 resource shapes ({@code kind}, {@code metadata.self}, relationships as {@code
  * {"related": url}}), built from the gateway's descriptions. URLs are absolute, on the scheme, host
- * and port the request came in on. Partitions carry three fields the REST Proxy does not have:
- * {@code log_start_offset}, {@code high_watermark} and {@code log_end_offset} (null when the
- * partition's leader could not be asked).
+ * and port the request came in on. Partitions carry fields the REST Proxy does not have: from the
+ * controller's metadata {@code leader_id} (-1 and a null {@code leader} link when the partition has
+ * no leader), {@code leader_epoch}, {@code replica_ids} (preferred leader first) and {@code
+ * in_sync_replica_ids}; from the leader {@code log_start_offset}, {@code high_watermark} and {@code
+ * log_end_offset} (null when the partition's leader could not be asked).
  */
 final class V3Resources {
   private final String base;
@@ -83,6 +85,10 @@ final class V3Resources {
       Relationship leader,
       Relationship replicas,
       Relationship reassignment,
+      int leaderId,
+      int leaderEpoch,
+      List<Integer> replicaIds,
+      List<Integer> inSyncReplicaIds,
       Long logStartOffset,
       Long highWatermark,
       Long logEndOffset) {}
@@ -228,9 +234,13 @@ final class V3Resources {
         clusterId,
         topic,
         partition.partition(),
-        new Relationship(url + "/replicas/" + partition.leader()),
+        partition.leader() < 0 ? null : new Relationship(url + "/replicas/" + partition.leader()),
         new Relationship(url + "/replicas"),
         new Relationship(url + "/reassignment"),
+        partition.leader(),
+        partition.leaderEpoch(),
+        partition.replicas(),
+        partition.isr(),
         offsets == null ? null : offsets.logStartOffset(),
         offsets == null ? null : offsets.highWatermark(),
         offsets == null ? null : offsets.logEndOffset());

@@ -6,6 +6,7 @@ import static akka.http.javadsl.server.Directives.delete;
 import static akka.http.javadsl.server.Directives.extractMaterializer;
 import static akka.http.javadsl.server.Directives.extractRequest;
 import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.patch;
 import static akka.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static akka.http.javadsl.server.Directives.pathPrefix;
 import static akka.http.javadsl.server.Directives.post;
@@ -33,8 +34,10 @@ import sluice.actors.gateway.Gateway;
  * describe, delete, configs), partitions with their offsets, replicas, and produce ({@link
  * V3ProduceRoutes}). Every path with a {@code cluster_id} answers 404 unless it is this cluster's.
  *
- * <p>Topic creation ({@link CreateTopicRequest}) answers 201 with the topic. Names, counts and
- * configs are validated by the controller, whose refusal is a 400 / 40002 naming the problem.
+ * <p>Topic creation ({@link CreateTopicRequest}) answers 201 with the topic; {@code PATCH} on a
+ * topic ({@link UpdateTopicRequest}, {@code {"partitions_count": N}}, as the REST Proxy) adds
+ * partitions and answers 200 with the grown topic. Names, counts and configs are validated by the
+ * controller, whose refusal is a 400 / 40002 naming the problem.
  */
 final class V3Routes {
   private final GatewayClient client;
@@ -93,6 +96,7 @@ final class V3Routes {
             () ->
                 concat(
                     get(() -> describeTopic(resources, clusterId, topic)),
+                    patch(() -> updateTopic(resources, clusterId, topic)),
                     delete(() -> deleteTopic(clusterId, topic)))),
         pathPrefix(
             "configs",
@@ -221,6 +225,44 @@ final class V3Routes {
             .thenApply(deleted -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)));
   }
 
+  private Route updateTopic(V3Resources resources, String clusterId, String topic) {
+    return withSizeLimit(
+        settings.maxRequestSize(),
+        () ->
+            extractRequest(
+                request ->
+                    extractMaterializer(
+                        mat ->
+                            completeWithFuture(
+                                updateTopic(request, mat, resources, clusterId, topic)))));
+  }
+
+  private CompletionStage<HttpResponse> updateTopic(
+      HttpRequest request,
+      Materializer mat,
+      V3Resources resources,
+      String clusterId,
+      String topic) {
+    requireJson(request);
+    return request
+        .entity()
+        .toStrict(settings.requestTimeout().toMillis(), mat)
+        .thenApply(strict -> UpdateTopicRequest.parse(Json.parse(strict.getData())))
+        .thenCompose(
+            update ->
+                client
+                    .checkClusterId(clusterId)
+                    .thenCompose(id -> client.createPartitions(topic, update.partitions())))
+        .thenApply(grown -> Json.ok(resources.topic(grown)));
+  }
+
+  private static void requireJson(HttpRequest request) {
+    String type = request.entity().getContentType().mediaType().toString();
+    if (!type.equals("application/json")) {
+      throw RestException.unsupportedMediaType(type, "application/json");
+    }
+  }
+
   private Route createTopic(V3Resources resources, String clusterId) {
     return withSizeLimit(
         settings.maxRequestSize(),
@@ -234,10 +276,7 @@ final class V3Routes {
 
   private CompletionStage<HttpResponse> createTopic(
       HttpRequest request, Materializer mat, V3Resources resources, String clusterId) {
-    String type = request.entity().getContentType().mediaType().toString();
-    if (!type.equals("application/json")) {
-      throw RestException.unsupportedMediaType(type, "application/json");
-    }
+    requireJson(request);
     return request
         .entity()
         .toStrict(settings.requestTimeout().toMillis(), mat)

@@ -197,6 +197,91 @@ class EndToEndTest {
   }
 
   @Test
+  void partitionMetadataShowsTheLeaderReplicasIsrEpochAndTheLeadersOffsets() throws Exception {
+    createTopic("placed", 2, "");
+    for (int i = 0; i < 3; i++) {
+      var produced =
+          send(
+              "POST",
+              topics() + "/placed/records",
+              "application/json",
+              "{\"partition_id\": 1, \"value\": {\"type\": \"JSON\", \"data\": " + i + "}}");
+      assertThat(json(produced).get("error_code").intValue()).as(produced.body()).isEqualTo(200);
+    }
+    int brokerId =
+        json(get("/v3/clusters/" + clusterId + "/brokers"))
+            .get("data")
+            .get(0)
+            .get("broker_id")
+            .intValue();
+
+    JsonNode partition = json(get(topics() + "/placed/partitions/1"));
+    assertThat(partition.get("partition_id").intValue()).isEqualTo(1);
+    assertThat(partition.get("leader_id").intValue()).isEqualTo(brokerId);
+    assertThat(partition.get("leader_epoch").intValue()).isZero();
+    assertThat(partition.get("replica_ids").toString()).isEqualTo("[" + brokerId + "]");
+    assertThat(partition.get("in_sync_replica_ids").toString()).isEqualTo("[" + brokerId + "]");
+    assertThat(partition.get("high_watermark").longValue()).isEqualTo(3);
+    assertThat(partition.get("log_end_offset").longValue()).isEqualTo(3);
+
+    JsonNode list = json(get(topics() + "/placed/partitions")).get("data");
+    assertThat(list).hasSize(2);
+    assertThat(list.get(0).get("high_watermark").longValue()).isZero();
+    assertThat(list.get(0).get("leader_id").intValue()).isEqualTo(brokerId);
+
+    JsonNode replica = json(get(topics() + "/placed/partitions/1/replicas")).get("data").get(0);
+    assertThat(replica.get("broker_id").intValue()).isEqualTo(brokerId);
+    assertThat(replica.get("is_leader").booleanValue()).isTrue();
+    assertThat(replica.get("is_in_sync").booleanValue()).isTrue();
+  }
+
+  @Test
+  void partitionsAddedOverPatchTakeRecordsAtOnceAndRefusalsChangeNothing() throws Exception {
+    createTopic("widening", 1, "");
+    String path = topics() + "/widening";
+    assertError(
+        send("PATCH", path, "application/json", "{\"partitions_count\": 1}"),
+        400,
+        40002,
+        "'widening'",
+        "not 1");
+    assertError(
+        send("PATCH", path, "application/json", "{\"partitions_count\": 10001}"),
+        400,
+        40002,
+        "at most 10000");
+    assertError(
+        send("PATCH", topics() + "/absent", "application/json", "{\"partitions_count\": 2}"),
+        404,
+        40401,
+        "'absent'");
+    assertThat(json(get(path)).get("partitions_count").intValue()).isEqualTo(1);
+
+    var grown = send("PATCH", path, "application/json", "{\"partitions_count\": 3}");
+    assertThat(grown.statusCode()).as(grown.body()).isEqualTo(200);
+    assertThat(json(grown).get("partitions_count").intValue()).isEqualTo(3);
+
+    var produced =
+        send(
+            "POST",
+            path + "/records",
+            "application/json",
+            "{\"partition_id\": 2, \"value\": {\"type\": \"STRING\", \"data\": \"new\"}}");
+    JsonNode result = json(produced);
+    assertThat(result.get("error_code").intValue()).as(produced.body()).isEqualTo(200);
+    assertThat(result.get("partition_id").intValue()).isEqualTo(2);
+    assertThat(result.get("offset").longValue()).isZero();
+
+    JsonNode partition = json(get(path + "/partitions/2"));
+    assertThat(partition.get("high_watermark").longValue()).isEqualTo(1);
+    assertThat(partition.get("leader_id").intValue())
+        .isEqualTo(partition.get("replica_ids").get(0).intValue());
+    assertThat(json(get(path + "/partitions")).get("data")).hasSize(3);
+    JsonNode records = json(get("/topics/widening/partitions/2/records?offset=0"));
+    assertThat(records.get(0).get("value").textValue()).isEqualTo(b64("new"));
+  }
+
+  @Test
   void aRecordProducedOverV3IsConsumedWithItsKeyHeadersAndTimestamp() throws Exception {
     createTopic("orders", 3, "");
     String record =

@@ -240,6 +240,92 @@ class V3RoutesTest {
   }
 
   @Test
+  void patchingPartitionsCountAddsPartitionsAndAnswersTheGrownTopic() throws Exception {
+    var response =
+        harness.send("PATCH", TOPICS + "/orders", "application/json", "{\"partitions_count\": 4}");
+    harness.answerCluster();
+    Gateway.CreatePartitions grow = harness.expect(Gateway.CreatePartitions.class);
+    assertThat(grow.name()).isEqualTo("orders");
+    assertThat(grow.partitions()).isEqualTo(4);
+    grow.replyTo().tell(new Gateway.TopicReply(topic("orders", 4), null));
+    HttpResponse<String> answer = await(response);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    JsonNode topic = json(answer);
+    assertThat(topic.get("kind").textValue()).isEqualTo("KafkaTopic");
+    assertThat(topic.get("partitions_count").intValue()).isEqualTo(4);
+  }
+
+  @Test
+  void aRefusedPartitionCountIs40002WithTheControllersMessage() throws Exception {
+    var response =
+        harness.send("PATCH", TOPICS + "/orders", "application/json", "{\"partitions_count\": 2}");
+    harness.answerCluster();
+    harness
+        .expect(Gateway.CreatePartitions.class)
+        .replyTo()
+        .tell(
+            new Gateway.TopicReply(
+                null,
+                new ApiError(
+                    ErrorCode.INVALID_PARTITIONS,
+                    "Topic 'orders' has 3 partition(s); the new count must be greater, not 2")));
+    assertError(await(response), 400, 40002, "'orders'", "3 partition", "not 2");
+
+    var unknown =
+        harness.send("PATCH", TOPICS + "/nope", "application/json", "{\"partitions_count\": 2}");
+    harness
+        .expect(Gateway.CreatePartitions.class)
+        .replyTo()
+        .tell(
+            new Gateway.TopicReply(
+                null,
+                new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic 'nope' does not exist")));
+    assertError(await(unknown), 404, 40401, "'nope'");
+  }
+
+  @Test
+  void aBadPartitionCountBodyIs400AndReachesNoBroker() throws Exception {
+    assertError(
+        await(harness.send("PATCH", TOPICS + "/orders", "application/json", "{}")),
+        400,
+        400,
+        "partitions_count is required");
+    assertError(
+        await(
+            harness.send(
+                "PATCH",
+                TOPICS + "/orders",
+                "application/json",
+                "{\"partitions_count\": \"many\"}")),
+        400,
+        400,
+        "partitions_count");
+    assertError(
+        await(
+            harness.send(
+                "PATCH", TOPICS + "/orders", "application/json", "{\"partitions_count\": 0}")),
+        400,
+        400,
+        "partitions_count");
+    assertError(
+        await(
+            harness.send(
+                "PATCH",
+                TOPICS + "/orders",
+                "application/json",
+                "{\"partitions_count\": 3, \"configs\": []}")),
+        400,
+        400,
+        "configs");
+    assertError(
+        await(harness.send("PATCH", TOPICS + "/orders", "text/plain", "{\"partitions_count\": 3}")),
+        415,
+        415,
+        "text/plain");
+    harness.assertNothingMoreSent();
+  }
+
+  @Test
   void topicConfigsListWhatTheTopicSets() throws Exception {
     var response = harness.get(TOPICS + "/orders/configs");
     harness.answerCluster();
@@ -294,6 +380,60 @@ class V3RoutesTest {
     assertError(await(missing), 404, 40402, "Partition 2", "'orders'");
     assertError(
         await(harness.get(TOPICS + "/orders/partitions/-1")), 400, 400, "Partition", "'-1'");
+  }
+
+  @Test
+  void aPartitionShowsItsLeaderReplicasIsrEpochAndTheLeadersOffsets() throws Exception {
+    var response = harness.get(TOPICS + "/orders/partitions/0");
+    harness.answerCluster();
+    harness.answerTopic(
+        new TopicDescription(
+            "orders",
+            "id",
+            false,
+            3,
+            Map.of(),
+            List.of(new PartitionInfo(0, 3, 7, List.of(2, 3, 1), List.of(3, 1)))));
+    harness
+        .expect(Gateway.GetOffsets.class)
+        .replyTo()
+        .tell(new Gateway.OffsetsReply(new PartitionOffsets(4, 9, 11), null));
+    JsonNode partition = json(await(response));
+    assertThat(partition.get("leader_id").intValue()).isEqualTo(3);
+    assertThat(partition.get("leader_epoch").intValue()).isEqualTo(7);
+    assertThat(partition.get("replica_ids").toString()).isEqualTo("[2,3,1]");
+    assertThat(partition.get("in_sync_replica_ids").toString()).isEqualTo("[3,1]");
+    assertThat(partition.get("high_watermark").longValue()).isEqualTo(9);
+    assertThat(partition.get("log_end_offset").longValue()).isEqualTo(11);
+    assertThat(partition.get("leader").get("related").textValue())
+        .isEqualTo(harness.base + TOPICS + "/orders/partitions/0/replicas/3");
+    assertThat(partition.get("replicas").get("related").textValue())
+        .isEqualTo(harness.base + TOPICS + "/orders/partitions/0/replicas");
+  }
+
+  @Test
+  void aPartitionWithoutALeaderHasNoLeaderLinkAndLeaderIdMinusOne() throws Exception {
+    var response = harness.get(TOPICS + "/orders/partitions/0");
+    harness.answerCluster();
+    harness.answerTopic(
+        new TopicDescription(
+            "orders",
+            "id",
+            false,
+            1,
+            Map.of(),
+            List.of(new PartitionInfo(0, -1, 2, List.of(2), List.of()))));
+    harness
+        .expect(Gateway.GetOffsets.class)
+        .replyTo()
+        .tell(
+            new Gateway.OffsetsReply(
+                null, new ApiError(ErrorCode.LEADER_NOT_AVAILABLE, "no leader")));
+    JsonNode partition = json(await(response));
+    assertThat(partition.get("leader_id").intValue()).isEqualTo(-1);
+    assertThat(partition.get("leader").isNull()).isTrue();
+    assertThat(partition.get("in_sync_replica_ids").toString()).isEqualTo("[]");
+    assertThat(partition.get("high_watermark").isNull()).isTrue();
   }
 
   @Test

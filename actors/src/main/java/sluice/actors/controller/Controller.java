@@ -61,9 +61,11 @@ import sluice.actors.metadata.TopicsKey;
  * (falling back to the local durable copy) and kept current by its own writes and a subscription,
  * is authoritative.
  *
- * <p>Creations and deletions run one at a time: while one is writing, the next waits in a stash;
- * describe and list are answered at once from the in-memory copy. Every rejected request is a typed
- * reply carrying an {@link ApiError} that names the value and what is allowed.
+ * <p>Creations, deletions and partition additions ({@link CreatePartitions}: new partitions
+ * assigned and placed as at creation, existing ones untouched) run one at a time: while one is
+ * writing, the next waits in a stash; describe and list are answered at once from the in-memory
+ * copy. Every rejected request is a typed reply carrying an {@link ApiError} that names the value
+ * and what is allowed.
  *
  * <p>Partition placement: each partition's leader entity is placed on its leader broker's member
  * through {@link PartitionEntities} before a creation is acknowledged, again for every topic when
@@ -95,6 +97,13 @@ public final class Controller {
       implements Command {}
 
   public record DeleteTopic(String name, ActorRef<TopicResult> replyTo) implements Command {}
+
+  /**
+   * Adds partitions to a topic (Kafka's CreatePartitions) so that it has {@code partitions} in all;
+   * answered with the grown topic once its metadata is written and the new partitions placed.
+   */
+  public record CreatePartitions(String name, int partitions, ActorRef<TopicResult> replyTo)
+      implements Command {}
 
   public record DescribeTopic(String name, ActorRef<TopicResult> replyTo) implements Command {}
 
@@ -151,6 +160,13 @@ public final class Controller {
       Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
       implements Command {}
 
+  private record PartitionsWritten(
+      CreatePartitions request,
+      TopicMetadata before,
+      TopicMetadata grown,
+      Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
+      implements Command {}
+
   private record TopicRemoved(
       DeleteTopic request,
       TopicMetadata topic,
@@ -158,6 +174,14 @@ public final class Controller {
       implements Command {}
 
   private record Finished(ActorRef<TopicResult> replyTo, TopicResult result) implements Command {}
+
+  /** Thrown inside a ddata modify function when a topic changed meanwhile. */
+  private static final class TopicChanged extends RuntimeException {
+    TopicChanged(String name) {
+      super(
+          "Topic '" + name + "' changed while its partitions were being added", null, false, false);
+    }
+  }
 
   /** Thrown inside a ddata modify function when a topic was created meanwhile. */
   private static final class TopicExists extends RuntimeException {
@@ -372,6 +396,7 @@ public final class Controller {
     return Behaviors.receive(Command.class)
         .onMessage(CreateTopic.class, this::onCreateTopic)
         .onMessage(DeleteTopic.class, this::onDeleteTopic)
+        .onMessage(CreatePartitions.class, this::onCreatePartitions)
         .onMessage(DescribeTopic.class, this::onDescribeTopic)
         .onMessage(ListTopics.class, this::onListTopics)
         .onMessage(DescribeCluster.class, this::onDescribeCluster)
@@ -383,6 +408,7 @@ public final class Controller {
     return Behaviors.receive(Command.class)
         .onMessage(TopicWritten.class, this::onTopicWritten)
         .onMessage(TopicRemoved.class, this::onTopicRemoved)
+        .onMessage(PartitionsWritten.class, this::onPartitionsWritten)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(DescribeTopic.class, this::onDescribeTopic)
         .onMessage(ListTopics.class, this::onListTopics)
@@ -459,6 +485,94 @@ public final class Controller {
         (done, failure) -> {
           if (failure != null) {
             LOG.error("Placing the partitions of topic {} failed", topic.name(), failure);
+          }
+          return new Finished(replyTo, result);
+        });
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCreatePartitions(CreatePartitions request) {
+    var validated =
+        NewPartitions.validate(
+            request.name(),
+            request.partitions(),
+            topics,
+            new TreeSet<>(liveBrokers().keySet()),
+            settings.maxPartitionsPerTopic());
+    if (validated.error() != null) {
+      request.replyTo().tell(new TopicResult(null, validated.error()));
+      return Behaviors.same();
+    }
+    TopicMetadata before = topics.get(request.name());
+    TopicMetadata grown = validated.topic();
+    topicsReplicator.askUpdate(
+        replyTo ->
+            new Replicator.Update<>(
+                TopicsKey.KEY,
+                LWWMap.empty(),
+                new Replicator.WriteMajority(settings.writeTimeout()),
+                replyTo,
+                map -> {
+                  if (!before.equals(map.getEntries().get(before.name()))) {
+                    throw new TopicChanged(before.name());
+                  }
+                  return map.put(node, grown.name(), grown);
+                }),
+        response -> new PartitionsWritten(request, before, grown, response));
+    return busy();
+  }
+
+  private Behavior<Command> onPartitionsWritten(PartitionsWritten written) {
+    var response = written.response();
+    TopicMetadata grown = written.grown();
+    ActorRef<TopicResult> replyTo = written.request().replyTo();
+    if (response instanceof Replicator.ModifyFailure) {
+      return finish(
+          replyTo,
+          failed(
+              ErrorCode.INVALID_PARTITIONS,
+              "Topic '%s' changed while partitions were being added to it; nothing was added",
+              grown.name()));
+    }
+    if (response instanceof Replicator.UpdateDataDeleted) {
+      throw new IllegalStateException("The topics key was deleted; it never is");
+    }
+    // Success, timeout or store failure: the replicator holds the grown topic in memory either way.
+    topics.put(grown.name(), grown);
+    TopicResult result;
+    if (response instanceof Replicator.UpdateSuccess) {
+      LOG.info(
+          "Added partitions to topic {}: {} -> {}",
+          grown.name(),
+          written.before().partitions().size(),
+          grown.partitions().size());
+      result = new TopicResult(describe(grown), null);
+    } else if (response instanceof Replicator.UpdateTimeout) {
+      result =
+          failed(
+              ErrorCode.REQUEST_TIMED_OUT,
+              "Topic '%s' has %d partitions on the controller but no majority of brokers confirmed"
+                  + " it within %s; describe it to see whether they were added",
+              grown.name(),
+              grown.partitions().size(),
+              settings.writeTimeout());
+    } else {
+      result =
+          failed(
+              ErrorCode.KAFKA_STORAGE_ERROR,
+              "The new partitions of topic '%s' could not be stored durably: %s",
+              grown.name(),
+              response);
+    }
+    List<PartitionAssignment> added =
+        grown.partitions().subList(written.before().partitions().size(), grown.partitions().size());
+    TopicMetadata onlyAdded =
+        new TopicMetadata(grown.name(), grown.topicId(), grown.internal(), grown.configs(), added);
+    context.pipeToSelf(
+        partitions.place(placements(List.of(onlyAdded))),
+        (done, failure) -> {
+          if (failure != null) {
+            LOG.error("Placing the new partitions of topic {} failed", grown.name(), failure);
           }
           return new Finished(replyTo, result);
         });

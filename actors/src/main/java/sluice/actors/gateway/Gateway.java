@@ -78,6 +78,15 @@ public final class Gateway {
 
   public record DescribeTopic(String name, ActorRef<TopicReply> replyTo) implements Command {}
 
+  /**
+   * Adds partitions to a topic so that it has {@code partitions} in all (Kafka's CreatePartitions):
+   * the count must be greater than the current one and at most {@code
+   * sluice.controller.max-partitions-per-topic}. Answered with the grown topic; once answered, this
+   * gateway produces to, fetches from and spreads keys over the new partitions.
+   */
+  public record CreatePartitions(String name, int partitions, ActorRef<TopicReply> replyTo)
+      implements Command {}
+
   /** Exactly one of {@code topic} and {@code error} is non-null. */
   public record TopicReply(TopicDescription topic, ApiError error) implements CborSerializable {}
 
@@ -151,6 +160,20 @@ public final class Gateway {
       Replicator.GetResponse<LWWMap<String, TopicMetadata>> response,
       Command pending,
       boolean majority)
+      implements Command {}
+
+  /** The controller's answer to a {@link CreatePartitions}, or null if it did not answer. */
+  private record PartitionsAnswered(Controller.TopicResult result, CreatePartitions request)
+      implements Command {}
+
+  /**
+   * The topics read from a majority after partitions were added; they hold the grown topic, which
+   * the cache takes before the reply goes out.
+   */
+  private record PartitionsCreated(
+      Controller.TopicResult result,
+      Replicator.GetResponse<LWWMap<String, TopicMetadata>> topics,
+      ActorRef<TopicReply> replyTo)
       implements Command {}
 
   /** The local replica's broker registry, read once at start. */
@@ -230,6 +253,9 @@ public final class Gateway {
         .onMessage(CreateTopic.class, this::onCreateTopic)
         .onMessage(DeleteTopic.class, this::onDeleteTopic)
         .onMessage(DescribeTopic.class, this::onDescribeTopic)
+        .onMessage(CreatePartitions.class, this::onCreatePartitions)
+        .onMessage(PartitionsAnswered.class, this::onPartitionsAnswered)
+        .onMessage(PartitionsCreated.class, this::onPartitionsCreated)
         .onMessage(ListTopics.class, this::onListTopics)
         .onMessage(Listed.class, this::onListed)
         .onMessage(Produce.class, this::onProduce)
@@ -301,6 +327,55 @@ public final class Gateway {
     return Behaviors.same();
   }
 
+  private Behavior<Command> onCreatePartitions(CreatePartitions request) {
+    context.ask(
+        Controller.TopicResult.class,
+        controller,
+        settings.adminTimeout(),
+        replyTo -> new Controller.CreatePartitions(request.name(), request.partitions(), replyTo),
+        (result, failure) -> new PartitionsAnswered(result, request));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPartitionsAnswered(PartitionsAnswered answered) {
+    CreatePartitions request = answered.request();
+    Controller.TopicResult result = answered.result();
+    if (result == null) {
+      request
+          .replyTo()
+          .tell(new TopicReply(null, noAnswer("add partitions to topic '" + request.name() + "'")));
+    } else if (result.error() != null) {
+      request.replyTo().tell(new TopicReply(null, result.error()));
+    } else {
+      // The controller wrote with WriteMajority, so a majority read sees the new count: produce
+      // through this gateway spreads keys over the new partitions once the client has the answer.
+      topicsReplicator.askGet(
+          replyTo ->
+              new Replicator.Get<>(
+                  TopicsKey.KEY,
+                  new Replicator.ReadMajority(settings.metadataReadTimeout()),
+                  replyTo),
+          response -> new PartitionsCreated(result, response, request.replyTo()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPartitionsCreated(PartitionsCreated created) {
+    if (created.topics() instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> success) {
+      cacheAll(success.get(TopicsKey.KEY).getEntries());
+    }
+    created.replyTo().tell(new TopicReply(created.result().topic(), null));
+    return Behaviors.same();
+  }
+
+  private ApiError noAnswer(String what) {
+    return ApiError.of(
+        ErrorCode.REQUEST_TIMED_OUT,
+        "The controller did not answer to %s within %s",
+        what,
+        settings.adminTimeout());
+  }
+
   private void askController(
       akka.japi.function.Function<ActorRef<Controller.TopicResult>, Controller.Command> message,
       ActorRef<TopicReply> replyTo,
@@ -311,13 +386,7 @@ public final class Gateway {
                 replyTo.tell(
                     failure == null
                         ? new TopicReply(result.topic(), result.error())
-                        : new TopicReply(
-                            null,
-                            ApiError.of(
-                                ErrorCode.REQUEST_TIMED_OUT,
-                                "The controller did not answer to %s within %s",
-                                what,
-                                settings.adminTimeout()))));
+                        : new TopicReply(null, noAnswer(what))));
   }
 
   private Behavior<Command> onListTopics(ListTopics request) {
@@ -354,6 +423,14 @@ public final class Gateway {
   // Produce.
 
   private Behavior<Command> onProduce(Produce request) {
+    return produce(request, false);
+  }
+
+  /**
+   * @param refreshed whether the topics were just read because the cache lacked the topic or a
+   *     partition a record names; if so, what is still missing is refused
+   */
+  private Behavior<Command> produce(Produce request, boolean refreshed) {
     List<ProduceRecord> records = request.records() == null ? List.of() : request.records();
     if (records.isEmpty()) {
       request.replyTo().tell(new ProduceReply(List.of()));
@@ -371,10 +448,10 @@ public final class Gateway {
               "The produce timeout must be positive milliseconds, not %d",
               request.timeoutMs()));
     }
-    TopicMetadata topic = topics.get(request.topic());
-    if (topic == null) {
+    if (!refreshed && !cached(request)) {
       return lookUp(request.topic(), request);
     }
+    TopicMetadata topic = topics.get(request.topic());
     Partitioner.Request choice = partitioner.startRequest(topic.name(), topic.partitions().size());
     calls
         .produce(topic.name(), choice, records, request.acks(), request.timeoutMs(), clock.millis())
@@ -393,6 +470,10 @@ public final class Gateway {
   // Fetch and offsets.
 
   private Behavior<Command> onFetch(Fetch request) {
+    return fetch(request, false);
+  }
+
+  private Behavior<Command> fetch(Fetch request, boolean refreshed) {
     if (request.maxBytes() <= 0 || request.maxWaitMs() < 0) {
       request
           .replyTo()
@@ -408,8 +489,8 @@ public final class Gateway {
                       request.maxWaitMs())));
       return Behaviors.same();
     }
-    ApiError missing = partitionError(request.topic(), request.partition());
-    if (missing == MISSING_TOPIC) {
+    ApiError missing = partitionError(request.topic(), request.partition(), refreshed);
+    if (missing == NOT_CACHED) {
       return lookUp(request.topic(), request);
     }
     if (missing != null) {
@@ -421,8 +502,12 @@ public final class Gateway {
   }
 
   private Behavior<Command> onGetOffsets(GetOffsets request) {
-    ApiError missing = partitionError(request.topic(), request.partition());
-    if (missing == MISSING_TOPIC) {
+    return getOffsets(request, false);
+  }
+
+  private Behavior<Command> getOffsets(GetOffsets request, boolean refreshed) {
+    ApiError missing = partitionError(request.topic(), request.partition(), refreshed);
+    if (missing == NOT_CACHED) {
       return lookUp(request.topic(), request);
     }
     if (missing != null) {
@@ -434,8 +519,12 @@ public final class Gateway {
   }
 
   private Behavior<Command> onOffsetForTime(OffsetForTime request) {
-    ApiError missing = partitionError(request.topic(), request.partition());
-    if (missing == MISSING_TOPIC) {
+    return offsetForTime(request, false);
+  }
+
+  private Behavior<Command> offsetForTime(OffsetForTime request, boolean refreshed) {
+    ApiError missing = partitionError(request.topic(), request.partition(), refreshed);
+    if (missing == NOT_CACHED) {
       return lookUp(request.topic(), request);
     }
     if (missing != null) {
@@ -448,15 +537,19 @@ public final class Gateway {
     return Behaviors.same();
   }
 
-  /** Marks a topic missing from the cache; never sent to a client. */
-  private static final ApiError MISSING_TOPIC =
+  /** Marks a topic or partition missing from the cache; never sent to a client. */
+  private static final ApiError NOT_CACHED =
       new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "not in the cache");
 
-  /** Null if the partition exists, {@link #MISSING_TOPIC} if the topic is not cached, else why. */
-  private ApiError partitionError(String topicName, int partition) {
+  /**
+   * Null if the partition exists; {@link #NOT_CACHED} if the topic, or (unless {@code refreshed})
+   * the partition, is not in the cache: partitions may have been added since it was filled; else
+   * why the partition does not exist.
+   */
+  private ApiError partitionError(String topicName, int partition, boolean refreshed) {
     TopicMetadata topic = topics.get(topicName);
-    if (topic == null) {
-      return MISSING_TOPIC;
+    if (topic == null || (!refreshed && partition >= topic.partitions().size())) {
+      return NOT_CACHED;
     }
     if (partition < 0 || partition >= topic.partitions().size()) {
       return ProducePlan.unknownPartition(topicName, partition, topic.partitions().size());
@@ -481,12 +574,11 @@ public final class Gateway {
 
   private Behavior<Command> onTopicsRead(TopicsRead read) {
     if (read.response() instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> success) {
-      topics.clear();
-      topics.putAll(success.get(TopicsKey.KEY).getEntries());
+      cacheAll(success.get(TopicsKey.KEY).getEntries());
     }
     Command pending = read.pending();
     String topic = topicOf(pending);
-    if (topics.containsKey(topic)) {
+    if (cached(pending) || (read.majority() && topics.containsKey(topic))) {
       return handleAgain(pending);
     }
     if (!read.majority()) {
@@ -513,15 +605,42 @@ public final class Gateway {
     return Behaviors.same();
   }
 
+  /** Handles a partition request again after the topics were read; refuses what is missing. */
   private Behavior<Command> handleAgain(Command command) {
     if (command instanceof Produce produce) {
-      return onProduce(produce);
+      return produce(produce, true);
     } else if (command instanceof Fetch fetch) {
-      return onFetch(fetch);
+      return fetch(fetch, true);
     } else if (command instanceof GetOffsets get) {
-      return onGetOffsets(get);
+      return getOffsets(get, true);
     } else if (command instanceof OffsetForTime get) {
-      return onOffsetForTime(get);
+      return offsetForTime(get, true);
+    }
+    throw new IllegalStateException("Not a partition request: " + command);
+  }
+
+  /** Whether the cache has the request's topic and every partition the request names. */
+  private boolean cached(Command command) {
+    TopicMetadata topic = topics.get(topicOf(command));
+    return topic != null && highestPartition(command) < topic.partitions().size();
+  }
+
+  /** The highest partition a request names explicitly, -1 if none. */
+  private static int highestPartition(Command command) {
+    if (command instanceof Produce produce) {
+      int highest = -1;
+      for (ProduceRecord record : produce.records()) {
+        if (record != null && record.partition() != null) {
+          highest = Math.max(highest, record.partition());
+        }
+      }
+      return highest;
+    } else if (command instanceof Fetch fetch) {
+      return fetch.partition();
+    } else if (command instanceof GetOffsets get) {
+      return get.partition();
+    } else if (command instanceof OffsetForTime get) {
+      return get.partition();
     }
     throw new IllegalStateException("Not a partition request: " + command);
   }
@@ -545,12 +664,21 @@ public final class Gateway {
       return Behaviors.same();
     }
     if (changed.key().equals(TopicsKey.KEY)) {
-      topics.clear();
-      topics.putAll(((LWWMap<String, TopicMetadata>) changed.dataValue()).getEntries());
+      cacheAll(((LWWMap<String, TopicMetadata>) changed.dataValue()).getEntries());
     } else if (changed.key().equals(BrokersKey.KEY)) {
       registered(((LWWMap<String, BrokerRegistration>) changed.dataValue()).getEntries());
     }
     return Behaviors.same();
+  }
+
+  /**
+   * Replaces the cache with {@code entries}. Every source (the subscription, local and majority
+   * reads) gives the local replica's merged state, which only moves forward, so a partition count
+   * seen once is never taken back.
+   */
+  private void cacheAll(Map<String, TopicMetadata> entries) {
+    topics.clear();
+    topics.putAll(entries);
   }
 
   private Behavior<Command> onBrokersRead(BrokersRead read) {

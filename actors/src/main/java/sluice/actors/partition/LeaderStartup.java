@@ -103,7 +103,10 @@ final class LeaderStartup {
         response -> {
           if (response instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> found) {
             TopicMetadata metadata = found.dataValue().getEntries().get(topic);
-            return metadata == null ? new MetadataMissing(majority) : new MetadataFound(metadata);
+            // A partition added a moment ago may not have reached this replica yet: ask a majority.
+            boolean missing =
+                metadata == null || (!majority && metadata.partition(partition).isEmpty());
+            return missing ? new MetadataMissing(majority) : new MetadataFound(metadata);
           } else if (response instanceof Replicator.GetFailure) {
             return new MetadataUnavailable(
                 "reading the topic metadata from a majority timed out after "

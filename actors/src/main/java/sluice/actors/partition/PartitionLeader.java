@@ -59,13 +59,14 @@ import sluice.storage.record.RecordBatch;
  * log. It is the log's only writer.
  *
  * <p><b>Start</b> ({@link LeaderStartup}). The entity first reads the topic's {@link TopicMetadata}
- * from Distributed Data (local replica, then a majority read if absent), stashing commands. Unknown
- * topic or partition: every command is answered {@code UNKNOWN_TOPIC_OR_PARTITION}. This broker
- * ({@code sluice.broker-id}) not the partition's leader: retriable {@code NOT_LEADER_OR_FOLLOWER}
- * (a sharding location set a moment ago may start the entity on the wrong node first). Either way
- * the entity then leaves through passivation, so sharding hands later messages to a new incarnation
- * that reads the metadata again. Otherwise the log is opened through {@link Logs} with the topic's
- * configs and recovery runs from the latest snapshot plus the batch headers after it.
+ * from Distributed Data (local replica, then a majority read if the topic or the partition is
+ * absent: partitions can be added to a topic), stashing commands. Unknown topic or partition: every
+ * command is answered {@code UNKNOWN_TOPIC_OR_PARTITION}. This broker ({@code sluice.broker-id})
+ * not the partition's leader: retriable {@code NOT_LEADER_OR_FOLLOWER} (a sharding location set a
+ * moment ago may start the entity on the wrong node first). Either way the entity then leaves
+ * through passivation, so sharding hands later messages to a new incarnation that reads the
+ * metadata again. Otherwise the log is opened through {@link Logs} with the topic's configs and
+ * recovery runs from the latest snapshot plus the batch headers after it.
  *
  * <p><b>While leading</b> the entity follows its topic's metadata: new configs and leader epochs
  * apply at once; if the topic is deleted or another broker becomes the leader, it answers what

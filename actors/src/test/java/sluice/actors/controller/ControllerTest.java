@@ -80,6 +80,12 @@ class ControllerTest {
     return probe.expectMessageClass(TopicResult.class, TIMEOUT);
   }
 
+  private TopicResult grow(String name, int partitions) {
+    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    controller.tell(new Controller.CreatePartitions(name, partitions, probe.getRef()));
+    return probe.expectMessageClass(TopicResult.class, TIMEOUT);
+  }
+
   private Controller.ClusterInfo describeCluster() {
     TestProbe<Controller.ClusterInfo> probe = testKit.createTestProbe();
     controller.tell(new Controller.DescribeCluster(probe.getRef()));
@@ -276,6 +282,73 @@ class ControllerTest {
         .containsExactly(
             new PartitionEntities.Placement("durable", 0, self),
             new PartitionEntities.Placement("durable", 1, self));
+  }
+
+  @Test
+  void partitionsAddedToATopicAreAssignedPlacedAndKeepTheExistingOnes() {
+    TopicDescription before = create("grow", 2, null, Map.of("retention.ms", "1000")).topic();
+    partitions.placed.clear();
+
+    TopicResult grown = grow("grow", 5);
+    assertThat(grown.error()).isNull();
+    TopicDescription topic = grown.topic();
+    assertThat(topic.partitions()).hasSize(5);
+    assertThat(topic.partitions().subList(0, 2)).isEqualTo(before.partitions());
+    assertThat(topic.topicId()).isEqualTo(before.topicId());
+    assertThat(topic.configs()).isEqualTo(before.configs());
+    for (int p = 2; p < 5; p++) {
+      var partition = topic.partitions().get(p);
+      assertThat(partition.partition()).isEqualTo(p);
+      assertThat(partition.leader()).isEqualTo(1);
+      assertThat(partition.replicas()).containsExactly(1);
+      assertThat(partition.isr()).containsExactly(1);
+      assertThat(partition.leaderEpoch()).isZero();
+    }
+    assertThat(describe("grow").topic()).isEqualTo(topic);
+    var self = Cluster.get(testKit.system()).selfMember().address();
+    assertThat(partitions.placed)
+        .as("only the new partitions are placed")
+        .containsExactly(
+            new PartitionEntities.Placement("grow", 2, self),
+            new PartitionEntities.Placement("grow", 3, self),
+            new PartitionEntities.Placement("grow", 4, self));
+  }
+
+  @Test
+  void shrinkingKeepingOrExceedingTheMaximumCountIsRefusedWithTheNumbersAndChangesNothing() {
+    TopicDescription topic = create("fixed", 3, null, Map.of()).topic();
+    assertError(grow("fixed", 2), ErrorCode.INVALID_PARTITIONS, "'fixed'", "3 partition", "not 2");
+    assertError(grow("fixed", 3), ErrorCode.INVALID_PARTITIONS, "'fixed'", "3 partition", "not 3");
+    assertError(grow("fixed", 0), ErrorCode.INVALID_PARTITIONS, "not 0");
+    assertError(grow("fixed", 10_001), ErrorCode.INVALID_PARTITIONS, "at most 10000", "10001");
+    assertThat(describe("fixed").topic()).isEqualTo(topic);
+  }
+
+  @Test
+  void addingPartitionsToAnUnknownOrInternalTopicIsRefused() {
+    assertError(grow("nope", 4), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'nope'");
+    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    controller.tell(
+        new Controller.CreateTopic("__internal", 1, null, Map.of(), true, probe.getRef()));
+    assertThat(probe.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
+    assertError(grow("__internal", 2), ErrorCode.INVALID_TOPIC_EXCEPTION, "'__internal'");
+    assertThat(describe("__internal").topic().partitions()).hasSize(1);
+  }
+
+  @Test
+  void addedPartitionsSurviveARestartAndArePlacedAgain() {
+    create("grown", 1, null, Map.of());
+    TopicDescription topic = grow("grown", 3).topic();
+    testKit.shutdownTestKit();
+
+    testKit = startBroker(dataDir, Optional.empty());
+    assertThat(describe("grown").topic()).isEqualTo(topic);
+    var self = Cluster.get(testKit.system()).selfMember().address();
+    assertThat(partitions.placed)
+        .containsExactly(
+            new PartitionEntities.Placement("grown", 0, self),
+            new PartitionEntities.Placement("grown", 1, self),
+            new PartitionEntities.Placement("grown", 2, self));
   }
 
   @Test

@@ -83,6 +83,21 @@ class ReplicaAssignerTest {
   }
 
   @org.junit.jupiter.api.Test
+  void addedPartitionsAreNumberedAfterTheExistingOnesAndGoToTheLeastLoadedBrokers() {
+    TreeSet<Integer> live = new TreeSet<>(Set.of(1, 2, 3));
+    var existing = ReplicaAssigner.assign(2, 2, live, List.of());
+    TopicMetadata topic = new TopicMetadata("t", "id", false, Map.of(), existing);
+    var added = ReplicaAssigner.assign(2, 2, 2, live, List.of(topic));
+    assertThat(added).extracting(PartitionAssignment::partition).containsExactly(2, 3);
+    assertThat(existing).extracting(PartitionAssignment::leader).containsExactly(1, 2);
+    assertThat(added)
+        .as("broker 3 leads nothing yet, then the tie goes to the lowest id")
+        .extracting(PartitionAssignment::leader)
+        .containsExactly(3, 1);
+    assertThat(added.get(0).replicas()).containsExactly(3, 1);
+  }
+
+  @org.junit.jupiter.api.Test
   void moreReplicasThanBrokersIsABrokenInvariant() {
     assertThatThrownBy(() -> ReplicaAssigner.assign(1, 2, new TreeSet<>(Set.of(1)), List.of()))
         .isInstanceOf(IllegalArgumentException.class)

@@ -168,6 +168,64 @@ class GatewayTest {
     assertThat(second).doesNotContainAnyElementsOf(first);
   }
 
+  private Gateway.TopicReply createPartitions(String name, int partitions) {
+    TestProbe<Gateway.TopicReply> probe = testKit.createTestProbe();
+    gateway.tell(new Gateway.CreatePartitions(name, partitions, probe.getRef()));
+    return probe.expectMessageClass(Gateway.TopicReply.class, TIMEOUT);
+  }
+
+  @Test
+  void newPartitionsTakeExplicitAndKeyedRecordsAsSoonAsTheGrowIsAcknowledged() {
+    createTopic("growing", 1);
+    // Fill the gateway's cache with the one-partition topic.
+    assertThat(
+            produce(
+                    "growing",
+                    List.of(new ProduceRecord(null, utf8("k"), utf8("v"), null, null)),
+                    Acks.LEADER)
+                .get(0)
+                .partition())
+        .isZero();
+
+    Gateway.TopicReply grown = createPartitions("growing", 4);
+    assertThat(grown.error()).isNull();
+    assertThat(grown.topic().partitions()).hasSize(4);
+
+    List<ProduceRecord> records = new ArrayList<>();
+    records.add(new ProduceRecord(3, null, utf8("explicit"), null, null));
+    for (int i = 0; i < 20; i++) {
+      records.add(new ProduceRecord(null, utf8("key-" + i), utf8("v" + i), null, null));
+    }
+    records.add(new ProduceRecord(4, null, utf8("too far"), null, null));
+    List<RecordResult> results = produce("growing", records, Acks.LEADER);
+    assertThat(results.get(0).partition()).isEqualTo(3);
+    assertThat(results.get(0).error()).isNull();
+    for (int i = 0; i < 20; i++) {
+      int expected = Utils.toPositive(Utils.murmur2(utf8("key-" + i))) % 4;
+      assertThat(results.get(i + 1).partition()).as("key-%d", i).isEqualTo(expected);
+      assertThat(results.get(i + 1).error()).isNull();
+    }
+    assertThat(results.get(21).error().code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assertThat(results.get(21).error().message()).contains("Partition 4", "0 to 3");
+    assertThat(fetch("growing", 3, 0).records())
+        .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+        .startsWith("explicit");
+  }
+
+  @Test
+  void aRefusedGrowIsAnsweredWithTheControllersErrorAndChangesNothing() {
+    createTopic("steady", 2);
+    Gateway.TopicReply refused = createPartitions("steady", 1);
+    assertThat(refused.topic()).isNull();
+    assertThat(refused.error().code()).isEqualTo(ErrorCode.INVALID_PARTITIONS);
+    assertThat(refused.error().message()).contains("'steady'", "2 partition", "not 1");
+    assertThat(createPartitions("absent", 3).error().code())
+        .isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    List<RecordResult> results =
+        produce("steady", List.of(new ProduceRecord(2, null, utf8("x"), null, null)), Acks.LEADER);
+    assertThat(results.get(0).error().message()).contains("0 to 1");
+  }
+
   @Test
   void anExplicitPartitionIsUsedAndAMissingOneIsRefusedAlone() {
     createTopic("explicit", 2);
