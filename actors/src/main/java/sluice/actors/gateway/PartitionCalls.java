@@ -3,7 +3,9 @@ package sluice.actors.gateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -18,14 +20,21 @@ import sluice.storage.record.CorruptRecordException;
  * The gateway's requests to partition leaders, once the gateway has checked the topic and chosen
  * partitions: plans produce batches, asks the leaders through {@link PartitionLeaders} with {@link
  * LeaderRetry}, and turns the answers into gateway replies (per-record results in request order,
- * decoded fetches). Every stage completes with a reply, never exceptionally. Safe from any thread:
- * it holds no mutable state.
+ * decoded fetches). Every stage completes with a reply, never exceptionally.
+ *
+ * <p>Order: batches are encoded in parallel on the executor, but each topic's batches are handed to
+ * the leaders in the order {@link #produce} was called, so records of successive requests (a
+ * streamed produce) get offsets in the order they were sent. {@link #produce} must therefore be
+ * called from one thread at a time (the gateway actor); the other calls are safe from any thread.
  */
 final class PartitionCalls {
   private final PartitionLeaders leaders;
   private final LeaderRetry retry;
   private final Duration askMargin;
   private final Executor executor;
+
+  /** Per topic: completes once the latest produce request's batches were handed to the leaders. */
+  private final Map<String, CompletableFuture<Void>> dispatched = new HashMap<>();
 
   PartitionCalls(PartitionLeaders leaders, Gateway.Settings settings, Executor executor) {
     this.leaders = leaders;
@@ -48,9 +57,17 @@ final class PartitionCalls {
       long timeoutMs,
       long now) {
     long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
-    return CompletableFuture.supplyAsync(
-            () -> ProducePlan.plan(topic, choice, records, now), executor)
-        .thenCompose(plan -> send(plan, records.size(), acks, timeoutMs, deadline))
+    CompletableFuture<Void> previous =
+        dispatched.getOrDefault(topic, CompletableFuture.completedFuture(null));
+    CompletableFuture<CompletionStage<List<RecordResult>>> sending =
+        CompletableFuture.supplyAsync(() -> ProducePlan.plan(topic, choice, records, now), executor)
+            .thenCombine(
+                previous, (plan, inTurn) -> send(plan, records.size(), acks, timeoutMs, deadline));
+    // The next request's batches wait for these to be handed over (not answered), even if they
+    // fail.
+    dispatched.put(topic, sending.handle((handedOver, failure) -> null));
+    return sending
+        .thenCompose(results -> results)
         .handle(
             (results, failure) ->
                 failure == null

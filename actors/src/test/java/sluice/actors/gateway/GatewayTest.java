@@ -128,6 +128,35 @@ class GatewayTest {
   }
 
   @Test
+  void successiveRequestsToAPartitionGetOffsetsInTheOrderTheyWereSent() {
+    createTopic("ordered", 1);
+    // A large request then small ones, sent back to back: the small ones' batches are quicker to
+    // build, but must not reach the leader first.
+    List<ProduceRecord> large = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      large.add(new ProduceRecord(0, null, new byte[100], null, null));
+    }
+    List<TestProbe<Gateway.ProduceReply>> probes = new ArrayList<>();
+    for (int request = 0; request < 5; request++) {
+      TestProbe<Gateway.ProduceReply> probe = testKit.createTestProbe();
+      List<ProduceRecord> records =
+          request == 0
+              ? large
+              : List.of(new ProduceRecord(0, null, utf8("r" + request), null, null));
+      gateway.tell(new Gateway.Produce("ordered", records, Acks.LEADER, 10_000, probe.getRef()));
+      probes.add(probe);
+    }
+    List<Long> firstOffsets = new ArrayList<>();
+    for (TestProbe<Gateway.ProduceReply> probe : probes) {
+      RecordResult first =
+          probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results().get(0);
+      assertThat(first.error()).isNull();
+      firstOffsets.add(first.offset());
+    }
+    assertThat(firstOffsets).containsExactly(0L, 20_000L, 20_001L, 20_002L, 20_003L);
+  }
+
+  @Test
   void keyedRecordsLandWhereKafkasPartitionerPutsThem() {
     createTopic("keyed", 6);
     List<ProduceRecord> records = new ArrayList<>();
