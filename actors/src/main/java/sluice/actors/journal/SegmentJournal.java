@@ -42,10 +42,10 @@ import sluice.storage.record.RecordBatch;
  * continues right after the cut (its snapshots above the cut must be deleted first; {@link
  * SegmentSnapshotStore} ignores and removes those above the log's end).
  *
- * <p><b>Threading.</b> Every call runs to completion on the journal actor (its dispatcher, {@code
- * sluice.journal.dispatcher}), so writes are ordered: per persistence id and overall. The returned
- * futures are already completed. Messages are deletable only by retention: {@code deleteMessagesTo}
- * fails.
+ * <p><b>Threading.</b> Every call runs to completion on the journal actor (on the default
+ * dispatcher unless {@code sluice.journal.plugin-dispatcher} says otherwise, see {@code
+ * reference.conf}), so writes are ordered: per persistence id and overall. The returned futures are
+ * already completed. Messages are deletable only by retention: {@code deleteMessagesTo} fails.
  */
 public final class SegmentJournal extends AsyncWriteJournal {
   private final Logs logs;

@@ -11,7 +11,6 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -50,10 +51,15 @@ import sluice.storage.log.PartitionLog;
  *   15+m+p  4     CRC32C of every byte before it
  * </pre>
  *
- * <p>A snapshot is written to a {@code .tmp} file, forced to disk, renamed into place atomically
- * and the directory forced, so a crash leaves either the whole snapshot or none (stray {@code .tmp}
- * files are ignored and removed by the next save). A snapshot whose CRC or length does not match is
- * skipped and the next older one is tried.
+ * <p>A snapshot is written to a {@code .tmp} file and renamed into place atomically; the save is
+ * then acknowledged, and the file and the directory are forced to disk afterwards on the store's
+ * own sync thread ({@code sluice-snapshot-sync}). Akka holds the leader's commands until the save
+ * is acknowledged, so an fsync there stalled every partition's appends once per {@code
+ * sluice.partition.snapshot-every} batches; Kafka likewise flushes its producer-state snapshots in
+ * the background. A snapshot only shortens recovery (the log is the truth): one torn or lost in an
+ * OS crash before its sync fails its CRC or length check and is skipped, and recovery uses an older
+ * snapshot or replays batch headers from the log's start. Stray {@code .tmp} files are ignored and
+ * removed by the next save.
  *
  * <p>A snapshot above the log's last batch sequence (the log lost its tail in a crash, or was
  * truncated) describes batches that are gone: loading ignores and deletes it, so recovery falls
@@ -62,7 +68,8 @@ import sluice.storage.log.PartitionLog;
  * <p>A snapshot is saved only while the partition's log is open in {@link Logs}, so a save that
  * races the partition's deletion cannot recreate its directory.
  *
- * <p>Threading: every call runs to completion on the snapshot store actor.
+ * <p>Threading: every call runs to completion on the snapshot store actor; only the fsync of a
+ * saved snapshot runs on the sync thread, which stops with the actor.
  */
 public final class SegmentSnapshotStore extends SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentSnapshotStore.class);
@@ -84,10 +91,22 @@ public final class SegmentSnapshotStore extends SnapshotStore {
 
   private final Logs logs;
   private final Serialization serialization;
+  private final ExecutorService syncer =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "sluice-snapshot-sync");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   public SegmentSnapshotStore() {
     this.logs = Logs.get(Adapter.toTyped(context().system()));
     this.serialization = SerializationExtension.get(context().system());
+  }
+
+  @Override
+  public void postStop() {
+    syncer.shutdown();
   }
 
   /** One snapshot file on disk. */
@@ -163,11 +182,10 @@ public final class SegmentSnapshotStore extends SnapshotStore {
         while (bytes.hasRemaining()) {
           channel.write(bytes);
         }
-        channel.force(true);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      forceDirectory(dir);
       removeStrayTmpFiles(dir);
+      syncer.execute(() -> sync(target));
       return Futures.successful(null);
     } catch (IOException | RuntimeException e) {
       return Futures.failed(e);
@@ -288,11 +306,25 @@ public final class SegmentSnapshotStore extends SnapshotStore {
     return new IOException("Snapshot " + file.path() + " " + reason);
   }
 
-  private static void forceDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+  /**
+   * Forces a saved snapshot and its directory entry to disk; runs on the sync thread. A snapshot
+   * deleted meanwhile (an older one, or the partition) needs no sync; a failed sync is logged, as
+   * the snapshot only shortens recovery.
+   */
+  private static void sync(Path snapshot) {
+    try {
+      force(snapshot);
+      force(snapshot.getParent());
+    } catch (NoSuchFileException e) {
+      // Deleted before it was synced: nothing left to make durable.
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not force snapshot {} to disk: {}", snapshot, e.toString());
+    }
+  }
+
+  private static void force(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       channel.force(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot force directory " + dir + " to disk", e);
     }
   }
 
