@@ -2,7 +2,7 @@ package sluice.actors.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static sluice.actors.testing.OneNodeCluster.batch;
+import static sluice.actors.testing.TestClusters.batch;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import java.nio.ByteBuffer;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sluice.actors.testing.OneNodeCluster;
+import sluice.actors.testing.TestClusters;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.RecordBatch;
@@ -28,9 +28,10 @@ class LogsTest {
     kit =
         ActorTestKit.create(
             "logs",
-            OneNodeCluster.config(
+            TestClusters.config(
                 dataDir,
                 1,
+                TestClusters.Metadata.IN_MEMORY,
                 "sluice.log.retention-check-interval = 50ms\n"
                     + "sluice.log.compaction-interval = 50ms"));
     logs = Logs.get(kit.system());

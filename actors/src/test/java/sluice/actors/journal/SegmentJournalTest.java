@@ -1,7 +1,7 @@
 package sluice.actors.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static sluice.actors.testing.OneNodeCluster.batch;
+import static sluice.actors.testing.TestClusters.batch;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.journal.BatchEvent.BatchAppended;
 import sluice.actors.journal.BatchEvent.BatchReplayed;
-import sluice.actors.testing.OneNodeCluster;
+import sluice.actors.testing.TestClusters;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.RecordBatch;
@@ -49,7 +49,9 @@ class SegmentJournalTest {
   }
 
   private void startSystem() {
-    kit = ActorTestKit.create("journal", OneNodeCluster.config(dataDir, 1, ""));
+    kit =
+        ActorTestKit.create(
+            "journal", TestClusters.config(dataDir, 1, TestClusters.Metadata.IN_MEMORY, ""));
     Logs.get(kit.system()).open(PID, "topic-id-1", LogConfig.defaults());
     journal =
         Persistence.get(Adapter.toClassic(kit.system()))

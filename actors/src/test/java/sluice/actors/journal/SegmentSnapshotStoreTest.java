@@ -1,7 +1,7 @@
 package sluice.actors.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static sluice.actors.testing.OneNodeCluster.batch;
+import static sluice.actors.testing.TestClusters.batch;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.partition.LeaderState;
-import sluice.actors.testing.OneNodeCluster;
+import sluice.actors.testing.TestClusters;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.RecordBatch;
@@ -41,7 +41,9 @@ class SegmentSnapshotStoreTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("snapshots", OneNodeCluster.config(dataDir, 1, ""));
+    kit =
+        ActorTestKit.create(
+            "snapshots", TestClusters.config(dataDir, 1, TestClusters.Metadata.IN_MEMORY, ""));
     log = Logs.get(kit.system()).open(PID, "topic-id-1", LogConfig.defaults());
     for (int i = 0; i < 5; i++) {
       byte[] bytes = batch(1, "v" + i);

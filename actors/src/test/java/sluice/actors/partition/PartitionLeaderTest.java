@@ -1,7 +1,7 @@
 package sluice.actors.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static sluice.actors.testing.OneNodeCluster.batch;
+import static sluice.actors.testing.TestClusters.batch;
 
 import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -35,7 +35,7 @@ import sluice.actors.partition.PartitionLeader.GetOffsets;
 import sluice.actors.partition.PartitionLeader.OffsetForTime;
 import sluice.actors.partition.PartitionLeader.OffsetForTimeReply;
 import sluice.actors.partition.PartitionLeader.OffsetsReply;
-import sluice.actors.testing.OneNodeCluster;
+import sluice.actors.testing.TestClusters;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.Batches;
@@ -58,8 +58,15 @@ class PartitionLeaderTest {
   }
 
   private void start(String extraConfig) {
-    kit = OneNodeCluster.start("leader", dataDir, BROKER, extraConfig);
+    kit = TestClusters.startOneNode("leader", dataDir, BROKER, extraConfig);
     PartitionLeader.init(kit.system());
+  }
+
+  /** Starts the node (again) with {@code topic}'s metadata; the leader of its partition 0. */
+  private EntityRef<Command> startWith(String extraConfig, TopicMetadata topic) {
+    start(extraConfig);
+    TestClusters.putTopic(kit, topic);
+    return partition(topic.name(), 0);
   }
 
   private EntityRef<Command> partition(String topic, int partition) {
@@ -68,7 +75,7 @@ class PartitionLeaderTest {
   }
 
   private EntityRef<Command> newTopic(String name, Map<String, String> configs) {
-    OneNodeCluster.putTopic(kit, OneNodeCluster.topic(name, 1, BROKER, configs));
+    TestClusters.putTopic(kit, TestClusters.topic(name, 1, BROKER, configs));
     return partition(name, 0);
   }
 
@@ -161,10 +168,8 @@ class PartitionLeaderTest {
   @Test
   void groupedWritesThatCrossTheSnapshotIntervalStillSnapshotAndRecover() {
     String config = "sluice.partition.snapshot-every = 7";
-    start(config);
-    TopicMetadata topic = OneNodeCluster.topic("grouped", 1, BROKER, Map.of());
-    OneNodeCluster.putTopic(kit, topic);
-    EntityRef<Command> leader = partition("grouped", 0);
+    TopicMetadata topic = TestClusters.topic("grouped", 1, BROKER, Map.of());
+    EntityRef<Command> leader = startWith(config, topic);
     TestProbe<AppendReply> probe = kit.createTestProbe();
     for (int i = 0; i < 300; i++) {
       leader.tell(new Append(batch(1, "v" + i), Acks.LEADER, 30_000, probe.ref()));
@@ -181,10 +186,7 @@ class PartitionLeaderTest {
             });
     kit.shutdownTestKit();
 
-    kit = OneNodeCluster.start("leader", dataDir, BROKER, config);
-    PartitionLeader.init(kit.system());
-    OneNodeCluster.putTopic(kit, topic);
-    EntityRef<Command> recovered = partition("grouped", 0);
+    EntityRef<Command> recovered = startWith(config, topic);
 
     assertThat(offsets(recovered).offsets().logEndOffset()).isEqualTo(300);
     assertThat(Logs.get(kit.system()).journalStats("grouped-0").batchesReplayed()).isLessThan(300);
@@ -324,7 +326,7 @@ class PartitionLeaderTest {
   @Test
   void aBrokerThatIsNotTheLeaderRefusesWithARetriableError() {
     start("");
-    OneNodeCluster.putTopic(kit, OneNodeCluster.topic("elsewhere", 1, 2, Map.of()));
+    TestClusters.putTopic(kit, TestClusters.topic("elsewhere", 1, 2, Map.of()));
 
     AppendReply reply = append(partition("elsewhere", 0), batch(1, "a"));
 
@@ -336,10 +338,8 @@ class PartitionLeaderTest {
 
   @Test
   void aLeaderWhoseBrokerIsNoLongerTheLeaderRefusesFromThenOn() {
-    start("");
-    TopicMetadata original = OneNodeCluster.topic("moving", 1, BROKER, Map.of());
-    OneNodeCluster.putTopic(kit, original);
-    EntityRef<Command> leader = partition("moving", 0);
+    TopicMetadata original = TestClusters.topic("moving", 1, BROKER, Map.of());
+    EntityRef<Command> leader = startWith("", original);
     append(leader, batch(1, "a"));
     TestProbe<FetchReply> parkedFetch = kit.createTestProbe();
     leader.tell(new Fetch(1, 1024, LONG_WAIT.toMillis(), parkedFetch.ref()));
@@ -352,7 +352,7 @@ class PartitionLeaderTest {
             false,
             Map.of(),
             List.of(new PartitionAssignment(0, List.of(2), 2, 1, List.of(2), 1)));
-    OneNodeCluster.putTopic(kit, moved);
+    TestClusters.putTopic(kit, moved);
 
     FetchReply abandoned = parkedFetch.receiveMessage(Duration.ofSeconds(30));
     assertThat(abandoned.error().code()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
@@ -368,14 +368,12 @@ class PartitionLeaderTest {
 
   @Test
   void changedTopicConfigsAndLeaderEpochsApplyToTheRunningLeader() {
-    start("");
-    TopicMetadata original = OneNodeCluster.topic("tuned", 1, BROKER, Map.of());
-    OneNodeCluster.putTopic(kit, original);
-    EntityRef<Command> leader = partition("tuned", 0);
+    TopicMetadata original = TestClusters.topic("tuned", 1, BROKER, Map.of());
+    EntityRef<Command> leader = startWith("", original);
     byte[] big = batch(1, "x".repeat(2_000));
     assertThat(append(leader, big).error()).isNull();
 
-    OneNodeCluster.putTopic(
+    TestClusters.putTopic(
         kit,
         new TopicMetadata(
             "tuned",
@@ -398,7 +396,7 @@ class PartitionLeaderTest {
   @Test
   void anUnknownTopicOrPartitionIsRefused() {
     start("");
-    OneNodeCluster.putTopic(kit, OneNodeCluster.topic("known", 1, BROKER, Map.of()));
+    TestClusters.putTopic(kit, TestClusters.topic("known", 1, BROKER, Map.of()));
 
     AppendReply unknownTopic = append(partition("unknown", 0), batch(1, "a"));
     AppendReply unknownPartition = append(partition("known", 3), batch(1, "a"));
@@ -426,10 +424,8 @@ class PartitionLeaderTest {
   @Test
   void aRestartedBrokerRecoversEveryAcknowledgedBatchFromItsSnapshotAndTheHeadersAfterIt() {
     String config = "sluice.partition.snapshot-every = 4";
-    start(config);
-    TopicMetadata topic = OneNodeCluster.topic("durable", 1, BROKER, Map.of());
-    OneNodeCluster.putTopic(kit, topic);
-    EntityRef<Command> leader = partition("durable", 0);
+    TopicMetadata topic = TestClusters.topic("durable", 1, BROKER, Map.of());
+    EntityRef<Command> leader = startWith(config, topic);
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       assertThat(append(leader, batch(i, "v" + i, "w" + i)).baseOffset()).isEqualTo(2L * i);
@@ -448,10 +444,7 @@ class PartitionLeaderTest {
         });
     kit.shutdownTestKit();
 
-    kit = OneNodeCluster.start("leader", dataDir, BROKER, config);
-    PartitionLeader.init(kit.system());
-    OneNodeCluster.putTopic(kit, topic);
-    EntityRef<Command> recovered = partition("durable", 0);
+    EntityRef<Command> recovered = startWith(config, topic);
 
     OffsetsReply offsets = offsets(recovered);
     assertThat(offsets.offsets().logEndOffset()).isEqualTo(20);
@@ -464,10 +457,8 @@ class PartitionLeaderTest {
   @Test
   void aLogCutBelowTheLatestSnapshotRecoversFromAnOlderOneAndContinuesAfterTheCut() {
     String config = "sluice.partition.snapshot-every = 4";
-    start(config);
-    TopicMetadata topic = OneNodeCluster.topic("cut", 1, BROKER, Map.of());
-    OneNodeCluster.putTopic(kit, topic);
-    EntityRef<Command> leader = partition("cut", 0);
+    TopicMetadata topic = TestClusters.topic("cut", 1, BROKER, Map.of());
+    EntityRef<Command> leader = startWith(config, topic);
     for (int i = 0; i < 10; i++) {
       append(leader, batch(i, "v" + i, "w" + i));
     }
@@ -489,10 +480,7 @@ class PartitionLeaderTest {
       assertThat(log.lastSequence()).isEqualTo(6);
     }
 
-    kit = OneNodeCluster.start("leader", dataDir, BROKER, config);
-    PartitionLeader.init(kit.system());
-    OneNodeCluster.putTopic(kit, topic);
-    EntityRef<Command> recovered = partition("cut", 0);
+    EntityRef<Command> recovered = startWith(config, topic);
 
     assertThat(offsets(recovered).offsets().logEndOffset()).isEqualTo(12);
     assertThat(Logs.get(kit.system()).journalStats("cut-0").batchesReplayed()).isEqualTo(2);

@@ -1,47 +1,93 @@
 package sluice.actors.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.MemberStatus;
 import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.SelfUniqueAddress;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
+import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.metadata.TopicsKey;
+import sluice.storage.record.CompressionType;
+import sluice.storage.record.RecordBatchBuilder;
 
-/** One-node clusters for tests: port 0, a temp data dir, serialization checks on. */
+/**
+ * Test support for every actors test: the config of a test node (a cluster node on a loopback port
+ * chosen by the OS, serialization checks on, its data under a given directory), a one-node cluster
+ * {@link ActorTestKit} that has joined itself and is up, and the Distributed Data entries the
+ * broker and the controller would write (broker registrations, topic metadata).
+ *
+ * <p>Configs are built with {@link ConfigFactory#load(Config)}, so the {@code ${sluice.data-dir}}
+ * substitutions of actors' {@code reference.conf} (the durable metadata store's directory) see the
+ * test's data directory. Stateless; safe from any thread.
+ */
 public final class TestClusters {
   private TestClusters() {}
 
-  /** The broker config for a test node whose data lives in {@code dataDir}. */
-  public static Config config(Path dataDir, String extra) {
+  /** Whether Distributed Data keeps the durable keys of {@code reference.conf} in LMDB. */
+  public enum Metadata {
+    /** Topic metadata and the cluster id are kept in LMDB under {@code <data-dir>/metadata}. */
+    DURABLE,
+    /** No durable keys: Distributed Data lives in memory and dies with the system. */
+    IN_MEMORY
+  }
+
+  private static final String NODE =
+      """
+      akka.loggers = ["akka.event.slf4j.Slf4jLogger"]
+      akka.logging-filter = "akka.event.slf4j.Slf4jLoggingFilter"
+      akka.actor.serialize-messages = on
+      akka.remote.artery.canonical.hostname = "127.0.0.1"
+      akka.remote.artery.canonical.port = 0
+      akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+      akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+      # Leaving a cluster under CI load can take longer than the testkit's default 10s.
+      akka.actor.testkit.typed.system-shutdown-default = 30s
+      """;
+
+  /**
+   * The config of test node {@code brokerId} whose data lives in {@code dataDir}; {@code extra}
+   * (HOCON) overrides everything else.
+   */
+  public static Config config(Path dataDir, int brokerId, Metadata metadata, String extra) {
+    Config node = ConfigFactory.parseString(NODE);
+    if (metadata == Metadata.IN_MEMORY) {
+      node =
+          ConfigFactory.parseString("akka.cluster.distributed-data.durable.keys = []")
+              .withFallback(node);
+    }
     return ConfigFactory.load(
         ConfigFactory.parseString(extra)
             .withFallback(
-                ConfigFactory.parseString(
-                    """
-                    sluice.data-dir = "%s"
-                    akka.remote.artery.canonical.port = 0
-                    akka.actor.serialize-messages = on
-                    akka.actor.serialize-creators = off
-                    akka.cluster.jmx.multi-mbeans-in-same-jvm = on
-                    akka.loggers = ["akka.event.slf4j.Slf4jLogger"]
-                    akka.logging-filter = "akka.event.slf4j.Slf4jLoggingFilter"
-                    akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-                    akka.coordinated-shutdown.terminate-actor-system = on
-                    # Leaving a cluster under CI load can take longer than the testkit's default 10s.
-                    akka.actor.testkit.typed.system-shutdown-default = 30s
-                    """
-                        .formatted(dataDir.toString().replace("\\", "/")))));
+                ConfigFactory.parseMap(
+                    Map.of("sluice.data-dir", dataDir.toString(), "sluice.broker-id", brokerId)))
+            .withFallback(node));
   }
 
+  /** The config of broker 1 with durable metadata in {@code dataDir}, {@code extra} on top. */
+  public static Config config(Path dataDir, String extra) {
+    return config(dataDir, 1, Metadata.DURABLE, extra);
+  }
+
+  /** The config of broker 1 with durable metadata in {@code dataDir}. */
   public static Config config(Path dataDir) {
     return config(dataDir, "");
   }
@@ -53,6 +99,16 @@ public final class TestClusters {
     return testKit;
   }
 
+  /**
+   * A one-node cluster test kit for broker {@code brokerId} without durable metadata, joined and
+   * up.
+   */
+  public static ActorTestKit startOneNode(
+      String name, Path dataDir, int brokerId, String extraConfig) {
+    return startOneNode(name, config(dataDir, brokerId, Metadata.IN_MEMORY, extraConfig));
+  }
+
+  /** Makes the kit's node join itself and waits (up to 20s) until it is up. */
   public static void joinSelf(ActorTestKit testKit) {
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -60,9 +116,7 @@ public final class TestClusters {
     probe.awaitAssert(
         Duration.ofSeconds(20),
         () -> {
-          if (!cluster.selfMember().status().equals(MemberStatus.up())) {
-            throw new AssertionError("not up yet: " + cluster.selfMember());
-          }
+          assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
           return null;
         });
   }
@@ -86,5 +140,49 @@ public final class TestClusters {
                 probe.getRef(),
                 map -> map.put(node, Integer.toString(brokerId), registration)));
     probe.expectMessageClass(Replicator.UpdateSuccess.class, Duration.ofSeconds(10));
+  }
+
+  /** Writes a topic's metadata into this node's Distributed Data, as the controller would. */
+  public static void putTopic(ActorTestKit testKit, TopicMetadata topic) {
+    TestProbe<Replicator.UpdateResponse<LWWMap<String, TopicMetadata>>> probe =
+        testKit.createTestProbe();
+    SelfUniqueAddress node = DistributedData.get(testKit.system()).selfUniqueAddress();
+    DistributedData.get(testKit.system())
+        .replicator()
+        .tell(
+            new Replicator.Update<>(
+                TopicsKey.KEY,
+                LWWMap.empty(),
+                Replicator.writeLocal(),
+                probe.ref(),
+                map -> map.put(node, topic.name(), topic)));
+    assertThat(probe.receiveMessage()).isInstanceOf(Replicator.UpdateSuccess.class);
+  }
+
+  /** A topic whose partitions are all led by {@code leader}, epoch 0. */
+  public static TopicMetadata topic(
+      String name, int partitions, int leader, Map<String, String> configs) {
+    List<PartitionAssignment> assignments = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      assignments.add(new PartitionAssignment(p, List.of(leader), leader, 0, List.of(leader), 0));
+    }
+    return new TopicMetadata(name, UUID.randomUUID().toString(), false, configs, assignments);
+  }
+
+  /** An uncompressed batch of {@code values.length} records, base offset 0, key {@code k<i>}. */
+  public static byte[] batch(long timestamp, String... values) {
+    RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, 0);
+    for (int i = 0; i < values.length; i++) {
+      builder.append(timestamp, ("k" + i).getBytes(), values[i].getBytes(), List.of());
+    }
+    return bytes(builder.build());
+  }
+
+  /** The remaining bytes of {@code buffer}, leaving its position as it was. */
+  public static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] bytes = new byte[copy.remaining()];
+    copy.get(bytes);
+    return bytes;
   }
 }
