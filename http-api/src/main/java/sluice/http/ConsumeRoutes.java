@@ -128,7 +128,7 @@ final class ConsumeRoutes {
   /** Checks the partition exists (40401/40402) and turns where to start into an offset. */
   private CompletionStage<Long> resolve(String topic, int partition, StartOffset start) {
     return client
-        .topicMetadata(topic)
+        .topicMetadataCovering(topic, partition)
         .thenCompose(
             metadata -> {
               V3Routes.partitionInfo(metadata, partition);

@@ -30,8 +30,10 @@ import sluice.actors.gateway.Gateway;
  *   <li>the cluster id, which never changes once a broker has started;
  *   <li>topic metadata for produce and consume validation, kept {@code
  *       sluice.http.metadata-max-age}; a topic the broker does not know is never cached, and a
- *       topic this API creates or deletes is dropped at once. A stale entry can only let a request
- *       through to the broker, which then answers with its own error.
+ *       topic this API creates or deletes is dropped at once. A request naming a partition beyond
+ *       the cached count describes the topic again before it is refused, so partitions added
+ *       through another broker are never refused from the cache. A stale entry can otherwise only
+ *       let a request through to the broker, which then answers with its own error.
  * </ul>
  *
  * <p>Thread-safe. Every ask waits {@code request-timeout} plus a grace second, so that the broker's
@@ -43,6 +45,9 @@ final class GatewayClient {
 
   /** How long past its wait a fetch may take before the broker counts as not answering. */
   static final Duration FETCH_GRACE = Duration.ofSeconds(5);
+
+  /** The highest partition of a request that names none, for {@link #topicMetadataCovering}. */
+  static final int NO_PARTITION = -1;
 
   private final ActorSystem<?> system;
   private final ActorRef<Gateway.Command> gateway;
@@ -120,8 +125,21 @@ final class GatewayClient {
 
   /** The topic for validating a produce or consume: from the cache when it is fresh. */
   CompletionStage<TopicDescription> topicMetadata(String name) {
+    return topicMetadataCovering(name, NO_PARTITION);
+  }
+
+  /**
+   * The topic for validating a request that names partitions up to {@code highestPartition} ({@link
+   * #NO_PARTITION} when it names none): from the cache when the cached topic is fresh and has that
+   * partition, else described by the controller and cached. So a partition added through another
+   * broker is known as soon as a request names it, and a partition beyond the fresh count is
+   * refused by the caller's check.
+   */
+  CompletionStage<TopicDescription> topicMetadataCovering(String name, int highestPartition) {
     CachedTopic cached = topics.get(name);
-    if (cached != null && System.nanoTime() - cached.expiresAtNanos() < 0) {
+    if (cached != null
+        && System.nanoTime() - cached.expiresAtNanos() < 0
+        && highestPartition < cached.topic().partitions().size()) {
       return CompletableFuture.completedFuture(cached.topic());
     }
     return describeTopic(name)

@@ -1,6 +1,7 @@
 package sluice.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordHeader;
 import sluice.actors.api.TopicDescription;
@@ -9,7 +10,9 @@ import sluice.actors.api.TopicDescription;
  * Checks a record against its topic before anything is sent to the broker: the partition exists
  * (40402) and the record fits in a batch under the topic's {@code max.message.bytes} (413), so a
  * request with one bad record writes nothing. The partition leader enforces the same size limit;
- * this check only refuses earlier and names the record.
+ * this check only refuses earlier and names the record. Callers get the topic with {@link
+ * GatewayClient#topicMetadataCovering} for the request's {@link #highestPartition}, so a partition
+ * is only refused after the controller was asked about it.
  */
 final class ProduceChecks {
   /** Kafka's v2 batch header: base offset through record count. */
@@ -39,6 +42,20 @@ final class ProduceChecks {
               + " (max.message.bytes=%d).",
           path, size, topic.name(), maxMessageBytes);
     }
+  }
+
+  /**
+   * The highest partition {@code records} name, or {@link GatewayClient#NO_PARTITION} when none
+   * names one.
+   */
+  static int highestPartition(List<ProduceRecord> records) {
+    int highest = GatewayClient.NO_PARTITION;
+    for (ProduceRecord record : records) {
+      if (record.partition() != null) {
+        highest = Math.max(highest, record.partition());
+      }
+    }
+    return highest;
   }
 
   /** The topic's {@code max.message.bytes}, or the default when the topic does not set it. */

@@ -86,7 +86,7 @@ final class V2ProduceRoutes {
         .thenCompose(
             records ->
                 client
-                    .topicMetadata(topic)
+                    .topicMetadataCovering(topic, ProduceChecks.highestPartition(records))
                     .thenCompose(
                         metadata -> {
                           int max =

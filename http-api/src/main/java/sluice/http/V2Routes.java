@@ -137,7 +137,7 @@ final class V2Routes {
   private Route offsets(String topic, int partition) {
     return completeWithFuture(
         client
-            .topicMetadata(topic)
+            .topicMetadataCovering(topic, partition)
             .thenApply(description -> V3Routes.partitionInfo(description, partition))
             .thenCompose(info -> client.offsets(topic, partition))
             .thenApply(

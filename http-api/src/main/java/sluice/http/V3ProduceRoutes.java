@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
@@ -130,7 +131,12 @@ final class V3ProduceRoutes {
             parsed ->
                 client
                     .checkClusterId(clusterId)
-                    .thenCompose(id -> client.topicMetadata(topic))
+                    .thenCompose(
+                        id ->
+                            client.topicMetadataCovering(
+                                topic,
+                                ProduceChecks.highestPartition(
+                                    parsed.stream().map(V3Records.Parsed::record).toList())))
                     .thenCompose(
                         metadata -> {
                           int max =
@@ -217,13 +223,13 @@ final class V3ProduceRoutes {
 
   private Source<ByteString, Object> reports(
       RequestEntity entity, String clusterId, TopicDescription metadata, Acks acks) {
-    int max = ProduceChecks.maxMessageBytes(metadata, settings.defaultMaxMessageBytes());
+    AtomicReference<TopicDescription> known = new AtomicReference<>(metadata);
     int maxObject = (int) Math.min(Integer.MAX_VALUE, settings.maxRequestSize());
     return entity
         .getDataBytes()
         .via(JsonFraming.objectScanner(maxObject))
         .zipWithIndex()
-        .map(frame -> item(frame, metadata, max))
+        .mapAsync(1, frame -> item(frame, known))
         .batch(
             settings.produceBatchMax(),
             first -> {
@@ -250,15 +256,45 @@ final class V3ProduceRoutes {
                 .build());
   }
 
-  private static Item item(Pair<ByteString, Long> frame, TopicDescription metadata, int max) {
+  /**
+   * Parses and checks one streamed record against the topic as {@code known} so far; a record
+   * naming a partition beyond it has the topic described again first (partitions may have been
+   * added since the stream started), and the answer is known from then on.
+   */
+  private CompletionStage<Item> item(
+      Pair<ByteString, Long> frame, AtomicReference<TopicDescription> known) {
     String path = "record " + frame.second();
+    V3Records.Parsed parsed;
     try {
-      V3Records.Parsed parsed = V3Records.parse(Json.parse(frame.first()), path);
-      ProduceChecks.check(metadata, parsed.record(), max, path);
-      return new Item(parsed, null);
+      parsed = V3Records.parse(Json.parse(frame.first()), path);
     } catch (RestException e) {
-      return new Item(null, e);
+      return CompletableFuture.completedFuture(new Item(null, e));
     }
+    Integer partition = parsed.record().partition();
+    TopicDescription current = known.get();
+    CompletionStage<TopicDescription> metadata =
+        partition == null || partition < current.partitions().size()
+            ? CompletableFuture.completedFuture(current)
+            : client
+                .topicMetadataCovering(current.name(), partition)
+                .thenApply(
+                    fresh -> {
+                      known.set(fresh);
+                      return fresh;
+                    });
+    return metadata.handle(
+        (topic, failure) -> {
+          try {
+            if (failure != null) {
+              throw ErrorHandling.toRestException(failure);
+            }
+            int max = ProduceChecks.maxMessageBytes(topic, settings.defaultMaxMessageBytes());
+            ProduceChecks.check(topic, parsed.record(), max, path);
+            return new Item(parsed, null);
+          } catch (RestException e) {
+            return new Item(null, e);
+          }
+        });
   }
 
   private CompletionStage<List<ByteString>> produceBatch(

@@ -342,4 +342,29 @@ class ConsumeRoutesTest {
         "'x'");
     harness.assertNothingMoreSent();
   }
+
+  @Test
+  void aPartitionBeyondTheCachedCountIsLookedUpAgainBeforeItIsConsumedOrRefused() throws Exception {
+    try (RouteHarness cached = harness.another("sluice.http.metadata-max-age = 1h")) {
+      var first = cached.get("/topics/orders/partitions/0/records?offset=0");
+      cached.answerTopic(topic("orders", 1));
+      cached
+          .expect(Gateway.Fetch.class)
+          .replyTo()
+          .tell(new Gateway.FetchReply(List.of(), OFFSETS, null));
+      assertThat(await(first).statusCode()).isEqualTo(200);
+
+      var added = cached.get("/topics/orders/partitions/2/records?offset=0");
+      cached.answerTopic(topic("orders", 3));
+      Gateway.Fetch fetch = cached.expect(Gateway.Fetch.class);
+      assertThat(fetch.partition()).isEqualTo(2);
+      fetch.replyTo().tell(new Gateway.FetchReply(List.of(), OFFSETS, null));
+      assertThat(await(added).statusCode()).isEqualTo(200);
+
+      var missing = cached.get("/topics/orders/partitions/5/records?offset=0");
+      cached.answerTopic(topic("orders", 3));
+      assertError(await(missing), 404, 40402, "Partition 5", "3 partitions");
+      cached.assertNothingMoreSent();
+    }
+  }
 }

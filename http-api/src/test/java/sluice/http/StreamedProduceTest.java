@@ -158,6 +158,8 @@ class StreamedProduceTest {
     assertThat(nextReport().get("offset").longValue()).isEqualTo(5);
 
     sendRaw("{\"partition_id\": 7, \"value\": {\"type\": \"STRING\", \"data\": \"x\"}}\n");
+    // A partition beyond the topic as the stream knows it is looked up again before it is refused.
+    harness.answerTopic(topic("orders", 2));
     JsonNode error = nextReport();
     assertThat(error.get("error_code").intValue()).isEqualTo(40402);
     assertThat(error.get("message").textValue()).contains("record 1", "Partition 7");

@@ -7,6 +7,9 @@ import static sluice.http.RouteHarness.json;
 import static sluice.http.RouteHarness.topic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,7 +36,12 @@ class V3ProduceRoutesTest {
 
   /** Answers the produce with offsets from {@code firstOffset}, on partition 0 unless set. */
   private Gateway.Produce answerProduce(long firstOffset) {
-    Gateway.Produce produce = harness.expect(Gateway.Produce.class);
+    return answerProduce(harness, firstOffset);
+  }
+
+  /** As {@link #answerProduce(long)}, for the gateway of {@code server}. */
+  private static Gateway.Produce answerProduce(RouteHarness server, long firstOffset) {
+    Gateway.Produce produce = server.expect(Gateway.Produce.class);
     List<RecordResult> results = new ArrayList<>();
     for (int i = 0; i < produce.records().size(); i++) {
       Integer partition = produce.records().get(i).partition();
@@ -350,5 +358,115 @@ class V3ProduceRoutesTest {
       slow.expect(Gateway.DescribeCluster.class);
       assertError(await(response), 503, 50302, "did not answer DescribeCluster");
     }
+  }
+
+  @Test
+  void aPartitionBeyondTheCachedCountIsLookedUpAgainAndProducedWhenTheTopicNowHasIt()
+      throws Exception {
+    try (RouteHarness cached = cachingServer()) {
+      var first = cached.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
+      cached.answerCluster();
+      cached.answerTopic(topic("orders", 1));
+      answerProduce(cached, 0);
+      assertThat(await(first).statusCode()).isEqualTo(200);
+
+      var added =
+          cached.postJson(
+              RECORDS, "{\"partition_id\": 2, \"value\": {\"type\": \"STRING\", \"data\": \"b\"}}");
+      cached.answerTopic(topic("orders", 3));
+      Gateway.Produce produce = answerProduce(cached, 10);
+      assertThat(produce.records().get(0).partition()).isEqualTo(2);
+      HttpResponse<String> answer = await(added);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      assertThat(json(answer).get("partition_id").intValue()).isEqualTo(2);
+
+      var again =
+          cached.postJson(
+              RECORDS, "{\"partition_id\": 1, \"value\": {\"type\": \"STRING\", \"data\": \"c\"}}");
+      answerProduce(cached, 11);
+      assertThat(await(again).statusCode()).isEqualTo(200);
+      cached.assertNothingMoreSent();
+    }
+  }
+
+  @Test
+  void aPartitionBeyondTheFreshlyDescribedCountIsStillRefusedWith40402() throws Exception {
+    try (RouteHarness cached = cachingServer()) {
+      var first = cached.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
+      cached.answerCluster();
+      cached.answerTopic(topic("orders", 1));
+      answerProduce(cached, 0);
+      assertThat(await(first).statusCode()).isEqualTo(200);
+
+      var missing =
+          cached.postJson(
+              RECORDS, "{\"partition_id\": 5, \"value\": {\"type\": \"STRING\", \"data\": \"b\"}}");
+      cached.answerTopic(topic("orders", 3));
+      assertError(
+          await(missing), 404, 40402, "record 0", "Partition 5", "'orders'", "3 partitions");
+      cached.assertNothingMoreSent();
+    }
+  }
+
+  @Test
+  void aStreamedRecordNamingAPartitionBeyondTheCachedCountHasTheTopicLookedUpAgain()
+      throws Exception {
+    try (RouteHarness cached = cachingServer()) {
+      var first = cached.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
+      cached.answerCluster();
+      cached.answerTopic(topic("orders", 1));
+      answerProduce(cached, 0);
+      assertThat(await(first).statusCode()).isEqualTo(200);
+
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(cached.base + RECORDS))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofInputStream(
+                      () ->
+                          new ByteArrayInputStream(
+                              ("{\"partition_id\": 2, \"value\": {\"type\": \"STRING\","
+                                      + " \"data\": \"b\"}}\n"
+                                      + "{\"partition_id\": 5, \"value\": {\"type\": \"STRING\","
+                                      + " \"data\": \"c\"}}\n")
+                                  .getBytes(StandardCharsets.UTF_8))))
+              .build();
+      var streamed = RouteHarness.HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+      cached.answerTopic(topic("orders", 3));
+      // The first record's produce and the second record's look-up may reach the gateway in either
+      // order.
+      List<Gateway.Command> next = cached.gateway.receiveSeveralMessages(2);
+      assertThat(next)
+          .hasOnlyElementsOfTypes(Gateway.DescribeTopic.class, Gateway.Produce.class)
+          .hasAtLeastOneElementOfType(Gateway.DescribeTopic.class)
+          .hasAtLeastOneElementOfType(Gateway.Produce.class);
+      for (Gateway.Command command : next) {
+        if (command instanceof Gateway.DescribeTopic describe) {
+          describe.replyTo().tell(new Gateway.TopicReply(topic("orders", 3), null));
+        } else if (command instanceof Gateway.Produce produce) {
+          assertThat(produce.records()).extracting(ProduceRecord::partition).containsExactly(2);
+          produce
+              .replyTo()
+              .tell(
+                  new Gateway.ProduceReply(
+                      List.of(new RecordResult("orders", 2, 10, 1_700_000_000_000L, null))));
+        }
+      }
+
+      HttpResponse<String> answer = await(streamed);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      List<String> lines = answer.body().lines().toList();
+      assertThat(lines).hasSize(2);
+      assertThat(Json.MAPPER.readTree(lines.get(0)).get("partition_id").intValue()).isEqualTo(2);
+      JsonNode refused = Json.MAPPER.readTree(lines.get(1));
+      assertThat(refused.get("error_code").intValue()).isEqualTo(40402);
+      assertThat(refused.get("message").textValue()).contains("record 1", "Partition 5");
+      cached.assertNothingMoreSent();
+    }
+  }
+
+  /** A server that caches topic metadata for longer than any test runs. */
+  private static RouteHarness cachingServer() throws Exception {
+    return harness.another("sluice.http.metadata-max-age = 1h");
   }
 }
