@@ -19,6 +19,7 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.stream.Materializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -243,17 +244,23 @@ final class V3Routes {
       V3Resources resources,
       String clusterId,
       String topic) {
-    requireJson(request);
-    return request
-        .entity()
-        .toStrict(settings.requestTimeout().toMillis(), mat)
-        .thenApply(strict -> UpdateTopicRequest.parse(Json.parse(strict.getData())))
+    return jsonBody(request, mat)
+        .thenApply(UpdateTopicRequest::parse)
         .thenCompose(
             update ->
                 client
                     .checkClusterId(clusterId)
                     .thenCompose(id -> client.createPartitions(topic, update.partitions())))
         .thenApply(grown -> Json.ok(resources.topic(grown)));
+  }
+
+  /** The request's whole body as JSON; a Content-Type other than JSON is refused first. */
+  private CompletionStage<JsonNode> jsonBody(HttpRequest request, Materializer mat) {
+    requireJson(request);
+    return request
+        .entity()
+        .toStrict(settings.requestTimeout().toMillis(), mat)
+        .thenApply(strict -> Json.parse(strict.getData()));
   }
 
   private static void requireJson(HttpRequest request) {
@@ -276,11 +283,8 @@ final class V3Routes {
 
   private CompletionStage<HttpResponse> createTopic(
       HttpRequest request, Materializer mat, V3Resources resources, String clusterId) {
-    requireJson(request);
-    return request
-        .entity()
-        .toStrict(settings.requestTimeout().toMillis(), mat)
-        .thenApply(strict -> CreateTopicRequest.parse(Json.parse(strict.getData())))
+    return jsonBody(request, mat)
+        .thenApply(CreateTopicRequest::parse)
         .thenCompose(
             create ->
                 client
