@@ -15,6 +15,7 @@ public enum ErrorCode {
   NOT_LEADER_OR_FOLLOWER(6, true),
   REQUEST_TIMED_OUT(7, true),
   MESSAGE_TOO_LARGE(10, false),
+  STALE_CONTROLLER_EPOCH(11, false),
   INVALID_TOPIC_EXCEPTION(17, false),
   RECORD_LIST_TOO_LARGE(18, false),
   NOT_ENOUGH_REPLICAS(19, true),
@@ -27,7 +28,10 @@ public enum ErrorCode {
   INVALID_CONFIG(40, false),
   INVALID_REQUEST(42, false),
   KAFKA_STORAGE_ERROR(56, true),
-  INVALID_RECORD(87, false);
+  FENCED_LEADER_EPOCH(74, true),
+  UNKNOWN_LEADER_EPOCH(75, true),
+  INVALID_RECORD(87, false),
+  INVALID_UPDATE_VERSION(108, false);
 
   private final int code;
   private final boolean retriable;

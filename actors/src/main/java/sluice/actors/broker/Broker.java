@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.controller.Controller;
+import sluice.actors.controller.ControllerRef;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.gateway.PartitionLeaders;
 import sluice.actors.metadata.BrokerRegistration;
@@ -155,6 +156,7 @@ public final class Broker {
             partitions.entities(),
             settings.brokerId(),
             meta.map(MetaProperties::clusterId));
+    ControllerRef.get(system).set(controller);
     return register(system, settings)
         .thenCompose(registered -> awaitClusterId(system, settings))
         .thenApply(

@@ -111,6 +111,42 @@ public final class Controller {
 
   public record DescribeCluster(ActorRef<ClusterInfo> replyTo) implements Command {}
 
+  /**
+   * A partition leader's proposal of a new in-sync replica set (Kafka's AlterPartition). It is a
+   * compare-and-set: applied only if {@code leaderId} is the partition's leader, {@code
+   * leaderEpoch} and {@code partitionEpoch} are the current ones, and {@code topicId} is the
+   * topic's; then the controller stores {@code newIsr} with the partition epoch bumped by one, with
+   * a majority write, and answers with the partition as stored. A deposed leader (older leader
+   * epoch) is answered {@code FENCED_LEADER_EPOCH}, a stale partition epoch {@code
+   * INVALID_UPDATE_VERSION}; the leader then waits for the new metadata and proposes again.
+   *
+   * @param newIsr broker ids; must contain the leader and only replicas of the partition
+   */
+  public record AlterPartition(
+      String topic,
+      String topicId,
+      int partition,
+      int leaderId,
+      int leaderEpoch,
+      int partitionEpoch,
+      List<Integer> newIsr,
+      ActorRef<AlterPartitionResult> replyTo)
+      implements Command {
+    public AlterPartition {
+      newIsr = List.copyOf(newIsr);
+    }
+  }
+
+  /**
+   * Exactly one of {@code partition} (as now stored, with its new partition epoch) and {@code
+   * error} is non-null. Errors: {@code FENCED_LEADER_EPOCH}, {@code INVALID_UPDATE_VERSION}, {@code
+   * UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_REQUEST} (an ISR that is not a subset of the
+   * replicas or lacks the leader), {@code REQUEST_TIMED_OUT} (no majority confirmed the write;
+   * propose again), {@code STALE_CONTROLLER_EPOCH} (this controller was superseded).
+   */
+  public record AlterPartitionResult(PartitionAssignment partition, ApiError error)
+      implements CborSerializable {}
+
   /** Exactly one of {@code topic} and {@code error} is non-null. */
   public record TopicResult(TopicDescription topic, ApiError error) implements CborSerializable {}
 

@@ -162,6 +162,58 @@ public final class PartitionLeader
    */
   public record OffsetForTimeReply(long offset, ApiError error) implements CborSerializable {}
 
+  /**
+   * A follower's fetch (Kafka's Fetch from a replica, with the KIP-101/KIP-320 fields): batches
+   * from {@code fetchOffset} up to the leader's log end offset (not only below the high watermark),
+   * or, when the follower's log diverges from the leader's, where to truncate. It also tells the
+   * leader the follower's log end offset ({@code fetchOffset}), from which the leader moves the
+   * high watermark and the ISR. Parks like a consumer fetch when there is nothing new.
+   *
+   * @param replicaId the follower's broker id; must be a replica of the partition
+   * @param currentLeaderEpoch the leader epoch the follower believes current: lower than the
+   *     leader's is answered {@code FENCED_LEADER_EPOCH} (the follower waits for newer metadata),
+   *     higher {@code UNKNOWN_LEADER_EPOCH} (this leader has not heard of it yet, or was deposed)
+   * @param fetchOffset the follower's log end offset
+   * @param lastFetchedEpoch the leader epoch of the follower's last batch (its latest epoch entry),
+   *     -1 if its log has none; checked against the leader's epochs before anything is sent
+   */
+  public record ReplicaFetch(
+      int replicaId,
+      int currentLeaderEpoch,
+      long fetchOffset,
+      int lastFetchedEpoch,
+      int maxBytes,
+      long maxWaitMs,
+      ActorRef<ReplicaFetchReply> replyTo)
+      implements Command {}
+
+  /**
+   * The leader's answer to a follower: either batches, or {@code diverging}, or an error.
+   *
+   * @param batches concatenated whole batches starting exactly at the fetch offset, below the
+   *     leader's log end offset; empty with {@code diverging} or an error; never null
+   * @param highWatermark the leader's high watermark; the follower's own is the minimum of this and
+   *     its log end offset
+   * @param diverging non-null when the follower's last fetched epoch ends earlier on the leader (or
+   *     is unknown to it): the leader's largest epoch at or below the one asked and where it ends,
+   *     which the follower gives to {@code FollowerTruncation.decide}
+   * @param error null on success; {@code NOT_LEADER_OR_FOLLOWER}, {@code FENCED_LEADER_EPOCH},
+   *     {@code UNKNOWN_LEADER_EPOCH}, or {@code OFFSET_OUT_OF_RANGE} (the fetch offset is below the
+   *     log start offset, after retention, or above the log end offset: the follower truncates
+   *     accordingly and fetches from the log start or its new end)
+   */
+  public record ReplicaFetchReply(
+      byte[] batches,
+      long highWatermark,
+      long logStartOffset,
+      long logEndOffset,
+      Diverging diverging,
+      ApiError error)
+      implements CborSerializable {}
+
+  /** The leader's end of a leader epoch: the answer to a diverging follower (KIP-101). */
+  public record Diverging(int epoch, long endOffset) implements CborSerializable {}
+
   /** Stops the leader and deletes the partition's log and snapshots on this broker. */
   public record Delete(ActorRef<Done> replyTo) implements Command {}
 

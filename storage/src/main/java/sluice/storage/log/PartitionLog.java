@@ -83,7 +83,9 @@ public final class PartitionLog implements AutoCloseable {
   private volatile long logEndOffset;
   private volatile long lastSequence;
   private volatile boolean closed;
+  private volatile long highWatermark;
   // guarded by lock
+  private long checkpointedHighWatermark = -1;
   private long recoveryPoint;
   private long recoverySequence;
   private long checkpointedRecoveryPoint = -1;
@@ -109,6 +111,8 @@ public final class PartitionLog implements AutoCloseable {
     this.lastSequence = loaded.lastSequence();
     this.recoveryPoint = loaded.durableOffset();
     this.lastFlushMs = clock.millis();
+    long checkpointed = HighWatermarkCheckpoint.read(dir).orElse(0L);
+    this.highWatermark = Math.max(logStartOffset(), Math.min(checkpointed, logEndOffset));
   }
 
   /**
@@ -161,6 +165,51 @@ public final class PartitionLog implements AutoCloseable {
   /** The sequence of the last batch in the log, 0 if none was ever appended. */
   public long lastSequence() {
     return lastSequence;
+  }
+
+  /**
+   * The high watermark this replica last knew: offsets below it are on every in-sync replica. Kept
+   * in memory by the replica's single writer ({@link #updateHighWatermark}) and written to {@code
+   * high-watermark.checkpoint} by {@link #checkpointHighWatermark()}, at every checkpoint of the
+   * log (roll, flush, truncation, close) and whenever the caller asks; after a crash it comes back
+   * as last checkpointed, which is at or below the true one (safe: consumers wait a little longer).
+   * Always within [log start offset, log end offset]. Safe from any thread.
+   */
+  public long highWatermark() {
+    return highWatermark;
+  }
+
+  /**
+   * Sets the high watermark, capped to the log end offset. It may go down (a follower learns a
+   * lower one from a new leader). Single writer.
+   *
+   * @throws IllegalArgumentException if {@code offset} is negative
+   */
+  public void updateHighWatermark(long offset) {
+    if (offset < 0) {
+      throw new IllegalArgumentException(
+          "Cannot set the high watermark of " + dir + " to negative offset " + offset);
+    }
+    highWatermark = Math.max(logStartOffset(), Math.min(offset, logEndOffset));
+  }
+
+  /**
+   * Writes the high watermark to {@code high-watermark.checkpoint} if it changed since the last.
+   */
+  public void checkpointHighWatermark() {
+    synchronized (lock) {
+      if (!closed) {
+        writeHighWatermarkCheckpoint();
+      }
+    }
+  }
+
+  private void writeHighWatermarkCheckpoint() {
+    long current = highWatermark;
+    if (current != checkpointedHighWatermark) {
+      HighWatermarkCheckpoint.write(dir, current);
+      checkpointedHighWatermark = current;
+    }
   }
 
   /** The leader-epoch entries, ascending; an immutable snapshot. Safe from any thread. */
@@ -418,6 +467,9 @@ public final class PartitionLog implements AutoCloseable {
       if (recoveryPoint > logEndOffset) {
         recoveryPoint = logEndOffset;
         recoverySequence = lastSequence;
+      }
+      if (highWatermark > logEndOffset) {
+        highWatermark = logEndOffset;
       }
       writeCheckpoint();
     }
@@ -709,6 +761,7 @@ public final class PartitionLog implements AutoCloseable {
     }
     new PartitionCheckpoint(recoveryPoint, recoverySequence, firstSequences).write(dir);
     checkpointedRecoveryPoint = recoveryPoint;
+    writeHighWatermarkCheckpoint();
   }
 
   /** Removes a segment from the log; renames its files and deletes them after the delay. */
