@@ -205,15 +205,7 @@ final class LeaderStartup {
                 : new MetadataChanged(null));
     PartitionLeader leader =
         new PartitionLeader(
-            context,
-            timers,
-            shard,
-            settings,
-            metadata,
-            partition,
-            assignment.leaderEpoch(),
-            log,
-            config);
+            context, timers, shard, settings, metadata, partition, assignment, log, config);
     return stash.unstashAll(leader);
   }
 
