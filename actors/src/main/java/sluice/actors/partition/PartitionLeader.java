@@ -73,25 +73,38 @@ import sluice.storage.record.RecordBatch;
  * metadata again. Otherwise the log is opened through {@link Logs} with the topic's configs and
  * recovery runs from the latest snapshot plus the batch headers after it.
  *
- * <p><b>While leading</b> the entity follows its topic's metadata: new configs and leader epochs
- * apply at once; if the topic is deleted or another broker becomes the leader, it answers what
- * waits and everything after with the reason, and passivates.
+ * <p><b>While leading</b> the entity follows its topic's metadata: new configs, a newer leader
+ * epoch naming this broker (recorded in the log before the next write) and a newer ISR apply at
+ * once; if the topic is deleted or another broker becomes the leader, it answers what waits and
+ * everything after with the reason, and passivates.
  *
  * <p><b>Produce.</b> {@link Append} is checked (exactly one batch, CRC, {@code max.message.bytes},
  * not empty, not a control batch) and queued. While a write is in flight the queue grows; when the
  * write completes the next one persists the whole queue with one {@code persist(List)} (group
  * commit). Offsets, the leader epoch and, under {@code message.timestamp.type=LogAppendTime}, the
- * append time are set just before persisting. acks=0 is answered on arrival, acks=1 and acks=all
- * (the same while the replication factor is 1) once the write is done.
+ * append time are set just before persisting. acks=0 is answered on arrival, acks=1 once the write
+ * is done, acks=all once the high watermark passes the batch ({@link AckWaiters}); acks=all is
+ * refused up front with {@code NOT_ENOUGH_REPLICAS} while the ISR is smaller than {@code
+ * min.insync.replicas}.
+ *
+ * <p><b>Replication</b> (Kafka's protocol, leader side). Followers send {@link ReplicaFetch}; their
+ * fetch offsets are their log end offsets, kept with their caught-up times in a {@link
+ * ReplicaTracker}. The high watermark, kept in {@link PartitionLog#highWatermark()}, is the least
+ * log end offset over the (maximal) ISR including the leader's, and never goes down while leading.
+ * ISR changes (out: not caught up for {@code sluice.replication.replica-lag-time-max}; in: caught
+ * up with the high watermark) are proposed to the controller ({@link Controller.AlterPartition}),
+ * one at a time, with the current leader and partition epochs.
  *
  * <p><b>Fetch</b> returns whole batches below the high watermark read straight from the segment
- * files, on the fetch dispatcher rather than the leader's thread; a fetch at the log end parks
- * until a write lands or its {@code maxWaitMs} expires (a timer, no polling). The first batch
- * returned may start before the requested offset.
+ * files, on the fetch dispatcher rather than the leader's thread; a fetch at the high watermark
+ * parks until it moves or the fetch's {@code maxWaitMs} expires (a timer, no polling). The first
+ * batch returned may start before the requested offset.
  *
- * <p>The queue of appends and the parked fetches are not state: if the leader stops they are lost
- * and their senders time out, as with a broker crash. The snapshot ({@link LeaderState}) is taken
- * every {@code sluice.partition.snapshot-every} batches.
+ * <p>The queue of appends, the acks=all appends waiting for the ISR, the parked fetches and the
+ * follower states are not state: a leader that stops answers them with a retriable error; one that
+ * crashes loses them and their senders time out. The snapshot ({@link LeaderState}) is taken every
+ * {@code sluice.partition.snapshot-every} batches; the high watermark is checkpointed by the log
+ * every {@code sluice.replication.high-watermark-checkpoint-interval}.
  */
 public final class PartitionLeader
     extends EventSourcedBehaviorWithEnforcedReplies<
