@@ -257,10 +257,12 @@ public final class PartitionLeader
   private record AckDeadline() implements Command {}
 
   /**
-   * The controller's answer to this leader's {@link Controller.AlterPartition}: exactly one of
-   * {@code partition} and {@code error} is non-null ({@code REQUEST_TIMED_OUT} without an answer).
+   * The controller's answer to this leader's {@link Controller.AlterPartition}, proposed in {@code
+   * leaderEpoch} and {@code partitionEpoch}: exactly one of {@code partition} and {@code error} is
+   * non-null ({@code REQUEST_TIMED_OUT} without an answer).
    */
-  private record AlterPartitionAnswered(PartitionAssignment partition, ApiError error)
+  private record AlterPartitionAnswered(
+      int leaderEpoch, int partitionEpoch, PartitionAssignment partition, ApiError error)
       implements Command {}
 
   /** The partition's log is open (recovered) in {@link Logs}. */
@@ -411,6 +413,7 @@ public final class PartitionLeader
   private final PartitionLog log;
   private final Clock clock = Clock.systemUTC();
   private final Executor fetchExecutor;
+  private final Executor blockingIo;
   private final ReplicaTracker replicas;
   private final AckWaiters ackWaiters;
   private int leaderEpoch;
@@ -475,6 +478,7 @@ public final class PartitionLeader
             .getSystem()
             .dispatchers()
             .lookup(DispatcherSelector.fromConfig("sluice.partition.fetch-dispatcher"));
+    this.blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
   @Override
@@ -1036,14 +1040,23 @@ public final class PartitionLeader
     return Effect().noReply();
   }
 
+  /**
+   * Writes the high watermark to its checkpoint file (two fsyncs when it changed) on the
+   * blocking-IO dispatcher, off the leader's thread.
+   */
   private ReplyEffect<BatchEvent, LeaderState> onCheckpointHighWatermark(
       LeaderState state, CheckpointHighWatermark checkpoint) {
+    blockingIo.execute(this::checkpointHighWatermark);
+    return Effect().noReply();
+  }
+
+  /** Safe from any thread; a no-op once the log is closed. */
+  private void checkpointHighWatermark() {
     try {
       log.checkpointHighWatermark();
     } catch (RuntimeException e) {
-      context.getLog().error("Cannot checkpoint the high watermark of {}", topicPartition, e);
+      LOG.error("Cannot checkpoint the high watermark of {}", topicPartition, e);
     }
-    return Effect().noReply();
   }
 
   // ---- replication: ISR changes ---------------------------------------------------------------
@@ -1123,8 +1136,10 @@ public final class PartitionLeader
                 topic, topicId, partition, brokerId, epoch, version, newIsr, replyTo),
         (result, failure) ->
             result != null
-                ? new AlterPartitionAnswered(result.partition(), result.error())
+                ? new AlterPartitionAnswered(epoch, version, result.partition(), result.error())
                 : new AlterPartitionAnswered(
+                    epoch,
+                    version,
                     null,
                     ApiError.of(
                         ErrorCode.REQUEST_TIMED_OUT,
@@ -1147,7 +1162,12 @@ public final class PartitionLeader
     replicas.proposalFailed();
     if (answer.error() != null) {
       ErrorCode code = answer.error().code();
-      if (code == ErrorCode.FENCED_LEADER_EPOCH || code == ErrorCode.INVALID_UPDATE_VERSION) {
+      boolean stale =
+          code == ErrorCode.FENCED_LEADER_EPOCH || code == ErrorCode.INVALID_UPDATE_VERSION;
+      // Unless newer metadata came while the proposal was out: then propose again from that.
+      if (stale
+          && answer.leaderEpoch() == leaderEpoch
+          && answer.partitionEpoch() == partitionEpoch) {
         awaitingMetadata = true;
       }
       context
@@ -1161,7 +1181,10 @@ public final class PartitionLeader
     return Effect().noReply();
   }
 
-  /** Takes the ISR of {@code changed} (this leader epoch, a newer partition epoch). */
+  /**
+   * Takes the ISR of {@code changed} (this leader epoch, a newer partition epoch), then looks for
+   * the next change to propose.
+   */
   private void applyAssignment(LeaderState state, PartitionAssignment changed) {
     partitionEpoch = changed.partitionEpoch();
     awaitingMetadata = false;
@@ -1174,6 +1197,7 @@ public final class PartitionLeader
             changed.isr(),
             partitionEpoch);
     maybeAdvanceHighWatermark(state);
+    maybeProposeIsrChange(state, true);
   }
 
   /**
@@ -1255,7 +1279,7 @@ public final class PartitionLeader
             ErrorCode.NOT_LEADER_OR_FOLLOWER,
             "Partition %s is moving or its broker is stopping",
             topicPartition));
-    onCheckpointHighWatermark(state, new CheckpointHighWatermark());
+    checkpointHighWatermark();
     return Effect().stop().thenNoReply();
   }
 

@@ -8,6 +8,7 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -444,6 +445,34 @@ class PartitionLeaderReplicationTest {
     AppendReply reply = waiting.receiveMessage(WAIT);
     assertThat(reply.error().code()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     assertThat(reply.error().message()).contains("offset 0").contains("stopped leading");
+  }
+
+  @Test
+  void aRestartedLeaderStartsFromItsCheckpointedHighWatermarkNotItsLogEnd() throws Exception {
+    String config = "sluice.replication.high-watermark-checkpoint-interval = 100ms";
+    start(config);
+    EntityRef<Command> leader = leaderOf(REPLICAS, 0, Map.of());
+    append(leader, Acks.LEADER, "a");
+    replicaFetch(leader, 2, 0, 1, 0);
+    replicaFetch(leader, 3, 0, 1, 0);
+    append(leader, Acks.LEADER, "b");
+    Path checkpoint = dataDir.resolve("t-0").resolve("high-watermark.checkpoint");
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertThat(Files.readAllLines(checkpoint)).containsExactly("0", "1");
+              return null;
+            });
+    kit.shutdownTestKit();
+
+    start(config);
+    EntityRef<Command> restarted = leaderOf(REPLICAS, 1, Map.of());
+
+    OffsetsReply offsets = offsets(restarted);
+    assertThat(offsets.offsets().logEndOffset()).isEqualTo(2);
+    assertThat(offsets.offsets().highWatermark()).isEqualTo(1);
+    assertThat(values(fetch(restarted, 0).batches())).containsExactly("0:a");
   }
 
   private AppendReply append(EntityRef<Command> leader, Acks acks, long timeoutMs, String value) {
