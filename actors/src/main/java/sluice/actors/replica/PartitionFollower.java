@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.api.ErrorCode;
@@ -53,6 +55,10 @@ import sluice.storage.record.RecordBatch;
  * writer runs on the log (akka-persistence cannot cut a journal under a running writer; snapshots
  * above the cut are dropped by the snapshot store when recovery loads one).
  *
+ * <p>The follower's position is its log's end offset ({@link PartitionLog#logEndOffset()}; this
+ * actor is the log's only writer), not the state's: {@link LeaderState#empty()} starts at 0, and a
+ * log restarted empty above 0 has no batch to replay.
+ *
  * <p><b>Loop.</b> {@link ReplicaFetch} to the leader from the log end offset with the log's latest
  * epoch, at most one outstanding; the batches that come back are persisted in one write (the first
  * must start at the log end offset), the high watermark becomes min(leader's, own log end), and the
@@ -76,6 +82,8 @@ import sluice.storage.record.RecordBatch;
  */
 public final class PartitionFollower
     extends EventSourcedBehavior<PartitionFollower.Command, BatchEvent, LeaderState> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionFollower.class);
 
   // ---- protocol --------------------------------------------------------------------------------
 
@@ -150,7 +158,7 @@ public final class PartitionFollower
                                 logs.open(
                                     assignment.topicPartition(), assignment.topicId(), config);
                             if (truncation != null) {
-                              apply(context, log, truncation);
+                              apply(log, truncation);
                             }
                             return log;
                           },
@@ -204,8 +212,8 @@ public final class PartitionFollower
         .build();
   }
 
-  private static void apply(
-      ActorContext<Command> context, PartitionLog log, Truncation truncation) {
+  /** Cuts the log as {@code truncation} says; runs on the opening task, not in the actor. */
+  private static void apply(PartitionLog log, Truncation truncation) {
     long before = log.logEndOffset();
     if (truncation.startOver()) {
       if (truncation.offset() > before) {
@@ -214,15 +222,13 @@ public final class PartitionFollower
     } else {
       log.truncateTo(truncation.offset());
     }
-    context
-        .getLog()
-        .info(
-            "Follower of {} cut its log from end offset {} to {} ({}): {}",
-            truncation.assignment().topicPartition(),
-            before,
-            log.logEndOffset(),
-            truncation.startOver() ? "restarted empty" : "truncated",
-            truncation.reason());
+    LOG.info(
+        "Follower of {} cut its log from end offset {} to {} ({}): {}",
+        truncation.assignment().topicPartition(),
+        before,
+        log.logEndOffset(),
+        truncation.startOver() ? "restarted empty" : "truncated",
+        truncation.reason());
   }
 
   private static String rootCause(Throwable failure) {
@@ -318,7 +324,9 @@ public final class PartitionFollower
   }
 
   private void onRecoveryCompleted(LeaderState state) {
-    if (state.logEndOffset() != log.logEndOffset()) {
+    // A log restarted empty above offset 0 has no batch to replay: the state stays at 0 then.
+    boolean emptyLog = log.logStartOffset() == log.logEndOffset() && state.logEndOffset() == 0;
+    if (state.logEndOffset() != log.logEndOffset() && !emptyLog) {
       throw new IllegalStateException(
           "Recovered log end offset "
               + state.logEndOffset()
@@ -334,7 +342,7 @@ public final class PartitionFollower
             topicPartition,
             assignment.leaderId(),
             assignment.leaderEpoch(),
-            state.logEndOffset(),
+            log.logEndOffset(),
             log.logStartOffset());
     context.getSelf().tell(new FetchNow());
   }
@@ -345,7 +353,7 @@ public final class PartitionFollower
     if (awaitingStop) {
       return Effect().none();
     }
-    long fetchOffset = state.logEndOffset();
+    long fetchOffset = log.logEndOffset();
     int lastFetchedEpoch = log.latestEpoch();
     context.ask(
         ReplicaFetchReply.class,
@@ -384,15 +392,28 @@ public final class PartitionFollower
       return Effect().none();
     }
     ReplicaFetchReply reply = fetched.reply();
+    if (fetched.fetchOffset() != log.logEndOffset()) {
+      throw new IllegalStateException(
+          "Follower of "
+              + topicPartition
+              + " got the answer to a fetch at offset "
+              + fetched.fetchOffset()
+              + " at log end offset "
+              + log.logEndOffset()
+              + ": only one fetch may be outstanding");
+    }
     if (reply.error() != null) {
       return onFetchError(state, reply);
     }
     if (reply.diverging() != null) {
+      if (log.logEndOffset() < reply.logStartOffset()) {
+        return requestTruncation(startOver(log.logEndOffset(), reply.logStartOffset()));
+      }
       return onDiverging(state, reply.diverging());
     }
     List<BatchEvent> events;
     try {
-      events = appendable(reply.batches(), state.logEndOffset());
+      events = appendable(reply.batches(), log.logEndOffset());
     } catch (RuntimeException e) {
       context
           .getLog()
@@ -401,14 +422,14 @@ public final class PartitionFollower
                   + " be appended: {}",
               topicPartition,
               assignment.leaderId(),
-              state.logEndOffset(),
+              log.logEndOffset(),
               e.toString());
       return backOff();
     }
     backoff = settings.fetchBackoff();
     long leaderHighWatermark = reply.highWatermark();
     if (events.isEmpty()) {
-      updateHighWatermark(leaderHighWatermark, state.logEndOffset());
+      updateHighWatermark(leaderHighWatermark, log.logEndOffset());
       context.getSelf().tell(new FetchNow());
       return Effect().none();
     }
@@ -416,7 +437,7 @@ public final class PartitionFollower
         .persist(events)
         .thenRun(
             newState -> {
-              updateHighWatermark(leaderHighWatermark, newState.logEndOffset());
+              updateHighWatermark(leaderHighWatermark, log.logEndOffset());
               context.getSelf().tell(new FetchNow());
             });
   }
@@ -455,18 +476,10 @@ public final class PartitionFollower
 
   private Effect<BatchEvent, LeaderState> onFetchError(LeaderState state, ReplicaFetchReply reply) {
     ApiError error = reply.error();
-    long fetchOffset = state.logEndOffset();
+    long fetchOffset = log.logEndOffset();
     if (error.code() == ErrorCode.OFFSET_OUT_OF_RANGE) {
       if (fetchOffset < reply.logStartOffset()) {
-        return requestTruncation(
-            new Truncation(
-                assignment,
-                reply.logStartOffset(),
-                true,
-                "the log end "
-                    + fetchOffset
-                    + " is below the leader's log start offset "
-                    + reply.logStartOffset()));
+        return requestTruncation(startOver(fetchOffset, reply.logStartOffset()));
       }
       if (reply.logEndOffset() >= 0 && fetchOffset > reply.logEndOffset()) {
         return requestTruncation(
@@ -493,10 +506,19 @@ public final class PartitionFollower
     return backOff();
   }
 
+  /** Everything goes: the leader no longer has the offsets after this log's end (retention). */
+  private Truncation startOver(long logEnd, long leaderLogStart) {
+    return new Truncation(
+        assignment,
+        leaderLogStart,
+        true,
+        "the log end " + logEnd + " is below the leader's log start offset " + leaderLogStart);
+  }
+
   /** Where the logs part, by the leader-epoch rule (KIP-101, KIP-279); never the high watermark. */
   private Effect<BatchEvent, LeaderState> onDiverging(LeaderState state, Diverging diverging) {
     List<EpochEntry> epochs = log.leaderEpochs();
-    long logEnd = state.logEndOffset();
+    long logEnd = log.logEndOffset();
     FollowerTruncation.Decision decision =
         FollowerTruncation.decide(
             epochs, logEnd, new EpochEndOffset(diverging.epoch(), diverging.endOffset()));
