@@ -1,11 +1,15 @@
 package sluice.actors.replica;
 
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.AskPattern;
+import java.time.Duration;
 
 /**
  * Where this broker's {@link ReplicaManager} is found: a partition leader entity starting here asks
@@ -13,8 +17,8 @@ import akka.actor.typed.Props;
  *
  * <p>The broker starts the manager ({@link #start()}) before partition leaders can start; if a
  * leader asks first (a test that starts leaders alone), the manager is started then. Tests that
- * need a manager with stand-in leaders start it with {@link #startWith} before anything asks.
- * Thread-safe.
+ * need a manager with stand-in leaders start it with {@link #startWith} before anything asks. The
+ * broker's coordinated shutdown stops it with its followers before the logs close. Thread-safe.
  */
 public final class LocalReplicaManager implements Extension {
 
@@ -22,6 +26,9 @@ public final class LocalReplicaManager implements Extension {
   public static final ExtensionId<LocalReplicaManager> ID = new Id();
 
   private static final String NAME = "replica-manager";
+
+  /** How long the shutdown waits for the followers' writes in flight. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final ActorSystem<?> system;
   private ActorRef<ReplicaManager.Command> manager; // guarded by this
@@ -44,7 +51,7 @@ public final class LocalReplicaManager implements Extension {
   /** Starts the broker's manager (followers fetch from the sharded leaders) unless it runs. */
   public synchronized ActorRef<ReplicaManager.Command> start() {
     if (manager == null) {
-      manager = system.systemActorOf(ReplicaManager.create(system), NAME, Props.empty());
+      spawn(ReplicaManager.create(system));
     }
     return manager;
   }
@@ -60,8 +67,25 @@ public final class LocalReplicaManager implements Extension {
       throw new IllegalStateException(
           "The replica manager of " + system.name() + " is running already: " + manager);
     }
-    manager = system.systemActorOf(behavior, NAME, Props.empty());
-    return manager;
+    return spawn(behavior);
+  }
+
+  /**
+   * Spawns the manager and stops it in the coordinated shutdown phase {@code
+   * cluster-sharding-shutdown-region}, beside the partition leaders and before {@link
+   * sluice.actors.journal.Logs} closes the logs, so no follower writes a closed log.
+   */
+  private ActorRef<ReplicaManager.Command> spawn(Behavior<ReplicaManager.Command> behavior) {
+    ActorRef<ReplicaManager.Command> ref = system.systemActorOf(behavior, NAME, Props.empty());
+    manager = ref;
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseClusterShardingShutdownRegion(),
+            "sluice-stop-followers",
+            () ->
+                AskPattern.<ReplicaManager.Command, Done>ask(
+                    ref, ReplicaManager.Stop::new, STOP_TIMEOUT, system.scheduler()));
+    return ref;
   }
 
   /** The manager, started now if it is not running yet. */

@@ -1,5 +1,6 @@
 package sluice.actors.replica;
 
+import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -55,8 +56,9 @@ import sluice.storage.log.LogConfig;
  * <p>A follower that stops on its own (its log cannot be opened or written) is started again after
  * {@code sluice.replication.fetch-max-backoff}.
  *
- * <p>Threading: an actor; local to its broker (found through {@link LocalReplicaManager}). Crash:
- * nothing of it is durable; after a restart the metadata alone says which followers run.
+ * <p>Threading: an actor; local to its broker (found through {@link LocalReplicaManager}), stopped
+ * with its followers in the broker's coordinated shutdown before the logs close. Crash: nothing of
+ * it is durable; after a restart the metadata alone says which followers run.
  */
 public final class ReplicaManager {
 
@@ -78,6 +80,12 @@ public final class ReplicaManager {
 
   /** The lease of {@code topicPartition} is the asker's. */
   public record LeaseGranted(String topicPartition) implements CborSerializable {}
+
+  /**
+   * Stops every follower (each once its write in flight is done) and then the manager; {@code
+   * replyTo} hears when all have stopped. The broker's shutdown sends it before the logs close.
+   */
+  public record Stop(ActorRef<Done> replyTo) implements Command {}
 
   private record MetadataChanged(Map<String, TopicMetadata> topics) implements Command {}
 
@@ -189,6 +197,7 @@ public final class ReplicaManager {
         .onMessage(HolderTerminated.class, this::onHolderTerminated)
         .onMessage(CutRequested.class, this::onCutRequested)
         .onMessage(RestartDue.class, this::onRestartDue)
+        .onMessage(Stop.class, this::onStop)
         .build();
   }
 
@@ -277,6 +286,12 @@ public final class ReplicaManager {
       reconcile(due.topicPartition());
     }
     return Behaviors.same();
+  }
+
+  /** Children stop before the parent's post-stop, so the reply means no follower writes. */
+  private Behavior<Command> onStop(Stop stop) {
+    context.getLog().info("Stopping the followers of {} partition(s)", slots.size());
+    return Behaviors.stopped(() -> stop.replyTo().tell(Done.done()));
   }
 
   // ---- the rule --------------------------------------------------------------------------------
