@@ -270,6 +270,11 @@ public final class PartitionLeader
 
   record LogOpenFailed(String reason) implements Command {}
 
+  /** The replica manager granted this entity the write lease of the partition's log. */
+  record LeaseGranted() implements Command {}
+
+  record LeaseRefused(String reason) implements Command {}
+
   record MetadataFound(TopicMetadata topic) implements Command {}
 
   record MetadataMissing(boolean afterMajorityRead) implements Command {}
@@ -342,7 +347,7 @@ public final class PartitionLeader
   }
 
   /** Topic configs minus those that are not the log's (replication settings, say). */
-  static Map<String, String> logConfigs(Map<String, String> topicConfigs) {
+  public static Map<String, String> logConfigs(Map<String, String> topicConfigs) {
     Map<String, String> result = new LinkedHashMap<>(topicConfigs);
     result.keySet().retainAll(LogConfig.names());
     return result;
