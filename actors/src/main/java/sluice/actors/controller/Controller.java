@@ -895,9 +895,7 @@ public final class Controller {
   private Behavior<Command> onElectionsWritten(ElectionsWritten written) {
     var response = written.response();
     if (response instanceof Replicator.ModifyFailure failure) {
-      LOG.warn(
-          "Elections not written: {}; the next check elects again",
-          failure.errorMessage());
+      LOG.warn("Elections not written: {}; the next check elects again", failure.errorMessage());
       return stash.unstashAll(idle());
     }
     checkNotDeleted(response);
