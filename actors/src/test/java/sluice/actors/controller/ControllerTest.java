@@ -2,6 +2,7 @@ package sluice.actors.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
@@ -16,6 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,17 +56,24 @@ class ControllerTest {
 
   private ActorTestKit startBroker(
       Path dir, Optional<String> localClusterId, TopicMetadata... stored) {
+    partitions = new RecordingPartitions();
+    return startBroker(dir, localClusterId, partitions, stored);
+  }
+
+  private ActorTestKit startBroker(
+      Path dir,
+      Optional<String> localClusterId,
+      PartitionEntities entities,
+      TopicMetadata... stored) {
     Config config = TestClusters.config(dir);
     ActorTestKit kit = TestClusters.startOneNode("ControllerTest", config);
     TestClusters.registerBroker(kit, 1, 8080);
     for (TopicMetadata topic : stored) {
       TestClusters.putTopic(kit, topic);
     }
-    partitions = new RecordingPartitions();
     controller =
         kit.spawn(
-            Controller.create(
-                Controller.Settings.fromConfig(config), partitions, 1, localClusterId));
+            Controller.create(Controller.Settings.fromConfig(config), entities, 1, localClusterId));
     return kit;
   }
 
@@ -480,5 +491,41 @@ class ControllerTest {
     // Restarted by its supervisor, it claims epoch 41 and writes again.
     assertThat(create("after", 1, null, Map.of()).error()).isNull();
     assertThat(storedControllerEpoch()).isEqualTo(41);
+  }
+
+  @Test
+  void deletingATopicSkipsPartitionsWithoutALiveLeaderAndDoesNotWaitForAHangingDeletion(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    List<String> asked = new CopyOnWriteArrayList<>();
+    PartitionEntities hanging =
+        new PartitionEntities() {
+          @Override
+          public CompletionStage<Done> place(List<Placement> placements) {
+            return CompletableFuture.completedFuture(Done.getInstance());
+          }
+
+          @Override
+          public CompletionStage<Done> delete(String topic, int partition) {
+            asked.add(topic + "-" + partition);
+            return new CompletableFuture<>();
+          }
+        };
+    var stored =
+        new TopicMetadata(
+            "half",
+            "half-id",
+            false,
+            Map.of(),
+            List.of(
+                new PartitionAssignment(0, List.of(1), 1, 0, List.of(1), 0),
+                new PartitionAssignment(1, List.of(2), -1, 3, List.of(2), 4)));
+    testKit = startBroker(otherDir, Optional.empty(), hanging, stored);
+    assertThat(describe("half").topic().partitions().get(1).leader()).isEqualTo(-1);
+
+    TopicResult deleted = delete("half");
+    assertThat(deleted.error()).isNull();
+    assertThat(asked).containsExactly("half-0");
+    assertError(describe("half"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'half'");
   }
 }
