@@ -1,8 +1,6 @@
 package sluice.actors.controller;
 
 import akka.Done;
-import akka.actor.Address;
-import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -12,11 +10,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.ClusterEvent;
-import akka.cluster.Member;
-import akka.cluster.MemberStatus;
 import akka.cluster.ddata.LWWMap;
 import akka.cluster.ddata.LWWRegister;
-import akka.cluster.ddata.SelfUniqueAddress;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
@@ -31,8 +26,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -262,20 +255,6 @@ public final class Controller {
     KEY
   }
 
-  /** Thrown inside a ddata modify function when a topic changed meanwhile. */
-  private static final class TopicChanged extends RuntimeException {
-    TopicChanged(String name) {
-      super("Topic '" + name + "' changed while it was being updated", null, false, false);
-    }
-  }
-
-  /** Thrown inside a ddata modify function when a topic was created meanwhile. */
-  private static final class TopicExists extends RuntimeException {
-    TopicExists(String name) {
-      super("Topic '" + name + "' already exists", null, false, false);
-    }
-  }
-
   /** A higher controller epoch exists: this controller fails so its supervisor restarts it. */
   static final class ControllerSuperseded extends IllegalStateException {
     ControllerSuperseded(int epoch, int seen) {
@@ -359,13 +338,12 @@ public final class Controller {
   private final Settings settings;
   private final PartitionEntities partitions;
   private final int brokerId;
-  private final SelfUniqueAddress node;
   private final String clusterId;
   private final int epoch;
-  private final EpochClock<TopicMetadata> clock;
+  private final TopicWrites writes;
 
   private final Map<String, TopicMetadata> topics;
-  private final Map<Integer, BrokerRegistration> brokers;
+  private final LiveBrokers brokers;
   private int seenEpoch;
 
   private Controller(
@@ -387,13 +365,15 @@ public final class Controller {
     this.settings = settings;
     this.partitions = partitions;
     this.brokerId = brokerId;
-    this.node = DistributedData.get(context.getSystem()).selfUniqueAddress();
     this.clusterId = loaded.clusterId();
     this.epoch = loaded.epoch();
     this.seenEpoch = loaded.epoch();
-    this.clock = new EpochClock<>(loaded.epoch());
+    this.writes =
+        new TopicWrites(
+            DistributedData.get(context.getSystem()).selfUniqueAddress(),
+            new EpochClock<>(loaded.epoch()));
     this.topics = new TreeMap<>(loaded.topics());
-    this.brokers = new HashMap<>(loaded.brokers());
+    this.brokers = new LiveBrokers(Cluster.get(context.getSystem()), loaded.brokers());
   }
 
   /** Generates a cluster id as Kafka does: a random UUID, URL-safe base64 without padding. */
@@ -516,7 +496,7 @@ public final class Controller {
         NewTopics.validate(
             request,
             topics,
-            new TreeSet<>(liveBrokers().keySet()),
+            new TreeSet<>(brokers.live().keySet()),
             settings.maxPartitionsPerTopic());
     if (validated.error() != null) {
       request.replyTo().tell(new TopicResult(null, validated.error()));
@@ -526,15 +506,8 @@ public final class Controller {
       return refuseAsStale(request.replyTo(), new TopicResult(null, staleError()));
     }
     TopicMetadata topic = validated.topic();
-    String name = topic.name();
     return writeTopics(
-        map -> {
-          if (map.contains(name)) {
-            throw new TopicExists(name);
-          }
-          return map.put(node, name, topic, clock);
-        },
-        response -> new TopicWritten(request, topic, response));
+        writes.create(topic), response -> new TopicWritten(request, topic, response));
   }
 
   private Behavior<Command> onTopicWritten(TopicWritten written) {
@@ -568,7 +541,7 @@ public final class Controller {
               response);
     }
     context.pipeToSelf(
-        partitions.place(placements(List.of(topic))),
+        partitions.place(brokers.placements(List.of(topic))),
         (done, failure) -> {
           if (failure != null) {
             LOG.error("Placing the partitions of topic {} failed", topic.name(), failure);
@@ -584,7 +557,7 @@ public final class Controller {
             request.name(),
             request.partitions(),
             topics,
-            new TreeSet<>(liveBrokers().keySet()),
+            new TreeSet<>(brokers.live().keySet()),
             settings.maxPartitionsPerTopic());
     if (validated.error() != null) {
       request.replyTo().tell(new TopicResult(null, validated.error()));
@@ -596,12 +569,7 @@ public final class Controller {
     TopicMetadata before = topics.get(request.name());
     TopicMetadata grown = validated.topic();
     return writeTopics(
-        map -> {
-          if (!before.equals(map.getEntries().get(before.name()))) {
-            throw new TopicChanged(before.name());
-          }
-          return map.put(node, grown.name(), grown, clock);
-        },
+        writes.replace(List.of(new TopicWrites.Change(before, grown))),
         response -> new PartitionsWritten(request, before, grown, response));
   }
 
@@ -650,7 +618,7 @@ public final class Controller {
     TopicMetadata onlyAdded =
         new TopicMetadata(grown.name(), grown.topicId(), grown.internal(), grown.configs(), added);
     context.pipeToSelf(
-        partitions.place(placements(List.of(onlyAdded))),
+        partitions.place(brokers.placements(List.of(onlyAdded))),
         (done, failure) -> {
           if (failure != null) {
             LOG.error("Placing the new partitions of topic {} failed", grown.name(), failure);
@@ -680,8 +648,7 @@ public final class Controller {
       return refuseAsStale(request.replyTo(), new TopicResult(null, staleError()));
     }
     return writeTopics(
-        map -> map.remove(node, topic.name()),
-        response -> new TopicRemoved(request, topic, response));
+        writes.remove(topic.name()), response -> new TopicRemoved(request, topic, response));
   }
 
   /**
@@ -705,7 +672,7 @@ public final class Controller {
                 topic.name(),
                 settings.writeTimeout(),
                 response);
-    Set<Integer> live = liveBrokers().keySet();
+    Set<Integer> live = brokers.live().keySet();
     List<Integer> withoutLeader = new ArrayList<>();
     List<CompletableFuture<Done>> deletions = new ArrayList<>();
     for (PartitionAssignment p : topic.partitions()) {
@@ -768,7 +735,7 @@ public final class Controller {
 
   private Behavior<Command> onAlterPartition(AlterPartition request) {
     TopicMetadata before = topics.get(request.topic());
-    var altered = AlterPartitionCheck.check(before, request, liveBrokers().keySet());
+    var altered = AlterPartitionCheck.check(before, request, brokers.live().keySet());
     if (altered.error() != null) {
       request.replyTo().tell(new AlterPartitionResult(null, altered.error()));
       return Behaviors.same();
@@ -777,12 +744,7 @@ public final class Controller {
       return refuseAsStale(request.replyTo(), new AlterPartitionResult(null, staleError()));
     }
     return writeTopics(
-        map -> {
-          if (!before.equals(map.getEntries().get(before.name()))) {
-            throw new TopicChanged(before.name());
-          }
-          return map.put(node, before.name(), altered.topic(), clock);
-        },
+        writes.replace(List.of(new TopicWrites.Change(before, altered.topic()))),
         response -> new PartitionAltered(request, altered, response));
   }
 
@@ -848,19 +810,18 @@ public final class Controller {
   }
 
   private Behavior<Command> onElectLeaders(ElectLeaders request) {
-    var self = Cluster.get(context.getSystem()).selfMember();
-    if (!self.status().equals(MemberStatus.up())) {
+    if (!brokers.selfUp()) {
       // Leaving (or not yet up): the next controller elects; this one must not take its own
       // broker's departure for the loss of every partition.
-      LOG.debug("Elections ({}) skipped: this member is {}", request.reason(), self.status());
+      LOG.debug("Elections ({}) skipped: this member is not up", request.reason());
       return Behaviors.same();
     }
-    List<String> unregistered = unregisteredUpMembers();
+    List<String> unregistered = brokers.unregisteredUpMembers();
     if (!unregistered.isEmpty()) {
       LOG.debug("Elections ({}) wait for members {} to register", request.reason(), unregistered);
       return Behaviors.same();
     }
-    Set<Integer> live = liveBrokers().keySet();
+    Set<Integer> live = brokers.live().keySet();
     boolean preferred = request.preferred() && settings.autoLeaderRebalanceEnable();
     List<LeaderElection.TopicElection> elections = new ArrayList<>();
     for (TopicMetadata topic : topics.values()) {
@@ -878,17 +839,8 @@ public final class Controller {
         live,
         elections.size());
     return writeTopics(
-        map -> {
-          LWWMap<String, TopicMetadata> updated = map;
-          for (LeaderElection.TopicElection election : elections) {
-            String name = election.before().name();
-            if (!election.before().equals(map.getEntries().get(name))) {
-              throw new TopicChanged(name);
-            }
-            updated = updated.put(node, name, election.after(), clock);
-          }
-          return updated;
-        },
+        writes.replace(
+            elections.stream().map(e -> new TopicWrites.Change(e.before(), e.after())).toList()),
         response -> new ElectionsWritten(elections, response));
   }
 
@@ -923,7 +875,7 @@ public final class Controller {
       }
     }
     context.pipeToSelf(
-        partitions.place(placements(moved)),
+        partitions.place(brokers.placements(moved)),
         (done, failure) -> {
           if (failure != null) {
             LOG.error("Placing the partitions of new leaders failed", failure);
@@ -974,7 +926,7 @@ public final class Controller {
 
   private Behavior<Command> onDescribeCluster(DescribeCluster request) {
     List<BrokerInfo> live =
-        liveBrokers().values().stream()
+        brokers.live().values().stream()
             .map(BrokerRegistration::info)
             .sorted(Comparator.comparingInt(BrokerInfo::brokerId))
             .toList();
@@ -1004,13 +956,7 @@ public final class Controller {
   }
 
   private void onBrokersChanged(Map<String, BrokerRegistration> registrations) {
-    List<Integer> moved = new ArrayList<>();
-    for (BrokerRegistration registration : registrations.values()) {
-      BrokerRegistration before = brokers.put(registration.brokerId(), registration);
-      if (before == null || !before.address().equals(registration.address())) {
-        moved.add(registration.brokerId());
-      }
-    }
+    List<Integer> moved = brokers.update(registrations.values());
     if (!moved.isEmpty()) {
       LOG.info("Brokers {} registered at new addresses; placing their partitions", moved);
       placeInBackground(
@@ -1025,51 +971,8 @@ public final class Controller {
   // ---------------------------------------------------------------------------------------------
   // Live brokers and placement.
 
-  /** Registrations whose member is up, by broker id. */
-  private Map<Integer, BrokerRegistration> liveBrokers() {
-    Set<String> up = upMembers();
-    Map<Integer, BrokerRegistration> live = new TreeMap<>();
-    brokers.values().stream()
-        .filter(b -> up.contains(b.address()))
-        .forEach(b -> live.put(b.brokerId(), b));
-    return live;
-  }
-
-  /** Up members that no broker registration names: brokers still starting. */
-  private List<String> unregisteredUpMembers() {
-    Set<String> registered = new HashSet<>();
-    brokers.values().forEach(b -> registered.add(b.address()));
-    return upMembers().stream().filter(a -> !registered.contains(a)).sorted().toList();
-  }
-
-  private Set<String> upMembers() {
-    Set<String> up = new HashSet<>();
-    for (Member member : Cluster.get(context.getSystem()).state().getMembers()) {
-      if (member.status().equals(MemberStatus.up())) {
-        up.add(member.address().toString());
-      }
-    }
-    return up;
-  }
-
-  private List<PartitionEntities.Placement> placements(Collection<TopicMetadata> topicsToPlace) {
-    Map<Integer, BrokerRegistration> live = liveBrokers();
-    List<PartitionEntities.Placement> placements = new ArrayList<>();
-    for (TopicMetadata topic : topicsToPlace) {
-      for (PartitionAssignment p : topic.partitions()) {
-        BrokerRegistration leader = live.get(p.leader());
-        if (leader != null) {
-          placements.add(
-              new PartitionEntities.Placement(
-                  topic.name(), p.partition(), parseAddress(leader.address())));
-        }
-      }
-    }
-    return placements;
-  }
-
   private void placeInBackground(Collection<TopicMetadata> topicsToPlace, String why) {
-    var placements = placements(topicsToPlace);
+    var placements = brokers.placements(topicsToPlace);
     if (placements.isEmpty()) {
       return;
     }
@@ -1081,10 +984,6 @@ public final class Controller {
                 LOG.error("Placing {} partitions ({}) failed", placements.size(), why, failure);
               }
             });
-  }
-
-  private static Address parseAddress(String address) {
-    return AddressFromURIString.parse(address);
   }
 
   // ---------------------------------------------------------------------------------------------
