@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.api.ApiError;
@@ -235,9 +236,9 @@ public final class Controller {
       Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
       implements Internal {}
 
-  private record PartitionAltered(
-      AlterPartition request,
-      AlterPartitionCheck.Result altered,
+  private record PartitionsAltered(
+      List<AcceptedAlter> accepted,
+      List<TopicWrites.Change> changes,
       Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
       implements Internal {}
 
@@ -345,6 +346,7 @@ public final class Controller {
   private final Map<String, TopicMetadata> topics;
   private final LiveBrokers brokers;
   private int seenEpoch;
+  private final List<AlterPartition> pendingAlters = new ArrayList<>();
 
   private Controller(
       ActorContext<Command> context,
@@ -427,7 +429,8 @@ public final class Controller {
         .onMessage(TopicWritten.class, this::onTopicWritten)
         .onMessage(TopicRemoved.class, this::onTopicRemoved)
         .onMessage(PartitionsWritten.class, this::onPartitionsWritten)
-        .onMessage(PartitionAltered.class, this::onPartitionAltered)
+        .onMessage(PartitionsAltered.class, this::onPartitionsAltered)
+        .onMessage(AlterPartition.class, this::onAlterPartitionWhileBusy)
         .onMessage(ElectionsWritten.class, this::onElectionsWritten)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(Resume.class, this::onResume)
@@ -717,11 +720,11 @@ public final class Controller {
 
   private Behavior<Command> finish(ActorRef<TopicResult> replyTo, TopicResult result) {
     replyTo.tell(result);
-    return stash.unstashAll(idle());
+    return resume();
   }
 
   private Behavior<Command> onResume(Resume resume) {
-    return stash.unstashAll(idle());
+    return resume();
   }
 
   private static void checkNotDeleted(Replicator.UpdateResponse<?> response) {
@@ -731,42 +734,86 @@ public final class Controller {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // ISR changes (AlterPartition).
+  // ISR changes (AlterPartition), batched: proposals that arrive while another write runs are
+  // checked and written together, in one majority write, when it is done.
+
+  /**
+   * A proposal that passed {@link AlterPartitionCheck}, with the partition as it will be stored.
+   */
+  private record AcceptedAlter(AlterPartition request, PartitionAssignment partition) {}
 
   private Behavior<Command> onAlterPartition(AlterPartition request) {
-    TopicMetadata before = topics.get(request.topic());
-    var altered = AlterPartitionCheck.check(before, request, brokers.live().keySet());
-    if (altered.error() != null) {
-      request.replyTo().tell(new AlterPartitionResult(null, altered.error()));
-      return Behaviors.same();
-    }
-    if (superseded()) {
-      return refuseAsStale(request.replyTo(), new AlterPartitionResult(null, staleError()));
-    }
-    return writeTopics(
-        writes.replace(List.of(new TopicWrites.Change(before, altered.topic()))),
-        response -> new PartitionAltered(request, altered, response));
+    return alterPartitions(List.of(request), Behaviors::same);
   }
 
-  private Behavior<Command> onPartitionAltered(PartitionAltered message) {
+  private Behavior<Command> onAlterPartitionWhileBusy(AlterPartition request) {
+    pendingAlters.add(request);
+    return Behaviors.same();
+  }
+
+  /**
+   * Checks the proposals in arrival order, each against the topic as the ones before it leave it,
+   * answers the refused ones, and writes the accepted ones in one majority write.
+   *
+   * @param nothingToWrite the next behavior if every proposal was refused
+   */
+  private Behavior<Command> alterPartitions(
+      List<AlterPartition> requests, Supplier<Behavior<Command>> nothingToWrite) {
+    Set<Integer> live = brokers.live().keySet();
+    Map<String, TopicMetadata> altered = new TreeMap<>();
+    List<AcceptedAlter> accepted = new ArrayList<>();
+    for (AlterPartition request : requests) {
+      TopicMetadata current = altered.getOrDefault(request.topic(), topics.get(request.topic()));
+      var checked = AlterPartitionCheck.check(current, request, live);
+      if (checked.error() != null) {
+        request.replyTo().tell(new AlterPartitionResult(null, checked.error()));
+      } else {
+        altered.put(request.topic(), checked.topic());
+        accepted.add(new AcceptedAlter(request, checked.partition()));
+      }
+    }
+    if (accepted.isEmpty()) {
+      return nothingToWrite.get();
+    }
+    if (superseded()) {
+      AlterPartitionResult stale = new AlterPartitionResult(null, staleError());
+      accepted.forEach(a -> a.request().replyTo().tell(stale));
+      throw new ControllerSuperseded(epoch, seenEpoch);
+    }
+    List<TopicWrites.Change> changes =
+        altered.values().stream()
+            .map(after -> new TopicWrites.Change(topics.get(after.name()), after))
+            .toList();
+    return writeTopics(
+        writes.replace(changes), response -> new PartitionsAltered(accepted, changes, response));
+  }
+
+  private Behavior<Command> onPartitionsAltered(PartitionsAltered message) {
     var response = message.response();
-    AlterPartition request = message.request();
-    String tp = request.topic() + "-" + request.partition();
-    AlterPartitionResult result;
     if (response instanceof Replicator.ModifyFailure) {
-      result =
-          new AlterPartitionResult(
-              null,
-              ApiError.of(
-                  ErrorCode.INVALID_UPDATE_VERSION,
-                  "Partition %s changed while its ISR was being altered; nothing was written",
-                  tp));
-    } else {
-      checkNotDeleted(response);
-      // Success, timeout or store failure: the replicator holds the new ISR in memory either way.
-      TopicMetadata topic = message.altered().topic();
-      topics.put(topic.name(), topic);
-      PartitionAssignment partition = message.altered().partition();
+      for (AcceptedAlter accepted : message.accepted()) {
+        accepted
+            .request()
+            .replyTo()
+            .tell(
+                new AlterPartitionResult(
+                    null,
+                    ApiError.of(
+                        ErrorCode.INVALID_UPDATE_VERSION,
+                        "Topic '%s' changed while the ISR of partition %d was being altered;"
+                            + " nothing was written",
+                        accepted.request().topic(),
+                        accepted.request().partition())));
+      }
+      return resume();
+    }
+    checkNotDeleted(response);
+    // Success, timeout or store failure: the replicator holds the new ISRs in memory either way.
+    message.changes().forEach(change -> topics.put(change.after().name(), change.after()));
+    for (AcceptedAlter accepted : message.accepted()) {
+      String tp = accepted.request().topic() + "-" + accepted.request().partition();
+      PartitionAssignment partition = accepted.partition();
+      AlterPartitionResult result;
       if (response instanceof Replicator.UpdateSuccess) {
         LOG.info(
             "ISR of {} is now {} (leader {}, leader epoch {}, partition epoch {})",
@@ -790,8 +837,21 @@ public final class Controller {
                     settings.writeTimeout(),
                     response));
       }
+      accepted.request().replyTo().tell(result);
     }
-    request.replyTo().tell(result);
+    return resume();
+  }
+
+  /**
+   * A write is done: the ISR proposals that arrived meanwhile are written next, else the stashed
+   * requests are served.
+   */
+  private Behavior<Command> resume() {
+    if (!pendingAlters.isEmpty()) {
+      List<AlterPartition> batch = List.copyOf(pendingAlters);
+      pendingAlters.clear();
+      return alterPartitions(batch, this::resume);
+    }
     return stash.unstashAll(idle());
   }
 
@@ -848,7 +908,7 @@ public final class Controller {
     var response = written.response();
     if (response instanceof Replicator.ModifyFailure failure) {
       LOG.warn("Elections not written: {}; the next check elects again", failure.errorMessage());
-      return stash.unstashAll(idle());
+      return resume();
     }
     checkNotDeleted(response);
     if (!(response instanceof Replicator.UpdateSuccess)) {

@@ -13,6 +13,7 @@ import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -527,5 +528,45 @@ class ControllerTest {
     assertThat(deleted.error()).isNull();
     assertThat(asked).containsExactly("half-0");
     assertError(describe("half"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'half'");
+  }
+
+  @Test
+  void isrProposalsArrivingDuringAWriteAreAllCheckedAgainstEachOtherAndWritten(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    List<PartitionAssignment> assignments = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      assignments.add(new PartitionAssignment(p, List.of(1), 1, 2, List.of(1), 3));
+    }
+    testKit =
+        startBroker(
+            otherDir,
+            Optional.empty(),
+            new TopicMetadata("batched", "batched-id", false, Map.of(), assignments));
+    assertThat(describe("batched").topic().partitions()).hasSize(3);
+
+    TestProbe<TopicResult> created = testKit.createTestProbe();
+    controller.tell(new Controller.CreateTopic("busy", 1, null, Map.of(), false, created.getRef()));
+    List<TestProbe<AlterPartitionResult>> probes = new ArrayList<>();
+    for (int p : new int[] {0, 1, 2, 0}) {
+      TestProbe<AlterPartitionResult> probe = testKit.createTestProbe();
+      probes.add(probe);
+      controller.tell(
+          new Controller.AlterPartition(
+              "batched", "batched-id", p, 1, 2, 3, List.of(1), probe.getRef()));
+    }
+    assertThat(created.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
+    for (int i = 0; i < 3; i++) {
+      AlterPartitionResult result =
+          probes.get(i).expectMessageClass(AlterPartitionResult.class, TIMEOUT);
+      assertThat(result.error()).isNull();
+      assertThat(result.partition())
+          .isEqualTo(new PartitionAssignment(i, List.of(1), 1, 2, List.of(1), 4));
+    }
+    assertRefused(
+        probes.get(3).expectMessageClass(AlterPartitionResult.class, TIMEOUT),
+        ErrorCode.INVALID_UPDATE_VERSION,
+        "3",
+        "4");
   }
 }
