@@ -47,8 +47,9 @@ public final class ShardedPartitions
   @Override
   public PartitionLeaders start() {
     Logs.get(system);
-    LocalReplicaManager.get(system).start();
+    // Sharding first: the manager's followers address the leader entities as soon as it starts.
     PartitionLeader.init(system);
+    LocalReplicaManager.get(system).start();
     return this;
   }
 
