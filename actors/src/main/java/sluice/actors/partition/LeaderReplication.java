@@ -201,8 +201,8 @@ final class LeaderReplication {
     }
     return ApiError.of(
         ErrorCode.NOT_ENOUGH_REPLICAS,
-        "Partition %s has %d in-sync replica(s) (ISR %s), fewer than its min.insync.replicas=%d:"
-            + " an acks=all batch was not written",
+        "Not enough replicas: partition %s has %d in-sync replica(s) (ISR %s), fewer than its"
+            + " min.insync.replicas=%d; the acks=all batch was not written",
         topicPartition,
         replicas.isr().size(),
         replicas.isr(),
