@@ -185,7 +185,8 @@ public final class Controller {
       Duration writeTimeout,
       Duration readTimeout,
       Duration leaderImbalanceCheckInterval,
-      boolean autoLeaderRebalanceEnable) {
+      boolean autoLeaderRebalanceEnable,
+      Duration unregisteredBrokerGrace) {
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("sluice.controller");
       return new Settings(
@@ -193,7 +194,8 @@ public final class Controller {
           c.getDuration("write-timeout"),
           c.getDuration("read-timeout"),
           c.getDuration("leader-imbalance-check-interval"),
-          c.getBoolean("auto-leader-rebalance-enable"));
+          c.getBoolean("auto-leader-rebalance-enable"),
+          c.getDuration("unregistered-broker-grace"));
     }
   }
 
@@ -252,8 +254,9 @@ public final class Controller {
   /** A write that answers nobody (an election) is done. */
   private record Resume() implements Internal {}
 
-  private enum PeriodicCheck {
-    KEY
+  private enum TimerKey {
+    PERIODIC_CHECK,
+    GRACE_OVER
   }
 
   /** A higher controller epoch exists: this controller fails so its supervisor restarts it. */
@@ -346,6 +349,7 @@ public final class Controller {
   private final Map<String, TopicMetadata> topics;
   private final LiveBrokers brokers;
   private int seenEpoch;
+  private final long startedNanos = System.nanoTime();
   private final List<AlterPartition> pendingAlters = new ArrayList<>();
 
   private Controller(
@@ -398,10 +402,14 @@ public final class Controller {
                 context.messageAdapter(ClusterEvent.MemberEvent.class, MembershipChanged::new),
                 ClusterEvent.MemberEvent.class));
     timers.startTimerWithFixedDelay(
-        PeriodicCheck.KEY,
+        TimerKey.PERIODIC_CHECK,
         new ElectLeaders("periodic check", settings.autoLeaderRebalanceEnable()),
         settings.leaderImbalanceCheckInterval());
     placeInBackground(topics.values(), "controller start");
+    timers.startSingleTimer(
+        TimerKey.GRACE_OVER,
+        new ElectLeaders("unregistered broker grace over", false),
+        settings.unregisteredBrokerGrace());
     context.getSelf().tell(new ElectLeaders("controller start", false));
     return stash.unstashAll(idle());
   }
@@ -882,10 +890,11 @@ public final class Controller {
       return Behaviors.same();
     }
     Set<Integer> live = brokers.live().keySet();
+    Set<Integer> unknown = unknownBrokers();
     boolean preferred = request.preferred() && settings.autoLeaderRebalanceEnable();
     List<LeaderElection.TopicElection> elections = new ArrayList<>();
     for (TopicMetadata topic : topics.values()) {
-      LeaderElection.elect(topic, live, preferred).ifPresent(elections::add);
+      LeaderElection.elect(topic, live, unknown, preferred).ifPresent(elections::add);
     }
     if (elections.isEmpty()) {
       return Behaviors.same();
@@ -894,14 +903,34 @@ public final class Controller {
       throw new ControllerSuperseded(epoch, seenEpoch);
     }
     LOG.info(
-        "Electing leaders ({}): live brokers {}, {} topics change",
+        "Electing leaders ({}): live brokers {}{}, {} topics change",
         request.reason(),
         live,
+        unknown.isEmpty() ? "" : ", not yet registered " + unknown,
         elections.size());
     return writeTopics(
         writes.replace(
             elections.stream().map(e -> new TopicWrites.Change(e.before(), e.after())).toList()),
         response -> new ElectionsWritten(elections, response));
+  }
+
+  /**
+   * Replicas without any registration, during {@code unregistered-broker-grace} after this
+   * controller started: registrations are not durable, so after a full cluster restart a broker
+   * that is still starting is unknown rather than dead. Empty after the grace.
+   */
+  private Set<Integer> unknownBrokers() {
+    if (System.nanoTime() - startedNanos >= settings.unregisteredBrokerGrace().toNanos()) {
+      return Set.of();
+    }
+    Set<Integer> registered = brokers.registered();
+    Set<Integer> unknown = new TreeSet<>();
+    for (TopicMetadata topic : topics.values()) {
+      for (PartitionAssignment p : topic.partitions()) {
+        p.replicas().stream().filter(b -> !registered.contains(b)).forEach(unknown::add);
+      }
+    }
+    return unknown;
   }
 
   private Behavior<Command> onElectionsWritten(ElectionsWritten written) {
