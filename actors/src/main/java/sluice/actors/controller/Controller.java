@@ -878,10 +878,11 @@ public final class Controller {
   }
 
   private Behavior<Command> onElectLeaders(ElectLeaders request) {
-    if (!brokers.selfUp()) {
-      // Leaving (or not yet up): the next controller elects; this one must not take its own
-      // broker's departure for the loss of every partition.
-      LOG.debug("Elections ({}) skipped: this member is not up", request.reason());
+    Set<Integer> live = brokers.live().keySet();
+    if (!live.contains(brokerId)) {
+      // This broker is leaving (or not up yet): the next controller elects; this one must not take
+      // its own broker's departure for the loss of every partition.
+      LOG.debug("Elections ({}) skipped: this broker {} is not live", request.reason(), brokerId);
       return Behaviors.same();
     }
     List<String> unregistered = brokers.unregisteredUpMembers();
@@ -889,7 +890,6 @@ public final class Controller {
       LOG.debug("Elections ({}) wait for members {} to register", request.reason(), unregistered);
       return Behaviors.same();
     }
-    Set<Integer> live = brokers.live().keySet();
     Set<Integer> unknown = unknownBrokers();
     boolean preferred = request.preferred() && settings.autoLeaderRebalanceEnable();
     List<LeaderElection.TopicElection> elections = new ArrayList<>();
@@ -920,17 +920,9 @@ public final class Controller {
    * that is still starting is unknown rather than dead. Empty after the grace.
    */
   private Set<Integer> unknownBrokers() {
-    if (System.nanoTime() - startedNanos >= settings.unregisteredBrokerGrace().toNanos()) {
-      return Set.of();
-    }
-    Set<Integer> registered = brokers.registered();
-    Set<Integer> unknown = new TreeSet<>();
-    for (TopicMetadata topic : topics.values()) {
-      for (PartitionAssignment p : topic.partitions()) {
-        p.replicas().stream().filter(b -> !registered.contains(b)).forEach(unknown::add);
-      }
-    }
-    return unknown;
+    return System.nanoTime() - startedNanos < settings.unregisteredBrokerGrace().toNanos()
+        ? brokers.unregistered(topics.values())
+        : Set.of();
   }
 
   private Behavior<Command> onElectionsWritten(ElectionsWritten written) {
@@ -975,25 +967,14 @@ public final class Controller {
   }
 
   private static void logDecision(String topic, LeaderElection.Decision decision) {
-    PartitionAssignment before = decision.before();
-    PartitionAssignment after = decision.after();
-    String line =
-        String.format(
-            "%s-%d: %s, leader %d -> %d (leader epoch %d), ISR %s -> %s (partition epoch %d)",
-            topic,
-            after.partition(),
-            decision.kind(),
-            before.leader(),
-            after.leader(),
-            after.leaderEpoch(),
-            before.isr(),
-            after.isr(),
-            after.partitionEpoch());
     switch (decision.kind()) {
       case UNCLEAN ->
-          LOG.warn("{}: unclean leader election, records only the old ISR had may be lost", line);
-      case OFFLINE -> LOG.warn("{}: no live ISR member, the partition is offline", line);
-      default -> LOG.info(line);
+          LOG.warn(
+              "{}: unclean leader election, records only the old ISR had may be lost",
+              decision.describe(topic));
+      case OFFLINE ->
+          LOG.warn("{}: no live ISR member, the partition is offline", decision.describe(topic));
+      default -> LOG.info(decision.describe(topic));
     }
   }
 

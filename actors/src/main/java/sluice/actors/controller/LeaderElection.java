@@ -51,6 +51,21 @@ public final class LeaderElection {
     public boolean leaderMoved() {
       return after.leader() >= 0 && after.leader() != before.leader();
     }
+
+    /** One log line: the partition, the kind, leader and ISR before and after, the epochs. */
+    public String describe(String topic) {
+      return String.format(
+          "%s-%d: %s, leader %d -> %d (leader epoch %d), ISR %s -> %s (partition epoch %d)",
+          topic,
+          after.partition(),
+          kind,
+          before.leader(),
+          after.leader(),
+          after.leaderEpoch(),
+          before.isr(),
+          after.isr(),
+          after.partitionEpoch());
+    }
   }
 
   /** A topic's new metadata and what changed in it. */
