@@ -78,7 +78,10 @@ import sluice.actors.metadata.TopicsKey;
  * when a broker registers, once when the controller starts, and every {@code
  * leader-imbalance-check-interval} (which also returns preferred leaders when {@code
  * auto-leader-rebalance-enable}). They wait while an up member has not registered yet, so a broker
- * still starting is not taken for dead.
+ * still starting is not taken for dead, and for {@code unregistered-broker-grace} after the
+ * controller starts a replica without any registration is neither live nor dead (registrations are
+ * not durable: after a full cluster restart brokers register one by one). A controller whose own
+ * broker is not live (leaving) does not elect.
  *
  * <p>Partition placement: each partition's leader entity is placed on its leader broker's member
  * through {@link PartitionEntities} before a creation is acknowledged, after every election that
