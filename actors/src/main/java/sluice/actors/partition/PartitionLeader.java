@@ -478,7 +478,9 @@ public final class PartitionLeader
 
   @Override
   public LeaderState emptyState() {
-    return LeaderState.empty();
+    // Recovery without a snapshot replays from the log's first batch, which starts at the log start
+    // offset: a follower log restarted empty at the leader's log start begins above 0.
+    return new LeaderState(log.logStartOffset(), Map.of());
   }
 
   @Override
