@@ -26,6 +26,13 @@ public final class TopicConfigs {
   private static final Set<String> REPLICATION_KEYS =
       Set.of(MIN_INSYNC_REPLICAS, UNCLEAN_LEADER_ELECTION_ENABLE);
 
+  /**
+   * The largest {@code max.message.bytes} a topic may set: 1.5 MiB, so that a batch, or a fetch
+   * answer holding one, fits in one Artery frame (2 MiB, actors' reference.conf) with room for the
+   * message around it.
+   */
+  public static final int MAX_BATCH_BYTES = 3 << 19;
+
   private TopicConfigs() {}
 
   /**
@@ -61,10 +68,17 @@ public final class TopicConfigs {
       }
       normalized.put(key, value);
     }
+    LogConfig logConfig;
     try {
-      LogConfig.from(logOverrides);
+      logConfig = LogConfig.from(logOverrides);
     } catch (InvalidConfigException e) {
       return Result.failed("%s", e.getMessage());
+    }
+    if (logConfig.maxMessageBytes() > MAX_BATCH_BYTES) {
+      return Result.failed(
+          "Invalid value %d for configuration %s: must be at most %d, so that a batch fits in one"
+              + " message between brokers (akka.remote.artery.advanced.maximum-frame-size)",
+          logConfig.maxMessageBytes(), LogConfig.MAX_MESSAGE_BYTES, MAX_BATCH_BYTES);
     }
     return new Result(Map.copyOf(normalized), null);
   }

@@ -405,7 +405,9 @@ final class LeaderReplication {
   /** Reads for {@link #serveReplica}; runs on the fetch dispatcher, touching no actor state. */
   private ReplicaFetchReply readForReplica(ReplicaFetch fetch, long highWatermark, long logEnd) {
     try {
-      FetchSlice slice = log.read(fetch.fetchOffset(), fetch.maxBytes(), logEnd);
+      FetchSlice slice =
+          log.read(
+              fetch.fetchOffset(), Math.min(fetch.maxBytes(), settings.fetchMaxBytes()), logEnd);
       ByteBuffer buffer = slice.readFully();
       byte[] bytes = new byte[buffer.remaining()];
       buffer.get(bytes);

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param alterPartitionTimeout how long the leader waits for the controller's answer to an ISR
  *     change before it proposes again
  * @param highWatermarkCheckpointInterval how often the leader writes its high watermark to disk
+ * @param fetchMaxBytes most bytes one fetch answers (consumer or follower), beyond a first batch
+ *     that is larger: an answer must fit in one Artery frame to reach another broker
  */
 record LeaderSettings(
     int brokerId,
@@ -23,7 +25,8 @@ record LeaderSettings(
     Duration metadataReadTimeout,
     Duration replicaLagTimeMax,
     Duration alterPartitionTimeout,
-    Duration highWatermarkCheckpointInterval) {
+    Duration highWatermarkCheckpointInterval,
+    int fetchMaxBytes) {
 
   LeaderSettings {
     if (snapshotEvery < 1) {
@@ -35,6 +38,10 @@ record LeaderSettings(
     requirePositive("sluice.replication.alter-partition-timeout", alterPartitionTimeout);
     requirePositive(
         "sluice.replication.high-watermark-checkpoint-interval", highWatermarkCheckpointInterval);
+    if (fetchMaxBytes < 1) {
+      throw new IllegalArgumentException(
+          "sluice.partition.fetch-max-bytes must be at least 1, not " + fetchMaxBytes);
+    }
   }
 
   private static void requirePositive(String key, Duration value) {
@@ -50,6 +57,7 @@ record LeaderSettings(
         config.getDuration("sluice.partition.metadata-read-timeout"),
         config.getDuration("sluice.replication.replica-lag-time-max"),
         config.getDuration("sluice.replication.alter-partition-timeout"),
-        config.getDuration("sluice.replication.high-watermark-checkpoint-interval"));
+        config.getDuration("sluice.replication.high-watermark-checkpoint-interval"),
+        (int) Math.min(Integer.MAX_VALUE, config.getBytes("sluice.partition.fetch-max-bytes")));
   }
 }

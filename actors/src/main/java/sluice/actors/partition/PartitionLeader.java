@@ -712,7 +712,9 @@ public final class PartitionLeader
   /** Reads for {@link #serve}; runs on the fetch dispatcher, so it touches no actor state. */
   private FetchReply read(Fetch fetch, long highWatermark, long logEnd) {
     try {
-      FetchSlice slice = log.read(fetch.offset(), fetch.maxBytes(), highWatermark);
+      FetchSlice slice =
+          log.read(
+              fetch.offset(), Math.min(fetch.maxBytes(), settings.fetchMaxBytes()), highWatermark);
       ByteBuffer buffer = slice.readFully();
       byte[] bytes = new byte[buffer.remaining()];
       buffer.get(bytes);

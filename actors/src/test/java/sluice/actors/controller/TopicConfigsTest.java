@@ -44,6 +44,13 @@ class TopicConfigsTest {
   }
 
   @Test
+  void maxMessageBytesIsBoundedSoThatABatchCrossesBrokersInOneMessage() {
+    assertInvalid(
+        Map.of("max.message.bytes", "1572865"), 1, "1572865", "max.message.bytes", "1572864");
+    assertThat(TopicConfigs.validate(Map.of("max.message.bytes", "1572864"), 1).error()).isNull();
+  }
+
+  @Test
   void minInsyncReplicasMustBeBetweenOneAndTheReplicationFactor() {
     assertInvalid(Map.of("min.insync.replicas", "0"), 3, "min.insync.replicas", "0", "3");
     assertInvalid(Map.of("min.insync.replicas", "4"), 3, "4", "replication factor 3");

@@ -506,4 +506,22 @@ class PartitionLeaderTest {
     assertThat(append(leader, batch(1, "first")).baseOffset()).isEqualTo(100);
     assertThat(values(fetch(leader, 100, 0).batches())).containsExactly("100:first");
   }
+
+  @Test
+  void aFetchAnswersAtMostTheBrokersFetchMaxBytesWhateverItAsksFor() {
+    EntityRef<Command> leader =
+        startWith(
+            "sluice.partition.fetch-max-bytes = 1000",
+            TestClusters.topic("capped", 1, BROKER, Map.of()));
+    String value = "x".repeat(600);
+    for (int i = 0; i < 3; i++) {
+      append(leader, batch(i, value + i));
+    }
+
+    FetchReply first = fetch(leader, 0, 0);
+
+    assertThat(batches(first.batches())).hasSize(1);
+    assertThat(values(first.batches())).containsExactly("0:" + value + 0);
+    assertThat(values(fetch(leader, 1, 0).batches())).containsExactly("1:" + value + 1);
+  }
 }
