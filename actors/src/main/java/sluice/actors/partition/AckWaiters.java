@@ -15,8 +15,8 @@ import sluice.actors.partition.PartitionLeader.AppendReply;
  * order, so a moving high watermark answers them in the order they were written.
  *
  * <p>Not thread-safe: owned by one partition leader. Not persisted: a leader that stops answers
- * every waiter {@code NOT_LEADER_OR_FOLLOWER} ({@link #abandon}); one that crashes answers nothing
- * and the senders time out. Never answers success unless the high watermark covers the batch.
+ * every waiter {@code REQUEST_TIMED_OUT} ({@link #abandon}); one that crashes answers nothing and
+ * the senders time out. Never answers success unless the high watermark covers the batch.
  */
 final class AckWaiters {
 
@@ -124,8 +124,10 @@ final class AckWaiters {
   }
 
   /**
-   * Answers every waiter {@code NOT_LEADER_OR_FOLLOWER}: this broker stopped leading before the ISR
-   * confirmed their batches, which a new leader may or may not have.
+   * Answers every waiter {@code REQUEST_TIMED_OUT}: this broker stopped leading before the ISR
+   * confirmed their batches, which a new leader may or may not have. Not {@code
+   * NOT_LEADER_OR_FOLLOWER}, which the gateway retries at the new leader: the batch is written and
+   * may well be committed there, so a resend would write it twice. The client decides.
    */
   void abandon(String reason) {
     for (Waiter waiter : waiters) {
@@ -135,10 +137,10 @@ final class AckWaiters {
           .tell(
               AppendReply.failed(
                   ApiError.of(
-                      ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                      ErrorCode.REQUEST_TIMED_OUT,
                       "The batch was written to %s at offset %d but this broker stopped leading"
-                          + " before the in-sync replicas confirmed it (%s); retry with the new"
-                          + " leader",
+                          + " before the in-sync replicas confirmed it (%s); the new leader may"
+                          + " have it, so sending it again may write it twice",
                       topicPartition,
                       waiter.baseOffset(),
                       reason)));

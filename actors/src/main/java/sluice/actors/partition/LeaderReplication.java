@@ -546,7 +546,8 @@ final class LeaderReplication {
       }
     }
     if (newIsr == null) {
-      List<Integer> caughtUp = replicas.caughtUpOutsideIsr(log.highWatermark(), epochStartOffset);
+      List<Integer> caughtUp =
+          replicas.caughtUpOutsideIsr(log.highWatermark(), epochStartOffset, clock.millis());
       if (caughtUp.isEmpty()) {
         return;
       }

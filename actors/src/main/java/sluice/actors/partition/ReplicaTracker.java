@@ -215,17 +215,23 @@ final class ReplicaTracker {
 
   /**
    * Followers outside the maximal ISR that may join it (Kafka's rule): their log end offset reached
-   * the high watermark and the start offset of the leader's current epoch.
+   * the high watermark and the start offset of the leader's current epoch, as of a fetch within the
+   * replica lag time (a broker that fetched once and died is not proposed again and again).
    */
-  List<Integer> caughtUpOutsideIsr(long highWatermark, long leaderEpochStartOffset) {
+  List<Integer> caughtUpOutsideIsr(long highWatermark, long leaderEpochStartOffset, long nowMs) {
     Set<Integer> maximal = maximalIsr();
     List<Integer> result = new ArrayList<>();
     for (int replica : replicas) {
       if (replica == leaderId || maximal.contains(replica)) {
         continue;
       }
+      FollowerState state = followers.get(replica);
       long end = logEndOffset(replica);
-      if (end >= highWatermark && end >= leaderEpochStartOffset) {
+      boolean fetchedLately =
+          state != null
+              && state.lastFetchLeaderLogEndOffset != UNKNOWN_OFFSET
+              && nowMs - state.lastFetchTimeMs <= replicaLagTimeMaxMs;
+      if (fetchedLately && end >= highWatermark && end >= leaderEpochStartOffset) {
         result.add(replica);
       }
     }

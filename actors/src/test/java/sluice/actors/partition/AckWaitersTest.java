@@ -74,7 +74,7 @@ class AckWaitersTest {
   }
 
   @Test
-  void abandonedWaitersAreToldToRetryWithTheNewLeaderNeverSuccess() {
+  void abandonedWaitersAreToldTheirBatchMayBeCommittedNeverSuccessNorARetriedNotLeader() {
     AckWaiters waiters = new AckWaiters("t-0");
     TestProbe<AppendReply> probe = KIT.createTestProbe();
     waiters.add(append(probe, 0), 0, 0, -1, AckWaiters.NO_DEADLINE);
@@ -82,7 +82,7 @@ class AckWaitersTest {
     waiters.abandon("deposed");
 
     AppendReply reply = probe.receiveMessage();
-    assertThat(reply.error().code()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    assertThat(reply.error().code()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
     assertThat(reply.error().message()).contains("offset 0").contains("deposed");
     assertThat(waiters.isEmpty()).isTrue();
   }

@@ -34,6 +34,9 @@ class ReplicaTrackerPropertyTest {
     /** The last time each follower fetched at (or beyond) the leader's end at that moment. */
     final Map<Integer, Long> lastAtLeaderEnd = new HashMap<>(Map.of(2, 0L, 3, 0L));
 
+    /** When each follower last fetched; absent before its first fetch. */
+    final Map<Integer, Long> lastFetch = new HashMap<>();
+
     Set<Integer> maximalIsr() {
       Set<Integer> result = new HashSet<>(isr);
       if (pending != null) {
@@ -61,6 +64,7 @@ class ReplicaTrackerPropertyTest {
           long offset = arg % (model.leaderEnd + 1);
           tracker.onFetch(follower, offset, model.leaderEnd, model.now);
           model.ends.put(follower, offset);
+          model.lastFetch.put(follower, model.now);
           if (offset >= model.leaderEnd) {
             model.lastAtLeaderEnd.put(follower, model.now);
           }
@@ -109,15 +113,23 @@ class ReplicaTrackerPropertyTest {
     }
 
     long highWatermark = Math.max(0, expectedHighWatermark);
-    for (int joiner : tracker.caughtUpOutsideIsr(highWatermark, 0)) {
+    for (int joiner : tracker.caughtUpOutsideIsr(highWatermark, 0, model.now)) {
       assertThat(model.maximalIsr()).as("a joiner is outside the ISR").doesNotContain(joiner);
       assertThat(model.ends.get(joiner))
           .as("a joiner reached the HW")
           .isGreaterThanOrEqualTo(highWatermark);
+      assertThat(model.now - model.lastFetch.get(joiner))
+          .as("a joiner fetched within the lag time")
+          .isLessThanOrEqualTo(LAG_MS);
     }
     for (int follower : List.of(2, 3)) {
-      if (!model.maximalIsr().contains(follower) && model.ends.get(follower) >= highWatermark) {
-        assertThat(tracker.caughtUpOutsideIsr(highWatermark, 0)).contains(follower);
+      boolean fetchedLately =
+          model.lastFetch.containsKey(follower)
+              && model.now - model.lastFetch.get(follower) <= LAG_MS;
+      if (!model.maximalIsr().contains(follower)
+          && model.ends.get(follower) >= highWatermark
+          && fetchedLately) {
+        assertThat(tracker.caughtUpOutsideIsr(highWatermark, 0, model.now)).contains(follower);
       }
     }
   }

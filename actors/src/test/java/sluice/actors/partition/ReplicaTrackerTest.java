@@ -142,20 +142,29 @@ class ReplicaTrackerTest {
     ReplicaTracker tracker = tracker(List.of(1, 2));
     tracker.onFetch(3, 8, 10, 1);
 
-    assertThat(tracker.caughtUpOutsideIsr(10, 5)).isEmpty();
+    assertThat(tracker.caughtUpOutsideIsr(10, 5, 3)).isEmpty();
     tracker.onFetch(3, 10, 12, 2);
-    assertThat(tracker.caughtUpOutsideIsr(10, 5)).containsExactly(3);
-    assertThat(tracker.caughtUpOutsideIsr(10, 11)).isEmpty();
+    assertThat(tracker.caughtUpOutsideIsr(10, 5, 3)).containsExactly(3);
+    assertThat(tracker.caughtUpOutsideIsr(10, 11, 3)).isEmpty();
 
     tracker.proposed(List.of(1, 2, 3));
-    assertThat(tracker.caughtUpOutsideIsr(10, 5)).isEmpty();
+    assertThat(tracker.caughtUpOutsideIsr(10, 5, 3)).isEmpty();
+  }
+
+  @Test
+  void aFollowerThatStoppedFetchingIsNotProposedInAgain() {
+    ReplicaTracker tracker = tracker(List.of(1));
+    tracker.onFetch(3, 0, 0, 1);
+
+    assertThat(tracker.caughtUpOutsideIsr(0, 0, 2)).containsExactly(3);
+    assertThat(tracker.caughtUpOutsideIsr(0, 0, 1 + LAG_MS + 1)).isEmpty();
   }
 
   @Test
   void aFollowerThatNeverFetchedIsNotProposedIn() {
     ReplicaTracker tracker = tracker(List.of(1));
 
-    assertThat(tracker.caughtUpOutsideIsr(0, 0)).isEmpty();
+    assertThat(tracker.caughtUpOutsideIsr(0, 0, 0)).isEmpty();
   }
 
   @Test
