@@ -22,7 +22,14 @@ import sluice.multijvm.BrokerClient.Response;
  * downed the broker, so it restarts in-process and rejoins with its broker id ({@code
  * BrokerRunner}); its replica truncates whatever it appended after it was deposed and follows the
  * new leader back into the ISR. Leadership then returns to it (it is the preferred leader), so the
- * final reads come from its own log: the new leader's records, none of the stale ones.
+ * final reads come from its own log: the new leader's records, none of the stale ones. Last,
+ * SIGTERM still stops the rejoined broker for good.
+ *
+ * <p>The stale requests are answered by the downed broker's shutdown, not by its leader: in the
+ * runs seen its partition log ended at the HW when it came back, so there was no suffix to truncate
+ * (the follower's truncation is tested in {@code PartitionFollowerTest}). This is also the
+ * multi-JVM test of the in-process rejoin (the paused leader was broker 1: first seed node, oldest
+ * member, controller); {@code BrokerRunnerTest} tests the restart on a one-node broker in-process.
  */
 @Timeout(300)
 class PausedLeaderTest {
@@ -77,6 +84,7 @@ class PausedLeaderTest {
     System.out.println("paused leader: answers to the stale requests: " + answers);
 
     cluster.awaitBrokers(3);
+    assertThat(leader.isAlive()).as("the same process, restarted in-process").isTrue();
     assertThat(leader.log())
         .as("broker %d knows it was downed and rejoined", leaderId)
         .contains("was downed by the cluster")
@@ -96,6 +104,13 @@ class PausedLeaderTest {
         s -> s.leader() == leaderId && s.fullyInSync(),
         TestCluster.AWAIT);
     checkReads(cluster, acked, "from broker " + leaderId + "'s own log, leading again");
+
+    assertThat(leader.terminate(Duration.ofSeconds(60)))
+        .as("SIGTERM still stops the rejoined broker (the JVM's status after SIGTERM: 128 + 15)")
+        .isEqualTo(143);
+    assertThat(leader.log())
+        .contains("Broker " + leaderId + " stopped (coordinated shutdown reason: JvmExitReason)")
+        .contains("Sluice broker " + leaderId + " stopped");
   }
 
   private static void checkReads(TestCluster cluster, List<String> acked, String when) {
