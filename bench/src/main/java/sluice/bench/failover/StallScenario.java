@@ -1,0 +1,148 @@
+package sluice.bench.failover;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The longest produce stall across a kill -9 of a partition's leader, the same for Kafka and
+ * Sluice: a {@link StallProducer} sends continuously (acks=all); after {@code beforeKill} the
+ * leader's process is SIGKILLed; once a record sent after the kill is acknowledged (production has
+ * resumed: acknowledgements of records already in flight keep arriving for a few milliseconds after
+ * the kill and do not count), production goes on for {@code afterResume}; then the producer stops,
+ * the {@link StallAnalysis} is computed from every acknowledgement's time, and the partition is
+ * read back from a surviving node to check that every acknowledged record is there ({@link
+ * DeliveryCheck}). Runs on the caller's thread.
+ *
+ * @param beforeKill steady production before the kill
+ * @param afterResume production after the first acknowledgement of a record sent after the kill
+ * @param maxOutage how long to wait for that acknowledgement before giving up
+ */
+public record StallScenario(Duration beforeKill, Duration afterResume, Duration maxOutage) {
+
+  /** Kills the partition leader's process; returns what it killed, e.g. "node 2 (leader)". */
+  public interface LeaderKill {
+    String kill() throws IOException;
+  }
+
+  /** Reads the partition from its start to its end; returns each record's sequence number. */
+  public interface ReadBack {
+    long[] sequenceNumbers() throws IOException;
+  }
+
+  /**
+   * One run's outcome.
+   *
+   * @param killed what was killed
+   * @param analysis the stall
+   * @param delivery the read-back check
+   * @param sent records sent (retries not counted twice)
+   * @param failures failed sends or requests (each retried)
+   * @param firstFailure the first failure's message, or null
+   */
+  public record Result(
+      String killed,
+      StallAnalysis analysis,
+      DeliveryCheck delivery,
+      long sent,
+      long failures,
+      String firstFailure) {
+
+    /** A few lines describing the run. */
+    public String describe() {
+      return String.format(
+          Locale.ROOT,
+          "killed %s; stall (longest gap between acknowledgements after the kill) %.3f s,"
+              + " from %.3f s after the kill; longest gap before the kill %.3f s; %d sent,"
+              + " %d acknowledged, %d read back, %d lost, %d duplicates, %d failed sends%s",
+          killed,
+          analysis.stallSeconds(),
+          analysis.stallStartAfterKillSeconds(),
+          analysis.baselineSeconds(),
+          sent,
+          delivery.acknowledged(),
+          delivery.readBack(),
+          delivery.lost(),
+          delivery.duplicates(),
+          failures,
+          firstFailure == null ? "" : " (first: " + firstFailure + ")");
+    }
+  }
+
+  public StallScenario {
+    if (beforeKill.isNegative()
+        || afterResume.isNegative()
+        || maxOutage.isZero()
+        || maxOutage.isNegative()) {
+      throw new IllegalArgumentException(
+          "durations must be >= 0 (and maxOutage > 0), got "
+              + beforeKill
+              + ", "
+              + afterResume
+              + ", "
+              + maxOutage);
+    }
+  }
+
+  /** Runs the scenario; the producer is stopped whatever happens. */
+  public Result run(StallProducer producer, LeaderKill leaderKill, ReadBack readBack)
+      throws IOException {
+    AckTimeline timeline = new AckTimeline();
+    producer.start(timeline);
+    long sent;
+    String killed;
+    long killNanos;
+    try {
+      pause(beforeKill);
+      if (timeline.count() == 0) {
+        throw new IOException(
+            "nothing was acknowledged in the "
+                + beforeKill
+                + " before the kill; first failure: "
+                + timeline.firstFailure());
+      }
+      long firstAfterKill = producer.sent();
+      killNanos = System.nanoTime();
+      killed = leaderKill.kill();
+      System.out.printf(
+          Locale.ROOT,
+          "  killed %s after %d acknowledgements; waiting for production to resume%n",
+          killed,
+          timeline.count());
+      long deadline = killNanos + maxOutage.toNanos();
+      while (!timeline.anyAckFrom(firstAfterKill)) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException(
+              "no acknowledgement within "
+                  + maxOutage
+                  + " of the kill; failures "
+                  + timeline.failures()
+                  + ", first: "
+                  + timeline.firstFailure());
+        }
+        pause(Duration.ofMillis(20));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "  a record sent after the kill was acknowledged %.3f s after it; producing %s more%n",
+          (System.nanoTime() - killNanos) / 1e9,
+          afterResume);
+      pause(afterResume);
+    } finally {
+      sent = producer.stop();
+    }
+    StallAnalysis analysis = StallAnalysis.of(timeline.times(), killNanos);
+    DeliveryCheck delivery = DeliveryCheck.of(timeline.acknowledged(), readBack.sequenceNumbers());
+    return new Result(
+        killed, analysis, delivery, sent, timeline.failures(), timeline.firstFailure());
+  }
+
+  private static void pause(Duration d) throws IOException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}
