@@ -3,6 +3,7 @@ package sluice.bench.failover;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,7 +157,7 @@ public final class FailoverBench {
                 stallRate,
                 stallConnections * stallBatch);
         System.out.println("Kafka stall run:");
-        figures.stall(scenario.run(producer, () -> killKafkaLeader(cluster), producer::readBack));
+        figures.stall(scenario.run(producer, () -> kafkaLeader(cluster), producer::readBack));
         System.out.println("  " + figures.stall().describe());
       } catch (IOException | RuntimeException e) {
         figures.error("stall", e);
@@ -166,7 +167,7 @@ public final class FailoverBench {
     }
   }
 
-  private static String killKafkaLeader(KafkaCluster cluster) throws IOException {
+  private static StallScenario.Victim kafkaLeader(KafkaCluster cluster) throws IOException {
     int leader = cluster.leaderOf(STALL_TOPIC, 0);
     if (leader < 0) {
       throw new IOException("partition " + STALL_TOPIC + "-0 has no leader to kill");
@@ -177,12 +178,15 @@ public final class FailoverBench {
     } catch (Exception e) {
       System.out.println("  (cannot tell the active controller: " + e + ")");
     }
-    cluster.kill9(leader);
-    return "node "
-        + leader
-        + " (partition leader"
-        + (leader == controller ? ", also the active controller" : "; controller: " + controller)
-        + ")";
+    return new StallScenario.Victim(
+        "node "
+            + leader
+            + " (partition leader"
+            + (leader == controller
+                ? ", also the active controller"
+                : "; controller: " + controller)
+            + ")",
+        () -> cluster.kill9(leader));
   }
 
   private void runSluice(SystemFigures figures) {
@@ -193,7 +197,7 @@ public final class FailoverBench {
       String clusterId = any.clusterId();
       System.out.println("Sluice cluster " + clusterId + " ready");
       long warmup = args.has("warmup-records") ? args.longValue("warmup-records", 1) : 100_000L;
-      sluiceThroughput(cluster, clusterId, "warmup", "1", warmup, null);
+      warmUp(cluster, clusterId, warmup);
       for (String acks : List.of("1", "all")) {
         sluiceThroughput(cluster, clusterId, "perf-acks-" + acks, acks, records, figures);
       }
@@ -220,8 +224,16 @@ public final class FailoverBench {
                     throw new IOException(
                         "the leader moved to broker " + survivor + ", the one produced through");
                   }
-                  cluster.kill9(current);
-                  return "broker " + current + " (partition leader)";
+                  int controller = any.controllerId(clusterId);
+                  return new StallScenario.Victim(
+                      "broker "
+                          + current
+                          + " (partition leader"
+                          + (current == controller
+                              ? ", also the controller's broker"
+                              : "; controller on broker " + controller)
+                          + ")",
+                      () -> cluster.kill9(current));
                 },
                 producer::readBack));
         System.out.println("  " + figures.stall().describe());
@@ -230,6 +242,32 @@ public final class FailoverBench {
       }
     } catch (IOException | RuntimeException e) {
       figures.error("start", e);
+    }
+  }
+
+  /**
+   * Warms every broker's JIT: a topic with one partition per broker (leaders spread evenly) gets
+   * {@code records / NODES} records through each broker's HTTP API at acks=1.
+   */
+  private void warmUp(SluiceCluster cluster, String clusterId, long records) {
+    try {
+      cluster.client(1).createTopic(clusterId, "warmup", NODES, NODES, TOPIC_CONFIGS);
+      awaitSluiceLeader(cluster.client(1), clusterId, "warmup");
+      List<LoadResult> results = new ArrayList<>();
+      for (int k = 1; k <= NODES; k++) {
+        HttpProduceLoad load =
+            new HttpProduceLoad(
+                cluster.client(k),
+                args.intValue("connections", 8),
+                args.intValue("batch", 1000),
+                recordSize,
+                NODES,
+                "1");
+        results.add(load.produceBatches(clusterId, "warmup", Math.max(1, records / NODES)));
+      }
+      System.out.print("warm-up, through each broker:\n" + HttpProduceLoad.table(results));
+    } catch (IOException | RuntimeException e) {
+      System.out.println("warm-up failed (the figures below may be lower): " + e.getMessage());
     }
   }
 
@@ -255,19 +293,13 @@ public final class FailoverBench {
       LoadResult r = load.produceBatches(clusterId, topic, count);
       System.out.print(
           topic + ", leader broker " + leader + ":\n" + HttpProduceLoad.table(List.of(r)));
-      if (figures != null) {
-        if (r.failed() > 0) {
-          throw new IOException(
-              r.failed() + " records failed at acks=" + acks + ", first: " + r.firstError());
-        }
-        figures.throughput(acks, r.recordsPerSecond());
+      if (r.failed() > 0) {
+        throw new IOException(
+            r.failed() + " records failed at acks=" + acks + ", first: " + r.firstError());
       }
+      figures.throughput(acks, r.recordsPerSecond());
     } catch (IOException | RuntimeException e) {
-      if (figures != null) {
-        figures.error("throughput acks=" + acks, e);
-      } else {
-        System.out.println("warm-up failed: " + e.getMessage());
-      }
+      figures.error("throughput acks=" + acks, e);
     }
   }
 

@@ -20,9 +20,22 @@ import java.util.Locale;
  */
 public record StallScenario(Duration beforeKill, Duration afterResume, Duration maxOutage) {
 
-  /** Kills the partition leader's process; returns what it killed, e.g. "node 2 (leader)". */
-  public interface LeaderKill {
-    String kill() throws IOException;
+  /** Finds the partition leader's process, before the kill (a lookup takes time). */
+  public interface LeaderLookup {
+    Victim find() throws IOException;
+  }
+
+  /**
+   * The process to kill.
+   *
+   * @param description what it is, e.g. "node 2 (partition leader)"
+   * @param kill9 SIGKILLs it
+   */
+  public record Victim(String description, Kill9 kill9) {}
+
+  /** SIGKILLs a process and waits until it is gone. */
+  public interface Kill9 {
+    void run() throws IOException;
   }
 
   /** Reads the partition from its start to its end; returns each record's sequence number. */
@@ -85,7 +98,7 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
   }
 
   /** Runs the scenario; the producer is stopped whatever happens. */
-  public Result run(StallProducer producer, LeaderKill leaderKill, ReadBack readBack)
+  public Result run(StallProducer producer, LeaderLookup leaderLookup, ReadBack readBack)
       throws IOException {
     AckTimeline timeline = new AckTimeline();
     producer.start(timeline);
@@ -101,9 +114,11 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
                 + " before the kill; first failure: "
                 + timeline.firstFailure());
       }
+      Victim victim = leaderLookup.find();
+      killed = victim.description();
       long firstAfterKill = producer.sent();
       killNanos = System.nanoTime();
-      killed = leaderKill.kill();
+      victim.kill9().run();
       System.out.printf(
           Locale.ROOT,
           "  killed %s after %d acknowledgements; waiting for production to resume%n",

@@ -122,6 +122,18 @@ public final class RestProxyClient {
     return ids;
   }
 
+  /** {@code GET /v3/clusters/{id}}: the broker id in the {@code controller} link, -1 if none. */
+  public int controllerId(String clusterId) throws IOException {
+    HttpResponse<byte[]> response = send(get("v3/clusters/" + encode(clusterId)));
+    expect(response, 200, "GET /v3/clusters/" + clusterId);
+    String link = MAPPER.readTree(response.body()).path("controller").path("related").asText("");
+    try {
+      return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /**
    * {@code GET /v3/clusters/{id}/topics/{t}/partitions/{p}}: the {@code leader_id} of the
    * partition's metadata, -1 when it has no leader.
