@@ -196,11 +196,14 @@ public final class KafkaCluster implements AutoCloseable {
       throw new IOException("interrupted creating topic " + topic, e);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (leaderOf(topic, 0) < 0) {
-      if (System.nanoTime() > deadline) {
-        throw new IOException("topic " + topic + " has no leader 30 s after its creation");
+    for (int p = 0; p < partitions; p++) {
+      while (leaderOf(topic, p) < 0) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException(
+              "partition " + topic + "-" + p + " has no leader 30 s after the topic's creation");
+        }
+        pause(Duration.ofMillis(200));
       }
-      pause(Duration.ofMillis(200));
     }
   }
 
