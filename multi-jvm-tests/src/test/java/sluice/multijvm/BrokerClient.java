@@ -13,11 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The HTTP API of one broker, as the tests use it: every request has a deadline ({@link
  * #REQUEST_TIMEOUT}), and every helper that expects success fails with the status and body when it
- * does not get it. Stateless apart from the base URL; safe from any thread.
+ * does not get it. Holds the base URL and the cluster id once asked (a broker's cluster id never
+ * changes); safe from any thread.
  */
 public final class BrokerClient {
   /** No single request may take longer than this. */
@@ -28,9 +31,18 @@ public final class BrokerClient {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String baseUrl;
+  private volatile String clusterId;
 
   public BrokerClient(String baseUrl) {
     this.baseUrl = baseUrl;
+  }
+
+  /**
+   * A client of the same broker that already knows its cluster id (asks nothing to build paths).
+   */
+  public BrokerClient(String baseUrl, String clusterId) {
+    this.baseUrl = baseUrl;
+    this.clusterId = clusterId;
   }
 
   /** An answer: its status and body. */
@@ -52,28 +64,48 @@ public final class BrokerClient {
     }
   }
 
-  /** A partition as the controller describes it (v2 partition metadata). */
+  /**
+   * A partition as the v3 partition metadata describes it: leader ({@code -1} for none), leader
+   * epoch, replicas (preferred leader first) and ISR from the controller; high watermark and log
+   * end offset from the leader, {@code null} when the leader could not be asked.
+   */
   public record PartitionState(
-      int partition, int leader, List<Integer> replicas, List<Integer> isr) {}
+      int partition,
+      int leader,
+      int leaderEpoch,
+      List<Integer> replicas,
+      List<Integer> isr,
+      Long highWatermark,
+      Long logEndOffset) {
+
+    /** The preferred leader: the first replica. */
+    public int preferredLeader() {
+      return replicas.get(0);
+    }
+
+    /** Every replica in the ISR and the leader's HW at its log end: nothing left to replicate. */
+    public boolean fullyInSync() {
+      return leader > 0
+          && isr.size() == replicas.size()
+          && highWatermark != null
+          && highWatermark.equals(logEndOffset);
+    }
+  }
 
   /** One record as consumed. */
   public record Consumed(long offset, String key, String value) {}
 
   public Response send(String method, String path, String body) {
-    var request =
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .timeout(REQUEST_TIMEOUT)
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
+    return send(method, path, body, REQUEST_TIMEOUT);
+  }
+
+  /**
+   * A request with its own deadline; an I/O error or timeout is an {@link UncheckedIOException}.
+   */
+  public Response send(String method, String path, String body, Duration timeout) {
     try {
       HttpResponse<String> response =
-          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+          HTTP.send(request(method, path, body, timeout), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + baseUrl + path + " failed: " + e, e);
@@ -83,12 +115,44 @@ public final class BrokerClient {
     }
   }
 
+  /**
+   * Sends a produce request without waiting for its answer (which may come much later, e.g. from a
+   * paused broker once it runs again); the stage fails on an I/O error or after {@code timeout}.
+   */
+  public CompletableFuture<Response> produceAsync(
+      String topic, int partition, List<String> values, String acks, Duration timeout) {
+    return HTTP.sendAsync(
+            request("POST", producePath(topic, acks), produceBody(partition, values), timeout),
+            HttpResponse.BodyHandlers.ofString())
+        .thenApply(r -> new Response(r.statusCode(), r.body()));
+  }
+
+  private HttpRequest request(String method, String path, String body, Duration timeout) {
+    var request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(timeout)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return request.build();
+  }
+
   public Response get(String path) {
     return send("GET", path, null);
   }
 
   public String clusterId() {
-    return get("/v3/clusters").expect(200).get("data").get(0).get("cluster_id").asText();
+    String known = clusterId;
+    if (known == null) {
+      known = get("/v3/clusters").expect(200).get("data").get(0).get("cluster_id").asText();
+      clusterId = known;
+    }
+    return known;
   }
 
   /** The live brokers' ids, as this broker lists them. */
@@ -132,18 +196,100 @@ public final class BrokerClient {
   }
 
   public PartitionState describePartition(String topic, int partition) {
-    JsonNode p = get("/topics/" + topic + "/partitions/" + partition).expect(200);
+    JsonNode p =
+        get("/v3/clusters/%s/topics/%s/partitions/%d".formatted(clusterId(), topic, partition))
+            .expect(200);
     List<Integer> replicas = new ArrayList<>();
+    p.get("replica_ids").forEach(r -> replicas.add(r.asInt()));
     List<Integer> isr = new ArrayList<>();
-    p.get("replicas")
-        .forEach(
-            r -> {
-              replicas.add(r.get("broker").asInt());
-              if (r.get("in_sync").asBoolean()) {
-                isr.add(r.get("broker").asInt());
-              }
-            });
-    return new PartitionState(p.get("partition").asInt(), p.get("leader").asInt(), replicas, isr);
+    p.get("in_sync_replica_ids").forEach(r -> isr.add(r.asInt()));
+    return new PartitionState(
+        p.get("partition_id").asInt(),
+        p.get("leader_id").asInt(),
+        p.get("leader_epoch").asInt(),
+        replicas,
+        isr,
+        offset(p.get("high_watermark")),
+        offset(p.get("log_end_offset")));
+  }
+
+  private static Long offset(JsonNode node) {
+    return node == null || node.isNull() ? null : node.asLong();
+  }
+
+  /**
+   * Creates a topic with {@code min.insync.replicas} set, as the crash tests use: RF replicas, of
+   * which {@code minInsync} must hold a batch before acks=all answers.
+   */
+  public JsonNode createTopic(String name, int partitions, int replicationFactor, int minInsync) {
+    return send(
+            "POST",
+            "/v3/clusters/" + clusterId() + "/topics",
+            """
+            {"topic_name": "%s", "partitions_count": %d, "replication_factor": %d,
+             "configs": [{"name": "min.insync.replicas", "value": "%d"}]}
+            """
+                .formatted(name, partitions, replicationFactor, minInsync))
+        .expect(201);
+  }
+
+  /**
+   * Sends one produce request of string values to a partition and returns the answer as it is,
+   * whatever it is, with this client's {@link #REQUEST_TIMEOUT}.
+   */
+  public Response tryProduce(String topic, int partition, List<String> values, String acks) {
+    return send("POST", producePath(topic, acks), produceBody(partition, values));
+  }
+
+  private String producePath(String topic, String acks) {
+    return "/v3/clusters/" + clusterId() + "/topics/" + topic + "/records?acks=" + acks;
+  }
+
+  private static String produceBody(int partition, List<String> values) {
+    var body = new StringBuilder();
+    for (String value : values) {
+      body.append(
+          "{\"partition_id\": %d, \"value\": {\"type\": \"STRING\", \"data\": \"%s\"}}\n"
+              .formatted(partition, value));
+    }
+    return body.toString();
+  }
+
+  /**
+   * The offsets of an answer to a produce request if every record in it was acknowledged (HTTP 200
+   * and every delivery report's {@code error_code} 200); empty otherwise.
+   */
+  public static Optional<List<Long>> acknowledgedOffsets(Response response, int count) {
+    if (response.status() != 200) {
+      return Optional.empty();
+    }
+    List<Long> offsets = new ArrayList<>();
+    try {
+      for (JsonNode report :
+          JSON.readerFor(JsonNode.class).<JsonNode>readValues(response.body()).readAll()) {
+        if (report.path("error_code").asInt() != 200) {
+          return Optional.empty();
+        }
+        offsets.add(report.get("offset").asLong());
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return offsets.size() == count ? Optional.of(offsets) : Optional.empty();
+  }
+
+  /**
+   * Every record of a partition from offset 0 up to the leader's high watermark, as this broker
+   * reads it (routing to the leader); fails when the HW is unknown.
+   */
+  public List<Consumed> readCommitted(String topic, int partition) {
+    Long hw = describePartition(topic, partition).highWatermark();
+    if (hw == null) {
+      throw new AssertionError(
+          "no high watermark for %s-%d from %s: the leader could not be asked"
+              .formatted(topic, partition, baseUrl));
+    }
+    return hw == 0 ? List.of() : consume(topic, partition, 0, (int) (long) hw);
   }
 
   /**
@@ -151,37 +297,16 @@ public final class BrokerClient {
    * fails unless every record is acknowledged.
    */
   public List<Long> produce(String topic, int partition, List<String> values, String acks) {
-    var body = new StringBuilder();
-    for (String value : values) {
-      body.append(
-          "{\"partition_id\": %d, \"value\": {\"type\": \"STRING\", \"data\": \"%s\"}}\n"
-              .formatted(partition, value));
-    }
-    Response response =
-        send(
-            "POST",
-            "/v3/clusters/" + clusterId() + "/topics/" + topic + "/records?acks=" + acks,
-            body.toString());
+    Response response = tryProduce(topic, partition, values, acks);
     if (response.status() != 200) {
       throw new AssertionError("produce to " + topic + "-" + partition + ": " + response);
     }
-    List<Long> offsets = new ArrayList<>();
-    try {
-      for (JsonNode report :
-          JSON.readerFor(JsonNode.class).<JsonNode>readValues(response.body()).readAll()) {
-        if (report.get("error_code").asInt() != 200) {
-          throw new AssertionError("produce to " + topic + "-" + partition + ": " + report);
-        }
-        offsets.add(report.get("offset").asLong());
-      }
-    } catch (IOException e) {
-      throw new AssertionError("unreadable delivery reports: " + response.body(), e);
-    }
-    if (offsets.size() != values.size()) {
-      throw new AssertionError(
-          values.size() + " records sent, " + offsets.size() + " reports: " + response.body());
-    }
-    return offsets;
+    return acknowledgedOffsets(response, values.size())
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "produce to %s-%d: %d records sent, not all acknowledged: %s"
+                        .formatted(topic, partition, values.size(), response.body())));
   }
 
   /**

@@ -145,6 +145,14 @@ public final class BrokerProcess {
     return brokerId;
   }
 
+  /**
+   * The configured cluster (Artery) port. On one host, a cluster split in two equal halves keeps
+   * the half with the lowest address, i.e. the lowest port (Split Brain Resolver, keep-majority).
+   */
+  public int akkaPort() {
+    return akkaPort;
+  }
+
   /** This broker's HTTP API; the broker must be ready. */
   public BrokerClient http() {
     return new BrokerClient(baseUrl());

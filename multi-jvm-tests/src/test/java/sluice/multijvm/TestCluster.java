@@ -178,10 +178,24 @@ public final class TestCluster implements AutoCloseable {
   /** Waits until the partition, as any running broker describes it, satisfies {@code state}. */
   public PartitionState awaitPartition(
       String topic, int partition, Predicate<PartitionState> state) {
+    return awaitPartition(topic, partition, "reaches the expected state", state, AWAIT);
+  }
+
+  /**
+   * Waits until the partition, as the lowest running broker describes it (v3 partition metadata:
+   * leader, epoch, ISR from the controller; HW and log end from the leader), satisfies {@code
+   * state}; fails with {@code what} and the last state seen.
+   */
+  public PartitionState awaitPartition(
+      String topic,
+      int partition,
+      String what,
+      Predicate<PartitionState> state,
+      Duration deadline) {
     AtomicReference<PartitionState> last = new AtomicReference<>();
     try {
-      await("partition " + topic + "-" + partition + " reaches the expected state")
-          .atMost(AWAIT)
+      await("partition " + topic + "-" + partition + " " + what)
+          .atMost(deadline)
           .pollInterval(POLL)
           .ignoreExceptions()
           .until(
@@ -193,6 +207,40 @@ public final class TestCluster implements AutoCloseable {
       throw new AssertionError(e.getMessage() + "; last seen: " + last.get(), e);
     }
     return last.get();
+  }
+
+  /** Waits until the partition has a leader, every replica in the ISR and HW = log end. */
+  public PartitionState awaitInSync(String topic, int partition) {
+    return awaitPartition(
+        topic,
+        partition,
+        "has a leader, every replica in the ISR and its HW at the log end",
+        PartitionState::fullyInSync,
+        AWAIT);
+  }
+
+  /**
+   * Waits until a broker other than {@code before}'s leader leads the partition in a later leader
+   * epoch, and that broker runs.
+   */
+  public PartitionState awaitNewLeader(
+      String topic, int partition, PartitionState before, Duration deadline) {
+    return awaitPartition(
+        topic,
+        partition,
+        "gets a new leader (not broker %d, epoch above %d)"
+            .formatted(before.leader(), before.leaderEpoch()),
+        s ->
+            s.leader() > 0
+                && s.leader() != before.leader()
+                && s.leaderEpoch() > before.leaderEpoch()
+                && running().stream().anyMatch(b -> b.brokerId() == s.leader()),
+        deadline);
+  }
+
+  /** Clients of the given brokers that already know the cluster id (for producer threads). */
+  public List<BrokerClient> clients(String clusterId, List<BrokerProcess> of) {
+    return of.stream().map(b -> new BrokerClient(b.baseUrl(), clusterId)).toList();
   }
 
   /** Starts every broker that is not running (after a kill), waits for each to be ready. */

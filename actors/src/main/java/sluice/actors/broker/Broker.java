@@ -29,6 +29,7 @@ import sluice.actors.gateway.PartitionLeaders;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
+import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.TopicsKey;
 
 /**
@@ -102,7 +103,8 @@ public final class Broker {
               LMDB_DIR_KEY, lmdbDir, settings.metadataDir()));
     }
     List<String> durable = config.getStringList(DURABLE_KEYS_KEY);
-    for (String key : List.of(TopicsKey.KEY.id(), ClusterIdKey.KEY.id())) {
+    for (String key :
+        List.of(TopicsKey.KEY.id(), ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id())) {
       if (!durable.contains(key)) {
         throw new IllegalArgumentException(
             String.format(

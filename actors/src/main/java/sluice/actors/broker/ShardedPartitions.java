@@ -19,11 +19,13 @@ import sluice.actors.gateway.Gateway;
 import sluice.actors.gateway.PartitionLeaders;
 import sluice.actors.journal.Logs;
 import sluice.actors.partition.PartitionLeader;
+import sluice.actors.replica.LocalReplicaManager;
 
 /**
- * A broker's partition machinery: the partition logs ({@link Logs}) and the partition leader
- * entities in Cluster Sharding ({@link PartitionLeader}, entity and shard id {@code
- * topic-partition}). Placement writes each entity's shard location for the
+ * A broker's partition machinery: the partition logs ({@link Logs}), the replica manager that runs
+ * this broker's followers and hands out write leases ({@link LocalReplicaManager}), and the
+ * partition leader entities in Cluster Sharding ({@link PartitionLeader}, entity and shard id
+ * {@code topic-partition}). Placement writes each entity's shard location for the
  * ExternalShardAllocationStrategy of {@link PartitionLeader#TYPE_KEY}; every other call is one ask
  * through the entity's {@code EntityRef}. Safe from any thread.
  */
@@ -45,7 +47,9 @@ public final class ShardedPartitions
   @Override
   public PartitionLeaders start() {
     Logs.get(system);
+    // Sharding first: the manager's followers address the leader entities as soon as it starts.
     PartitionLeader.init(system);
+    LocalReplicaManager.get(system).start();
     return this;
   }
 

@@ -1,25 +1,24 @@
 package sluice.actors.controller;
 
 import akka.Done;
-import akka.actor.Address;
-import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.StashBuffer;
-import akka.cluster.Member;
-import akka.cluster.MemberStatus;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.ClusterEvent;
 import akka.cluster.ddata.LWWMap;
 import akka.cluster.ddata.LWWRegister;
-import akka.cluster.ddata.SelfUniqueAddress;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.ClusterSingleton;
 import akka.cluster.typed.SingletonActor;
+import akka.cluster.typed.Subscribe;
 import com.typesafe.config.Config;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -27,14 +26,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.api.ApiError;
@@ -45,7 +45,7 @@ import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
-import sluice.actors.metadata.ClusterIdKey;
+import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.metadata.TopicsKey;
@@ -55,22 +55,35 @@ import sluice.actors.metadata.TopicsKey;
  *
  * <p>Metadata lives in Distributed Data: every topic under {@link TopicsKey#KEY} (an LWWMap by
  * name, written with WriteMajority, durable in LMDB so it survives a restart of every broker), the
- * cluster id under {@link ClusterIdKey#KEY} (first write wins), and the live brokers under {@link
+ * cluster id under {@link sluice.actors.metadata.ClusterIdKey#KEY} (first write wins), the
+ * controller epoch under {@link ControllerEpochKey#KEY}, and the live brokers under {@link
  * BrokersKey#KEY} (each broker registers itself; a registration counts while its member is up).
- * Only the controller writes topics, so its in-memory copy, loaded with ReadMajority when it starts
- * (falling back to the local durable copy) and kept current by its own writes and a subscription,
- * is authoritative.
+ * Only the controller writes topics, so its in-memory copy, loaded by {@link ControllerStartup} and
+ * kept current by its own writes and a subscription, is authoritative.
  *
- * <p>Creations, deletions and partition additions ({@link CreatePartitions}: new partitions
- * assigned and placed as at creation, existing ones untouched) run one at a time: while one is
- * writing, the next waits in a stash; describe and list are answered at once from the in-memory
- * copy. Every rejected request is a typed reply carrying an {@link ApiError} that names the value
- * and what is allowed.
+ * <p>Fencing: a starting controller claims the next controller epoch with a majority write before
+ * it serves. Every topic it writes carries that epoch in its last-writer-wins timestamp ({@link
+ * EpochClock}), so a superseded controller's late write loses every merge; and a controller that
+ * sees a higher epoch than its own refuses to write ({@code STALE_CONTROLLER_EPOCH}) and fails, so
+ * that its supervisor starts it again with a new epoch.
+ *
+ * <p>Writes run one at a time: creations, deletions, partition additions ({@link
+ * CreatePartitions}), ISR changes ({@link AlterPartition}, a compare-and-set checked by {@link
+ * AlterPartitionCheck}) and leader elections ({@link LeaderElection}). While one is writing, the
+ * next waits in a stash; describe and list are answered at once from the in-memory copy. Every
+ * rejected request is a typed reply carrying an {@link ApiError} that names the value and what is
+ * allowed.
+ *
+ * <p>Elections run when cluster membership changes (a broker downed, removed, leaving or back),
+ * when a broker registers, once when the controller starts, and every {@code
+ * leader-imbalance-check-interval} (which also returns preferred leaders when {@code
+ * auto-leader-rebalance-enable}). They wait while an up member has not registered yet, so a broker
+ * still starting is not taken for dead.
  *
  * <p>Partition placement: each partition's leader entity is placed on its leader broker's member
- * through {@link PartitionEntities} before a creation is acknowledged, again for every topic when
- * the controller starts (shard locations are not durable) and whenever a broker registers at a new
- * address.
+ * through {@link PartitionEntities} before a creation is acknowledged, after every election that
+ * moves a leader, again for every topic when the controller starts (shard locations are not
+ * durable) and whenever a broker registers at a new address.
  */
 public final class Controller {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
@@ -80,6 +93,12 @@ public final class Controller {
 
   /** Everything the controller answers. */
   public sealed interface Command extends CborSerializable {}
+
+  /**
+   * The controller's own messages (from {@link ControllerStartup} and adapters), never sent
+   * remotely.
+   */
+  non-sealed interface Internal extends Command {}
 
   /**
    * Creates a topic.
@@ -161,68 +180,91 @@ public final class Controller {
       implements CborSerializable {}
 
   /** Settings under {@code sluice.controller}. */
-  public record Settings(int maxPartitionsPerTopic, Duration writeTimeout, Duration readTimeout) {
+  public record Settings(
+      int maxPartitionsPerTopic,
+      Duration writeTimeout,
+      Duration readTimeout,
+      Duration leaderImbalanceCheckInterval,
+      boolean autoLeaderRebalanceEnable) {
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("sluice.controller");
       return new Settings(
           c.getInt("max-partitions-per-topic"),
           c.getDuration("write-timeout"),
-          c.getDuration("read-timeout"));
+          c.getDuration("read-timeout"),
+          c.getDuration("leader-imbalance-check-interval"),
+          c.getBoolean("auto-leader-rebalance-enable"));
     }
   }
 
-  // Internal messages: produced inside the actor by adapters and pipeToSelf, never sent remotely.
-  private record ClusterIdRead(Replicator.GetResponse<LWWRegister<String>> response)
-      implements Command {}
+  /** What {@link ControllerStartup} loaded: the state the controller serves from. */
+  record Loaded(
+      String clusterId,
+      int epoch,
+      Map<String, TopicMetadata> topics,
+      Map<Integer, BrokerRegistration> brokers) {}
 
-  private record ClusterIdWritten(Replicator.UpdateResponse<LWWRegister<String>> response)
-      implements Command {}
-
-  private record TopicsRead(Replicator.GetResponse<LWWMap<String, TopicMetadata>> response)
-      implements Command {}
-
-  private record BrokersRead(Replicator.GetResponse<LWWMap<String, BrokerRegistration>> response)
-      implements Command {}
+  // Internal messages: produced inside the actor by adapters, timers and pipeToSelf.
 
   /**
    * A subscribed key changed. One record for every key: typed message adapters are registered by
    * class, so the last subscription's adapter receives the changes of all keys.
    */
-  private record DataChanged(Replicator.SubscribeResponse<?> response) implements Command {}
+  private record DataChanged(Replicator.SubscribeResponse<?> response) implements Internal {}
+
+  private record MembershipChanged(ClusterEvent.MemberEvent event) implements Internal {}
+
+  /** Elect leaders where needed; also return preferred leaders if {@code preferred}. */
+  private record ElectLeaders(String reason, boolean preferred) implements Internal {}
 
   private record TopicWritten(
       CreateTopic request,
       TopicMetadata topic,
       Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
-      implements Command {}
+      implements Internal {}
 
   private record PartitionsWritten(
       CreatePartitions request,
       TopicMetadata before,
       TopicMetadata grown,
       Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
-      implements Command {}
+      implements Internal {}
 
   private record TopicRemoved(
       DeleteTopic request,
       TopicMetadata topic,
       Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
-      implements Command {}
+      implements Internal {}
 
-  private record Finished(ActorRef<TopicResult> replyTo, TopicResult result) implements Command {}
+  private record PartitionsAltered(
+      List<AcceptedAlter> accepted,
+      List<TopicWrites.Change> changes,
+      Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
+      implements Internal {}
 
-  /** Thrown inside a ddata modify function when a topic changed meanwhile. */
-  private static final class TopicChanged extends RuntimeException {
-    TopicChanged(String name) {
-      super(
-          "Topic '" + name + "' changed while its partitions were being added", null, false, false);
-    }
+  private record ElectionsWritten(
+      List<LeaderElection.TopicElection> elections,
+      Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response)
+      implements Internal {}
+
+  private record Finished(ActorRef<TopicResult> replyTo, TopicResult result) implements Internal {}
+
+  /** A write that answers nobody (an election) is done. */
+  private record Resume() implements Internal {}
+
+  private enum PeriodicCheck {
+    KEY
   }
 
-  /** Thrown inside a ddata modify function when a topic was created meanwhile. */
-  private static final class TopicExists extends RuntimeException {
-    TopicExists(String name) {
-      super("Topic '" + name + "' already exists", null, false, false);
+  /** A higher controller epoch exists: this controller fails so its supervisor restarts it. */
+  static final class ControllerSuperseded extends IllegalStateException {
+    ControllerSuperseded(int epoch, int seen) {
+      super(
+          "Controller epoch "
+              + epoch
+              + " was superseded by epoch "
+              + seen
+              + "; this controller stops writing and restarts");
     }
   }
 
@@ -243,58 +285,97 @@ public final class Controller {
         .init(SingletonActor.of(create(settings, partitions, brokerId, localClusterId), NAME));
   }
 
+  /**
+   * The controller, restarted (with a new controller epoch) after a failure, with a backoff of 1 to
+   * 10 seconds.
+   */
   public static Behavior<Command> create(
       Settings settings,
       PartitionEntities partitions,
       int brokerId,
       Optional<String> localClusterId) {
-    return Behaviors.setup(
-        context ->
-            Behaviors.withStash(
-                10_000,
-                stash ->
-                    new Controller(context, stash, settings, partitions, brokerId, localClusterId)
-                        .start()));
+    Behavior<Command> controller =
+        Behaviors.setup(
+            context ->
+                Behaviors.withStash(
+                    10_000,
+                    stash ->
+                        Behaviors.withTimers(
+                            timers ->
+                                ControllerStartup.start(
+                                    context,
+                                    stash,
+                                    timers,
+                                    settings,
+                                    partitions,
+                                    brokerId,
+                                    localClusterId))));
+    return Behaviors.supervise(controller)
+        .onFailure(
+            Exception.class,
+            SupervisorStrategy.restartWithBackoff(
+                Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2));
+  }
+
+  /** Serves from what {@link ControllerStartup} loaded, beginning with the stashed requests. */
+  static Behavior<Command> serve(
+      ActorContext<Command> context,
+      StashBuffer<Command> stash,
+      TimerScheduler<Command> timers,
+      Settings settings,
+      PartitionEntities partitions,
+      int brokerId,
+      Loaded loaded) {
+    return new Controller(context, stash, timers, settings, partitions, brokerId, loaded).serve();
   }
 
   private final ActorContext<Command> context;
   private final StashBuffer<Command> stash;
+  private final TimerScheduler<Command> timers;
   private final ReplicatorMessageAdapter<Command, LWWMap<String, TopicMetadata>> topicsReplicator;
   private final ReplicatorMessageAdapter<Command, LWWMap<String, BrokerRegistration>>
       brokersReplicator;
-  private final ReplicatorMessageAdapter<Command, LWWRegister<String>> clusterIdReplicator;
+  private final ReplicatorMessageAdapter<Command, LWWRegister<Integer>> epochReplicator;
   private final Settings settings;
   private final PartitionEntities partitions;
   private final int brokerId;
-  private final Optional<String> localClusterId;
-  private final SelfUniqueAddress node;
+  private final String clusterId;
+  private final int epoch;
+  private final TopicWrites writes;
 
-  private final Map<String, TopicMetadata> topics = new TreeMap<>();
-  private final Map<Integer, BrokerRegistration> brokers = new HashMap<>();
-  private String clusterId;
-  private boolean topicsLoaded;
-  private boolean brokersLoaded;
+  private final Map<String, TopicMetadata> topics;
+  private final LiveBrokers brokers;
+  private int seenEpoch;
+  private final List<AlterPartition> pendingAlters = new ArrayList<>();
 
   private Controller(
       ActorContext<Command> context,
       StashBuffer<Command> stash,
+      TimerScheduler<Command> timers,
       Settings settings,
       PartitionEntities partitions,
       int brokerId,
-      Optional<String> localClusterId) {
+      Loaded loaded) {
     this.context = context;
     this.stash = stash;
+    this.timers = timers;
     var replicator = DistributedData.get(context.getSystem()).replicator();
-    // The replicator answers every request itself (timeouts included); this only guards the ask.
     Duration guard = settings.writeTimeout().plus(settings.readTimeout());
     this.topicsReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.brokersReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
-    this.clusterIdReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
+    this.epochReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.settings = settings;
     this.partitions = partitions;
     this.brokerId = brokerId;
-    this.localClusterId = localClusterId;
-    this.node = DistributedData.get(context.getSystem()).selfUniqueAddress();
+    this.clusterId = loaded.clusterId();
+    this.epoch = loaded.epoch();
+    this.seenEpoch = loaded.epoch();
+    this.writes =
+        new TopicWrites(
+            DistributedData.get(context.getSystem()).selfUniqueAddress(),
+            new EpochClock<>(loaded.epoch()));
+    this.topics = new TreeMap<>(loaded.topics());
+    this.brokers = new LiveBrokers(Cluster.get(context.getSystem()), loaded.brokers());
   }
 
   /** Generates a cluster id as Kafka does: a random UUID, URL-safe base64 without padding. */
@@ -305,115 +386,61 @@ public final class Controller {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Starting: load the cluster id, topics and brokers; stash requests until all three are known.
-
-  private Behavior<Command> start() {
+  private Behavior<Command> serve() {
+    // Subscribers get the current value at once, so nothing changed since the load is missed.
     topicsReplicator.subscribe(TopicsKey.KEY, DataChanged::new);
     brokersReplicator.subscribe(BrokersKey.KEY, DataChanged::new);
-    clusterIdReplicator.askGet(
-        replyTo ->
-            new Replicator.Get<>(
-                ClusterIdKey.KEY, new Replicator.ReadMajority(settings.readTimeout()), replyTo),
-        ClusterIdRead::new);
-    topicsReplicator.askGet(
-        replyTo ->
-            new Replicator.Get<>(
-                TopicsKey.KEY, new Replicator.ReadMajority(settings.readTimeout()), replyTo),
-        TopicsRead::new);
-    brokersReplicator.askGet(
-        replyTo -> new Replicator.Get<>(BrokersKey.KEY, Replicator.readLocal(), replyTo),
-        BrokersRead::new);
-    return starting();
+    epochReplicator.subscribe(ControllerEpochKey.KEY, DataChanged::new);
+    Cluster.get(context.getSystem())
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ClusterEvent.MemberEvent.class, MembershipChanged::new),
+                ClusterEvent.MemberEvent.class));
+    timers.startTimerWithFixedDelay(
+        PeriodicCheck.KEY,
+        new ElectLeaders("periodic check", settings.autoLeaderRebalanceEnable()),
+        settings.leaderImbalanceCheckInterval());
+    placeInBackground(topics.values(), "controller start");
+    context.getSelf().tell(new ElectLeaders("controller start", false));
+    return stash.unstashAll(idle());
   }
 
-  private Behavior<Command> starting() {
+  // ---------------------------------------------------------------------------------------------
+  // Idle: ready for the next write. Busy: one is writing.
+
+  private Behavior<Command> idle() {
     return Behaviors.receive(Command.class)
-        .onMessage(ClusterIdRead.class, this::onClusterIdRead)
-        .onMessage(ClusterIdWritten.class, this::onClusterIdWritten)
-        .onMessage(TopicsRead.class, this::onTopicsRead)
-        .onMessage(BrokersRead.class, this::onBrokersRead)
+        .onMessage(CreateTopic.class, this::onCreateTopic)
+        .onMessage(DeleteTopic.class, this::onDeleteTopic)
+        .onMessage(CreatePartitions.class, this::onCreatePartitions)
+        .onMessage(AlterPartition.class, this::onAlterPartition)
+        .onMessage(ElectLeaders.class, this::onElectLeaders)
+        .onMessage(DescribeTopic.class, this::onDescribeTopic)
+        .onMessage(ListTopics.class, this::onListTopics)
+        .onMessage(DescribeCluster.class, this::onDescribeCluster)
         .onMessage(DataChanged.class, this::onDataChanged)
-        .onAnyMessage(this::stashIt)
+        .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .build();
   }
 
-  private Behavior<Command> onClusterIdRead(ClusterIdRead message) {
-    var response = message.response();
-    if (response instanceof Replicator.GetSuccess<LWWRegister<String>> success) {
-      clusterId = success.get(ClusterIdKey.KEY).getValue();
-      return startedIfLoaded();
-    }
-    if (response instanceof Replicator.GetFailure<LWWRegister<String>>) {
-      LOG.warn("No majority answered for the cluster id; reading the local copy");
-      clusterIdReplicator.askGet(
-          replyTo -> new Replicator.Get<>(ClusterIdKey.KEY, Replicator.readLocal(), replyTo),
-          ClusterIdRead::new);
-      return Behaviors.same();
-    }
-    // Not found: this is the cluster's first controller. Adopt this broker's recorded id if it has
-    // one (its metadata store was lost, not its identity), else make one. First write wins.
-    String id = localClusterId.orElseGet(Controller::newClusterId);
-    LOG.info("Recording cluster id {}", id);
-    clusterIdReplicator.askUpdate(
-        replyTo ->
-            new Replicator.Update<>(
-                ClusterIdKey.KEY,
-                LWWRegister.create(node, id, LWWRegister.reverseClock()),
-                new Replicator.WriteMajority(settings.writeTimeout()),
-                replyTo,
-                register -> register),
-        ClusterIdWritten::new);
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onClusterIdWritten(ClusterIdWritten message) {
-    if (!(message.response() instanceof Replicator.UpdateSuccess)) {
-      LOG.warn("Cluster id write: {}", message.response());
-    }
-    // Read back the winner: another controller (during a hand-over) may have written first.
-    clusterIdReplicator.askGet(
-        replyTo -> new Replicator.Get<>(ClusterIdKey.KEY, Replicator.readLocal(), replyTo),
-        ClusterIdRead::new);
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onTopicsRead(TopicsRead message) {
-    var response = message.response();
-    if (response instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> success) {
-      topics.putAll(success.get(TopicsKey.KEY).getEntries());
-    } else if (response instanceof Replicator.GetFailure) {
-      LOG.warn("No majority answered for topic metadata; reading the local copy");
-      topicsReplicator.askGet(
-          replyTo -> new Replicator.Get<>(TopicsKey.KEY, Replicator.readLocal(), replyTo),
-          TopicsRead::new);
-      return Behaviors.same();
-    }
-    topicsLoaded = true;
-    return startedIfLoaded();
-  }
-
-  private Behavior<Command> onBrokersRead(BrokersRead message) {
-    if (message.response()
-        instanceof Replicator.GetSuccess<LWWMap<String, BrokerRegistration>> success) {
-      success.get(BrokersKey.KEY).getEntries().values().forEach(b -> brokers.put(b.brokerId(), b));
-    }
-    brokersLoaded = true;
-    return startedIfLoaded();
-  }
-
-  private Behavior<Command> startedIfLoaded() {
-    if (clusterId == null || !topicsLoaded || !brokersLoaded) {
-      return Behaviors.same();
-    }
-    LOG.info(
-        "Controller started on broker {}: cluster {}, {} topics, brokers {}",
-        brokerId,
-        clusterId,
-        topics.size(),
-        brokers.keySet());
-    placeInBackground(topics.values(), "controller start");
-    return stash.unstashAll(idle());
+  private Behavior<Command> busy() {
+    return Behaviors.receive(Command.class)
+        .onMessage(TopicWritten.class, this::onTopicWritten)
+        .onMessage(TopicRemoved.class, this::onTopicRemoved)
+        .onMessage(PartitionsWritten.class, this::onPartitionsWritten)
+        .onMessage(PartitionsAltered.class, this::onPartitionsAltered)
+        .onMessage(AlterPartition.class, this::onAlterPartitionWhileBusy)
+        .onMessage(ElectionsWritten.class, this::onElectionsWritten)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(Resume.class, this::onResume)
+        .onMessage(DescribeTopic.class, this::onDescribeTopic)
+        .onMessage(ListTopics.class, this::onListTopics)
+        .onMessage(DescribeCluster.class, this::onDescribeCluster)
+        .onMessage(DataChanged.class, this::onDataChanged)
+        .onMessage(MembershipChanged.class, this::onMembershipChanged)
+        .onAnyMessage(this::stashIt)
+        .build();
   }
 
   private Behavior<Command> stashIt(Command command) {
@@ -425,48 +452,12 @@ public final class Controller {
     return Behaviors.same();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Idle: ready for the next creation or deletion. Busy: one is writing.
-
-  private Behavior<Command> idle() {
-    return Behaviors.receive(Command.class)
-        .onMessage(CreateTopic.class, this::onCreateTopic)
-        .onMessage(DeleteTopic.class, this::onDeleteTopic)
-        .onMessage(CreatePartitions.class, this::onCreatePartitions)
-        .onMessage(DescribeTopic.class, this::onDescribeTopic)
-        .onMessage(ListTopics.class, this::onListTopics)
-        .onMessage(DescribeCluster.class, this::onDescribeCluster)
-        .onMessage(DataChanged.class, this::onDataChanged)
-        .build();
-  }
-
-  private Behavior<Command> busy() {
-    return Behaviors.receive(Command.class)
-        .onMessage(TopicWritten.class, this::onTopicWritten)
-        .onMessage(TopicRemoved.class, this::onTopicRemoved)
-        .onMessage(PartitionsWritten.class, this::onPartitionsWritten)
-        .onMessage(Finished.class, this::onFinished)
-        .onMessage(DescribeTopic.class, this::onDescribeTopic)
-        .onMessage(ListTopics.class, this::onListTopics)
-        .onMessage(DescribeCluster.class, this::onDescribeCluster)
-        .onMessage(DataChanged.class, this::onDataChanged)
-        .onAnyMessage(this::stashIt)
-        .build();
-  }
-
-  private Behavior<Command> onCreateTopic(CreateTopic request) {
-    var validated =
-        NewTopics.validate(
-            request,
-            topics,
-            new TreeSet<>(liveBrokers().keySet()),
-            settings.maxPartitionsPerTopic());
-    if (validated.error() != null) {
-      request.replyTo().tell(new TopicResult(null, validated.error()));
-      return Behaviors.same();
-    }
-    TopicMetadata topic = validated.topic();
-    String name = topic.name();
+  /** Writes {@code modify} to the topics with a majority; the answer comes as {@code adapt}. */
+  private Behavior<Command> writeTopics(
+      java.util.function.Function<LWWMap<String, TopicMetadata>, LWWMap<String, TopicMetadata>>
+          modify,
+      java.util.function.Function<Replicator.UpdateResponse<LWWMap<String, TopicMetadata>>, Command>
+          adapt) {
     topicsReplicator.askUpdate(
         replyTo ->
             new Replicator.Update<>(
@@ -474,14 +465,52 @@ public final class Controller {
                 LWWMap.empty(),
                 new Replicator.WriteMajority(settings.writeTimeout()),
                 replyTo,
-                map -> {
-                  if (map.contains(name)) {
-                    throw new TopicExists(name);
-                  }
-                  return map.put(node, name, topic);
-                }),
-        response -> new TopicWritten(request, topic, response));
+                modify),
+        adapt::apply);
     return busy();
+  }
+
+  /** Whether a controller with a higher epoch exists; this one must not write. */
+  private boolean superseded() {
+    return seenEpoch > epoch;
+  }
+
+  /**
+   * Answers {@code STALE_CONTROLLER_EPOCH} and fails, so the supervisor restarts the controller.
+   */
+  private <T> Behavior<Command> refuseAsStale(ActorRef<T> replyTo, T reply) {
+    replyTo.tell(reply);
+    throw new ControllerSuperseded(epoch, seenEpoch);
+  }
+
+  private ApiError staleError() {
+    return ApiError.of(
+        ErrorCode.STALE_CONTROLLER_EPOCH,
+        "Controller epoch %d was superseded by epoch %d; retry, the new controller answers",
+        epoch,
+        seenEpoch);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Creation, partition addition, deletion.
+
+  private Behavior<Command> onCreateTopic(CreateTopic request) {
+    var validated =
+        NewTopics.validate(
+            request,
+            topics,
+            new TreeSet<>(brokers.live().keySet()),
+            settings.maxPartitionsPerTopic());
+    if (validated.error() != null) {
+      request.replyTo().tell(new TopicResult(null, validated.error()));
+      return Behaviors.same();
+    }
+    if (superseded()) {
+      return refuseAsStale(request.replyTo(), new TopicResult(null, staleError()));
+    }
+    TopicMetadata topic = validated.topic();
+    return writeTopics(
+        writes.create(topic), response -> new TopicWritten(request, topic, response));
   }
 
   private Behavior<Command> onTopicWritten(TopicWritten written) {
@@ -491,9 +520,7 @@ public final class Controller {
     if (response instanceof Replicator.ModifyFailure) {
       return finish(replyTo, exists(topic.name()));
     }
-    if (response instanceof Replicator.UpdateDataDeleted) {
-      throw new IllegalStateException("The topics key was deleted; it never is");
-    }
+    checkNotDeleted(response);
     // Success, timeout or store failure: the replicator holds the topic in memory either way.
     topics.put(topic.name(), topic);
     TopicResult result;
@@ -517,7 +544,7 @@ public final class Controller {
               response);
     }
     context.pipeToSelf(
-        partitions.place(placements(List.of(topic))),
+        partitions.place(brokers.placements(List.of(topic))),
         (done, failure) -> {
           if (failure != null) {
             LOG.error("Placing the partitions of topic {} failed", topic.name(), failure);
@@ -533,29 +560,20 @@ public final class Controller {
             request.name(),
             request.partitions(),
             topics,
-            new TreeSet<>(liveBrokers().keySet()),
+            new TreeSet<>(brokers.live().keySet()),
             settings.maxPartitionsPerTopic());
     if (validated.error() != null) {
       request.replyTo().tell(new TopicResult(null, validated.error()));
       return Behaviors.same();
     }
+    if (superseded()) {
+      return refuseAsStale(request.replyTo(), new TopicResult(null, staleError()));
+    }
     TopicMetadata before = topics.get(request.name());
     TopicMetadata grown = validated.topic();
-    topicsReplicator.askUpdate(
-        replyTo ->
-            new Replicator.Update<>(
-                TopicsKey.KEY,
-                LWWMap.empty(),
-                new Replicator.WriteMajority(settings.writeTimeout()),
-                replyTo,
-                map -> {
-                  if (!before.equals(map.getEntries().get(before.name()))) {
-                    throw new TopicChanged(before.name());
-                  }
-                  return map.put(node, grown.name(), grown);
-                }),
+    return writeTopics(
+        writes.replace(List.of(new TopicWrites.Change(before, grown))),
         response -> new PartitionsWritten(request, before, grown, response));
-    return busy();
   }
 
   private Behavior<Command> onPartitionsWritten(PartitionsWritten written) {
@@ -570,9 +588,7 @@ public final class Controller {
               "Topic '%s' changed while partitions were being added to it; nothing was added",
               grown.name()));
     }
-    if (response instanceof Replicator.UpdateDataDeleted) {
-      throw new IllegalStateException("The topics key was deleted; it never is");
-    }
+    checkNotDeleted(response);
     // Success, timeout or store failure: the replicator holds the grown topic in memory either way.
     topics.put(grown.name(), grown);
     TopicResult result;
@@ -605,7 +621,7 @@ public final class Controller {
     TopicMetadata onlyAdded =
         new TopicMetadata(grown.name(), grown.topicId(), grown.internal(), grown.configs(), added);
     context.pipeToSelf(
-        partitions.place(placements(List.of(onlyAdded))),
+        partitions.place(brokers.placements(List.of(onlyAdded))),
         (done, failure) -> {
           if (failure != null) {
             LOG.error("Placing the new partitions of topic {} failed", grown.name(), failure);
@@ -631,24 +647,23 @@ public final class Controller {
                   topic.name()));
       return Behaviors.same();
     }
-    topicsReplicator.askUpdate(
-        replyTo ->
-            new Replicator.Update<>(
-                TopicsKey.KEY,
-                LWWMap.empty(),
-                new Replicator.WriteMajority(settings.writeTimeout()),
-                replyTo,
-                map -> map.remove(node, topic.name())),
-        response -> new TopicRemoved(request, topic, response));
-    return busy();
+    if (superseded()) {
+      return refuseAsStale(request.replyTo(), new TopicResult(null, staleError()));
+    }
+    return writeTopics(
+        writes.remove(topic.name()), response -> new TopicRemoved(request, topic, response));
   }
 
+  /**
+   * Once the metadata is removed, the leader entity of every partition whose leader is live is told
+   * to delete its log; partitions without a live leader are skipped (their replicas delete their
+   * logs when they see the topic gone). The answer waits for the deletions at most {@code
+   * write-timeout}; a failed or late deletion is logged, it does not fail the topic's deletion.
+   */
   private Behavior<Command> onTopicRemoved(TopicRemoved removed) {
     TopicMetadata topic = removed.topic();
     var response = removed.response();
-    if (response instanceof Replicator.UpdateDataDeleted) {
-      throw new IllegalStateException("The topics key was deleted; it never is");
-    }
+    checkNotDeleted(response);
     topics.remove(topic.name());
     TopicResult result =
         response instanceof Replicator.UpdateSuccess
@@ -660,20 +675,42 @@ public final class Controller {
                 topic.name(),
                 settings.writeTimeout(),
                 response);
+    Set<Integer> live = brokers.live().keySet();
+    List<Integer> withoutLeader = new ArrayList<>();
+    List<CompletableFuture<Done>> deletions = new ArrayList<>();
+    for (PartitionAssignment p : topic.partitions()) {
+      if (!live.contains(p.leader())) {
+        withoutLeader.add(p.partition());
+        continue;
+      }
+      deletions.add(
+          partitions
+              .delete(topic.name(), p.partition())
+              .toCompletableFuture()
+              .exceptionally(
+                  failure -> {
+                    LOG.warn(
+                        "Deleting partition {}-{} on its leader {} failed; its replicas delete it"
+                            + " when they see the topic gone",
+                        topic.name(),
+                        p.partition(),
+                        p.leader(),
+                        failure);
+                    return Done.getInstance();
+                  }));
+    }
     LOG.info(
-        "Deleted topic {}; deleting its {} partitions", topic.name(), topic.partitions().size());
-    var deletions =
-        topic.partitions().stream()
-            .map(p -> partitions.delete(topic.name(), p.partition()).toCompletableFuture())
-            .toArray(CompletableFuture[]::new);
+        "Deleted topic {}; deleting its {} partitions on their leaders{}",
+        topic.name(),
+        deletions.size(),
+        withoutLeader.isEmpty() ? "" : " (partitions " + withoutLeader + " have no live leader)");
     context.pipeToSelf(
-        CompletableFuture.allOf(deletions),
-        (done, failure) -> {
-          if (failure != null) {
-            LOG.error("Deleting the partitions of topic {} failed", topic.name(), failure);
-          }
-          return new Finished(removed.request().replyTo(), result);
-        });
+        CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
+            .completeOnTimeout(
+                null,
+                settings.writeTimeout().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS),
+        (done, failure) -> new Finished(removed.request().replyTo(), result));
     return Behaviors.same();
   }
 
@@ -683,8 +720,256 @@ public final class Controller {
 
   private Behavior<Command> finish(ActorRef<TopicResult> replyTo, TopicResult result) {
     replyTo.tell(result);
+    return resume();
+  }
+
+  private Behavior<Command> onResume(Resume resume) {
+    return resume();
+  }
+
+  private static void checkNotDeleted(Replicator.UpdateResponse<?> response) {
+    if (response instanceof Replicator.UpdateDataDeleted) {
+      throw new IllegalStateException("The topics key was deleted; it never is");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ISR changes (AlterPartition), batched: proposals that arrive while another write runs are
+  // checked and written together, in one majority write, when it is done.
+
+  /**
+   * A proposal that passed {@link AlterPartitionCheck}, with the partition as it will be stored.
+   */
+  private record AcceptedAlter(AlterPartition request, PartitionAssignment partition) {}
+
+  private Behavior<Command> onAlterPartition(AlterPartition request) {
+    return alterPartitions(List.of(request), Behaviors::same);
+  }
+
+  private Behavior<Command> onAlterPartitionWhileBusy(AlterPartition request) {
+    pendingAlters.add(request);
+    return Behaviors.same();
+  }
+
+  /**
+   * Checks the proposals in arrival order, each against the topic as the ones before it leave it,
+   * answers the refused ones, and writes the accepted ones in one majority write.
+   *
+   * @param nothingToWrite the next behavior if every proposal was refused
+   */
+  private Behavior<Command> alterPartitions(
+      List<AlterPartition> requests, Supplier<Behavior<Command>> nothingToWrite) {
+    Set<Integer> live = brokers.live().keySet();
+    Map<String, TopicMetadata> altered = new TreeMap<>();
+    List<AcceptedAlter> accepted = new ArrayList<>();
+    for (AlterPartition request : requests) {
+      TopicMetadata current = altered.getOrDefault(request.topic(), topics.get(request.topic()));
+      var checked = AlterPartitionCheck.check(current, request, live);
+      if (checked.error() != null) {
+        request.replyTo().tell(new AlterPartitionResult(null, checked.error()));
+      } else {
+        altered.put(request.topic(), checked.topic());
+        accepted.add(new AcceptedAlter(request, checked.partition()));
+      }
+    }
+    if (accepted.isEmpty()) {
+      return nothingToWrite.get();
+    }
+    if (superseded()) {
+      AlterPartitionResult stale = new AlterPartitionResult(null, staleError());
+      accepted.forEach(a -> a.request().replyTo().tell(stale));
+      throw new ControllerSuperseded(epoch, seenEpoch);
+    }
+    List<TopicWrites.Change> changes =
+        altered.values().stream()
+            .map(after -> new TopicWrites.Change(topics.get(after.name()), after))
+            .toList();
+    return writeTopics(
+        writes.replace(changes), response -> new PartitionsAltered(accepted, changes, response));
+  }
+
+  private Behavior<Command> onPartitionsAltered(PartitionsAltered message) {
+    var response = message.response();
+    if (response instanceof Replicator.ModifyFailure) {
+      for (AcceptedAlter accepted : message.accepted()) {
+        accepted
+            .request()
+            .replyTo()
+            .tell(
+                new AlterPartitionResult(
+                    null,
+                    ApiError.of(
+                        ErrorCode.INVALID_UPDATE_VERSION,
+                        "Topic '%s' changed while the ISR of partition %d was being altered;"
+                            + " nothing was written",
+                        accepted.request().topic(),
+                        accepted.request().partition())));
+      }
+      return resume();
+    }
+    checkNotDeleted(response);
+    // Success, timeout or store failure: the replicator holds the new ISRs in memory either way.
+    message.changes().forEach(change -> topics.put(change.after().name(), change.after()));
+    for (AcceptedAlter accepted : message.accepted()) {
+      String tp = accepted.request().topic() + "-" + accepted.request().partition();
+      PartitionAssignment partition = accepted.partition();
+      AlterPartitionResult result;
+      if (response instanceof Replicator.UpdateSuccess) {
+        LOG.info(
+            "ISR of {} is now {} (leader {}, leader epoch {}, partition epoch {})",
+            tp,
+            partition.isr(),
+            partition.leader(),
+            partition.leaderEpoch(),
+            partition.partitionEpoch());
+        result = new AlterPartitionResult(partition, null);
+      } else {
+        result =
+            new AlterPartitionResult(
+                null,
+                ApiError.of(
+                    ErrorCode.REQUEST_TIMED_OUT,
+                    "ISR %s of %s (partition epoch %d) is stored on the controller but no majority"
+                        + " confirmed it within %s (%s); propose again once the metadata shows it",
+                    partition.isr(),
+                    tp,
+                    partition.partitionEpoch(),
+                    settings.writeTimeout(),
+                    response));
+      }
+      accepted.request().replyTo().tell(result);
+    }
+    return resume();
+  }
+
+  /**
+   * A write is done: the ISR proposals that arrived meanwhile are written next, else the stashed
+   * requests are served.
+   */
+  private Behavior<Command> resume() {
+    if (!pendingAlters.isEmpty()) {
+      List<AlterPartition> batch = List.copyOf(pendingAlters);
+      pendingAlters.clear();
+      return alterPartitions(batch, this::resume);
+    }
     return stash.unstashAll(idle());
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Elections: on membership changes, registrations, controller start, and periodically.
+
+  private Behavior<Command> onMembershipChanged(MembershipChanged message) {
+    ClusterEvent.MemberEvent event = message.event();
+    LOG.debug("Membership: {}", event);
+    context
+        .getSelf()
+        .tell(
+            new ElectLeaders(
+                event.getClass().getSimpleName() + " " + event.member().address(), false));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onElectLeaders(ElectLeaders request) {
+    if (!brokers.selfUp()) {
+      // Leaving (or not yet up): the next controller elects; this one must not take its own
+      // broker's departure for the loss of every partition.
+      LOG.debug("Elections ({}) skipped: this member is not up", request.reason());
+      return Behaviors.same();
+    }
+    List<String> unregistered = brokers.unregisteredUpMembers();
+    if (!unregistered.isEmpty()) {
+      LOG.debug("Elections ({}) wait for members {} to register", request.reason(), unregistered);
+      return Behaviors.same();
+    }
+    Set<Integer> live = brokers.live().keySet();
+    boolean preferred = request.preferred() && settings.autoLeaderRebalanceEnable();
+    List<LeaderElection.TopicElection> elections = new ArrayList<>();
+    for (TopicMetadata topic : topics.values()) {
+      LeaderElection.elect(topic, live, preferred).ifPresent(elections::add);
+    }
+    if (elections.isEmpty()) {
+      return Behaviors.same();
+    }
+    if (superseded()) {
+      throw new ControllerSuperseded(epoch, seenEpoch);
+    }
+    LOG.info(
+        "Electing leaders ({}): live brokers {}, {} topics change",
+        request.reason(),
+        live,
+        elections.size());
+    return writeTopics(
+        writes.replace(
+            elections.stream().map(e -> new TopicWrites.Change(e.before(), e.after())).toList()),
+        response -> new ElectionsWritten(elections, response));
+  }
+
+  private Behavior<Command> onElectionsWritten(ElectionsWritten written) {
+    var response = written.response();
+    if (response instanceof Replicator.ModifyFailure failure) {
+      LOG.warn("Elections not written: {}; the next check elects again", failure.errorMessage());
+      return resume();
+    }
+    checkNotDeleted(response);
+    if (!(response instanceof Replicator.UpdateSuccess)) {
+      LOG.warn(
+          "Elections are stored on the controller but no majority confirmed them within {}: {}",
+          settings.writeTimeout(),
+          response);
+    }
+    List<TopicMetadata> moved = new ArrayList<>();
+    for (LeaderElection.TopicElection election : written.elections()) {
+      TopicMetadata after = election.after();
+      topics.put(after.name(), after);
+      List<PartitionAssignment> movedPartitions = new ArrayList<>();
+      for (LeaderElection.Decision decision : election.decisions()) {
+        logDecision(after.name(), decision);
+        if (decision.leaderMoved()) {
+          movedPartitions.add(decision.after());
+        }
+      }
+      if (!movedPartitions.isEmpty()) {
+        moved.add(
+            new TopicMetadata(
+                after.name(), after.topicId(), after.internal(), after.configs(), movedPartitions));
+      }
+    }
+    context.pipeToSelf(
+        partitions.place(brokers.placements(moved)),
+        (done, failure) -> {
+          if (failure != null) {
+            LOG.error("Placing the partitions of new leaders failed", failure);
+          }
+          return new Resume();
+        });
+    return Behaviors.same();
+  }
+
+  private static void logDecision(String topic, LeaderElection.Decision decision) {
+    PartitionAssignment before = decision.before();
+    PartitionAssignment after = decision.after();
+    String line =
+        String.format(
+            "%s-%d: %s, leader %d -> %d (leader epoch %d), ISR %s -> %s (partition epoch %d)",
+            topic,
+            after.partition(),
+            decision.kind(),
+            before.leader(),
+            after.leader(),
+            after.leaderEpoch(),
+            before.isr(),
+            after.isr(),
+            after.partitionEpoch());
+    switch (decision.kind()) {
+      case UNCLEAN ->
+          LOG.warn("{}: unclean leader election, records only the old ISR had may be lost", line);
+      case OFFLINE -> LOG.warn("{}: no live ISR member, the partition is offline", line);
+      default -> LOG.info(line);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads.
 
   private Behavior<Command> onDescribeTopic(DescribeTopic request) {
     TopicMetadata topic = topics.get(request.name());
@@ -701,7 +986,7 @@ public final class Controller {
 
   private Behavior<Command> onDescribeCluster(DescribeCluster request) {
     List<BrokerInfo> live =
-        liveBrokers().values().stream()
+        brokers.live().values().stream()
             .map(BrokerRegistration::info)
             .sorted(Comparator.comparingInt(BrokerInfo::brokerId))
             .toList();
@@ -719,64 +1004,35 @@ public final class Controller {
       topics.putAll(((LWWMap<String, TopicMetadata>) changed.dataValue()).getEntries());
     } else if (changed.key().equals(BrokersKey.KEY)) {
       onBrokersChanged(((LWWMap<String, BrokerRegistration>) changed.dataValue()).getEntries());
+    } else if (changed.key().equals(ControllerEpochKey.KEY)) {
+      int stored = ((LWWRegister<Integer>) changed.dataValue()).getValue();
+      if (stored > seenEpoch) {
+        seenEpoch = stored;
+        LOG.warn(
+            "Controller epoch {} exists; this controller (epoch {}) writes no more", stored, epoch);
+      }
     }
     return Behaviors.same();
   }
 
   private void onBrokersChanged(Map<String, BrokerRegistration> registrations) {
-    List<Integer> moved = new ArrayList<>();
-    for (BrokerRegistration registration : registrations.values()) {
-      BrokerRegistration before = brokers.put(registration.brokerId(), registration);
-      if (before == null || !before.address().equals(registration.address())) {
-        moved.add(registration.brokerId());
-      }
-    }
-    if (!moved.isEmpty() && topicsLoaded) {
+    List<Integer> moved = brokers.update(registrations.values());
+    if (!moved.isEmpty()) {
       LOG.info("Brokers {} registered at new addresses; placing their partitions", moved);
       placeInBackground(
           topics.values().stream()
               .filter(t -> t.partitions().stream().anyMatch(p -> moved.contains(p.leader())))
               .toList(),
           "brokers " + moved + " registered");
+      context.getSelf().tell(new ElectLeaders("brokers " + moved + " registered", false));
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Live brokers and placement.
 
-  /** Registrations whose member is up, by broker id. */
-  private Map<Integer, BrokerRegistration> liveBrokers() {
-    Map<String, Member> up = new HashMap<>();
-    for (Member member : Cluster.get(context.getSystem()).state().getMembers()) {
-      if (member.status().equals(MemberStatus.up())) {
-        up.put(member.address().toString(), member);
-      }
-    }
-    Map<Integer, BrokerRegistration> live = new TreeMap<>();
-    brokers.values().stream()
-        .filter(b -> up.containsKey(b.address()))
-        .forEach(b -> live.put(b.brokerId(), b));
-    return live;
-  }
-
-  private List<PartitionEntities.Placement> placements(Collection<TopicMetadata> topicsToPlace) {
-    Map<Integer, BrokerRegistration> live = liveBrokers();
-    List<PartitionEntities.Placement> placements = new ArrayList<>();
-    for (TopicMetadata topic : topicsToPlace) {
-      for (PartitionAssignment p : topic.partitions()) {
-        BrokerRegistration leader = live.get(p.leader());
-        if (leader != null) {
-          placements.add(
-              new PartitionEntities.Placement(
-                  topic.name(), p.partition(), parseAddress(leader.address())));
-        }
-      }
-    }
-    return placements;
-  }
-
   private void placeInBackground(Collection<TopicMetadata> topicsToPlace, String why) {
-    var placements = placements(topicsToPlace);
+    var placements = brokers.placements(topicsToPlace);
     if (placements.isEmpty()) {
       return;
     }
@@ -788,10 +1044,6 @@ public final class Controller {
                 LOG.error("Placing {} partitions ({}) failed", placements.size(), why, failure);
               }
             });
-  }
-
-  private static Address parseAddress(String address) {
-    return AddressFromURIString.parse(address);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -4,22 +4,42 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * The partition leader's settings, from {@code sluice.broker-id} and {@code sluice.partition.*}.
+ * The partition leader's settings, from {@code sluice.broker-id}, {@code sluice.partition.*} and
+ * {@code sluice.replication.*}.
  *
  * @param brokerId this broker's id, compared with the leader in the topic metadata
  * @param snapshotEvery batches between snapshots of the leader state
  * @param metadataReadTimeout how long a majority read of the topic metadata may take at start
+ * @param replicaLagTimeMax how long an in-sync follower may stay behind before the leader proposes
+ *     it out of the ISR (Kafka's {@code replica.lag.time.max.ms}); the ISR is checked every half of
+ *     it
+ * @param alterPartitionTimeout how long the leader waits for the controller's answer to an ISR
+ *     change before it proposes again
+ * @param highWatermarkCheckpointInterval how often the leader writes its high watermark to disk
  */
-record LeaderSettings(int brokerId, int snapshotEvery, Duration metadataReadTimeout) {
+record LeaderSettings(
+    int brokerId,
+    int snapshotEvery,
+    Duration metadataReadTimeout,
+    Duration replicaLagTimeMax,
+    Duration alterPartitionTimeout,
+    Duration highWatermarkCheckpointInterval) {
 
   LeaderSettings {
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException(
           "sluice.partition.snapshot-every must be at least 1, not " + snapshotEvery);
     }
-    if (metadataReadTimeout.isNegative() || metadataReadTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          "sluice.partition.metadata-read-timeout must be positive, not " + metadataReadTimeout);
+    requirePositive("sluice.partition.metadata-read-timeout", metadataReadTimeout);
+    requirePositive("sluice.replication.replica-lag-time-max", replicaLagTimeMax);
+    requirePositive("sluice.replication.alter-partition-timeout", alterPartitionTimeout);
+    requirePositive(
+        "sluice.replication.high-watermark-checkpoint-interval", highWatermarkCheckpointInterval);
+  }
+
+  private static void requirePositive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(key + " must be positive, not " + value);
     }
   }
 
@@ -27,6 +47,9 @@ record LeaderSettings(int brokerId, int snapshotEvery, Duration metadataReadTime
     return new LeaderSettings(
         config.getInt("sluice.broker-id"),
         config.getInt("sluice.partition.snapshot-every"),
-        config.getDuration("sluice.partition.metadata-read-timeout"));
+        config.getDuration("sluice.partition.metadata-read-timeout"),
+        config.getDuration("sluice.replication.replica-lag-time-max"),
+        config.getDuration("sluice.replication.alter-partition-timeout"),
+        config.getDuration("sluice.replication.high-watermark-checkpoint-interval"));
   }
 }

@@ -13,6 +13,7 @@ import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -24,6 +25,8 @@ import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.metadata.TopicsKey;
 import sluice.actors.partition.PartitionLeader.Command;
 import sluice.actors.partition.PartitionLeader.Delete;
+import sluice.actors.partition.PartitionLeader.LeaseGranted;
+import sluice.actors.partition.PartitionLeader.LeaseRefused;
 import sluice.actors.partition.PartitionLeader.LogOpenFailed;
 import sluice.actors.partition.PartitionLeader.LogOpened;
 import sluice.actors.partition.PartitionLeader.MetadataChanged;
@@ -31,17 +34,21 @@ import sluice.actors.partition.PartitionLeader.MetadataFound;
 import sluice.actors.partition.PartitionLeader.MetadataMissing;
 import sluice.actors.partition.PartitionLeader.MetadataUnavailable;
 import sluice.actors.partition.PartitionLeader.Stop;
+import sluice.actors.replica.LocalReplicaManager;
+import sluice.actors.replica.ReplicaManager;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 
 /**
  * The first phase of a {@link PartitionLeader} entity, before any recovery: reads the topic's
  * metadata from Distributed Data (the local replica, then a majority if the topic is not there),
- * stashing every command meanwhile. If this broker leads the partition it opens the log (on the
- * blocking-IO dispatcher: recovery of a large log reads files) and becomes the event-sourced
- * leader, which then recovers its state; otherwise it answers everything stashed with the reason
- * and leaves through passivation, so that sharding buffers what arrives meanwhile and delivers it
- * to a new incarnation that reads the metadata again.
+ * stashing every command meanwhile. If this broker leads the partition it takes the log's write
+ * lease from the broker's {@link ReplicaManager} (which stops the partition's follower here first;
+ * no lease within {@code sluice.replication.lease-timeout}: {@code LEADER_NOT_AVAILABLE}), opens
+ * the log (on the blocking-IO dispatcher: recovery of a large log reads files) and becomes the
+ * event-sourced leader, which then recovers its state; otherwise it answers everything stashed with
+ * the reason and leaves through passivation, so that sharding buffers what arrives meanwhile and
+ * delivers it to a new incarnation that reads the metadata again.
  */
 final class LeaderStartup {
 
@@ -162,6 +169,48 @@ final class LeaderStartup {
               topic,
               e.getMessage()));
     }
+    return acquireLease(metadata, assignment, config);
+  }
+
+  /**
+   * Asks this broker's replica manager for the write lease of the log (it stops the partition's
+   * follower here first), waiting up to {@code sluice.replication.lease-timeout}.
+   */
+  private Behavior<Command> acquireLease(
+      TopicMetadata metadata, PartitionAssignment assignment, LogConfig config) {
+    Duration timeout =
+        context.getSystem().settings().config().getDuration("sluice.replication.lease-timeout");
+    context.ask(
+        ReplicaManager.LeaseGranted.class,
+        LocalReplicaManager.get(context.getSystem()).manager(),
+        timeout,
+        replyTo -> new ReplicaManager.AcquireLease(topicPartition, context.getSelf(), replyTo),
+        (granted, failure) ->
+            granted != null
+                ? new LeaseGranted()
+                : new LeaseRefused(
+                    "the write lease of its log was not granted within "
+                        + timeout.toMillis()
+                        + " ms"));
+    return Behaviors.receive(Command.class)
+        .onMessage(LeaseGranted.class, granted -> openLog(metadata, assignment, config))
+        .onMessage(LeaseRefused.class, this::onLeaseRefused)
+        .onMessage(Stop.class, this::onStop)
+        .onAnyMessage(this::onCommandWhileStarting)
+        .build();
+  }
+
+  private Behavior<Command> onLeaseRefused(LeaseRefused refused) {
+    return refuse(
+        ApiError.of(
+            ErrorCode.LEADER_NOT_AVAILABLE,
+            "Partition %s cannot start: %s",
+            topicPartition,
+            refused.reason()));
+  }
+
+  private Behavior<Command> openLog(
+      TopicMetadata metadata, PartitionAssignment assignment, LogConfig config) {
     Logs logs = Logs.get(context.getSystem());
     Executor blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     context.pipeToSelf(
@@ -205,15 +254,7 @@ final class LeaderStartup {
                 : new MetadataChanged(null));
     PartitionLeader leader =
         new PartitionLeader(
-            context,
-            timers,
-            shard,
-            settings,
-            metadata,
-            partition,
-            assignment.leaderEpoch(),
-            log,
-            config);
+            context, timers, shard, settings, metadata, partition, assignment, log, config);
     return stash.unstashAll(leader);
   }
 

@@ -1,32 +1,28 @@
 package sluice.actors.partition;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.journal.BatchHeader;
 
 /**
- * What a partition leader knows from its batches, rebuilt from batch headers on recovery and
- * snapshotted: the log end offset, the high watermark (equal to the log end offset while the
- * replication factor is 1), the leader-epoch cache and the producer state.
+ * What a partition replica knows from its batches, rebuilt from batch headers on recovery and
+ * snapshotted: the log end offset and the producer state. The high watermark and the leader-epoch
+ * cache are not here: the partition log keeps both ({@code PartitionLog.highWatermark()}, {@code
+ * leaderEpochs()}) with their own checkpoint files, since the high watermark moves without a batch
+ * (a follower fetches) and the epochs must survive a truncation.
  *
- * <p>Immutable: the snapshot store serializes it on another thread.
+ * <p>The log end offset here is the <i>confirmed</i> one: batches whose write completed. While a
+ * write is in flight the log's own end offset may be ahead of it, and a failed write rolls it back.
  *
- * @param epochs the leader-epoch cache: for each epoch, the first offset written in it (KIP-101),
- *     ascending
+ * <p>Immutable: the snapshot store serializes it on another thread. Snapshots written by earlier
+ * versions (with a {@code highWatermark} and {@code epochs}) still load: unknown properties are
+ * ignored.
+ *
  * @param producers the last batch of each idempotent producer, by producer id
  */
-public record LeaderState(
-    long logEndOffset,
-    long highWatermark,
-    List<EpochStart> epochs,
-    Map<Long, ProducerState> producers)
+public record LeaderState(long logEndOffset, Map<Long, ProducerState> producers)
     implements CborSerializable {
-
-  /** The first offset written in a leader epoch. */
-  public record EpochStart(int epoch, long startOffset) implements CborSerializable {}
 
   /** The last batch an idempotent producer wrote. */
   public record ProducerState(
@@ -34,17 +30,11 @@ public record LeaderState(
       implements CborSerializable {}
 
   public LeaderState {
-    epochs = List.copyOf(epochs);
     producers = Map.copyOf(producers);
   }
 
   public static LeaderState empty() {
-    return new LeaderState(0, 0, List.of(), Map.of());
-  }
-
-  /** The latest leader epoch that wrote a batch, or -1 if none did. */
-  public int latestEpoch() {
-    return epochs.isEmpty() ? -1 : epochs.get(epochs.size() - 1).epoch();
+    return new LeaderState(0, Map.of());
   }
 
   /**
@@ -62,12 +52,6 @@ public record LeaderState(
               + "] is below the log end offset "
               + logEndOffset);
     }
-    long newEnd = batch.lastOffset() + 1;
-    List<EpochStart> newEpochs = epochs;
-    if (batch.leaderEpoch() > latestEpoch()) {
-      newEpochs = new ArrayList<>(epochs);
-      newEpochs.add(new EpochStart(batch.leaderEpoch(), batch.baseOffset()));
-    }
     Map<Long, ProducerState> newProducers = producers;
     if (batch.producerId() >= 0) {
       newProducers = new HashMap<>(producers);
@@ -82,6 +66,6 @@ public record LeaderState(
               batch.lastOffset(),
               batch.maxTimestamp()));
     }
-    return new LeaderState(newEnd, newEnd, newEpochs, newProducers);
+    return new LeaderState(batch.lastOffset() + 1, newProducers);
   }
 }

@@ -41,11 +41,16 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionOffsets;
+import sluice.actors.controller.Controller;
+import sluice.actors.controller.ControllerRef;
+import sluice.actors.controller.TopicConfigs;
 import sluice.actors.journal.BatchEvent;
 import sluice.actors.journal.BatchEvent.BatchAppended;
 import sluice.actors.journal.Logs;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.storage.log.EpochEndOffset;
+import sluice.storage.log.EpochEntry;
 import sluice.storage.log.FetchSlice;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.OffsetOutOfRangeException;
@@ -68,25 +73,38 @@ import sluice.storage.record.RecordBatch;
  * metadata again. Otherwise the log is opened through {@link Logs} with the topic's configs and
  * recovery runs from the latest snapshot plus the batch headers after it.
  *
- * <p><b>While leading</b> the entity follows its topic's metadata: new configs and leader epochs
- * apply at once; if the topic is deleted or another broker becomes the leader, it answers what
- * waits and everything after with the reason, and passivates.
+ * <p><b>While leading</b> the entity follows its topic's metadata: new configs, a newer leader
+ * epoch naming this broker (recorded in the log before the next write) and a newer ISR apply at
+ * once; if the topic is deleted or another broker becomes the leader, it answers what waits and
+ * everything after with the reason, and passivates.
  *
  * <p><b>Produce.</b> {@link Append} is checked (exactly one batch, CRC, {@code max.message.bytes},
  * not empty, not a control batch) and queued. While a write is in flight the queue grows; when the
  * write completes the next one persists the whole queue with one {@code persist(List)} (group
  * commit). Offsets, the leader epoch and, under {@code message.timestamp.type=LogAppendTime}, the
- * append time are set just before persisting. acks=0 is answered on arrival, acks=1 and acks=all
- * (the same while the replication factor is 1) once the write is done.
+ * append time are set just before persisting. acks=0 is answered on arrival, acks=1 once the write
+ * is done, acks=all once the high watermark passes the batch ({@link AckWaiters}); acks=all is
+ * refused up front with {@code NOT_ENOUGH_REPLICAS} while the ISR is smaller than {@code
+ * min.insync.replicas}.
+ *
+ * <p><b>Replication</b> (Kafka's protocol, leader side). Followers send {@link ReplicaFetch}; their
+ * fetch offsets are their log end offsets, kept with their caught-up times in a {@link
+ * ReplicaTracker}. The high watermark, kept in {@link PartitionLog#highWatermark()}, is the least
+ * log end offset over the (maximal) ISR including the leader's, and never goes down while leading.
+ * ISR changes (out: not caught up for {@code sluice.replication.replica-lag-time-max}; in: caught
+ * up with the high watermark) are proposed to the controller ({@link Controller.AlterPartition}),
+ * one at a time, with the current leader and partition epochs.
  *
  * <p><b>Fetch</b> returns whole batches below the high watermark read straight from the segment
- * files, on the fetch dispatcher rather than the leader's thread; a fetch at the log end parks
- * until a write lands or its {@code maxWaitMs} expires (a timer, no polling). The first batch
- * returned may start before the requested offset.
+ * files, on the fetch dispatcher rather than the leader's thread; a fetch at the high watermark
+ * parks until it moves or the fetch's {@code maxWaitMs} expires (a timer, no polling). The first
+ * batch returned may start before the requested offset.
  *
- * <p>The queue of appends and the parked fetches are not state: if the leader stops they are lost
- * and their senders time out, as with a broker crash. The snapshot ({@link LeaderState}) is taken
- * every {@code sluice.partition.snapshot-every} batches.
+ * <p>The queue of appends, the acks=all appends waiting for the ISR, the parked fetches and the
+ * follower states are not state: a leader that stops answers them with a retriable error; one that
+ * crashes loses them and their senders time out. The snapshot ({@link LeaderState}) is taken every
+ * {@code sluice.partition.snapshot-every} batches; the high watermark is checkpointed by the log
+ * every {@code sluice.replication.high-watermark-checkpoint-interval}.
  */
 public final class PartitionLeader
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -228,10 +246,34 @@ public final class PartitionLeader
 
   private record FetchExpired(long fetchId) implements Command {}
 
+  private record ReplicaFetchExpired(long fetchId) implements Command {}
+
+  /** Time to look for ISR members to propose out (and followers to propose in). */
+  private record CheckIsr() implements Command {}
+
+  private record CheckpointHighWatermark() implements Command {}
+
+  /** The earliest deadline of a waiting acks=all append has come. */
+  private record AckDeadline() implements Command {}
+
+  /**
+   * The controller's answer to this leader's {@link Controller.AlterPartition}, proposed in {@code
+   * leaderEpoch} and {@code partitionEpoch}: exactly one of {@code partition} and {@code error} is
+   * non-null ({@code REQUEST_TIMED_OUT} without an answer).
+   */
+  private record AlterPartitionAnswered(
+      int leaderEpoch, int partitionEpoch, PartitionAssignment partition, ApiError error)
+      implements Command {}
+
   /** The partition's log is open (recovered) in {@link Logs}. */
   record LogOpened() implements Command {}
 
   record LogOpenFailed(String reason) implements Command {}
+
+  /** The replica manager granted this entity the write lease of the partition's log. */
+  record LeaseGranted() implements Command {}
+
+  record LeaseRefused(String reason) implements Command {}
 
   record MetadataFound(TopicMetadata topic) implements Command {}
 
@@ -305,7 +347,7 @@ public final class PartitionLeader
   }
 
   /** Topic configs minus those that are not the log's (replication settings, say). */
-  static Map<String, String> logConfigs(Map<String, String> topicConfigs) {
+  public static Map<String, String> logConfigs(Map<String, String> topicConfigs) {
     Map<String, String> result = new LinkedHashMap<>(topicConfigs);
     result.keySet().retainAll(LogConfig.names());
     return result;
@@ -342,6 +384,8 @@ public final class PartitionLeader
       get.replyTo().tell(new OffsetsReply(null, error));
     } else if (command instanceof OffsetForTime forTime) {
       forTime.replyTo().tell(new OffsetForTimeReply(-1, error));
+    } else if (command instanceof ReplicaFetch fetch) {
+      fetch.replyTo().tell(new ReplicaFetchReply(new byte[0], -1, -1, -1, null, error));
     }
   }
 
@@ -356,7 +400,12 @@ public final class PartitionLeader
   }
 
   /** An append in the write in flight, with what its sender will be told. */
-  private record Written(Append append, long baseOffset, long logAppendTime) {}
+  private record Written(
+      Append append, long baseOffset, long lastOffset, long logAppendTime, long arrivedNanos) {}
+
+  private static final String CHECK_ISR_TIMER = "check-isr";
+  private static final String CHECKPOINT_TIMER = "checkpoint-high-watermark";
+  private static final String ACK_DEADLINE_TIMER = "ack-deadline";
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -369,12 +418,30 @@ public final class PartitionLeader
   private final PartitionLog log;
   private final Clock clock = Clock.systemUTC();
   private final Executor fetchExecutor;
+  private final Executor blockingIo;
+  private final ReplicaTracker replicas;
+  private final AckWaiters ackWaiters;
   private int leaderEpoch;
+  private int partitionEpoch;
+
+  /** The log end offset when this broker's current leader epoch began. */
+  private long epochStartOffset;
+
+  /** An ISR change is at the controller; at most one is. */
+  private boolean alterInFlight;
+
+  /** The controller refused an ISR change as stale: propose nothing until new metadata comes. */
+  private boolean awaitingMetadata;
+
+  /** When the ack deadline timer fires, {@link AckWaiters#NO_DEADLINE} if it is not running. */
+  private long scheduledAckDeadline = AckWaiters.NO_DEADLINE;
+
   private LogConfig config;
   private Map<String, String> topicConfigs;
   private List<Queued> queued = new ArrayList<>();
   private boolean flushRequested;
   private final Map<Long, Fetch> parked = new LinkedHashMap<>();
+  private final Map<Long, ReplicaFetch> parkedReplicaFetches = new LinkedHashMap<>();
   private long nextFetchId;
 
   /** Why this entity no longer leads, once it does not; it is then passivating. */
@@ -387,7 +454,7 @@ public final class PartitionLeader
       LeaderSettings settings,
       TopicMetadata metadata,
       int partition,
-      int leaderEpoch,
+      PartitionAssignment assignment,
       PartitionLog log,
       LogConfig config) {
     super(PersistenceId.ofUniqueId(entityId(metadata.name(), partition)));
@@ -399,7 +466,15 @@ public final class PartitionLeader
     this.topicId = metadata.topicId();
     this.partition = partition;
     this.topicPartition = entityId(topic, partition);
-    this.leaderEpoch = leaderEpoch;
+    this.leaderEpoch = assignment.leaderEpoch();
+    this.partitionEpoch = assignment.partitionEpoch();
+    this.replicas =
+        new ReplicaTracker(
+            settings.brokerId(),
+            assignment,
+            settings.replicaLagTimeMax().toMillis(),
+            clock.millis());
+    this.ackWaiters = new AckWaiters(topicPartition);
     this.log = log;
     this.config = config;
     this.topicConfigs = metadata.configs();
@@ -408,6 +483,7 @@ public final class PartitionLeader
             .getSystem()
             .dispatchers()
             .lookup(DispatcherSelector.fromConfig("sluice.partition.fetch-dispatcher"));
+    this.blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
   @Override
@@ -440,6 +516,12 @@ public final class PartitionLeader
         .onCommand(FlushAppends.class, this::onFlushAppends)
         .onCommand(Fetch.class, this::onFetch)
         .onCommand(FetchExpired.class, this::onFetchExpired)
+        .onCommand(ReplicaFetch.class, this::onReplicaFetch)
+        .onCommand(ReplicaFetchExpired.class, this::onReplicaFetchExpired)
+        .onCommand(AckDeadline.class, this::onAckDeadline)
+        .onCommand(CheckIsr.class, this::onCheckIsr)
+        .onCommand(AlterPartitionAnswered.class, this::onAlterPartitionAnswered)
+        .onCommand(CheckpointHighWatermark.class, this::onCheckpointHighWatermark)
         .onCommand(GetOffsets.class, this::onGetOffsets)
         .onCommand(OffsetForTime.class, this::onOffsetForTime)
         .onCommand(Delete.class, this::onDelete)
@@ -473,14 +555,43 @@ public final class PartitionLeader
               + " differs from the log's "
               + log.logEndOffset());
     }
+    startEpoch(state);
+    Duration checkEvery = settings.replicaLagTimeMax().dividedBy(2);
+    timers.startTimerAtFixedRate(CHECK_ISR_TIMER, new CheckIsr(), checkEvery);
+    timers.startTimerAtFixedRate(
+        CHECKPOINT_TIMER,
+        new CheckpointHighWatermark(),
+        settings.highWatermarkCheckpointInterval());
+    maybeAdvanceHighWatermark(state);
     context
         .getLog()
         .info(
-            "Partition {} leads in epoch {}: offsets [{}, {})",
+            "Partition {} leads in epoch {} (partition epoch {}, ISR {}): offsets [{}, {}), high"
+                + " watermark {}",
             topicPartition,
             leaderEpoch,
+            partitionEpoch,
+            replicas.isr(),
             log.logStartOffset(),
-            state.logEndOffset());
+            state.logEndOffset(),
+            log.highWatermark());
+  }
+
+  /**
+   * Records this broker's leader epoch in the log, if newer than the log's latest (so that
+   * followers asking where older epochs end get the right answer before the first append), and
+   * notes where the epoch starts. The log is idle: commands run only between writes.
+   */
+  private void startEpoch(LeaderState state) {
+    if (leaderEpoch > log.latestEpoch()) {
+      log.assignLeaderEpoch(leaderEpoch);
+    }
+    List<EpochEntry> epochs = log.leaderEpochs();
+    EpochEntry latest = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+    epochStartOffset =
+        latest != null && latest.epoch() == leaderEpoch
+            ? latest.startOffset()
+            : state.logEndOffset();
   }
 
   // ---- produce ---------------------------------------------------------------------------------
@@ -489,6 +600,20 @@ public final class PartitionLeader
     ApiError error = AppendValidation.check(append, topicPartition, config);
     if (error != null) {
       return Effect().reply(append.replyTo(), AppendReply.failed(error));
+    }
+    if (append.acks() == Acks.ALL && replicas.isr().size() < minInsyncReplicas()) {
+      return Effect()
+          .reply(
+              append.replyTo(),
+              AppendReply.failed(
+                  ApiError.of(
+                      ErrorCode.NOT_ENOUGH_REPLICAS,
+                      "Not enough replicas: partition %s has %d in-sync replica(s) (ISR %s), fewer"
+                          + " than its min.insync.replicas=%d; the acks=all batch was not written",
+                      topicPartition,
+                      replicas.isr().size(),
+                      replicas.isr(),
+                      minInsyncReplicas())));
     }
     queued.add(new Queued(append, System.nanoTime()));
     if (!flushRequested) {
@@ -538,7 +663,8 @@ public final class PartitionLeader
         batch.setLogAppendTime(appendTime);
       }
       events.add(new BatchAppended(bytes));
-      written.add(new Written(append, nextOffset, appendTime));
+      written.add(
+          new Written(append, nextOffset, batch.lastOffset(), appendTime, entry.queuedAtNanos()));
       nextOffset = batch.lastOffset() + 1;
     }
     if (events.isEmpty()) {
@@ -549,14 +675,24 @@ public final class PartitionLeader
         .thenRun(
             newState -> {
               for (Written entry : written) {
-                if (entry.append().acks() != Acks.NONE) {
-                  entry
-                      .append()
+                Append append = entry.append();
+                if (append.acks() == Acks.LEADER) {
+                  append
                       .replyTo()
                       .tell(new AppendReply(entry.baseOffset(), entry.logAppendTime(), null));
+                } else if (append.acks() == Acks.ALL) {
+                  long deadline = AckWaiters.deadline(append, entry.arrivedNanos());
+                  ackWaiters.add(
+                      append,
+                      entry.baseOffset(),
+                      entry.lastOffset(),
+                      entry.logAppendTime(),
+                      deadline);
+                  scheduleAckDeadline(deadline);
                 }
               }
-              wakeParkedFetches(newState);
+              maybeAdvanceHighWatermark(newState);
+              wakeParkedReplicaFetches(newState);
             })
         .thenNoReply();
   }
@@ -583,7 +719,7 @@ public final class PartitionLeader
               fetch.replyTo(),
               FetchReply.failed(outOfRange(fetch.offset(), logStart, state.logEndOffset())));
     }
-    if (fetch.offset() >= state.highWatermark() && fetch.maxWaitMs() > 0) {
+    if (fetch.offset() >= log.highWatermark() && fetch.maxWaitMs() > 0) {
       long fetchId = nextFetchId++;
       parked.put(fetchId, fetch);
       timers.startSingleTimer(
@@ -608,7 +744,7 @@ public final class PartitionLeader
     var iterator = parked.entrySet().iterator();
     while (iterator.hasNext()) {
       Map.Entry<Long, Fetch> entry = iterator.next();
-      if (entry.getValue().offset() < state.highWatermark()) {
+      if (entry.getValue().offset() < log.highWatermark()) {
         iterator.remove();
         timers.cancel(entry.getKey());
         serve(entry.getValue(), state);
@@ -622,7 +758,7 @@ public final class PartitionLeader
    * reads never hold up appends. The high watermark only grows, so the one seen here stays valid.
    */
   private void serve(Fetch fetch, LeaderState state) {
-    long highWatermark = state.highWatermark();
+    long highWatermark = log.highWatermark();
     long logEnd = state.logEndOffset();
     if (fetch.offset() >= highWatermark) {
       fetch
@@ -671,10 +807,435 @@ public final class PartitionLeader
         logEnd);
   }
 
+  // ---- replication: follower fetches ---------------------------------------------------------
+
+  /**
+   * A follower's fetch, checked in Kafka's order: a replica of the partition, the current leader
+   * epoch, its last fetched epoch against the leader's epochs (divergence), the offset range. Then
+   * its log end offset counts for the high watermark and the ISR, and it gets the batches from its
+   * fetch offset up to the confirmed log end offset, or parks there until the next write.
+   */
+  private ReplyEffect<BatchEvent, LeaderState> onReplicaFetch(
+      LeaderState state, ReplicaFetch fetch) {
+    ApiError error = checkReplicaFetch(fetch);
+    if (error != null) {
+      return Effect().reply(fetch.replyTo(), replicaReply(state, new byte[0], null, error));
+    }
+    if (fetch.lastFetchedEpoch() >= 0) {
+      Diverging diverging = divergence(state, fetch);
+      if (diverging != null) {
+        return Effect().reply(fetch.replyTo(), replicaReply(state, new byte[0], diverging, null));
+      }
+    }
+    long logStart = log.logStartOffset();
+    if (fetch.fetchOffset() < logStart || fetch.fetchOffset() > state.logEndOffset()) {
+      return Effect()
+          .reply(
+              fetch.replyTo(),
+              replicaReply(
+                  state,
+                  new byte[0],
+                  null,
+                  outOfRange(fetch.fetchOffset(), logStart, state.logEndOffset())));
+    }
+    replicas.onFetch(fetch.replicaId(), fetch.fetchOffset(), state.logEndOffset(), clock.millis());
+    maybeAdvanceHighWatermark(state);
+    maybeProposeIsrChange(state, false);
+    if (fetch.fetchOffset() == state.logEndOffset() && fetch.maxWaitMs() > 0) {
+      long fetchId = nextFetchId++;
+      parkedReplicaFetches.put(fetchId, fetch);
+      timers.startSingleTimer(
+          fetchId, new ReplicaFetchExpired(fetchId), Duration.ofMillis(fetch.maxWaitMs()));
+      return Effect().noReply();
+    }
+    serveReplica(fetch, state);
+    return Effect().noReply();
+  }
+
+  /** Why {@code fetch} is refused before its offsets are looked at, or null. */
+  private ApiError checkReplicaFetch(ReplicaFetch fetch) {
+    if (fetch.maxBytes() <= 0 || fetch.maxWaitMs() < 0) {
+      return ApiError.of(
+          ErrorCode.INVALID_REQUEST,
+          "A replica fetch needs maxBytes > 0 and maxWaitMs >= 0, not maxBytes=%d and"
+              + " maxWaitMs=%d",
+          fetch.maxBytes(),
+          fetch.maxWaitMs());
+    }
+    if (!replicas.isFollower(fetch.replicaId())) {
+      return ApiError.of(
+          ErrorCode.NOT_LEADER_OR_FOLLOWER,
+          "Broker %d is not a follower of %s: its replicas are %s, led by broker %d",
+          fetch.replicaId(),
+          topicPartition,
+          replicas.replicas(),
+          settings.brokerId());
+    }
+    if (fetch.currentLeaderEpoch() < leaderEpoch) {
+      return ApiError.of(
+          ErrorCode.FENCED_LEADER_EPOCH,
+          "Broker %d fetched %s in leader epoch %d, but the current leader epoch is %d",
+          fetch.replicaId(),
+          topicPartition,
+          fetch.currentLeaderEpoch(),
+          leaderEpoch);
+    }
+    if (fetch.currentLeaderEpoch() > leaderEpoch) {
+      return ApiError.of(
+          ErrorCode.UNKNOWN_LEADER_EPOCH,
+          "Broker %d fetched %s in leader epoch %d, which this leader (epoch %d) does not know"
+              + " yet",
+          fetch.replicaId(),
+          topicPartition,
+          fetch.currentLeaderEpoch(),
+          leaderEpoch);
+    }
+    return null;
+  }
+
+  /**
+   * Where the follower's log leaves the leader's (KIP-101/KIP-320), or null if it does not: the
+   * leader's largest epoch at or below the follower's last fetched epoch and where it ends here,
+   * when that is another epoch or ends before the follower's log end offset. The end is capped to
+   * the confirmed log end offset: a write in flight may still fail.
+   */
+  private Diverging divergence(LeaderState state, ReplicaFetch fetch) {
+    EpochEndOffset answer = log.endOffsetForEpoch(fetch.lastFetchedEpoch());
+    if (answer.isUndefined()) {
+      return new Diverging(EpochEndOffset.UNDEFINED_EPOCH, EpochEndOffset.UNDEFINED_EPOCH_OFFSET);
+    }
+    long end = Math.min(answer.endOffset(), state.logEndOffset());
+    if (answer.epoch() != fetch.lastFetchedEpoch() || end < fetch.fetchOffset()) {
+      return new Diverging(answer.epoch(), end);
+    }
+    return null;
+  }
+
+  private ReplicaFetchReply replicaReply(
+      LeaderState state, byte[] batches, Diverging diverging, ApiError error) {
+    return new ReplicaFetchReply(
+        batches, log.highWatermark(), log.logStartOffset(), state.logEndOffset(), diverging, error);
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onReplicaFetchExpired(
+      LeaderState state, ReplicaFetchExpired expired) {
+    ReplicaFetch fetch = parkedReplicaFetches.remove(expired.fetchId());
+    if (fetch != null) {
+      serveReplica(fetch, state);
+    }
+    return Effect().noReply();
+  }
+
+  private void wakeParkedReplicaFetches(LeaderState state) {
+    var iterator = parkedReplicaFetches.entrySet().iterator();
+    while (iterator.hasNext()) {
+      Map.Entry<Long, ReplicaFetch> entry = iterator.next();
+      if (entry.getValue().fetchOffset() < state.logEndOffset()) {
+        iterator.remove();
+        timers.cancel(entry.getKey());
+        serveReplica(entry.getValue(), state);
+      }
+    }
+  }
+
+  /**
+   * Answers a follower's fetch with the batches from its fetch offset up to the confirmed log end
+   * offset of {@code state} (a write in flight may still fail), read on the fetch dispatcher.
+   */
+  private void serveReplica(ReplicaFetch fetch, LeaderState state) {
+    long logEnd = state.logEndOffset();
+    long highWatermark = log.highWatermark();
+    if (fetch.fetchOffset() >= logEnd) {
+      fetch.replyTo().tell(replicaReply(state, new byte[0], null, null));
+      return;
+    }
+    fetchExecutor.execute(() -> fetch.replyTo().tell(readForReplica(fetch, highWatermark, logEnd)));
+  }
+
+  /** Reads for {@link #serveReplica}; runs on the fetch dispatcher, touching no actor state. */
+  private ReplicaFetchReply readForReplica(ReplicaFetch fetch, long highWatermark, long logEnd) {
+    try {
+      FetchSlice slice = log.read(fetch.fetchOffset(), fetch.maxBytes(), logEnd);
+      ByteBuffer buffer = slice.readFully();
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return new ReplicaFetchReply(bytes, highWatermark, log.logStartOffset(), logEnd, null, null);
+    } catch (OffsetOutOfRangeException e) {
+      return new ReplicaFetchReply(
+          new byte[0],
+          highWatermark,
+          log.logStartOffset(),
+          logEnd,
+          null,
+          outOfRange(fetch.fetchOffset(), log.logStartOffset(), logEnd));
+    } catch (RuntimeException e) {
+      LOG.error(
+          "Reading {} at offset {} for broker {} failed",
+          topicPartition,
+          fetch.fetchOffset(),
+          fetch.replicaId(),
+          e);
+      return new ReplicaFetchReply(
+          new byte[0],
+          highWatermark,
+          log.logStartOffset(),
+          logEnd,
+          null,
+          ApiError.of(
+              ErrorCode.KAFKA_STORAGE_ERROR,
+              "Reading %s at offset %d failed: %s",
+              topicPartition,
+              fetch.fetchOffset(),
+              e.getMessage()));
+    }
+  }
+
+  // ---- replication: high watermark and acks=all ----------------------------------------------
+
+  /**
+   * Moves the high watermark up to the smallest log end offset over the (maximal) ISR, never down;
+   * when it moves, answers the acks=all appends it now covers and wakes parked consumer fetches.
+   */
+  private void maybeAdvanceHighWatermark(LeaderState state) {
+    long candidate = replicas.highWatermarkCandidate(state.logEndOffset());
+    if (candidate <= log.highWatermark()) {
+      return;
+    }
+    log.updateHighWatermark(candidate);
+    ackWaiters.completeBelow(log.highWatermark(), isrTooSmall());
+    wakeParkedFetches(state);
+  }
+
+  private int minInsyncReplicas() {
+    return TopicConfigs.minInsyncReplicas(topicConfigs, replicas.replicas().size());
+  }
+
+  /** The error of an acks=all append whose batch is committed while the ISR is too small. */
+  private ApiError isrTooSmall() {
+    int minIsr = minInsyncReplicas();
+    if (replicas.isr().size() >= minIsr) {
+      return null;
+    }
+    return ApiError.of(
+        ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+        "The batch was written to %s but its ISR %s shrank below min.insync.replicas=%d before"
+            + " the batch was committed",
+        topicPartition,
+        replicas.isr(),
+        minIsr);
+  }
+
+  /** Makes sure the ack deadline timer fires by {@code deadlineNanos}. */
+  private void scheduleAckDeadline(long deadlineNanos) {
+    if (deadlineNanos == AckWaiters.NO_DEADLINE
+        || (scheduledAckDeadline != AckWaiters.NO_DEADLINE
+            && scheduledAckDeadline - deadlineNanos <= 0)) {
+      return;
+    }
+    scheduledAckDeadline = deadlineNanos;
+    long delay = Math.max(0, deadlineNanos - System.nanoTime());
+    timers.startSingleTimer(ACK_DEADLINE_TIMER, new AckDeadline(), Duration.ofNanos(delay));
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onAckDeadline(
+      LeaderState state, AckDeadline deadline) {
+    scheduledAckDeadline = AckWaiters.NO_DEADLINE;
+    ackWaiters.expire(System.nanoTime());
+    scheduleAckDeadline(ackWaiters.earliestDeadline());
+    return Effect().noReply();
+  }
+
+  /**
+   * Writes the high watermark to its checkpoint file (two fsyncs when it changed) on the
+   * blocking-IO dispatcher, off the leader's thread.
+   */
+  private ReplyEffect<BatchEvent, LeaderState> onCheckpointHighWatermark(
+      LeaderState state, CheckpointHighWatermark checkpoint) {
+    blockingIo.execute(this::checkpointHighWatermark);
+    return Effect().noReply();
+  }
+
+  /** Safe from any thread; a no-op once the log is closed. */
+  private void checkpointHighWatermark() {
+    try {
+      log.checkpointHighWatermark();
+    } catch (RuntimeException e) {
+      LOG.error("Cannot checkpoint the high watermark of {}", topicPartition, e);
+    }
+  }
+
+  // ---- replication: ISR changes ---------------------------------------------------------------
+
+  private ReplyEffect<BatchEvent, LeaderState> onCheckIsr(LeaderState state, CheckIsr check) {
+    maybeProposeIsrChange(state, true);
+    return Effect().noReply();
+  }
+
+  /**
+   * Proposes one ISR change to the controller unless one is outstanding or the last was refused as
+   * stale: out with the members not caught up (only when {@code shrink}), else in with the
+   * followers that caught up.
+   */
+  private void maybeProposeIsrChange(LeaderState state, boolean shrink) {
+    if (alterInFlight || awaitingMetadata) {
+      return;
+    }
+    List<Integer> newIsr = null;
+    if (shrink) {
+      List<Integer> outOfSync = replicas.outOfSync(state.logEndOffset(), clock.millis());
+      if (!outOfSync.isEmpty()) {
+        newIsr = new ArrayList<>(replicas.isr());
+        newIsr.removeAll(outOfSync);
+        context
+            .getLog()
+            .info(
+                "Partition {} proposes removing {} from its ISR {}: not caught up for more than"
+                    + " {} ms",
+                topicPartition,
+                outOfSync,
+                replicas.isr(),
+                settings.replicaLagTimeMax().toMillis());
+      }
+    }
+    if (newIsr == null) {
+      List<Integer> caughtUp = replicas.caughtUpOutsideIsr(log.highWatermark(), epochStartOffset);
+      if (caughtUp.isEmpty()) {
+        return;
+      }
+      newIsr = new ArrayList<>(replicas.isr());
+      newIsr.addAll(caughtUp);
+      context
+          .getLog()
+          .info(
+              "Partition {} proposes adding {} to its ISR {}: caught up with the high watermark {}",
+              topicPartition,
+              caughtUp,
+              replicas.isr(),
+              log.highWatermark());
+    }
+    propose(newIsr);
+  }
+
+  private void propose(List<Integer> newIsr) {
+    ActorRef<Controller.Command> controller;
+    try {
+      controller = ControllerRef.get(context.getSystem()).ref();
+    } catch (IllegalStateException e) {
+      context
+          .getLog()
+          .warn("Partition {} cannot change its ISR: {}", topicPartition, e.getMessage());
+      return;
+    }
+    alterInFlight = true;
+    replicas.proposed(newIsr);
+    int brokerId = settings.brokerId();
+    int epoch = leaderEpoch;
+    int version = partitionEpoch;
+    long timeoutMs = settings.alterPartitionTimeout().toMillis();
+    context.ask(
+        Controller.AlterPartitionResult.class,
+        controller,
+        settings.alterPartitionTimeout(),
+        replyTo ->
+            new Controller.AlterPartition(
+                topic, topicId, partition, brokerId, epoch, version, newIsr, replyTo),
+        (result, failure) ->
+            result != null
+                ? new AlterPartitionAnswered(epoch, version, result.partition(), result.error())
+                : new AlterPartitionAnswered(
+                    epoch,
+                    version,
+                    null,
+                    ApiError.of(
+                        ErrorCode.REQUEST_TIMED_OUT,
+                        "The controller did not answer the ISR change of %s within %d ms",
+                        topicPartition,
+                        timeoutMs)));
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onAlterPartitionAnswered(
+      LeaderState state, AlterPartitionAnswered answer) {
+    alterInFlight = false;
+    PartitionAssignment changed = answer.partition();
+    if (changed != null
+        && changed.leader() == settings.brokerId()
+        && changed.leaderEpoch() == leaderEpoch
+        && changed.partitionEpoch() > partitionEpoch) {
+      applyAssignment(state, changed);
+      return Effect().noReply();
+    }
+    replicas.proposalFailed();
+    if (answer.error() != null) {
+      ErrorCode code = answer.error().code();
+      boolean stale =
+          code == ErrorCode.FENCED_LEADER_EPOCH || code == ErrorCode.INVALID_UPDATE_VERSION;
+      // Unless newer metadata came while the proposal was out: then propose again from that.
+      if (stale
+          && answer.leaderEpoch() == leaderEpoch
+          && answer.partitionEpoch() == partitionEpoch) {
+        awaitingMetadata = true;
+      }
+      context
+          .getLog()
+          .warn(
+              "Partition {}: the controller refused an ISR change: {} {}",
+              topicPartition,
+              code,
+              answer.error().message());
+    }
+    return Effect().noReply();
+  }
+
+  /**
+   * Takes the ISR of {@code changed} (this leader epoch, a newer partition epoch), then looks for
+   * the next change to propose.
+   */
+  private void applyAssignment(LeaderState state, PartitionAssignment changed) {
+    partitionEpoch = changed.partitionEpoch();
+    awaitingMetadata = false;
+    replicas.apply(changed, clock.millis());
+    context
+        .getLog()
+        .info(
+            "Partition {} has ISR {} in partition epoch {}",
+            topicPartition,
+            changed.isr(),
+            partitionEpoch);
+    maybeAdvanceHighWatermark(state);
+    maybeProposeIsrChange(state, true);
+  }
+
+  /**
+   * Adopts a newer leader epoch in which this broker still leads: later batches carry it, follower
+   * states start over, parked follower fetches (of the older epoch) are fenced.
+   */
+  private void adoptLeaderEpoch(LeaderState state, PartitionAssignment assignment) {
+    leaderEpoch = assignment.leaderEpoch();
+    partitionEpoch = assignment.partitionEpoch();
+    awaitingMetadata = false;
+    startEpoch(state);
+    replicas.reset(assignment, clock.millis());
+    for (Map.Entry<Long, ReplicaFetch> entry : parkedReplicaFetches.entrySet()) {
+      timers.cancel(entry.getKey());
+      ReplicaFetch fetch = entry.getValue();
+      fetch.replyTo().tell(replicaReply(state, new byte[0], null, checkReplicaFetch(fetch)));
+    }
+    parkedReplicaFetches.clear();
+    context
+        .getLog()
+        .info(
+            "Partition {} leads in epoch {} from offset {} (ISR {})",
+            topicPartition,
+            leaderEpoch,
+            epochStartOffset,
+            assignment.isr());
+    maybeAdvanceHighWatermark(state);
+  }
+
   // ---- offsets ---------------------------------------------------------------------------------
 
   private PartitionOffsets offsets(LeaderState state) {
-    return new PartitionOffsets(log.logStartOffset(), state.highWatermark(), state.logEndOffset());
+    return new PartitionOffsets(log.logStartOffset(), log.highWatermark(), state.logEndOffset());
   }
 
   private ReplyEffect<BatchEvent, LeaderState> onGetOffsets(LeaderState state, GetOffsets get) {
@@ -688,7 +1249,7 @@ public final class PartitionLeader
     if (timestamp == -2) {
       reply = new OffsetForTimeReply(log.logStartOffset(), null);
     } else if (timestamp == -1) {
-      reply = new OffsetForTimeReply(state.highWatermark(), null);
+      reply = new OffsetForTimeReply(log.highWatermark(), null);
     } else if (timestamp < 0) {
       reply =
           new OffsetForTimeReply(
@@ -700,7 +1261,7 @@ public final class PartitionLeader
                   timestamp));
     } else {
       long offset = log.offsetForTimestamp(timestamp).orElse(-1);
-      reply = new OffsetForTimeReply(offset < state.highWatermark() ? offset : -1, null);
+      reply = new OffsetForTimeReply(offset < log.highWatermark() ? offset : -1, null);
     }
     return Effect().reply(query.replyTo(), reply);
   }
@@ -723,6 +1284,7 @@ public final class PartitionLeader
             ErrorCode.NOT_LEADER_OR_FOLLOWER,
             "Partition %s is moving or its broker is stopping",
             topicPartition));
+    checkpointHighWatermark();
     return Effect().stop().thenNoReply();
   }
 
@@ -753,7 +1315,12 @@ public final class PartitionLeader
     if (assignment.leader() != settings.brokerId()) {
       return stopLeading(notLeader(settings.brokerId(), assignment));
     }
-    leaderEpoch = Math.max(leaderEpoch, assignment.leaderEpoch());
+    if (assignment.leaderEpoch() > leaderEpoch) {
+      adoptLeaderEpoch(state, assignment);
+    } else if (assignment.leaderEpoch() == leaderEpoch
+        && assignment.partitionEpoch() > partitionEpoch) {
+      applyAssignment(state, assignment);
+    }
     if (!metadata.configs().equals(topicConfigs)) {
       try {
         LogConfig updated = LogConfig.from(logConfigs(metadata.configs()));
@@ -785,8 +1352,20 @@ public final class PartitionLeader
     return Effect().noReply();
   }
 
-  /** Answers queued appends and parked fetches with {@code error}. */
+  /**
+   * Answers queued appends and parked fetches with {@code error}, and written acks=all appends
+   * still waiting for the ISR with {@code NOT_LEADER_OR_FOLLOWER}: never success.
+   */
   private void abandon(ApiError error) {
+    ackWaiters.abandon(error.message());
+    timers.cancel(ACK_DEADLINE_TIMER);
+    timers.cancel(CHECK_ISR_TIMER);
+    timers.cancel(CHECKPOINT_TIMER);
+    for (Map.Entry<Long, ReplicaFetch> entry : parkedReplicaFetches.entrySet()) {
+      timers.cancel(entry.getKey());
+      entry.getValue().replyTo().tell(new ReplicaFetchReply(new byte[0], -1, -1, -1, null, error));
+    }
+    parkedReplicaFetches.clear();
     for (Queued entry : queued) {
       if (entry.append().acks() != Acks.NONE) {
         entry.append().replyTo().tell(AppendReply.failed(error));

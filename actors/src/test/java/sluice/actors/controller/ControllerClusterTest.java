@@ -2,10 +2,15 @@ package sluice.actors.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import akka.actor.Address;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.cluster.MemberStatus;
+import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.LWWRegister;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import java.nio.file.Path;
@@ -14,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,82 +31,114 @@ import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.gateway.Gateway;
+import sluice.actors.metadata.ControllerEpochKey;
+import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.metadata.TopicsKey;
 import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
 
-/** Three brokers in one JVM (port 0 each), the controller as a real cluster singleton. */
+/**
+ * Three brokers in one JVM (port 0 each), the controller as a real cluster singleton on the oldest
+ * (broker 1 unless it was stopped). Brokers are stopped by leaving the cluster and started again on
+ * the same data directory at a new port.
+ */
 class ControllerClusterTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   @TempDir Path dataDir;
-  private final List<ActorTestKit> nodes = new ArrayList<>();
-  private final List<ActorRef<Controller.Command>> proxies = new ArrayList<>();
+  private final Map<Integer, ActorTestKit> nodes = new TreeMap<>();
+  private final Map<Integer, ActorRef<Controller.Command>> proxies = new TreeMap<>();
   private final List<RecordingPartitions> partitions = new ArrayList<>();
 
   @BeforeEach
   void startThreeBrokers() {
-    for (int i = 0; i < 3; i++) {
-      var config = TestClusters.config(dataDir.resolve("broker-" + (i + 1)));
-      ActorTestKit node = ActorTestKit.create("ControllerClusterTest", config);
-      nodes.add(node);
-      var first = Cluster.get(nodes.get(0).system()).selfMember().address();
-      Cluster.get(node.system()).manager().tell(Join.create(first));
-    }
-    TestProbe<Object> probe = nodes.get(0).createTestProbe();
-    probe.awaitAssert(
-        TIMEOUT,
-        () -> {
-          for (ActorTestKit node : nodes) {
-            var members = Cluster.get(node.system()).state().getMembers();
-            long up = 0;
-            for (var m : members) {
-              if (m.status().equals(MemberStatus.up())) {
-                up++;
-              }
-            }
-            assertThat(up).isEqualTo(3);
-          }
-          return null;
-        });
-    for (int i = 0; i < 3; i++) {
-      ActorTestKit node = nodes.get(i);
-      TestClusters.registerBroker(node, i + 1, 8081 + i);
-      var recording = new RecordingPartitions();
-      partitions.add(recording);
-      proxies.add(
-          Controller.init(
-              node.system(),
-              Controller.Settings.fromConfig(node.system().settings().config()),
-              recording,
-              i + 1,
-              Optional.empty()));
+    for (int id = 1; id <= 3; id++) {
+      startBroker(id);
     }
   }
 
   @AfterEach
   void stop() {
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      nodes.get(i).shutdownTestKit();
+    List<Integer> ids = new ArrayList<>(nodes.keySet());
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      nodes.get(ids.get(i)).shutdownTestKit();
     }
   }
 
-  private Controller.TopicResult create(int via, String name, int count, Integer rf) {
-    TestProbe<Controller.TopicResult> probe = nodes.get(via).createTestProbe();
-    proxies
-        .get(via)
-        .tell(new Controller.CreateTopic(name, count, rf, Map.of(), false, probe.getRef()));
-    return probe.expectMessageClass(Controller.TopicResult.class, TIMEOUT);
-  }
-
-  /** Registrations gossip: wait until the controller counts all three brokers. */
-  private void awaitThreeLiveBrokers() {
-    TestProbe<Controller.ClusterInfo> probe = nodes.get(0).createTestProbe();
+  /** Starts broker {@code id}, joins it to the cluster, waits until it is up and registers it. */
+  private void startBroker(int id) {
+    var config =
+        TestClusters.config(
+            dataDir.resolve("broker-" + id),
+            id,
+            TestClusters.Metadata.DURABLE,
+            "sluice.controller.leader-imbalance-check-interval = 1s");
+    ActorTestKit node = ActorTestKit.create("ControllerClusterTest", config);
+    ActorTestKit seed = nodes.isEmpty() ? node : nodes.values().iterator().next();
+    nodes.put(id, node);
+    Cluster.get(node.system()).manager().tell(Join.create(address(seed)));
+    TestProbe<Object> probe = node.createTestProbe();
     probe.awaitAssert(
         TIMEOUT,
         () -> {
-          proxies.get(0).tell(new Controller.DescribeCluster(probe.getRef()));
-          assertThat(probe.expectMessageClass(Controller.ClusterInfo.class).brokers()).hasSize(3);
+          for (ActorTestKit n : nodes.values()) {
+            long up = 0;
+            for (var m : Cluster.get(n.system()).state().getMembers()) {
+              if (m.status().equals(MemberStatus.up())) {
+                up++;
+              }
+            }
+            assertThat(up).isEqualTo(nodes.size());
+          }
+          return null;
+        });
+    TestClusters.registerBroker(node, id, 8080 + id);
+    var recording = new RecordingPartitions();
+    partitions.add(recording);
+    proxies.put(
+        id,
+        Controller.init(
+            node.system(),
+            Controller.Settings.fromConfig(node.system().settings().config()),
+            recording,
+            id,
+            Optional.empty()));
+  }
+
+  /** Broker {@code id} leaves the cluster and its actor system terminates. */
+  private void stopBroker(int id) {
+    nodes.remove(id).shutdownTestKit();
+    proxies.remove(id);
+  }
+
+  private static Address address(ActorTestKit node) {
+    return Cluster.get(node.system()).selfMember().address();
+  }
+
+  private Controller.TopicResult create(int via, String name, int count, Integer rf) {
+    return create(via, name, count, rf, Map.of());
+  }
+
+  private Controller.TopicResult create(
+      int via, String name, int count, Integer rf, Map<String, String> configs) {
+    TestProbe<Controller.TopicResult> probe = nodes.get(via).createTestProbe();
+    proxies
+        .get(via)
+        .tell(new Controller.CreateTopic(name, count, rf, configs, false, probe.getRef()));
+    return probe.expectMessageClass(Controller.TopicResult.class, TIMEOUT);
+  }
+
+  /** Registrations gossip: wait until the controller counts all live brokers. */
+  private void awaitLiveBrokers(int via, int count) {
+    TestProbe<Controller.ClusterInfo> probe = nodes.get(via).createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          proxies.get(via).tell(new Controller.DescribeCluster(probe.getRef()));
+          assertThat(probe.expectMessageClass(Controller.ClusterInfo.class).brokers())
+              .hasSize(count);
           return null;
         });
   }
@@ -111,10 +149,74 @@ class ControllerClusterTest {
     return probe.expectMessageClass(Controller.TopicResult.class, TIMEOUT);
   }
 
+  /** Waits until {@code check} holds for the topic as the controller describes it. */
+  private void awaitTopic(
+      int via, String name, java.util.function.Consumer<TopicDescription> check) {
+    TestProbe<Controller.TopicResult> probe = nodes.get(via).createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          proxies.get(via).tell(new Controller.DescribeTopic(name, probe.getRef()));
+          TopicDescription topic =
+              probe.expectMessageClass(Controller.TopicResult.class, Duration.ofSeconds(5)).topic();
+          assertThat(topic).isNotNull();
+          check.accept(topic);
+          return null;
+        });
+  }
+
+  /** The topic as stored in broker {@code via}'s Distributed Data replica. */
+  @SuppressWarnings("unchecked")
+  private TopicMetadata stored(int via, String name) {
+    TestProbe<Replicator.GetResponse<LWWMap<String, TopicMetadata>>> probe =
+        nodes.get(via).createTestProbe();
+    DistributedData.get(nodes.get(via).system())
+        .replicator()
+        .tell(new Replicator.Get<>(TopicsKey.KEY, Replicator.readLocal(), probe.getRef()));
+    var success = probe.expectMessageClass(Replicator.GetSuccess.class, TIMEOUT);
+    return ((LWWMap<String, TopicMetadata>) success.get(TopicsKey.KEY)).getEntries().get(name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private int controllerEpoch(int via) {
+    TestProbe<Replicator.GetResponse<LWWRegister<Integer>>> probe =
+        nodes.get(via).createTestProbe();
+    DistributedData.get(nodes.get(via).system())
+        .replicator()
+        .tell(new Replicator.Get<>(ControllerEpochKey.KEY, Replicator.readLocal(), probe.getRef()));
+    var success = probe.expectMessageClass(Replicator.GetSuccess.class, TIMEOUT);
+    return ((LWWRegister<Integer>) success.get(ControllerEpochKey.KEY)).getValue();
+  }
+
+  private Controller.AlterPartitionResult alter(
+      int via, String topic, int partition, List<Integer> newIsr) {
+    PartitionAssignment p = stored(via, topic).partitions().get(partition);
+    TestProbe<Controller.AlterPartitionResult> probe = nodes.get(via).createTestProbe();
+    proxies
+        .get(via)
+        .tell(
+            new Controller.AlterPartition(
+                topic,
+                stored(via, topic).topicId(),
+                partition,
+                p.leader(),
+                p.leaderEpoch(),
+                p.partitionEpoch(),
+                newIsr,
+                probe.getRef()));
+    return probe.expectMessageClass(Controller.AlterPartitionResult.class, TIMEOUT);
+  }
+
+  private List<PartitionEntities.Placement> placements() {
+    List<PartitionEntities.Placement> placed = new ArrayList<>();
+    partitions.forEach(r -> placed.addAll(r.placed));
+    return placed;
+  }
+
   @Test
   void aTopicGetsThreeReplicasByDefaultWithLeadersSpreadOverTheBrokers() {
-    awaitThreeLiveBrokers();
-    TopicDescription topic = create(2, "spread", 6, null).topic();
+    awaitLiveBrokers(1, 3);
+    TopicDescription topic = create(3, "spread", 6, null).topic();
     assertThat(topic.replicationFactor()).isEqualTo(3);
     Map<Integer, Long> leaders =
         topic.partitions().stream()
@@ -125,37 +227,36 @@ class ControllerClusterTest {
       assertThat(p.replicas().get(0)).isEqualTo(p.leader());
     }
     // Each partition is placed on its leader's member.
-    List<PartitionEntities.Placement> placed = new ArrayList<>();
-    partitions.forEach(r -> placed.addAll(r.placed));
     for (PartitionInfo p : topic.partitions()) {
-      var leaderAddress = Cluster.get(nodes.get(p.leader() - 1).system()).selfMember().address();
-      assertThat(placed)
-          .contains(new PartitionEntities.Placement("spread", p.partition(), leaderAddress));
+      assertThat(placements())
+          .contains(
+              new PartitionEntities.Placement(
+                  "spread", p.partition(), address(nodes.get(p.leader()))));
     }
   }
 
   @Test
   void moreReplicasThanLiveBrokersIsRefusedWithTheNumbers() {
-    awaitThreeLiveBrokers();
-    Controller.TopicResult refused = create(1, "too-many", 1, 4);
+    awaitLiveBrokers(1, 3);
+    Controller.TopicResult refused = create(2, "too-many", 1, 4);
     assertThat(refused.error().code()).isEqualTo(ErrorCode.INVALID_REPLICATION_FACTOR);
     assertThat(refused.error().message()).contains("4", "3 live brokers", "[1, 2, 3]");
   }
 
   @Test
   void aTopicIsUsableThroughAnotherBrokersGatewayAsSoonAsItsCreationIsAcknowledged() {
-    awaitThreeLiveBrokers();
-    ActorTestKit third = nodes.get(2);
+    awaitLiveBrokers(1, 3);
+    ActorTestKit third = nodes.get(3);
     var gateway =
         third.spawn(
             Gateway.create(
                 Gateway.Settings.fromConfig(third.system().settings().config()),
-                proxies.get(2),
+                proxies.get(3),
                 new FakePartitionLeaders(),
                 "cluster"));
     for (int i = 0; i < 5; i++) {
       String name = "fresh-" + i;
-      assertThat(create(0, name, 1, 3).error()).isNull();
+      assertThat(create(1, name, 1, 3).error()).isNull();
       TestProbe<Gateway.ProduceReply> probe = third.createTestProbe();
       gateway.tell(
           new Gateway.Produce(
@@ -170,22 +271,155 @@ class ControllerClusterTest {
   }
 
   @Test
-  void topicsSurviveTheControllersBrokerLeaving() {
-    awaitThreeLiveBrokers();
-    TopicDescription topic = create(1, "kept", 3, 2).topic();
-    nodes.get(0).shutdownTestKit();
-    nodes.remove(0);
-    proxies.remove(0);
-    TestProbe<Controller.TopicResult> probe = nodes.get(1).createTestProbe();
+  void whenTheControllersBrokerLeavesTheNextControllerClaimsANewEpochAndMovesItsPartitions() {
+    awaitLiveBrokers(1, 3);
+    TopicDescription topic = create(2, "kept", 3, 2).topic();
+    assertThat(controllerEpoch(2)).isEqualTo(1);
+    stopBroker(1);
+
+    awaitTopic(
+        2,
+        "kept",
+        kept -> {
+          assertThat(kept.topicId()).isEqualTo(topic.topicId());
+          for (int p = 0; p < 3; p++) {
+            PartitionInfo before = topic.partitions().get(p);
+            PartitionInfo after = kept.partitions().get(p);
+            assertThat(after.replicas()).isEqualTo(before.replicas());
+            assertThat(after.leader()).as("leader of kept-%d", p).isNotEqualTo(1).isPositive();
+            assertThat(after.isr())
+                .as("ISR of kept-%d", p)
+                .doesNotContain(1)
+                .contains(after.leader());
+            assertThat(after.leaderEpoch())
+                .isEqualTo(before.leader() == 1 ? before.leaderEpoch() + 1 : before.leaderEpoch());
+          }
+        });
+    assertThat(controllerEpoch(2)).isEqualTo(2);
+  }
+
+  @Test
+  void aLostBrokersPartitionsGetALeaderFromTheIsrWithTheNextLeaderEpochAndArePlacedThere() {
+    awaitLiveBrokers(1, 3);
+    TopicDescription topic = create(1, "moving", 3, 3).topic();
+    assertThat(topic.partitions().get(2).replicas()).containsExactly(3, 1, 2);
+    stopBroker(3);
+
+    awaitTopic(
+        1,
+        "moving",
+        moving -> {
+          PartitionInfo p0 = moving.partitions().get(0);
+          PartitionInfo p1 = moving.partitions().get(1);
+          PartitionInfo p2 = moving.partitions().get(2);
+          assertThat(p2.leader()).as("first live ISR member in replica order").isEqualTo(1);
+          assertThat(p2.leaderEpoch()).isEqualTo(1);
+          assertThat(p2.isr()).containsExactly(1, 2);
+          assertThat(p0.leader()).isEqualTo(1);
+          assertThat(p0.leaderEpoch()).as("a follower's loss keeps the leader epoch").isZero();
+          assertThat(p0.isr()).containsExactly(1, 2);
+          assertThat(p1.leader()).isEqualTo(2);
+          assertThat(p1.isr()).containsExactly(2, 1);
+        });
+    assertThat(stored(1, "moving").partitions().get(2).partitionEpoch()).isEqualTo(1);
+    TestProbe<Object> probe = nodes.get(1).createTestProbe();
     probe.awaitAssert(
         TIMEOUT,
         () -> {
-          proxies.get(1).tell(new Controller.DescribeTopic("kept", probe.getRef()));
-          assertThat(
-                  probe
-                      .expectMessageClass(Controller.TopicResult.class, Duration.ofSeconds(3))
-                      .topic())
-              .isEqualTo(topic);
+          assertThat(placements())
+              .contains(new PartitionEntities.Placement("moving", 2, address(nodes.get(1))));
+          return null;
+        });
+  }
+
+  @Test
+  void withNoLiveIsrMemberAPartitionGoesOfflineUnlessUncleanElectionIsEnabledAndReturnsWithIt() {
+    awaitLiveBrokers(1, 3);
+    create(1, "strict", 3, 2);
+    create(1, "lenient", 3, 2, Map.of("unclean.leader.election.enable", "true"));
+    for (String name : List.of("strict", "lenient")) {
+      PartitionAssignment p1 = stored(1, name).partitions().get(1);
+      assertThat(p1.replicas()).containsExactly(2, 3);
+      var shrunk = alter(1, name, 1, List.of(2));
+      assertThat(shrunk.error()).isNull();
+      assertThat(shrunk.partition().isr()).containsExactly(2);
+    }
+    stopBroker(2);
+
+    awaitTopic(
+        1,
+        "strict",
+        strict -> {
+          PartitionInfo p1 = strict.partitions().get(1);
+          assertThat(p1.leader()).isEqualTo(-1);
+          assertThat(p1.leaderEpoch()).isEqualTo(1);
+          assertThat(p1.isr()).as("the last ISR member stays").containsExactly(2);
+          assertThat(strict.partitions().get(0).isr()).containsExactly(1);
+        });
+    awaitTopic(
+        1,
+        "lenient",
+        lenient -> {
+          PartitionInfo p1 = lenient.partitions().get(1);
+          assertThat(p1.leader()).isEqualTo(3);
+          assertThat(p1.leaderEpoch()).isEqualTo(1);
+          assertThat(p1.isr()).containsExactly(3);
+        });
+
+    startBroker(2);
+    awaitTopic(
+        1,
+        "strict",
+        strict -> {
+          PartitionInfo p1 = strict.partitions().get(1);
+          assertThat(p1.leader()).as("the ISR member is back").isEqualTo(2);
+          assertThat(p1.leaderEpoch()).isEqualTo(2);
+          assertThat(p1.isr()).containsExactly(2);
+        });
+    TestProbe<Object> probe = nodes.get(1).createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          assertThat(placements())
+              .contains(new PartitionEntities.Placement("strict", 1, address(nodes.get(2))));
+          return null;
+        });
+    assertThat(describe(1, "lenient").topic().partitions().get(1).leader())
+        .as("broker 2 is not in the ISR, so it does not take the leadership back")
+        .isEqualTo(3);
+  }
+
+  @Test
+  void thePreferredReplicaGetsTheLeadershipBackOnceItIsInTheIsrAgain() {
+    awaitLiveBrokers(1, 3);
+    create(1, "preferred", 3, 3);
+    stopBroker(3);
+    awaitTopic(1, "preferred", t -> assertThat(t.partitions().get(2).leader()).isEqualTo(1));
+
+    startBroker(3);
+    TestProbe<Controller.AlterPartitionResult> probe = nodes.get(1).createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          // Refused as "not live" until the controller sees broker 3's registration.
+          var grown = alter(1, "preferred", 2, List.of(1, 2, 3));
+          assertThat(grown.error()).isNull();
+          return null;
+        });
+    awaitTopic(
+        1,
+        "preferred",
+        t -> {
+          PartitionInfo p2 = t.partitions().get(2);
+          assertThat(p2.leader()).isEqualTo(3);
+          assertThat(p2.leaderEpoch()).isEqualTo(2);
+          assertThat(p2.isr()).containsExactly(1, 2, 3);
+        });
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          assertThat(placements())
+              .contains(new PartitionEntities.Placement("preferred", 2, address(nodes.get(3))));
           return null;
         });
   }

@@ -2,24 +2,36 @@ package sluice.actors.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.cluster.ddata.LWWRegister;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.TopicDescription;
+import sluice.actors.controller.Controller.AlterPartitionResult;
 import sluice.actors.controller.Controller.TopicResult;
+import sluice.actors.metadata.ControllerEpochKey;
+import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
 
@@ -43,15 +55,26 @@ class ControllerTest {
     }
   }
 
-  private ActorTestKit startBroker(Path dir, Optional<String> localClusterId) {
+  private ActorTestKit startBroker(
+      Path dir, Optional<String> localClusterId, TopicMetadata... stored) {
+    partitions = new RecordingPartitions();
+    return startBroker(dir, localClusterId, partitions, stored);
+  }
+
+  private ActorTestKit startBroker(
+      Path dir,
+      Optional<String> localClusterId,
+      PartitionEntities entities,
+      TopicMetadata... stored) {
     Config config = TestClusters.config(dir);
     ActorTestKit kit = TestClusters.startOneNode("ControllerTest", config);
     TestClusters.registerBroker(kit, 1, 8080);
-    partitions = new RecordingPartitions();
+    for (TopicMetadata topic : stored) {
+      TestClusters.putTopic(kit, topic);
+    }
     controller =
         kit.spawn(
-            Controller.create(
-                Controller.Settings.fromConfig(config), partitions, 1, localClusterId));
+            Controller.create(Controller.Settings.fromConfig(config), entities, 1, localClusterId));
     return kit;
   }
 
@@ -356,5 +379,194 @@ class ControllerTest {
     testKit.shutdownTestKit();
     testKit = startBroker(otherDir, Optional.of("recorded-cluster-id-0001"));
     assertThat(describeCluster().clusterId()).isEqualTo("recorded-cluster-id-0001");
+  }
+
+  private AlterPartitionResult alter(
+      String topic,
+      String topicId,
+      int leader,
+      int leaderEpoch,
+      int partitionEpoch,
+      Integer... isr) {
+    TestProbe<AlterPartitionResult> probe = testKit.createTestProbe();
+    controller.tell(
+        new Controller.AlterPartition(
+            topic, topicId, 0, leader, leaderEpoch, partitionEpoch, List.of(isr), probe.getRef()));
+    return probe.expectMessageClass(AlterPartitionResult.class, TIMEOUT);
+  }
+
+  private static void assertRefused(AlterPartitionResult result, ErrorCode code, String... says) {
+    assertThat(result.partition()).isNull();
+    assertThat(result.error().code()).isEqualTo(code);
+    assertThat(result.error().message()).contains(says);
+  }
+
+  private int storedControllerEpoch() {
+    TestProbe<Replicator.GetResponse<LWWRegister<Integer>>> probe = testKit.createTestProbe();
+    DistributedData.get(testKit.system())
+        .replicator()
+        .tell(new Replicator.Get<>(ControllerEpochKey.KEY, Replicator.readLocal(), probe.getRef()));
+    var response = probe.expectMessageClass(Replicator.GetSuccess.class, TIMEOUT);
+    @SuppressWarnings("unchecked")
+    LWWRegister<Integer> register = (LWWRegister<Integer>) response.get(ControllerEpochKey.KEY);
+    return register.getValue();
+  }
+
+  @Test
+  void alterPartitionStoresTheNewIsrWithTheNextPartitionEpochAndRefusesStaleOrBadProposals(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    var stored =
+        new TopicMetadata(
+            "isr",
+            "isr-id",
+            false,
+            Map.of(),
+            List.of(new PartitionAssignment(0, List.of(1), 1, 5, List.of(1), 7)));
+    testKit = startBroker(otherDir, Optional.empty(), stored);
+    assertThat(describe("isr").topic().partitions().get(0).leaderEpoch()).isEqualTo(5);
+
+    AlterPartitionResult accepted = alter("isr", "isr-id", 1, 5, 7, 1);
+    assertThat(accepted.error()).isNull();
+    assertThat(accepted.partition())
+        .isEqualTo(new PartitionAssignment(0, List.of(1), 1, 5, List.of(1), 8));
+
+    assertRefused(alter("isr", "isr-id", 1, 5, 7, 1), ErrorCode.INVALID_UPDATE_VERSION, "7", "8");
+    assertRefused(alter("isr", "isr-id", 1, 4, 8, 1), ErrorCode.FENCED_LEADER_EPOCH, "4", "5");
+    assertRefused(alter("isr", "isr-id", 1, 5, 8, 1, 2), ErrorCode.INVALID_REQUEST, "not replicas");
+    assertRefused(alter("isr", "isr-id", 1, 5, 8), ErrorCode.INVALID_REQUEST, "empty");
+    assertRefused(
+        alter("isr", "old-id", 1, 5, 8, 1), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "old-id");
+    assertRefused(
+        alter("nope", "isr-id", 1, 5, 8, 1), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'nope'");
+
+    assertThat(alter("isr", "isr-id", 1, 5, 8, 1).partition().partitionEpoch()).isEqualTo(9);
+    testKit.shutdownTestKit();
+    testKit = startBroker(otherDir, Optional.empty());
+    assertThat(alter("isr", "isr-id", 1, 5, 9, 1).partition().partitionEpoch())
+        .as("the partition epoch survives a restart")
+        .isEqualTo(10);
+  }
+
+  @Test
+  void everyControllerStartClaimsTheNextControllerEpoch() {
+    assertThat(describeCluster().clusterId()).isNotNull();
+    assertThat(storedControllerEpoch()).isEqualTo(1);
+    testKit.shutdownTestKit();
+    testKit = startBroker(dataDir, Optional.empty());
+    assertThat(describeCluster().clusterId()).isNotNull();
+    assertThat(storedControllerEpoch()).isEqualTo(2);
+  }
+
+  @Test
+  void aControllerThatSeesAHigherEpochRefusesToWriteThenRestartsWithANewerEpoch() {
+    assertThat(describeCluster().clusterId()).isNotNull();
+    var node = DistributedData.get(testKit.system()).selfUniqueAddress();
+    TestProbe<Replicator.UpdateResponse<LWWRegister<Integer>>> written = testKit.createTestProbe();
+    DistributedData.get(testKit.system())
+        .replicator()
+        .tell(
+            new Replicator.Update<>(
+                ControllerEpochKey.KEY,
+                LWWRegister.create(node, 0, ControllerEpochKey.CLOCK),
+                Replicator.writeLocal(),
+                written.getRef(),
+                register -> register.withValue(node, 40, ControllerEpochKey.CLOCK)));
+    written.expectMessageClass(Replicator.UpdateSuccess.class, TIMEOUT);
+
+    // The controller learns the new epoch through its subscription; until then creations pass.
+    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          controller.tell(
+              new Controller.CreateTopic(
+                  "t-" + System.nanoTime(), 1, null, Map.of(), false, probe.getRef()));
+          TopicResult result = probe.expectMessageClass(TopicResult.class, TIMEOUT);
+          assertThat(result.error()).isNotNull();
+          assertThat(result.error().code()).isEqualTo(ErrorCode.STALE_CONTROLLER_EPOCH);
+          assertThat(result.error().message()).contains("epoch 1", "epoch 40");
+          return null;
+        });
+
+    // Restarted by its supervisor, it claims epoch 41 and writes again.
+    assertThat(create("after", 1, null, Map.of()).error()).isNull();
+    assertThat(storedControllerEpoch()).isEqualTo(41);
+  }
+
+  @Test
+  void deletingATopicSkipsPartitionsWithoutALiveLeaderAndDoesNotWaitForAHangingDeletion(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    List<String> asked = new CopyOnWriteArrayList<>();
+    PartitionEntities hanging =
+        new PartitionEntities() {
+          @Override
+          public CompletionStage<Done> place(List<Placement> placements) {
+            return CompletableFuture.completedFuture(Done.getInstance());
+          }
+
+          @Override
+          public CompletionStage<Done> delete(String topic, int partition) {
+            asked.add(topic + "-" + partition);
+            return new CompletableFuture<>();
+          }
+        };
+    var stored =
+        new TopicMetadata(
+            "half",
+            "half-id",
+            false,
+            Map.of(),
+            List.of(
+                new PartitionAssignment(0, List.of(1), 1, 0, List.of(1), 0),
+                new PartitionAssignment(1, List.of(2), -1, 3, List.of(2), 4)));
+    testKit = startBroker(otherDir, Optional.empty(), hanging, stored);
+    assertThat(describe("half").topic().partitions().get(1).leader()).isEqualTo(-1);
+
+    TopicResult deleted = delete("half");
+    assertThat(deleted.error()).isNull();
+    assertThat(asked).containsExactly("half-0");
+    assertError(describe("half"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'half'");
+  }
+
+  @Test
+  void isrProposalsArrivingDuringAWriteAreAllCheckedAgainstEachOtherAndWritten(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    List<PartitionAssignment> assignments = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      assignments.add(new PartitionAssignment(p, List.of(1), 1, 2, List.of(1), 3));
+    }
+    testKit =
+        startBroker(
+            otherDir,
+            Optional.empty(),
+            new TopicMetadata("batched", "batched-id", false, Map.of(), assignments));
+    assertThat(describe("batched").topic().partitions()).hasSize(3);
+
+    TestProbe<TopicResult> created = testKit.createTestProbe();
+    controller.tell(new Controller.CreateTopic("busy", 1, null, Map.of(), false, created.getRef()));
+    List<TestProbe<AlterPartitionResult>> probes = new ArrayList<>();
+    for (int p : new int[] {0, 1, 2, 0}) {
+      TestProbe<AlterPartitionResult> probe = testKit.createTestProbe();
+      probes.add(probe);
+      controller.tell(
+          new Controller.AlterPartition(
+              "batched", "batched-id", p, 1, 2, 3, List.of(1), probe.getRef()));
+    }
+    assertThat(created.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
+    for (int i = 0; i < 3; i++) {
+      AlterPartitionResult result =
+          probes.get(i).expectMessageClass(AlterPartitionResult.class, TIMEOUT);
+      assertThat(result.error()).isNull();
+      assertThat(result.partition())
+          .isEqualTo(new PartitionAssignment(i, List.of(1), 1, 2, List.of(1), 4));
+    }
+    assertRefused(
+        probes.get(3).expectMessageClass(AlterPartitionResult.class, TIMEOUT),
+        ErrorCode.INVALID_UPDATE_VERSION,
+        "3",
+        "4");
   }
 }

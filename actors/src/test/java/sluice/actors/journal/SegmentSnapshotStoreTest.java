@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -65,8 +64,6 @@ class SegmentSnapshotStoreTest {
   private static LeaderState state(long logEndOffset) {
     return new LeaderState(
         logEndOffset,
-        logEndOffset,
-        List.of(new LeaderState.EpochStart(3, 0)),
         Map.of(7L, new LeaderState.ProducerState(7, (short) 1, 4, logEndOffset - 1, 99)));
   }
 

@@ -433,18 +433,7 @@ public final class PartitionLog implements AutoCloseable {
       truncations++;
       long now = clock.millis();
       if (offset < logStartOffset()) {
-        long nextSequence = segments.firstEntry().getValue().firstSequence();
-        List<LogSegment> removed = new ArrayList<>(segments.values());
-        LogSegment fresh =
-            LogSegment.create(dir, offset, config.segmentIndexBytes(), now, nextSequence);
-        segments.put(offset, fresh);
-        active = fresh;
-        for (LogSegment segment : removed) {
-          retire(segment, now);
-        }
-        logEndOffset = offset;
-        lastSequence = nextSequence - 1;
-        leaderEpochs.clear();
+        restartEmptyAt(offset, now);
       } else {
         Map.Entry<Long, LogSegment> floorEntry = segments.lowerEntry(offset);
         LogSegment floor =
@@ -473,6 +462,56 @@ public final class PartitionLog implements AutoCloseable {
       }
       writeCheckpoint();
     }
+  }
+
+  /**
+   * Removes every batch and restarts the log empty at {@code offset}, above its log end offset
+   * (Kafka's {@code truncateFullyAndStartAt}): a follower whose log end is below the leader's log
+   * start offset (retention ran on the leader) starts over there. Sequence numbers of the removed
+   * batches are given back, the leader-epoch entries go, and the high watermark becomes {@code
+   * offset}. Single writer.
+   *
+   * @throws IllegalArgumentException if {@code offset} is not above the log end offset ({@link
+   *     #truncateTo} with an offset below the log start offset restarts the log lower)
+   */
+  public void truncateFullyAndStartAt(long offset) {
+    synchronized (lock) {
+      ensureOpen();
+      if (offset <= logEndOffset) {
+        throw new IllegalArgumentException(
+            "Cannot restart "
+                + dir
+                + " empty at offset "
+                + offset
+                + ": it is not above the log end offset "
+                + logEndOffset);
+      }
+      truncations++;
+      restartEmptyAt(offset, clock.millis());
+      recoveryPoint = offset;
+      recoverySequence = lastSequence;
+      highWatermark = offset;
+      writeCheckpoint();
+    }
+  }
+
+  /**
+   * Replaces every segment by one empty segment at {@code offset}, which no segment starts at. Call
+   * under the lock.
+   */
+  private void restartEmptyAt(long offset, long now) {
+    long nextSequence = segments.firstEntry().getValue().firstSequence();
+    List<LogSegment> removed = new ArrayList<>(segments.values());
+    LogSegment fresh =
+        LogSegment.create(dir, offset, config.segmentIndexBytes(), now, nextSequence);
+    segments.put(offset, fresh);
+    active = fresh;
+    for (LogSegment segment : removed) {
+      retire(segment, now);
+    }
+    logEndOffset = offset;
+    lastSequence = nextSequence - 1;
+    leaderEpochs.clear();
   }
 
   /** Forces every batch to disk and checkpoints the recovery point. */

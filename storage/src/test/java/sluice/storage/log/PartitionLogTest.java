@@ -287,6 +287,34 @@ class PartitionLogTest {
   }
 
   @Test
+  void truncatingFullyRestartsTheLogEmptyAboveItsEndAndSurvivesAReopen() {
+    PartitionLog log = open(Map.of());
+    log.append(TestBatches.inEpoch(3, 0, 2));
+    log.append(TestBatches.inEpoch(3, 2, 2));
+    log.updateHighWatermark(4);
+    assertThatThrownBy(() -> log.truncateFullyAndStartAt(4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("log end offset 4");
+
+    log.truncateFullyAndStartAt(100);
+    assertThat(log.logStartOffset()).isEqualTo(100);
+    assertThat(log.logEndOffset()).isEqualTo(100);
+    assertThat(log.lastSequence()).isZero();
+    assertThat(log.highWatermark()).isEqualTo(100);
+    assertThat(log.leaderEpochs()).isEmpty();
+    assertThat(log.append(TestBatches.inEpoch(5, 100, 2))).isEqualTo(1);
+    log.close();
+
+    PartitionLog reopened = open(Map.of());
+    assertThat(reopened.recoveryReport().clean()).isTrue();
+    assertThat(reopened.logStartOffset()).isEqualTo(100);
+    assertThat(reopened.logEndOffset()).isEqualTo(102);
+    assertThat(reopened.lastSequence()).isEqualTo(1);
+    assertThat(reopened.highWatermark()).isEqualTo(100);
+    assertThat(reopened.latestEpoch()).isEqualTo(5);
+  }
+
+  @Test
   void flushMessagesForcesARecoveryPointAfterThatManyRecords() {
     PartitionLog log = open(Map.of("flush.messages", "5"));
     appendBatches(log, 2, 2, 100);

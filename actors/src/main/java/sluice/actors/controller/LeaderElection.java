@@ -1,0 +1,160 @@
+package sluice.actors.controller;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicMetadata;
+
+/**
+ * The controller's election rules, as Kafka's, given which brokers are live. Pure functions; the
+ * controller writes what they decide.
+ *
+ * <p>For a partition whose leader is live, dead brokers leave the ISR (partition epoch + 1, same
+ * leader epoch). For a partition whose leader is dead or absent ({@code -1}), the new leader is the
+ * first replica, in replica order, that is live and in the ISR (clean). If none is, and the topic
+ * has {@code unclean.leader.election.enable=true}, the first live replica leads with an ISR of
+ * itself (unclean: records only the old ISR had are lost); otherwise the partition is offline
+ * (leader {@code -1}). Dead brokers leave the ISR, but never its last member: if every ISR member
+ * is dead, the ISR keeps the old leader if it was a member (it holds every acknowledged record),
+ * else its last member, so that broker can lead cleanly when it returns. Every leader change bumps
+ * the leader epoch and the partition epoch by one.
+ *
+ * <p>Preferred leader: a partition whose first replica is live, in the ISR and not the leader gets
+ * it back as leader (leader and partition epoch + 1, same ISR).
+ */
+public final class LeaderElection {
+  private LeaderElection() {}
+
+  /** Why a partition's assignment changed. */
+  public enum Kind {
+    /** A live ISR member became leader. */
+    CLEAN,
+    /** A live replica outside the ISR became leader; data may be lost. */
+    UNCLEAN,
+    /** No replica may lead: leader -1. */
+    OFFLINE,
+    /** The leader stays; dead brokers left the ISR. */
+    ISR_SHRUNK,
+    /** The preferred replica took the leadership back. */
+    PREFERRED
+  }
+
+  /** A partition's assignment before and after. */
+  public record Decision(PartitionAssignment before, PartitionAssignment after, Kind kind) {
+    /** Whether the partition now has a leader it did not have before. */
+    public boolean leaderMoved() {
+      return after.leader() >= 0 && after.leader() != before.leader();
+    }
+  }
+
+  /** A topic's new metadata and what changed in it. */
+  public record TopicElection(TopicMetadata before, TopicMetadata after, List<Decision> decisions) {
+    public TopicElection {
+      decisions = List.copyOf(decisions);
+    }
+  }
+
+  /**
+   * Applies the rules to one partition.
+   *
+   * @param live the live broker ids
+   * @param unclean the topic's {@code unclean.leader.election.enable}
+   * @return the change, or empty if the partition needs none
+   */
+  public static Optional<Decision> onLiveBrokers(
+      PartitionAssignment p, Set<Integer> live, boolean unclean) {
+    List<Integer> isr = withoutDead(p, live);
+    if (live.contains(p.leader())) {
+      return isr.equals(p.isr())
+          ? Optional.empty()
+          : decide(p, p.leader(), p.leaderEpoch(), isr, Kind.ISR_SHRUNK);
+    }
+    Optional<Integer> clean =
+        p.replicas().stream().filter(live::contains).filter(p.isr()::contains).findFirst();
+    if (clean.isPresent()) {
+      return decide(p, clean.get(), p.leaderEpoch() + 1, isr, Kind.CLEAN);
+    }
+    Optional<Integer> anyLive = p.replicas().stream().filter(live::contains).findFirst();
+    if (unclean && anyLive.isPresent()) {
+      return decide(p, anyLive.get(), p.leaderEpoch() + 1, List.of(anyLive.get()), Kind.UNCLEAN);
+    }
+    if (p.leader() < 0 && isr.equals(p.isr())) {
+      return Optional.empty();
+    }
+    int leaderEpoch = p.leader() < 0 ? p.leaderEpoch() : p.leaderEpoch() + 1;
+    return decide(p, -1, leaderEpoch, isr, Kind.OFFLINE);
+  }
+
+  /**
+   * The preferred replica (the first) takes the leadership back if it is live, in the ISR and not
+   * the leader.
+   */
+  public static Optional<Decision> preferred(PartitionAssignment p, Set<Integer> live) {
+    int preferred = p.replicas().get(0);
+    if (p.leader() == preferred || !live.contains(preferred) || !p.isr().contains(preferred)) {
+      return Optional.empty();
+    }
+    return decide(p, preferred, p.leaderEpoch() + 1, p.isr(), Kind.PREFERRED);
+  }
+
+  /**
+   * Applies {@link #onLiveBrokers} to every partition of a topic, then {@link #preferred} if asked.
+   *
+   * @return the topic's new metadata, or empty if no partition changed
+   */
+  public static Optional<TopicElection> elect(
+      TopicMetadata topic, Set<Integer> live, boolean preferredLeaders) {
+    boolean unclean = TopicConfigs.uncleanLeaderElectionEnable(topic.configs());
+    List<PartitionAssignment> partitions = new ArrayList<>(topic.partitions().size());
+    List<Decision> decisions = new ArrayList<>();
+    for (PartitionAssignment p : topic.partitions()) {
+      PartitionAssignment current = p;
+      Optional<Decision> onLive = onLiveBrokers(current, live, unclean);
+      if (onLive.isPresent()) {
+        decisions.add(onLive.get());
+        current = onLive.get().after();
+      }
+      if (preferredLeaders) {
+        Optional<Decision> preferred = preferred(current, live);
+        if (preferred.isPresent()) {
+          decisions.add(preferred.get());
+          current = preferred.get().after();
+        }
+      }
+      partitions.add(current);
+    }
+    if (decisions.isEmpty()) {
+      return Optional.empty();
+    }
+    TopicMetadata after =
+        new TopicMetadata(
+            topic.name(), topic.topicId(), topic.internal(), topic.configs(), partitions);
+    return Optional.of(new TopicElection(topic, after, decisions));
+  }
+
+  /**
+   * The ISR without dead brokers; if that leaves it empty, the old leader if it was a member, else
+   * the last member.
+   */
+  static List<Integer> withoutDead(PartitionAssignment p, Set<Integer> live) {
+    List<Integer> isr = p.isr().stream().filter(live::contains).toList();
+    if (!isr.isEmpty() || p.isr().isEmpty()) {
+      return isr;
+    }
+    return p.isr().contains(p.leader())
+        ? List.of(p.leader())
+        : List.of(p.isr().get(p.isr().size() - 1));
+  }
+
+  private static Optional<Decision> decide(
+      PartitionAssignment p, int leader, int leaderEpoch, List<Integer> isr, Kind kind) {
+    return Optional.of(
+        new Decision(
+            p,
+            new PartitionAssignment(
+                p.partition(), p.replicas(), leader, leaderEpoch, isr, p.partitionEpoch() + 1),
+            kind));
+  }
+}

@@ -1,0 +1,103 @@
+package sluice.actors.controller;
+
+import akka.actor.AddressFromURIString;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import sluice.actors.metadata.BrokerRegistration;
+import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicMetadata;
+
+/**
+ * The brokers as the controller sees them: the registrations of {@link
+ * sluice.actors.metadata.BrokersKey}, each counted live while a cluster member with its address is
+ * {@code Up} (a broker that is leaving, downed or removed is not), and where each partition's
+ * leader entity must therefore run. Not thread-safe: only the controller actor uses it.
+ */
+final class LiveBrokers {
+  private final Cluster cluster;
+  private final Map<Integer, BrokerRegistration> registrations;
+
+  LiveBrokers(Cluster cluster, Map<Integer, BrokerRegistration> registrations) {
+    this.cluster = cluster;
+    this.registrations = new HashMap<>(registrations);
+  }
+
+  /**
+   * Takes the current registrations.
+   *
+   * @return the ids of brokers registered for the first time or at a new address
+   */
+  List<Integer> update(Collection<BrokerRegistration> current) {
+    List<Integer> moved = new ArrayList<>();
+    for (BrokerRegistration registration : current) {
+      BrokerRegistration before = registrations.put(registration.brokerId(), registration);
+      if (before == null || !before.address().equals(registration.address())) {
+        moved.add(registration.brokerId());
+      }
+    }
+    return moved;
+  }
+
+  /** Registrations whose member is up, by broker id. */
+  Map<Integer, BrokerRegistration> live() {
+    Set<String> up = upMembers();
+    Map<Integer, BrokerRegistration> live = new TreeMap<>();
+    registrations.values().stream()
+        .filter(b -> up.contains(b.address()))
+        .forEach(b -> live.put(b.brokerId(), b));
+    return live;
+  }
+
+  /** Every registered broker id, live or not. */
+  Set<Integer> registered() {
+    return Set.copyOf(registrations.keySet());
+  }
+
+  /** Up members that no registration names: brokers still starting. */
+  List<String> unregisteredUpMembers() {
+    Set<String> registered = new HashSet<>();
+    registrations.values().forEach(b -> registered.add(b.address()));
+    return upMembers().stream().filter(a -> !registered.contains(a)).sorted().toList();
+  }
+
+  /** Whether this node's own member is up (not joining, leaving or downed). */
+  boolean selfUp() {
+    return cluster.selfMember().status().equals(MemberStatus.up());
+  }
+
+  /** Where the leader entity of each partition of {@code topics} with a live leader must run. */
+  List<PartitionEntities.Placement> placements(Collection<TopicMetadata> topics) {
+    Map<Integer, BrokerRegistration> live = live();
+    List<PartitionEntities.Placement> placements = new ArrayList<>();
+    for (TopicMetadata topic : topics) {
+      for (PartitionAssignment p : topic.partitions()) {
+        BrokerRegistration leader = live.get(p.leader());
+        if (leader != null) {
+          placements.add(
+              new PartitionEntities.Placement(
+                  topic.name(), p.partition(), AddressFromURIString.parse(leader.address())));
+        }
+      }
+    }
+    return placements;
+  }
+
+  private Set<String> upMembers() {
+    Set<String> up = new HashSet<>();
+    for (Member member : cluster.state().getMembers()) {
+      if (member.status().equals(MemberStatus.up())) {
+        up.add(member.address().toString());
+      }
+    }
+    return up;
+  }
+}

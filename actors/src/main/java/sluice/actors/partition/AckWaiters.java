@@ -1,0 +1,148 @@
+package sluice.actors.partition;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.partition.PartitionLeader.Append;
+import sluice.actors.partition.PartitionLeader.AppendReply;
+
+/**
+ * The acks=all appends a partition leader has written and not yet answered: each waits until the
+ * high watermark passes its batch's last offset (the whole ISR has it), until its deadline (the
+ * append's {@code timeoutMs} after it arrived), or until the leader stops leading. Kept in offset
+ * order, so a moving high watermark answers them in the order they were written.
+ *
+ * <p>Not thread-safe: owned by one partition leader. Not persisted: a leader that stops answers
+ * every waiter {@code NOT_LEADER_OR_FOLLOWER} ({@link #abandon}); one that crashes answers nothing
+ * and the senders time out. Never answers success unless the high watermark covers the batch.
+ */
+final class AckWaiters {
+
+  /** "No deadline": the append's {@code timeoutMs} was 0. */
+  static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  /** A written batch whose sender waits for the ISR. */
+  private record Waiter(
+      Append append, long baseOffset, long lastOffset, long logAppendTime, long deadlineNanos) {}
+
+  private final String topicPartition;
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
+  AckWaiters(String topicPartition) {
+    this.topicPartition = topicPartition;
+  }
+
+  /** The deadline of an append that arrived at {@code arrivedNanos}, or {@link #NO_DEADLINE}. */
+  static long deadline(Append append, long arrivedNanos) {
+    return append.timeoutMs() == 0
+        ? NO_DEADLINE
+        : arrivedNanos + TimeUnit.MILLISECONDS.toNanos(append.timeoutMs());
+  }
+
+  /**
+   * Adds the append written at offsets [{@code baseOffset}, {@code lastOffset}]; waiters must be
+   * added in offset order.
+   */
+  void add(
+      Append append, long baseOffset, long lastOffset, long logAppendTime, long deadlineNanos) {
+    Waiter last = waiters.peekLast();
+    if (last != null && baseOffset <= last.lastOffset()) {
+      throw new IllegalStateException(
+          "Append at offset "
+              + baseOffset
+              + " of "
+              + topicPartition
+              + " is not after the last waiting one, at "
+              + last.lastOffset());
+    }
+    waiters.addLast(new Waiter(append, baseOffset, lastOffset, logAppendTime, deadlineNanos));
+  }
+
+  boolean isEmpty() {
+    return waiters.isEmpty();
+  }
+
+  int size() {
+    return waiters.size();
+  }
+
+  /**
+   * Answers, in order, every waiter whose batch lies below {@code highWatermark}: with success, or,
+   * if {@code isrTooSmall} is not null (the ISR shrank below {@code min.insync.replicas} since the
+   * append was accepted), with that error.
+   */
+  void completeBelow(long highWatermark, ApiError isrTooSmall) {
+    while (!waiters.isEmpty() && waiters.peekFirst().lastOffset() < highWatermark) {
+      Waiter waiter = waiters.pollFirst();
+      waiter
+          .append()
+          .replyTo()
+          .tell(
+              isrTooSmall != null
+                  ? AppendReply.failed(isrTooSmall)
+                  : new AppendReply(waiter.baseOffset(), waiter.logAppendTime(), null));
+    }
+  }
+
+  /**
+   * Answers {@code REQUEST_TIMED_OUT} to every waiter whose deadline passed by {@code nowNanos}.
+   */
+  void expire(long nowNanos) {
+    Iterator<Waiter> iterator = waiters.iterator();
+    while (iterator.hasNext()) {
+      Waiter waiter = iterator.next();
+      if (waiter.deadlineNanos() - nowNanos <= 0) {
+        iterator.remove();
+        waiter
+            .append()
+            .replyTo()
+            .tell(
+                AppendReply.failed(
+                    ApiError.of(
+                        ErrorCode.REQUEST_TIMED_OUT,
+                        "The batch was written to %s at offset %d but the in-sync replicas did"
+                            + " not confirm it within %d ms; it may still become visible",
+                        topicPartition,
+                        waiter.baseOffset(),
+                        waiter.append().timeoutMs())));
+      }
+    }
+  }
+
+  /** The earliest deadline of a waiter, {@link #NO_DEADLINE} if none has one. */
+  long earliestDeadline() {
+    long earliest = NO_DEADLINE;
+    for (Waiter waiter : waiters) {
+      if (waiter.deadlineNanos() != NO_DEADLINE
+          && (earliest == NO_DEADLINE || waiter.deadlineNanos() - earliest < 0)) {
+        earliest = waiter.deadlineNanos();
+      }
+    }
+    return earliest;
+  }
+
+  /**
+   * Answers every waiter {@code NOT_LEADER_OR_FOLLOWER}: this broker stopped leading before the ISR
+   * confirmed their batches, which a new leader may or may not have.
+   */
+  void abandon(String reason) {
+    for (Waiter waiter : waiters) {
+      waiter
+          .append()
+          .replyTo()
+          .tell(
+              AppendReply.failed(
+                  ApiError.of(
+                      ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                      "The batch was written to %s at offset %d but this broker stopped leading"
+                          + " before the in-sync replicas confirmed it (%s); retry with the new"
+                          + " leader",
+                      topicPartition,
+                      waiter.baseOffset(),
+                      reason)));
+    }
+    waiters.clear();
+  }
+}

@@ -1,0 +1,100 @@
+package sluice.actors.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import sluice.actors.api.Acks;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.partition.PartitionLeader.Append;
+import sluice.actors.partition.PartitionLeader.AppendReply;
+
+class AckWaitersTest {
+  private static final ActorTestKit KIT = ActorTestKit.create();
+
+  @AfterAll
+  static void shutDown() {
+    KIT.shutdownTestKit();
+  }
+
+  private static Append append(TestProbe<AppendReply> probe, long timeoutMs) {
+    return new Append(new byte[1], Acks.ALL, timeoutMs, probe.ref());
+  }
+
+  @Test
+  void waitersAreAnsweredInOrderOnceTheHighWatermarkPassesTheirLastOffset() {
+    AckWaiters waiters = new AckWaiters("t-0");
+    TestProbe<AppendReply> probe = KIT.createTestProbe();
+    waiters.add(append(probe, 0), 0, 1, -1, AckWaiters.NO_DEADLINE);
+    waiters.add(append(probe, 0), 2, 4, 77, AckWaiters.NO_DEADLINE);
+
+    waiters.completeBelow(4, null);
+    assertThat(probe.receiveMessage()).isEqualTo(new AppendReply(0, -1, null));
+    probe.expectNoMessage(Duration.ofMillis(50));
+    assertThat(waiters.size()).isEqualTo(1);
+
+    waiters.completeBelow(5, null);
+    assertThat(probe.receiveMessage()).isEqualTo(new AppendReply(2, 77, null));
+    assertThat(waiters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aBatchCommittedWithTooSmallAnIsrIsAnsweredWithThatError() {
+    AckWaiters waiters = new AckWaiters("t-0");
+    TestProbe<AppendReply> probe = KIT.createTestProbe();
+    waiters.add(append(probe, 0), 0, 0, -1, AckWaiters.NO_DEADLINE);
+    ApiError tooSmall = ApiError.of(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, "ISR [1]");
+
+    waiters.completeBelow(1, tooSmall);
+
+    assertThat(probe.receiveMessage().error()).isEqualTo(tooSmall);
+  }
+
+  @Test
+  void onlyWaitersPastTheirDeadlineTimeOutAndTheirMessageNamesTheOffset() {
+    AckWaiters waiters = new AckWaiters("t-0");
+    TestProbe<AppendReply> early = KIT.createTestProbe();
+    TestProbe<AppendReply> late = KIT.createTestProbe();
+    waiters.add(append(early, 100), 3, 3, -1, 1_000);
+    waiters.add(append(late, 500), 4, 4, -1, 5_000);
+    assertThat(waiters.earliestDeadline()).isEqualTo(1_000);
+
+    waiters.expire(1_000);
+
+    AppendReply reply = early.receiveMessage();
+    assertThat(reply.error().code()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
+    assertThat(reply.error().message()).contains("t-0").contains("offset 3").contains("100 ms");
+    late.expectNoMessage(Duration.ofMillis(50));
+    assertThat(waiters.earliestDeadline()).isEqualTo(5_000);
+  }
+
+  @Test
+  void abandonedWaitersAreToldToRetryWithTheNewLeaderNeverSuccess() {
+    AckWaiters waiters = new AckWaiters("t-0");
+    TestProbe<AppendReply> probe = KIT.createTestProbe();
+    waiters.add(append(probe, 0), 0, 0, -1, AckWaiters.NO_DEADLINE);
+
+    waiters.abandon("deposed");
+
+    AppendReply reply = probe.receiveMessage();
+    assertThat(reply.error().code()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    assertThat(reply.error().message()).contains("offset 0").contains("deposed");
+    assertThat(waiters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void waitersMustBeAddedInOffsetOrder() {
+    AckWaiters waiters = new AckWaiters("t-0");
+    TestProbe<AppendReply> probe = KIT.createTestProbe();
+    waiters.add(append(probe, 0), 5, 6, -1, AckWaiters.NO_DEADLINE);
+
+    assertThatThrownBy(() -> waiters.add(append(probe, 0), 6, 6, -1, AckWaiters.NO_DEADLINE))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("offset 6");
+  }
+}

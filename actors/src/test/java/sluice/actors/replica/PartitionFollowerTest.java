@@ -1,0 +1,214 @@
+package sluice.actors.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static sluice.actors.replica.ReplicaTestNode.FOLLOWER;
+import static sluice.actors.replica.ReplicaTestNode.LEADER;
+import static sluice.actors.replica.ReplicaTestNode.WAIT;
+import static sluice.actors.replica.ReplicaTestNode.append;
+import static sluice.actors.replica.ReplicaTestNode.contents;
+import static sluice.actors.replica.ReplicaTestNode.topic;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.partition.PartitionLeader.ReplicaFetch;
+import sluice.storage.log.PartitionLog;
+
+class PartitionFollowerTest {
+  @TempDir Path dataDir;
+  @TempDir Path leaderDir;
+  private PartitionLog leaderLog;
+  private ReplicaTestNode node;
+  private final String topicId = UUID.randomUUID().toString();
+
+  @BeforeEach
+  void openLeaderLog() {
+    leaderLog = ReplicaTestNode.openLog(leaderDir);
+  }
+
+  @AfterEach
+  void shutDown() {
+    if (node != null) {
+      node.close();
+    }
+    leaderLog.close();
+  }
+
+  private ReplicaTestNode start(FakeLeader.Control control, String extraConfig) {
+    node = new ReplicaTestNode(dataDir, control, extraConfig);
+    return node;
+  }
+
+  @Test
+  void aFollowerCopiesTheLeadersBatchesAtTheSameOffsetsAndEpochsWithItsHighWatermarkAtTheLeaders() {
+    append(leaderLog, 1, "a", "b");
+    append(leaderLog, 1, "c");
+    append(leaderLog, 3, "d", "e", "f");
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 3);
+    control.highWatermark.set(3);
+    start(control, "");
+    node.putTopic(topic(topicId, LEADER, 3));
+
+    PartitionLog follower = node.awaitCaughtUp();
+    assertThat(follower.logEndOffset()).isEqualTo(6);
+    ReplicaFetch first = node.fetches.receiveMessage(WAIT);
+    assertThat(first.replicaId()).isEqualTo(FOLLOWER);
+    assertThat(first.currentLeaderEpoch()).isEqualTo(3);
+    assertThat(first.fetchOffset()).isZero();
+    assertThat(first.lastFetchedEpoch()).isEqualTo(-1);
+    node.kit
+        .createTestProbe()
+        .awaitAssert(WAIT, () -> assertThat(follower.highWatermark()).isEqualTo(3));
+
+    append(leaderLog, 3, "g");
+    control.highWatermark.set(7);
+    node.awaitCaughtUp();
+    node.kit
+        .createTestProbe()
+        .awaitAssert(WAIT, () -> assertThat(follower.highWatermark()).isEqualTo(7));
+  }
+
+  @Test
+  void aFollowerTruncatesOnlyASuffixWrittenInAnEpochTheLeaderNeverHad() {
+    append(leaderLog, 1, "a", "b");
+    append(leaderLog, 1, "c", "d");
+    append(leaderLog, 3, "e", "f");
+    append(leaderLog, 3, "g", "h");
+    try (PartitionLog own = ReplicaTestNode.openLog(dataDir)) {
+      append(own, 1, "a", "b");
+      append(own, 1, "c", "d");
+      append(own, 2, "x", "y");
+      append(own, 2, "z");
+      append(own, 2, "w", "v", "u");
+      own.updateHighWatermark(2);
+    }
+
+    List<ReplicaFetch> fetches = followUntilCaughtUp();
+
+    assertThat(fetches.get(0).fetchOffset()).isEqualTo(10);
+    assertThat(fetches.get(0).lastFetchedEpoch()).isEqualTo(2);
+    assertThat(fetches).allSatisfy(fetch -> assertThat(fetch.fetchOffset()).isGreaterThan(2));
+    assertThat(fetches)
+        .anySatisfy(
+            fetch -> {
+              assertThat(fetch.fetchOffset()).isEqualTo(4);
+              assertThat(fetch.lastFetchedEpoch()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void aFollowerTruncatesOnlyTheEndOfALongerRunOfTheSameEpoch() {
+    append(leaderLog, 1, "a", "b");
+    append(leaderLog, 1, "c", "d");
+    append(leaderLog, 4, "e");
+    try (PartitionLog own = ReplicaTestNode.openLog(dataDir)) {
+      append(own, 1, "a", "b");
+      append(own, 1, "c", "d");
+      append(own, 1, "x", "y");
+      append(own, 1, "z");
+      own.updateHighWatermark(2);
+    }
+
+    List<ReplicaFetch> fetches = followUntilCaughtUp();
+
+    assertThat(fetches.get(0).fetchOffset()).isEqualTo(7);
+    assertThat(fetches).allSatisfy(fetch -> assertThat(fetch.fetchOffset()).isGreaterThan(2));
+    assertThat(fetches).anySatisfy(fetch -> assertThat(fetch.fetchOffset()).isEqualTo(4));
+  }
+
+  /** Follows the leader in epoch 4 until the logs match; the fetches the leader saw. */
+  private List<ReplicaFetch> followUntilCaughtUp() {
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 4);
+    control.highWatermark.set(leaderLog.logEndOffset());
+    start(control, "");
+    node.putTopic(topic(topicId, LEADER, 4));
+    PartitionLog follower = node.awaitCaughtUp();
+    node.kit
+        .createTestProbe()
+        .awaitAssert(
+            WAIT, () -> assertThat(follower.highWatermark()).isEqualTo(leaderLog.logEndOffset()));
+    node.syncWithLeader();
+    return new ArrayList<>(control.received);
+  }
+
+  @Test
+  void aRestartedFollowerResumesFromItsLogEnd() {
+    append(leaderLog, 1, "a", "b");
+    append(leaderLog, 1, "c");
+    append(leaderLog, 2, "d");
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 2);
+    TopicMetadata topic = topic(topicId, LEADER, 2);
+    start(control, "sluice.partition.snapshot-every = 2");
+    node.putTopic(topic);
+    node.awaitCaughtUp();
+    node.close();
+    node = null;
+
+    append(leaderLog, 2, "e", "f");
+    control.received.clear();
+    start(control, "sluice.partition.snapshot-every = 2");
+    node.putTopic(topic);
+
+    node.awaitCaughtUp();
+    assertThat(node.fetches.receiveMessage(WAIT).fetchOffset()).isEqualTo(4);
+    assertThat(control.received)
+        .allSatisfy(fetch -> assertThat(fetch.fetchOffset()).isGreaterThanOrEqualTo(4L));
+  }
+
+  @Test
+  void aFollowerBelowTheLeadersLogStartRestartsItsLogEmptyThere() {
+    leaderLog.truncateFullyAndStartAt(100);
+    append(leaderLog, 5, "a", "b");
+    append(leaderLog, 5, "c");
+    try (PartitionLog own = ReplicaTestNode.openLog(dataDir)) {
+      append(own, 1, "old");
+    }
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 5);
+    control.highWatermark.set(103);
+    start(control, "");
+    node.putTopic(topic(topicId, LEADER, 5));
+
+    PartitionLog follower = node.awaitCaughtUp();
+    assertThat(follower.logStartOffset()).isEqualTo(100);
+    assertThat(contents(follower)).isEqualTo(contents(leaderLog));
+  }
+
+  @Test
+  void retriableErrorsAreRetriedAfterABackoffUntilTheLeaderAnswers() {
+    append(leaderLog, 1, "a", "b");
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 1);
+    control.errors.add(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    control.errors.add(ErrorCode.FENCED_LEADER_EPOCH);
+    control.errors.add(ErrorCode.UNKNOWN_LEADER_EPOCH);
+    control.errors.add(ErrorCode.REQUEST_TIMED_OUT);
+    start(control, "");
+    node.putTopic(topic(topicId, LEADER, 1));
+
+    node.awaitCaughtUp();
+    List<ReplicaFetch> first = node.fetches.receiveSeveralMessages(5, WAIT);
+    assertThat(first).allSatisfy(fetch -> assertThat(fetch.fetchOffset()).isZero());
+    assertThat(control.errors).isEmpty();
+  }
+
+  @Test
+  void aFollowerInAnOlderEpochIsFencedUntilTheMetadataNamesTheLeadersEpoch() {
+    append(leaderLog, 3, "a");
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 3);
+    start(control, "");
+    node.putTopic(topic(topicId, LEADER, 2));
+    ReplicaFetch fenced = node.fetches.receiveMessage(WAIT);
+    assertThat(fenced.currentLeaderEpoch()).isEqualTo(2);
+    assertThat(node.followerLog().orElseThrow().logEndOffset()).isZero();
+
+    node.putTopic(topic(topicId, LEADER, 3));
+
+    node.awaitCaughtUp();
+  }
+}
