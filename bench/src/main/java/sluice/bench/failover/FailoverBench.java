@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import sluice.bench.Args;
 import sluice.bench.http.HttpProduceLoad;
 import sluice.bench.http.LoadResult;
+import sluice.bench.http.PartitionMetadata;
 import sluice.bench.http.RestProxyClient;
 import sluice.bench.kafka.KafkaCluster;
 import sluice.bench.kafka.ProducerPerfResult;
@@ -40,8 +41,8 @@ import sluice.bench.report.MachineLoad;
  * {@code failover [--systems kafka,sluice] [--records 1000000] [--record-size 100] [--connections
  * 8] [--batch 1000] [--warmup-records 100000] [--stall-rate 5000] [--stall-connections 4]
  * [--stall-batch 50] [--before-kill 10] [--after-resume 10] [--max-outage 120] [--broker-heap 1g]
- * [--sluice-home .]}. The Sluice brokers run from {@code ./sluice build}'s output under {@code
- * --sluice-home}.
+ * [--sluice-home .] [--keep-data no]}. The Sluice brokers run from {@code ./sluice build}'s output
+ * under {@code --sluice-home}; {@code --keep-data yes} leaves their data and logs in place.
  */
 public final class FailoverBench {
 
@@ -96,7 +97,8 @@ public final class FailoverBench {
                 "after-resume",
                 "max-outage",
                 "broker-heap",
-                "sluice-home"));
+                "sluice-home",
+                "keep-data"));
     List<String> systems = List.of(args.string("systems", "kafka,sluice").split(","));
     for (String s : systems) {
       if (!s.equals("kafka") && !s.equals("sluice")) {
@@ -179,6 +181,7 @@ public final class FailoverBench {
       System.out.println("  (cannot tell the active controller: " + e + ")");
     }
     return new StallScenario.Victim(
+        leader,
         "node "
             + leader
             + " (partition leader"
@@ -186,13 +189,25 @@ public final class FailoverBench {
                 ? ", also the active controller"
                 : "; controller: " + controller)
             + ")",
-        () -> cluster.kill9(leader));
+        () -> cluster.kill9(leader),
+        () -> {
+          try {
+            return cluster.leaderOf(STALL_TOPIC, 0);
+          } catch (IOException e) {
+            return -1;
+          }
+        });
   }
 
   private void runSluice(SystemFigures figures) {
     Path home = Path.of(args.string("sluice-home", "."));
     System.out.printf(Locale.ROOT, "Starting Sluice: %d brokers from %s...%n", NODES, home);
-    try (SluiceCluster cluster = SluiceCluster.start(NODES, home, heap, START_TIMEOUT)) {
+    String keep = args.string("keep-data", "no");
+    if (!keep.equals("yes") && !keep.equals("no")) {
+      throw new IllegalArgumentException("--keep-data must be yes or no, got '" + keep + "'");
+    }
+    try (SluiceCluster cluster =
+        SluiceCluster.start(NODES, home, heap, START_TIMEOUT, keep.equals("yes"))) {
       RestProxyClient any = cluster.client(1);
       String clusterId = any.clusterId();
       System.out.println("Sluice cluster " + clusterId + " ready");
@@ -203,7 +218,7 @@ public final class FailoverBench {
       }
       try {
         any.createTopic(clusterId, STALL_TOPIC, 1, NODES, TOPIC_CONFIGS);
-        int leader = awaitSluiceLeader(any, clusterId, STALL_TOPIC);
+        int leader = awaitSluiceInSync(any, clusterId, STALL_TOPIC, 0);
         int survivor = leader == 1 ? 2 : 1;
         SluiceStallProducer producer =
             new SluiceStallProducer(
@@ -219,13 +234,14 @@ public final class FailoverBench {
             scenario.run(
                 producer,
                 () -> {
-                  int current = awaitSluiceLeader(any, clusterId, STALL_TOPIC);
+                  int current = awaitSluiceInSync(any, clusterId, STALL_TOPIC, 0);
                   if (current == survivor) {
                     throw new IOException(
                         "the leader moved to broker " + survivor + ", the one produced through");
                   }
                   int controller = any.controllerId(clusterId);
                   return new StallScenario.Victim(
+                      current,
                       "broker "
                           + current
                           + " (partition leader"
@@ -233,7 +249,8 @@ public final class FailoverBench {
                               ? ", also the controller's broker"
                               : "; controller on broker " + controller)
                           + ")",
-                      () -> cluster.kill9(current));
+                      () -> cluster.kill9(current),
+                      () -> leaderOrNone(cluster.client(survivor), clusterId, STALL_TOPIC));
                 },
                 producer::readBack));
         System.out.println("  " + figures.stall().describe());
@@ -252,7 +269,9 @@ public final class FailoverBench {
   private void warmUp(SluiceCluster cluster, String clusterId, long records) {
     try {
       cluster.client(1).createTopic(clusterId, "warmup", NODES, NODES, TOPIC_CONFIGS);
-      awaitSluiceLeader(cluster.client(1), clusterId, "warmup");
+      for (int p = 0; p < NODES; p++) {
+        awaitSluiceInSync(cluster.client(1), clusterId, "warmup", p);
+      }
       List<LoadResult> results = new ArrayList<>();
       for (int k = 1; k <= NODES; k++) {
         HttpProduceLoad load =
@@ -281,7 +300,7 @@ public final class FailoverBench {
     try {
       RestProxyClient any = cluster.client(1);
       any.createTopic(clusterId, topic, 1, NODES, TOPIC_CONFIGS);
-      int leader = awaitSluiceLeader(any, clusterId, topic);
+      int leader = awaitSluiceInSync(any, clusterId, topic, 0);
       HttpProduceLoad load =
           new HttpProduceLoad(
               cluster.client(leader),
@@ -303,19 +322,36 @@ public final class FailoverBench {
     }
   }
 
-  /** Waits (at most 60 s) until the partition's metadata names a leader; returns its broker id. */
-  private static int awaitSluiceLeader(RestProxyClient client, String clusterId, String topic)
-      throws IOException {
+  /**
+   * Waits (at most 60 s) until the partition's metadata names a leader and all {@link #NODES}
+   * replicas are in sync, as Kafka's are when a topic is created; returns the leader's broker id.
+   */
+  private static int awaitSluiceInSync(
+      RestProxyClient client, String clusterId, String topic, int partition) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      int leader = client.partitionLeader(clusterId, topic, 0);
-      if (leader > 0) {
-        return leader;
+      PartitionMetadata p = client.partition(clusterId, topic, partition);
+      if (p.leaderId() > 0 && p.isr().size() == NODES) {
+        return p.leaderId();
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException("partition " + topic + "-0 has no leader after 60 s");
+        throw new IOException(
+            "partition "
+                + topic
+                + "-"
+                + partition
+                + " is not led with a full ISR after 60 s: "
+                + p);
       }
       SluiceCluster.pause(Duration.ofMillis(200));
+    }
+  }
+
+  private static int leaderOrNone(RestProxyClient client, String clusterId, String topic) {
+    try {
+      return client.partition(clusterId, topic, 0).leaderId();
+    } catch (IOException e) {
+      return -1;
     }
   }
 }

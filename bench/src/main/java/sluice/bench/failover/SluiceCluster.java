@@ -20,8 +20,9 @@ import sluice.bench.storage.TempDirs;
  * {@code home}), with {@code home/application.conf} if present, the LMDB {@code --add-opens}, and
  * per broker {@code -Dsluice.data-dir}, {@code -Dsluice.broker-id=K}, an HTTP and a cluster port
  * (free loopback ports) and every broker as a seed node, broker 1 first. Data and logs live in a
- * temp work directory ({@code node-K/}, {@code node-K.log}) deleted by {@link #close}. A broker is
- * ready when its log says {@code HTTP API on}; the cluster when every broker lists all N.
+ * temp work directory ({@code node-K/}, {@code node-K.log}) deleted by {@link #close} unless asked
+ * to keep it. A broker is ready when its log says {@code HTTP API on}; the cluster when every
+ * broker lists all N.
  *
  * <p>The bench does not reuse {@code multi-jvm-tests}' {@code BrokerProcess}: that harness is test
  * code (Awaitility, assertion errors) running brokers on the test class path, whereas the bench jar
@@ -35,27 +36,30 @@ public final class SluiceCluster implements AutoCloseable {
   private static final String READY = "HTTP API on";
 
   private final Path workDir;
+  private final boolean keepWorkDir;
   private final List<Integer> httpPorts;
   private final List<Process> processes = new ArrayList<>();
 
-  private SluiceCluster(Path workDir, List<Integer> httpPorts) {
+  private SluiceCluster(Path workDir, boolean keepWorkDir, List<Integer> httpPorts) {
     this.workDir = workDir;
+    this.keepWorkDir = keepWorkDir;
     this.httpPorts = httpPorts;
   }
 
   /**
    * Starts {@code size} brokers from the Sluice checkout {@code home}, each with a heap such as
-   * {@code "1g"}, waiting at most {@code timeout} until they form one cluster.
+   * {@code "1g"}, waiting at most {@code timeout} until they form one cluster; {@code keepWorkDir}
+   * leaves the data and logs in place after {@link #close}.
    */
-  public static SluiceCluster start(int size, Path home, String heap, Duration timeout)
-      throws IOException {
+  public static SluiceCluster start(
+      int size, Path home, String heap, Duration timeout, boolean keepWorkDir) throws IOException {
     if (size < 1) {
       throw new IllegalArgumentException("a Sluice cluster needs at least 1 broker, not " + size);
     }
     String classpath = serverClasspath(home);
     Path workDir = Files.createTempDirectory("sluice-bench-cluster-");
     List<Integer> ports = FreePorts.pick(2 * size);
-    SluiceCluster cluster = new SluiceCluster(workDir, ports.subList(0, size));
+    SluiceCluster cluster = new SluiceCluster(workDir, keepWorkDir, ports.subList(0, size));
     try {
       for (int k = 1; k <= size; k++) {
         List<String> command = new ArrayList<>();
@@ -232,6 +236,10 @@ public final class SluiceCluster implements AutoCloseable {
       processes.forEach(Process::destroyForcibly);
       Thread.currentThread().interrupt();
     }
-    TempDirs.deleteRecursively(workDir);
+    if (keepWorkDir) {
+      System.out.println("Sluice brokers' data and logs kept in " + workDir);
+    } else {
+      TempDirs.deleteRecursively(workDir);
+    }
   }
 }

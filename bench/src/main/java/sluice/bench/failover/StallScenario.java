@@ -20,6 +20,8 @@ import java.util.Locale;
  */
 public record StallScenario(Duration beforeKill, Duration afterResume, Duration maxOutage) {
 
+  private static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+
   /** Finds the partition leader's process, before the kill (a lookup takes time). */
   public interface LeaderLookup {
     Victim find() throws IOException;
@@ -28,14 +30,22 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
   /**
    * The process to kill.
    *
+   * @param id its node or broker id
    * @param description what it is, e.g. "node 2 (partition leader)"
    * @param kill9 SIGKILLs it
+   * @param leaderProbe the partition's leader as a surviving node describes it, polled after the
+   *     kill to tell when the new leader shows in the metadata
    */
-  public record Victim(String description, Kill9 kill9) {}
+  public record Victim(int id, String description, Kill9 kill9, LeaderProbe leaderProbe) {}
 
   /** SIGKILLs a process and waits until it is gone. */
   public interface Kill9 {
     void run() throws IOException;
+  }
+
+  /** The partition's current leader id as the metadata says, -1 for none or when unknown. */
+  public interface LeaderProbe {
+    int leader();
   }
 
   /** Reads the partition from its start to its end; returns each record's sequence number. */
@@ -47,6 +57,8 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
    * One run's outcome.
    *
    * @param killed what was killed
+   * @param newLeader the leader the metadata named after the kill, -1 if none was seen
+   * @param newLeaderAfterNanos when it was first seen, from the kill; -1 if never
    * @param analysis the stall
    * @param delivery the read-back check
    * @param sent records sent (retries not counted twice)
@@ -55,6 +67,8 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
    */
   public record Result(
       String killed,
+      int newLeader,
+      long newLeaderAfterNanos,
       StallAnalysis analysis,
       DeliveryCheck delivery,
       long sent,
@@ -65,10 +79,17 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
     public String describe() {
       return String.format(
           Locale.ROOT,
-          "killed %s; stall (longest gap between acknowledgements after the kill) %.3f s,"
+          "killed %s; %s; stall (longest gap between acknowledgements after the kill) %.3f s,"
               + " from %.3f s after the kill; longest gap before the kill %.3f s; %d sent,"
               + " %d acknowledged, %d read back, %d lost, %d duplicates, %d failed sends%s",
           killed,
+          newLeader < 0
+              ? "no new leader seen in the metadata"
+              : String.format(
+                  Locale.ROOT,
+                  "new leader %d in the metadata %.3f s after the kill",
+                  newLeader,
+                  newLeaderAfterNanos / 1e9),
           analysis.stallSeconds(),
           analysis.stallStartAfterKillSeconds(),
           analysis.baselineSeconds(),
@@ -104,6 +125,8 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
     producer.start(timeline);
     long sent;
     String killed;
+    int newLeader = -1;
+    long newLeaderAfterNanos = -1;
     long killNanos;
     try {
       pause(beforeKill);
@@ -125,7 +148,21 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
           killed,
           timeline.count());
       long deadline = killNanos + maxOutage.toNanos();
+      long nextProbe = killNanos;
       while (!timeline.anyAckFrom(firstAfterKill)) {
+        if (newLeader < 0 && System.nanoTime() >= nextProbe) {
+          int leader = victim.leaderProbe().leader();
+          if (leader >= 0 && leader != victim.id()) {
+            newLeader = leader;
+            newLeaderAfterNanos = System.nanoTime() - killNanos;
+            System.out.printf(
+                Locale.ROOT,
+                "  new leader %d in the metadata %.3f s after the kill%n",
+                leader,
+                newLeaderAfterNanos / 1e9);
+          }
+          nextProbe = System.nanoTime() + PROBE_INTERVAL.toNanos();
+        }
         if (System.nanoTime() > deadline) {
           throw new IOException(
               "no acknowledgement within "
@@ -149,7 +186,14 @@ public record StallScenario(Duration beforeKill, Duration afterResume, Duration 
     StallAnalysis analysis = StallAnalysis.of(timeline.times(), killNanos);
     DeliveryCheck delivery = DeliveryCheck.of(timeline.acknowledged(), readBack.sequenceNumbers());
     return new Result(
-        killed, analysis, delivery, sent, timeline.failures(), timeline.firstFailure());
+        killed,
+        newLeader,
+        newLeaderAfterNanos,
+        analysis,
+        delivery,
+        sent,
+        timeline.failures(),
+        timeline.firstFailure());
   }
 
   private static void pause(Duration d) throws IOException {

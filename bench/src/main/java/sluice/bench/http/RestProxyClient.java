@@ -135,10 +135,11 @@ public final class RestProxyClient {
   }
 
   /**
-   * {@code GET /v3/clusters/{id}/topics/{t}/partitions/{p}}: the {@code leader_id} of the
-   * partition's metadata, -1 when it has no leader.
+   * {@code GET /v3/clusters/{id}/topics/{t}/partitions/{p}}: the partition's {@code leader_id} and
+   * {@code in_sync_replica_ids}.
    */
-  public int partitionLeader(String clusterId, String topic, int partition) throws IOException {
+  public PartitionMetadata partition(String clusterId, String topic, int partition)
+      throws IOException {
     String path =
         "v3/clusters/"
             + encode(clusterId)
@@ -148,11 +149,14 @@ public final class RestProxyClient {
             + partition;
     HttpResponse<byte[]> response = send(get(path));
     expect(response, 200, "GET /" + path);
-    JsonNode leader = MAPPER.readTree(response.body()).path("leader_id");
+    JsonNode body = MAPPER.readTree(response.body());
+    JsonNode leader = body.path("leader_id");
     if (!leader.isInt()) {
       throw new IOException("GET /" + path + " answered without leader_id: " + text(response));
     }
-    return leader.asInt();
+    List<Integer> isr = new ArrayList<>();
+    body.path("in_sync_replica_ids").forEach(id -> isr.add(id.asInt()));
+    return new PartitionMetadata(leader.asInt(), isr);
   }
 
   /** The path of the v3 produce endpoint with {@code acks} as a query parameter. */

@@ -18,6 +18,8 @@ class FailoverReportTest {
     }
     return new StallScenario.Result(
         "node 1",
+        2,
+        gap / 2,
         StallAnalysis.of(new long[] {0, gap}, 1),
         DeliveryCheck.of(acked, read),
         10,

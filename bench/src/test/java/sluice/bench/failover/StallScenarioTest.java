@@ -50,6 +50,11 @@ class StallScenarioTest {
       killed = true;
     }
 
+    /** Node 7 leads until the kill, node 2 after it. */
+    int leader() {
+      return killed ? 2 : 7;
+    }
+
     @Override
     public long sent() {
       return sent;
@@ -84,10 +89,14 @@ class StallScenarioTest {
     StallScenario.Result result =
         scenario.run(
             producer,
-            () -> new StallScenario.Victim("node 7 (partition leader)", producer::kill),
+            () ->
+                new StallScenario.Victim(
+                    7, "node 7 (partition leader)", producer::kill, producer::leader),
             producer::all);
 
     assertThat(result.killed()).isEqualTo("node 7 (partition leader)");
+    assertThat(result.newLeader()).isEqualTo(2);
+    assertThat(result.newLeaderAfterNanos()).isNotNegative();
     assertThat(result.analysis().stallEndNanos()).isGreaterThan(result.analysis().killNanos());
     assertThat(result.analysis().stallNanos())
         .isGreaterThanOrEqualTo(result.analysis().baselineNanos());
@@ -103,7 +112,7 @@ class StallScenarioTest {
     StallScenario.Result result =
         scenario.run(
             producer,
-            () -> new StallScenario.Victim("node 1", producer::kill),
+            () -> new StallScenario.Victim(1, "node 1", producer::kill, producer::leader),
             () -> Arrays.copyOfRange(producer.all(), 1, (int) producer.sent()));
 
     assertThat(result.delivery().lost()).isEqualTo(1);
@@ -120,7 +129,7 @@ class StallScenarioTest {
             () ->
                 impatient.run(
                     producer,
-                    () -> new StallScenario.Victim("node 1", producer::kill),
+                    () -> new StallScenario.Victim(1, "node 1", producer::kill, producer::leader),
                     producer::all))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("no acknowledgement within PT0.2S of the kill");

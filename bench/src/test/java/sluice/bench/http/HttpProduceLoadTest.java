@@ -127,7 +127,8 @@ class HttpProduceLoadTest {
 
     assertThat(createdTopics)
         .containsExactly("replicated:1 rf=3 [{\"name\":\"min.insync.replicas\",\"value\":\"2\"}]");
-    assertThat(client.partitionLeader("c1", "replicated", 0)).isEqualTo(2);
+    assertThat(client.partition("c1", "replicated", 0))
+        .isEqualTo(new PartitionMetadata(2, List.of(2, 3)));
     assertThat(client.brokerIds("c1")).containsExactly(1, 2, 3);
   }
 
