@@ -41,8 +41,9 @@ import sluice.bench.report.MachineLoad;
  * {@code failover [--systems kafka,sluice] [--records 1000000] [--record-size 100] [--connections
  * 8] [--batch 1000] [--warmup-records 100000] [--stall-rate 5000] [--stall-connections 4]
  * [--stall-batch 50] [--before-kill 10] [--after-resume 10] [--max-outage 120] [--broker-heap 1g]
- * [--sluice-home .] [--keep-data no]}. The Sluice brokers run from {@code ./sluice build}'s output
- * under {@code --sluice-home}; {@code --keep-data yes} leaves their data and logs in place.
+ * [--sluice-home .] [--sluice-overrides "-Dkey=value ..."] [--keep-data no]}. The Sluice brokers
+ * run from {@code ./sluice build}'s output under {@code --sluice-home}, with the overrides on their
+ * command line; {@code --keep-data yes} leaves their data and logs in place.
  */
 public final class FailoverBench {
 
@@ -98,6 +99,7 @@ public final class FailoverBench {
                 "max-outage",
                 "broker-heap",
                 "sluice-home",
+                "sluice-overrides",
                 "keep-data"));
     List<String> systems = List.of(args.string("systems", "kafka,sluice").split(","));
     for (String s : systems) {
@@ -207,7 +209,15 @@ public final class FailoverBench {
       throw new IllegalArgumentException("--keep-data must be yes or no, got '" + keep + "'");
     }
     try (SluiceCluster cluster =
-        SluiceCluster.start(NODES, home, heap, START_TIMEOUT, keep.equals("yes"))) {
+        SluiceCluster.start(
+            NODES,
+            home,
+            heap,
+            List.of(args.string("sluice-overrides", "").split("\\s+")).stream()
+                .filter(o -> !o.isEmpty())
+                .toList(),
+            START_TIMEOUT,
+            keep.equals("yes"))) {
       RestProxyClient any = cluster.client(1);
       String clusterId = any.clusterId();
       System.out.println("Sluice cluster " + clusterId + " ready");

@@ -48,11 +48,23 @@ public final class SluiceCluster implements AutoCloseable {
 
   /**
    * Starts {@code size} brokers from the Sluice checkout {@code home}, each with a heap such as
-   * {@code "1g"}, waiting at most {@code timeout} until they form one cluster; {@code keepWorkDir}
-   * leaves the data and logs in place after {@link #close}.
+   * {@code "1g"} and the further {@code overrides} ({@code -Dkey=value}), waiting at most {@code
+   * timeout} until they form one cluster; {@code keepWorkDir} leaves the data and logs in place
+   * after {@link #close}.
    */
   public static SluiceCluster start(
-      int size, Path home, String heap, Duration timeout, boolean keepWorkDir) throws IOException {
+      int size,
+      Path home,
+      String heap,
+      List<String> overrides,
+      Duration timeout,
+      boolean keepWorkDir)
+      throws IOException {
+    for (String o : overrides) {
+      if (!o.startsWith("-D") || !o.contains("=")) {
+        throw new IllegalArgumentException("a broker override must look like -Dkey=value: " + o);
+      }
+    }
     if (size < 1) {
       throw new IllegalArgumentException("a Sluice cluster needs at least 1 broker, not " + size);
     }
@@ -91,6 +103,7 @@ public final class SluiceCluster implements AutoCloseable {
                   + "=akka://sluice@127.0.0.1:"
                   + ports.get(size + s - 1));
         }
+        command.addAll(overrides);
         cluster.processes.add(
             new ProcessBuilder(command)
                 .redirectErrorStream(true)
