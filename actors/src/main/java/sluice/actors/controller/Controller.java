@@ -78,7 +78,10 @@ import sluice.actors.metadata.TopicsKey;
  * when a broker registers, once when the controller starts, and every {@code
  * leader-imbalance-check-interval} (which also returns preferred leaders when {@code
  * auto-leader-rebalance-enable}). They wait while an up member has not registered yet, so a broker
- * still starting is not taken for dead.
+ * still starting is not taken for dead, and for {@code unregistered-broker-grace} after the
+ * controller starts a replica without any registration is neither live nor dead (registrations are
+ * not durable: after a full cluster restart brokers register one by one). A controller whose own
+ * broker is not live (leaving) does not elect.
  *
  * <p>Partition placement: each partition's leader entity is placed on its leader broker's member
  * through {@link PartitionEntities} before a creation is acknowledged, after every election that
@@ -185,7 +188,8 @@ public final class Controller {
       Duration writeTimeout,
       Duration readTimeout,
       Duration leaderImbalanceCheckInterval,
-      boolean autoLeaderRebalanceEnable) {
+      boolean autoLeaderRebalanceEnable,
+      Duration unregisteredBrokerGrace) {
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("sluice.controller");
       return new Settings(
@@ -193,7 +197,8 @@ public final class Controller {
           c.getDuration("write-timeout"),
           c.getDuration("read-timeout"),
           c.getDuration("leader-imbalance-check-interval"),
-          c.getBoolean("auto-leader-rebalance-enable"));
+          c.getBoolean("auto-leader-rebalance-enable"),
+          c.getDuration("unregistered-broker-grace"));
     }
   }
 
@@ -252,8 +257,9 @@ public final class Controller {
   /** A write that answers nobody (an election) is done. */
   private record Resume() implements Internal {}
 
-  private enum PeriodicCheck {
-    KEY
+  private enum TimerKey {
+    PERIODIC_CHECK,
+    GRACE_OVER
   }
 
   /** A higher controller epoch exists: this controller fails so its supervisor restarts it. */
@@ -346,6 +352,7 @@ public final class Controller {
   private final Map<String, TopicMetadata> topics;
   private final LiveBrokers brokers;
   private int seenEpoch;
+  private final long startedNanos = System.nanoTime();
   private final List<AlterPartition> pendingAlters = new ArrayList<>();
 
   private Controller(
@@ -398,10 +405,14 @@ public final class Controller {
                 context.messageAdapter(ClusterEvent.MemberEvent.class, MembershipChanged::new),
                 ClusterEvent.MemberEvent.class));
     timers.startTimerWithFixedDelay(
-        PeriodicCheck.KEY,
+        TimerKey.PERIODIC_CHECK,
         new ElectLeaders("periodic check", settings.autoLeaderRebalanceEnable()),
         settings.leaderImbalanceCheckInterval());
     placeInBackground(topics.values(), "controller start");
+    timers.startSingleTimer(
+        TimerKey.GRACE_OVER,
+        new ElectLeaders("unregistered broker grace over", false),
+        settings.unregisteredBrokerGrace());
     context.getSelf().tell(new ElectLeaders("controller start", false));
     return stash.unstashAll(idle());
   }
@@ -870,10 +881,11 @@ public final class Controller {
   }
 
   private Behavior<Command> onElectLeaders(ElectLeaders request) {
-    if (!brokers.selfUp()) {
-      // Leaving (or not yet up): the next controller elects; this one must not take its own
-      // broker's departure for the loss of every partition.
-      LOG.debug("Elections ({}) skipped: this member is not up", request.reason());
+    Set<Integer> live = brokers.live().keySet();
+    if (!live.contains(brokerId)) {
+      // This broker is leaving (or not up yet): the next controller elects; this one must not take
+      // its own broker's departure for the loss of every partition.
+      LOG.debug("Elections ({}) skipped: this broker {} is not live", request.reason(), brokerId);
       return Behaviors.same();
     }
     List<String> unregistered = brokers.unregisteredUpMembers();
@@ -881,11 +893,11 @@ public final class Controller {
       LOG.debug("Elections ({}) wait for members {} to register", request.reason(), unregistered);
       return Behaviors.same();
     }
-    Set<Integer> live = brokers.live().keySet();
+    Set<Integer> unknown = unknownBrokers();
     boolean preferred = request.preferred() && settings.autoLeaderRebalanceEnable();
     List<LeaderElection.TopicElection> elections = new ArrayList<>();
     for (TopicMetadata topic : topics.values()) {
-      LeaderElection.elect(topic, live, preferred).ifPresent(elections::add);
+      LeaderElection.elect(topic, live, unknown, preferred).ifPresent(elections::add);
     }
     if (elections.isEmpty()) {
       return Behaviors.same();
@@ -894,14 +906,26 @@ public final class Controller {
       throw new ControllerSuperseded(epoch, seenEpoch);
     }
     LOG.info(
-        "Electing leaders ({}): live brokers {}, {} topics change",
+        "Electing leaders ({}): live brokers {}{}, {} topics change",
         request.reason(),
         live,
+        unknown.isEmpty() ? "" : ", not yet registered " + unknown,
         elections.size());
     return writeTopics(
         writes.replace(
             elections.stream().map(e -> new TopicWrites.Change(e.before(), e.after())).toList()),
         response -> new ElectionsWritten(elections, response));
+  }
+
+  /**
+   * Replicas without any registration, during {@code unregistered-broker-grace} after this
+   * controller started: registrations are not durable, so after a full cluster restart a broker
+   * that is still starting is unknown rather than dead. Empty after the grace.
+   */
+  private Set<Integer> unknownBrokers() {
+    return System.nanoTime() - startedNanos < settings.unregisteredBrokerGrace().toNanos()
+        ? brokers.unregistered(topics.values())
+        : Set.of();
   }
 
   private Behavior<Command> onElectionsWritten(ElectionsWritten written) {
@@ -946,25 +970,14 @@ public final class Controller {
   }
 
   private static void logDecision(String topic, LeaderElection.Decision decision) {
-    PartitionAssignment before = decision.before();
-    PartitionAssignment after = decision.after();
-    String line =
-        String.format(
-            "%s-%d: %s, leader %d -> %d (leader epoch %d), ISR %s -> %s (partition epoch %d)",
-            topic,
-            after.partition(),
-            decision.kind(),
-            before.leader(),
-            after.leader(),
-            after.leaderEpoch(),
-            before.isr(),
-            after.isr(),
-            after.partitionEpoch());
     switch (decision.kind()) {
       case UNCLEAN ->
-          LOG.warn("{}: unclean leader election, records only the old ISR had may be lost", line);
-      case OFFLINE -> LOG.warn("{}: no live ISR member, the partition is offline", line);
-      default -> LOG.info(line);
+          LOG.warn(
+              "{}: unclean leader election, records only the old ISR had may be lost",
+              decision.describe(topic));
+      case OFFLINE ->
+          LOG.warn("{}: no live ISR member, the partition is offline", decision.describe(topic));
+      default -> LOG.info(decision.describe(topic));
     }
   }
 

@@ -1,6 +1,7 @@
 package sluice.actors.controller;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,9 @@ import sluice.actors.metadata.TopicMetadata;
  * is dead, the ISR keeps the old leader if it was a member (it holds every acknowledged record),
  * else its last member, so that broker can lead cleanly when it returns. Every leader change bumps
  * the leader epoch and the partition epoch by one.
+ *
+ * <p>Brokers whose state is not known yet (a controller just started after a full cluster restart
+ * and has no registration for them) count as neither live nor dead: nothing is taken from them.
  *
  * <p>Preferred leader: a partition whose first replica is live, in the ISR and not the leader gets
  * it back as leader (leader and partition epoch + 1, same ISR).
@@ -47,6 +51,21 @@ public final class LeaderElection {
     public boolean leaderMoved() {
       return after.leader() >= 0 && after.leader() != before.leader();
     }
+
+    /** One log line: the partition, the kind, leader and ISR before and after, the epochs. */
+    public String describe(String topic) {
+      return String.format(
+          "%s-%d: %s, leader %d -> %d (leader epoch %d), ISR %s -> %s (partition epoch %d)",
+          topic,
+          after.partition(),
+          kind,
+          before.leader(),
+          after.leader(),
+          after.leaderEpoch(),
+          before.isr(),
+          after.isr(),
+          after.partitionEpoch());
+    }
   }
 
   /** A topic's new metadata and what changed in it. */
@@ -65,8 +84,25 @@ public final class LeaderElection {
    */
   public static Optional<Decision> onLiveBrokers(
       PartitionAssignment p, Set<Integer> live, boolean unclean) {
-    List<Integer> isr = withoutDead(p, live);
-    if (live.contains(p.leader())) {
+    return onLiveBrokers(p, live, Set.of(), unclean);
+  }
+
+  /**
+   * Applies the rules to one partition, treating the {@code unknown} brokers as neither live nor
+   * dead: a leader among them keeps its partition, they stay in the ISR, none is elected, and no
+   * unclean election happens while one of them is in the ISR.
+   *
+   * @param live the live broker ids
+   * @param unknown broker ids whose state is not known yet (not in {@code live})
+   * @param unclean the topic's {@code unclean.leader.election.enable}
+   * @return the change, or empty if the partition needs none
+   */
+  public static Optional<Decision> onLiveBrokers(
+      PartitionAssignment p, Set<Integer> live, Set<Integer> unknown, boolean unclean) {
+    Set<Integer> notDead = new HashSet<>(live);
+    notDead.addAll(unknown);
+    List<Integer> isr = withoutDead(p, notDead);
+    if (notDead.contains(p.leader())) {
       return isr.equals(p.isr())
           ? Optional.empty()
           : decide(p, p.leader(), p.leaderEpoch(), isr, Kind.ISR_SHRUNK);
@@ -77,7 +113,7 @@ public final class LeaderElection {
       return decide(p, clean.get(), p.leaderEpoch() + 1, isr, Kind.CLEAN);
     }
     Optional<Integer> anyLive = p.replicas().stream().filter(live::contains).findFirst();
-    if (unclean && anyLive.isPresent()) {
+    if (unclean && anyLive.isPresent() && p.isr().stream().noneMatch(unknown::contains)) {
       return decide(p, anyLive.get(), p.leaderEpoch() + 1, List.of(anyLive.get()), Kind.UNCLEAN);
     }
     if (p.leader() < 0 && isr.equals(p.isr())) {
@@ -106,12 +142,24 @@ public final class LeaderElection {
    */
   public static Optional<TopicElection> elect(
       TopicMetadata topic, Set<Integer> live, boolean preferredLeaders) {
+    return elect(topic, live, Set.of(), preferredLeaders);
+  }
+
+  /**
+   * Applies {@link #onLiveBrokers(PartitionAssignment, Set, Set, boolean)} to every partition of a
+   * topic, then {@link #preferred} if asked.
+   *
+   * @param unknown broker ids whose state is not known yet
+   * @return the topic's new metadata, or empty if no partition changed
+   */
+  public static Optional<TopicElection> elect(
+      TopicMetadata topic, Set<Integer> live, Set<Integer> unknown, boolean preferredLeaders) {
     boolean unclean = TopicConfigs.uncleanLeaderElectionEnable(topic.configs());
     List<PartitionAssignment> partitions = new ArrayList<>(topic.partitions().size());
     List<Decision> decisions = new ArrayList<>();
     for (PartitionAssignment p : topic.partitions()) {
       PartitionAssignment current = p;
-      Optional<Decision> onLive = onLiveBrokers(current, live, unclean);
+      Optional<Decision> onLive = onLiveBrokers(current, live, unknown, unclean);
       if (onLive.isPresent()) {
         decisions.add(onLive.get());
         current = onLive.get().after();

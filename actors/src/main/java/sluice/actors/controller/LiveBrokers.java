@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
@@ -57,9 +58,15 @@ final class LiveBrokers {
     return live;
   }
 
-  /** Every registered broker id, live or not. */
-  Set<Integer> registered() {
-    return Set.copyOf(registrations.keySet());
+  /** The replicas of {@code topics} that have no registration, live or not. */
+  Set<Integer> unregistered(Collection<TopicMetadata> topics) {
+    Set<Integer> unregistered = new TreeSet<>();
+    for (TopicMetadata topic : topics) {
+      for (PartitionAssignment p : topic.partitions()) {
+        p.replicas().stream().filter(b -> !registrations.containsKey(b)).forEach(unregistered::add);
+      }
+    }
+    return unregistered;
   }
 
   /** Up members that no registration names: brokers still starting. */
@@ -67,11 +74,6 @@ final class LiveBrokers {
     Set<String> registered = new HashSet<>();
     registrations.values().forEach(b -> registered.add(b.address()));
     return upMembers().stream().filter(a -> !registered.contains(a)).sorted().toList();
-  }
-
-  /** Whether this node's own member is up (not joining, leaving or downed). */
-  boolean selfUp() {
-    return cluster.selfMember().status().equals(MemberStatus.up());
   }
 
   /** Where the leader entity of each partition of {@code topics} with a live leader must run. */

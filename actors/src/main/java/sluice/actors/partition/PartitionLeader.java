@@ -42,15 +42,11 @@ import sluice.actors.api.CborSerializable;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.controller.Controller;
-import sluice.actors.controller.ControllerRef;
-import sluice.actors.controller.TopicConfigs;
 import sluice.actors.journal.BatchEvent;
 import sluice.actors.journal.BatchEvent.BatchAppended;
 import sluice.actors.journal.Logs;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.storage.log.EpochEndOffset;
-import sluice.storage.log.EpochEntry;
 import sluice.storage.log.FetchSlice;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.OffsetOutOfRangeException;
@@ -87,13 +83,14 @@ import sluice.storage.record.RecordBatch;
  * refused up front with {@code NOT_ENOUGH_REPLICAS} while the ISR is smaller than {@code
  * min.insync.replicas}.
  *
- * <p><b>Replication</b> (Kafka's protocol, leader side). Followers send {@link ReplicaFetch}; their
- * fetch offsets are their log end offsets, kept with their caught-up times in a {@link
- * ReplicaTracker}. The high watermark, kept in {@link PartitionLog#highWatermark()}, is the least
- * log end offset over the (maximal) ISR including the leader's, and never goes down while leading.
- * ISR changes (out: not caught up for {@code sluice.replication.replica-lag-time-max}; in: caught
- * up with the high watermark) are proposed to the controller ({@link Controller.AlterPartition}),
- * one at a time, with the current leader and partition epochs.
+ * <p><b>Replication</b> (Kafka's protocol, leader side; {@link LeaderReplication}). Followers send
+ * {@link ReplicaFetch}; their fetch offsets are their log end offsets, kept with their caught-up
+ * times in a {@link ReplicaTracker}. The high watermark, kept in {@link
+ * PartitionLog#highWatermark()}, is the least log end offset over the (maximal) ISR including the
+ * leader's, and never goes down while leading. ISR changes (out: not caught up for {@code
+ * sluice.replication.replica-lag-time-max}; in: caught up with the high watermark) are proposed to
+ * the controller ({@link Controller.AlterPartition}), one at a time, with the current leader and
+ * partition epochs.
  *
  * <p><b>Fetch</b> returns whole batches below the high watermark read straight from the segment
  * files, on the fetch dispatcher rather than the leader's thread; a fetch at the high watermark
@@ -246,22 +243,22 @@ public final class PartitionLeader
 
   private record FetchExpired(long fetchId) implements Command {}
 
-  private record ReplicaFetchExpired(long fetchId) implements Command {}
+  record ReplicaFetchExpired(long fetchId) implements Command {}
 
   /** Time to look for ISR members to propose out (and followers to propose in). */
-  private record CheckIsr() implements Command {}
+  record CheckIsr() implements Command {}
 
-  private record CheckpointHighWatermark() implements Command {}
+  record CheckpointHighWatermark() implements Command {}
 
   /** The earliest deadline of a waiting acks=all append has come. */
-  private record AckDeadline() implements Command {}
+  record AckDeadline() implements Command {}
 
   /**
    * The controller's answer to this leader's {@link Controller.AlterPartition}, proposed in {@code
    * leaderEpoch} and {@code partitionEpoch}: exactly one of {@code partition} and {@code error} is
    * non-null ({@code REQUEST_TIMED_OUT} without an answer).
    */
-  private record AlterPartitionAnswered(
+  record AlterPartitionAnswered(
       int leaderEpoch, int partitionEpoch, PartitionAssignment partition, ApiError error)
       implements Command {}
 
@@ -403,10 +400,6 @@ public final class PartitionLeader
   private record Written(
       Append append, long baseOffset, long lastOffset, long logAppendTime, long arrivedNanos) {}
 
-  private static final String CHECK_ISR_TIMER = "check-isr";
-  private static final String CHECKPOINT_TIMER = "checkpoint-high-watermark";
-  private static final String ACK_DEADLINE_TIMER = "ack-deadline";
-
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
@@ -418,30 +411,12 @@ public final class PartitionLeader
   private final PartitionLog log;
   private final Clock clock = Clock.systemUTC();
   private final Executor fetchExecutor;
-  private final Executor blockingIo;
-  private final ReplicaTracker replicas;
-  private final AckWaiters ackWaiters;
-  private int leaderEpoch;
-  private int partitionEpoch;
-
-  /** The log end offset when this broker's current leader epoch began. */
-  private long epochStartOffset;
-
-  /** An ISR change is at the controller; at most one is. */
-  private boolean alterInFlight;
-
-  /** The controller refused an ISR change as stale: propose nothing until new metadata comes. */
-  private boolean awaitingMetadata;
-
-  /** When the ack deadline timer fires, {@link AckWaiters#NO_DEADLINE} if it is not running. */
-  private long scheduledAckDeadline = AckWaiters.NO_DEADLINE;
-
+  private final LeaderReplication replication;
   private LogConfig config;
   private Map<String, String> topicConfigs;
   private List<Queued> queued = new ArrayList<>();
   private boolean flushRequested;
   private final Map<Long, Fetch> parked = new LinkedHashMap<>();
-  private final Map<Long, ReplicaFetch> parkedReplicaFetches = new LinkedHashMap<>();
   private long nextFetchId;
 
   /** Why this entity no longer leads, once it does not; it is then passivating. */
@@ -466,15 +441,6 @@ public final class PartitionLeader
     this.topicId = metadata.topicId();
     this.partition = partition;
     this.topicPartition = entityId(topic, partition);
-    this.leaderEpoch = assignment.leaderEpoch();
-    this.partitionEpoch = assignment.partitionEpoch();
-    this.replicas =
-        new ReplicaTracker(
-            settings.brokerId(),
-            assignment,
-            settings.replicaLagTimeMax().toMillis(),
-            clock.millis());
-    this.ackWaiters = new AckWaiters(topicPartition);
     this.log = log;
     this.config = config;
     this.topicConfigs = metadata.configs();
@@ -483,7 +449,21 @@ public final class PartitionLeader
             .getSystem()
             .dispatchers()
             .lookup(DispatcherSelector.fromConfig("sluice.partition.fetch-dispatcher"));
-    this.blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.replication =
+        new LeaderReplication(
+            context,
+            timers,
+            settings,
+            topic,
+            topicId,
+            partition,
+            assignment,
+            topicConfigs,
+            log,
+            clock,
+            fetchExecutor,
+            context.getSystem().dispatchers().lookup(DispatcherSelector.blocking()),
+            this::wakeParkedFetches);
   }
 
   @Override
@@ -498,7 +478,9 @@ public final class PartitionLeader
 
   @Override
   public LeaderState emptyState() {
-    return LeaderState.empty();
+    // Recovery without a snapshot replays from the log's first batch, which starts at the log start
+    // offset: a follower log restarted empty at the leader's log start begins above 0.
+    return new LeaderState(log.logStartOffset(), Map.of());
   }
 
   @Override
@@ -555,43 +537,7 @@ public final class PartitionLeader
               + " differs from the log's "
               + log.logEndOffset());
     }
-    startEpoch(state);
-    Duration checkEvery = settings.replicaLagTimeMax().dividedBy(2);
-    timers.startTimerAtFixedRate(CHECK_ISR_TIMER, new CheckIsr(), checkEvery);
-    timers.startTimerAtFixedRate(
-        CHECKPOINT_TIMER,
-        new CheckpointHighWatermark(),
-        settings.highWatermarkCheckpointInterval());
-    maybeAdvanceHighWatermark(state);
-    context
-        .getLog()
-        .info(
-            "Partition {} leads in epoch {} (partition epoch {}, ISR {}): offsets [{}, {}), high"
-                + " watermark {}",
-            topicPartition,
-            leaderEpoch,
-            partitionEpoch,
-            replicas.isr(),
-            log.logStartOffset(),
-            state.logEndOffset(),
-            log.highWatermark());
-  }
-
-  /**
-   * Records this broker's leader epoch in the log, if newer than the log's latest (so that
-   * followers asking where older epochs end get the right answer before the first append), and
-   * notes where the epoch starts. The log is idle: commands run only between writes.
-   */
-  private void startEpoch(LeaderState state) {
-    if (leaderEpoch > log.latestEpoch()) {
-      log.assignLeaderEpoch(leaderEpoch);
-    }
-    List<EpochEntry> epochs = log.leaderEpochs();
-    EpochEntry latest = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
-    epochStartOffset =
-        latest != null && latest.epoch() == leaderEpoch
-            ? latest.startOffset()
-            : state.logEndOffset();
+    replication.start(state);
   }
 
   // ---- produce ---------------------------------------------------------------------------------
@@ -601,19 +547,11 @@ public final class PartitionLeader
     if (error != null) {
       return Effect().reply(append.replyTo(), AppendReply.failed(error));
     }
-    if (append.acks() == Acks.ALL && replicas.isr().size() < minInsyncReplicas()) {
-      return Effect()
-          .reply(
-              append.replyTo(),
-              AppendReply.failed(
-                  ApiError.of(
-                      ErrorCode.NOT_ENOUGH_REPLICAS,
-                      "Not enough replicas: partition %s has %d in-sync replica(s) (ISR %s), fewer"
-                          + " than its min.insync.replicas=%d; the acks=all batch was not written",
-                      topicPartition,
-                      replicas.isr().size(),
-                      replicas.isr(),
-                      minInsyncReplicas())));
+    if (append.acks() == Acks.ALL) {
+      ApiError tooFew = replication.refuseAcksAll();
+      if (tooFew != null) {
+        return Effect().reply(append.replyTo(), AppendReply.failed(tooFew));
+      }
     }
     queued.add(new Queued(append, System.nanoTime()));
     if (!flushRequested) {
@@ -658,7 +596,7 @@ public final class PartitionLeader
       byte[] bytes = append.batch().clone();
       RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(bytes));
       batch.setBaseOffset(nextOffset);
-      batch.setPartitionLeaderEpoch(leaderEpoch);
+      batch.setPartitionLeaderEpoch(replication.leaderEpoch());
       if (appendTime >= 0) {
         batch.setLogAppendTime(appendTime);
       }
@@ -681,18 +619,15 @@ public final class PartitionLeader
                       .replyTo()
                       .tell(new AppendReply(entry.baseOffset(), entry.logAppendTime(), null));
                 } else if (append.acks() == Acks.ALL) {
-                  long deadline = AckWaiters.deadline(append, entry.arrivedNanos());
-                  ackWaiters.add(
+                  replication.written(
                       append,
                       entry.baseOffset(),
                       entry.lastOffset(),
                       entry.logAppendTime(),
-                      deadline);
-                  scheduleAckDeadline(deadline);
+                      AckWaiters.deadline(append, entry.arrivedNanos()));
                 }
               }
-              maybeAdvanceHighWatermark(newState);
-              wakeParkedReplicaFetches(newState);
+              replication.afterWrite(newState);
             })
         .thenNoReply();
   }
@@ -717,7 +652,8 @@ public final class PartitionLeader
       return Effect()
           .reply(
               fetch.replyTo(),
-              FetchReply.failed(outOfRange(fetch.offset(), logStart, state.logEndOffset())));
+              FetchReply.failed(
+                  outOfRange(topicPartition, fetch.offset(), logStart, state.logEndOffset())));
     }
     if (fetch.offset() >= log.highWatermark() && fetch.maxWaitMs() > 0) {
       long fetchId = nextFetchId++;
@@ -783,7 +719,8 @@ public final class PartitionLeader
       return new FetchReply(
           bytes, new PartitionOffsets(log.logStartOffset(), highWatermark, logEnd), null);
     } catch (OffsetOutOfRangeException e) {
-      return FetchReply.failed(outOfRange(fetch.offset(), log.logStartOffset(), logEnd));
+      return FetchReply.failed(
+          outOfRange(topicPartition, fetch.offset(), log.logStartOffset(), logEnd));
     } catch (RuntimeException e) {
       LOG.error("Reading {} at offset {} failed", topicPartition, fetch.offset(), e);
       return FetchReply.failed(
@@ -796,7 +733,7 @@ public final class PartitionLeader
     }
   }
 
-  private ApiError outOfRange(long offset, long logStart, long logEnd) {
+  static ApiError outOfRange(String topicPartition, long offset, long logStart, long logEnd) {
     return ApiError.of(
         ErrorCode.OFFSET_OUT_OF_RANGE,
         "Offset %d is out of range for partition %s: valid offsets are %d (log start) to %d (log"
@@ -807,429 +744,41 @@ public final class PartitionLeader
         logEnd);
   }
 
-  // ---- replication: follower fetches ---------------------------------------------------------
+  // ---- replication (LeaderReplication) ----------------------------------------------------------
 
-  /**
-   * A follower's fetch, checked in Kafka's order: a replica of the partition, the current leader
-   * epoch, its last fetched epoch against the leader's epochs (divergence), the offset range. Then
-   * its log end offset counts for the high watermark and the ISR, and it gets the batches from its
-   * fetch offset up to the confirmed log end offset, or parks there until the next write.
-   */
   private ReplyEffect<BatchEvent, LeaderState> onReplicaFetch(
       LeaderState state, ReplicaFetch fetch) {
-    ApiError error = checkReplicaFetch(fetch);
-    if (error != null) {
-      return Effect().reply(fetch.replyTo(), replicaReply(state, new byte[0], null, error));
-    }
-    if (fetch.lastFetchedEpoch() >= 0) {
-      Diverging diverging = divergence(state, fetch);
-      if (diverging != null) {
-        return Effect().reply(fetch.replyTo(), replicaReply(state, new byte[0], diverging, null));
-      }
-    }
-    long logStart = log.logStartOffset();
-    if (fetch.fetchOffset() < logStart || fetch.fetchOffset() > state.logEndOffset()) {
-      return Effect()
-          .reply(
-              fetch.replyTo(),
-              replicaReply(
-                  state,
-                  new byte[0],
-                  null,
-                  outOfRange(fetch.fetchOffset(), logStart, state.logEndOffset())));
-    }
-    replicas.onFetch(fetch.replicaId(), fetch.fetchOffset(), state.logEndOffset(), clock.millis());
-    maybeAdvanceHighWatermark(state);
-    maybeProposeIsrChange(state, false);
-    if (fetch.fetchOffset() == state.logEndOffset() && fetch.maxWaitMs() > 0) {
-      long fetchId = nextFetchId++;
-      parkedReplicaFetches.put(fetchId, fetch);
-      timers.startSingleTimer(
-          fetchId, new ReplicaFetchExpired(fetchId), Duration.ofMillis(fetch.maxWaitMs()));
-      return Effect().noReply();
-    }
-    serveReplica(fetch, state);
+    replication.onReplicaFetch(state, fetch);
     return Effect().noReply();
-  }
-
-  /** Why {@code fetch} is refused before its offsets are looked at, or null. */
-  private ApiError checkReplicaFetch(ReplicaFetch fetch) {
-    if (fetch.maxBytes() <= 0 || fetch.maxWaitMs() < 0) {
-      return ApiError.of(
-          ErrorCode.INVALID_REQUEST,
-          "A replica fetch needs maxBytes > 0 and maxWaitMs >= 0, not maxBytes=%d and"
-              + " maxWaitMs=%d",
-          fetch.maxBytes(),
-          fetch.maxWaitMs());
-    }
-    if (!replicas.isFollower(fetch.replicaId())) {
-      return ApiError.of(
-          ErrorCode.NOT_LEADER_OR_FOLLOWER,
-          "Broker %d is not a follower of %s: its replicas are %s, led by broker %d",
-          fetch.replicaId(),
-          topicPartition,
-          replicas.replicas(),
-          settings.brokerId());
-    }
-    if (fetch.currentLeaderEpoch() < leaderEpoch) {
-      return ApiError.of(
-          ErrorCode.FENCED_LEADER_EPOCH,
-          "Broker %d fetched %s in leader epoch %d, but the current leader epoch is %d",
-          fetch.replicaId(),
-          topicPartition,
-          fetch.currentLeaderEpoch(),
-          leaderEpoch);
-    }
-    if (fetch.currentLeaderEpoch() > leaderEpoch) {
-      return ApiError.of(
-          ErrorCode.UNKNOWN_LEADER_EPOCH,
-          "Broker %d fetched %s in leader epoch %d, which this leader (epoch %d) does not know"
-              + " yet",
-          fetch.replicaId(),
-          topicPartition,
-          fetch.currentLeaderEpoch(),
-          leaderEpoch);
-    }
-    return null;
-  }
-
-  /**
-   * Where the follower's log leaves the leader's (KIP-101/KIP-320), or null if it does not: the
-   * leader's largest epoch at or below the follower's last fetched epoch and where it ends here,
-   * when that is another epoch or ends before the follower's log end offset. The end is capped to
-   * the confirmed log end offset: a write in flight may still fail.
-   */
-  private Diverging divergence(LeaderState state, ReplicaFetch fetch) {
-    EpochEndOffset answer = log.endOffsetForEpoch(fetch.lastFetchedEpoch());
-    if (answer.isUndefined()) {
-      return new Diverging(EpochEndOffset.UNDEFINED_EPOCH, EpochEndOffset.UNDEFINED_EPOCH_OFFSET);
-    }
-    long end = Math.min(answer.endOffset(), state.logEndOffset());
-    if (answer.epoch() != fetch.lastFetchedEpoch() || end < fetch.fetchOffset()) {
-      return new Diverging(answer.epoch(), end);
-    }
-    return null;
-  }
-
-  private ReplicaFetchReply replicaReply(
-      LeaderState state, byte[] batches, Diverging diverging, ApiError error) {
-    return new ReplicaFetchReply(
-        batches, log.highWatermark(), log.logStartOffset(), state.logEndOffset(), diverging, error);
   }
 
   private ReplyEffect<BatchEvent, LeaderState> onReplicaFetchExpired(
       LeaderState state, ReplicaFetchExpired expired) {
-    ReplicaFetch fetch = parkedReplicaFetches.remove(expired.fetchId());
-    if (fetch != null) {
-      serveReplica(fetch, state);
-    }
+    replication.onReplicaFetchExpired(state, expired);
     return Effect().noReply();
-  }
-
-  private void wakeParkedReplicaFetches(LeaderState state) {
-    var iterator = parkedReplicaFetches.entrySet().iterator();
-    while (iterator.hasNext()) {
-      Map.Entry<Long, ReplicaFetch> entry = iterator.next();
-      if (entry.getValue().fetchOffset() < state.logEndOffset()) {
-        iterator.remove();
-        timers.cancel(entry.getKey());
-        serveReplica(entry.getValue(), state);
-      }
-    }
-  }
-
-  /**
-   * Answers a follower's fetch with the batches from its fetch offset up to the confirmed log end
-   * offset of {@code state} (a write in flight may still fail), read on the fetch dispatcher.
-   */
-  private void serveReplica(ReplicaFetch fetch, LeaderState state) {
-    long logEnd = state.logEndOffset();
-    long highWatermark = log.highWatermark();
-    if (fetch.fetchOffset() >= logEnd) {
-      fetch.replyTo().tell(replicaReply(state, new byte[0], null, null));
-      return;
-    }
-    fetchExecutor.execute(() -> fetch.replyTo().tell(readForReplica(fetch, highWatermark, logEnd)));
-  }
-
-  /** Reads for {@link #serveReplica}; runs on the fetch dispatcher, touching no actor state. */
-  private ReplicaFetchReply readForReplica(ReplicaFetch fetch, long highWatermark, long logEnd) {
-    try {
-      FetchSlice slice = log.read(fetch.fetchOffset(), fetch.maxBytes(), logEnd);
-      ByteBuffer buffer = slice.readFully();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return new ReplicaFetchReply(bytes, highWatermark, log.logStartOffset(), logEnd, null, null);
-    } catch (OffsetOutOfRangeException e) {
-      return new ReplicaFetchReply(
-          new byte[0],
-          highWatermark,
-          log.logStartOffset(),
-          logEnd,
-          null,
-          outOfRange(fetch.fetchOffset(), log.logStartOffset(), logEnd));
-    } catch (RuntimeException e) {
-      LOG.error(
-          "Reading {} at offset {} for broker {} failed",
-          topicPartition,
-          fetch.fetchOffset(),
-          fetch.replicaId(),
-          e);
-      return new ReplicaFetchReply(
-          new byte[0],
-          highWatermark,
-          log.logStartOffset(),
-          logEnd,
-          null,
-          ApiError.of(
-              ErrorCode.KAFKA_STORAGE_ERROR,
-              "Reading %s at offset %d failed: %s",
-              topicPartition,
-              fetch.fetchOffset(),
-              e.getMessage()));
-    }
-  }
-
-  // ---- replication: high watermark and acks=all ----------------------------------------------
-
-  /**
-   * Moves the high watermark up to the smallest log end offset over the (maximal) ISR, never down;
-   * when it moves, answers the acks=all appends it now covers and wakes parked consumer fetches.
-   */
-  private void maybeAdvanceHighWatermark(LeaderState state) {
-    long candidate = replicas.highWatermarkCandidate(state.logEndOffset());
-    if (candidate <= log.highWatermark()) {
-      return;
-    }
-    log.updateHighWatermark(candidate);
-    ackWaiters.completeBelow(log.highWatermark(), isrTooSmall());
-    wakeParkedFetches(state);
-  }
-
-  private int minInsyncReplicas() {
-    return TopicConfigs.minInsyncReplicas(topicConfigs, replicas.replicas().size());
-  }
-
-  /** The error of an acks=all append whose batch is committed while the ISR is too small. */
-  private ApiError isrTooSmall() {
-    int minIsr = minInsyncReplicas();
-    if (replicas.isr().size() >= minIsr) {
-      return null;
-    }
-    return ApiError.of(
-        ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-        "The batch was written to %s but its ISR %s shrank below min.insync.replicas=%d before"
-            + " the batch was committed",
-        topicPartition,
-        replicas.isr(),
-        minIsr);
-  }
-
-  /** Makes sure the ack deadline timer fires by {@code deadlineNanos}. */
-  private void scheduleAckDeadline(long deadlineNanos) {
-    if (deadlineNanos == AckWaiters.NO_DEADLINE
-        || (scheduledAckDeadline != AckWaiters.NO_DEADLINE
-            && scheduledAckDeadline - deadlineNanos <= 0)) {
-      return;
-    }
-    scheduledAckDeadline = deadlineNanos;
-    long delay = Math.max(0, deadlineNanos - System.nanoTime());
-    timers.startSingleTimer(ACK_DEADLINE_TIMER, new AckDeadline(), Duration.ofNanos(delay));
   }
 
   private ReplyEffect<BatchEvent, LeaderState> onAckDeadline(
       LeaderState state, AckDeadline deadline) {
-    scheduledAckDeadline = AckWaiters.NO_DEADLINE;
-    ackWaiters.expire(System.nanoTime());
-    scheduleAckDeadline(ackWaiters.earliestDeadline());
+    replication.onAckDeadline();
     return Effect().noReply();
   }
-
-  /**
-   * Writes the high watermark to its checkpoint file (two fsyncs when it changed) on the
-   * blocking-IO dispatcher, off the leader's thread.
-   */
-  private ReplyEffect<BatchEvent, LeaderState> onCheckpointHighWatermark(
-      LeaderState state, CheckpointHighWatermark checkpoint) {
-    blockingIo.execute(this::checkpointHighWatermark);
-    return Effect().noReply();
-  }
-
-  /** Safe from any thread; a no-op once the log is closed. */
-  private void checkpointHighWatermark() {
-    try {
-      log.checkpointHighWatermark();
-    } catch (RuntimeException e) {
-      LOG.error("Cannot checkpoint the high watermark of {}", topicPartition, e);
-    }
-  }
-
-  // ---- replication: ISR changes ---------------------------------------------------------------
 
   private ReplyEffect<BatchEvent, LeaderState> onCheckIsr(LeaderState state, CheckIsr check) {
-    maybeProposeIsrChange(state, true);
+    replication.onCheckIsr(state);
     return Effect().noReply();
-  }
-
-  /**
-   * Proposes one ISR change to the controller unless one is outstanding or the last was refused as
-   * stale: out with the members not caught up (only when {@code shrink}), else in with the
-   * followers that caught up.
-   */
-  private void maybeProposeIsrChange(LeaderState state, boolean shrink) {
-    if (alterInFlight || awaitingMetadata) {
-      return;
-    }
-    List<Integer> newIsr = null;
-    if (shrink) {
-      List<Integer> outOfSync = replicas.outOfSync(state.logEndOffset(), clock.millis());
-      if (!outOfSync.isEmpty()) {
-        newIsr = new ArrayList<>(replicas.isr());
-        newIsr.removeAll(outOfSync);
-        context
-            .getLog()
-            .info(
-                "Partition {} proposes removing {} from its ISR {}: not caught up for more than"
-                    + " {} ms",
-                topicPartition,
-                outOfSync,
-                replicas.isr(),
-                settings.replicaLagTimeMax().toMillis());
-      }
-    }
-    if (newIsr == null) {
-      List<Integer> caughtUp = replicas.caughtUpOutsideIsr(log.highWatermark(), epochStartOffset);
-      if (caughtUp.isEmpty()) {
-        return;
-      }
-      newIsr = new ArrayList<>(replicas.isr());
-      newIsr.addAll(caughtUp);
-      context
-          .getLog()
-          .info(
-              "Partition {} proposes adding {} to its ISR {}: caught up with the high watermark {}",
-              topicPartition,
-              caughtUp,
-              replicas.isr(),
-              log.highWatermark());
-    }
-    propose(newIsr);
-  }
-
-  private void propose(List<Integer> newIsr) {
-    ActorRef<Controller.Command> controller;
-    try {
-      controller = ControllerRef.get(context.getSystem()).ref();
-    } catch (IllegalStateException e) {
-      context
-          .getLog()
-          .warn("Partition {} cannot change its ISR: {}", topicPartition, e.getMessage());
-      return;
-    }
-    alterInFlight = true;
-    replicas.proposed(newIsr);
-    int brokerId = settings.brokerId();
-    int epoch = leaderEpoch;
-    int version = partitionEpoch;
-    long timeoutMs = settings.alterPartitionTimeout().toMillis();
-    context.ask(
-        Controller.AlterPartitionResult.class,
-        controller,
-        settings.alterPartitionTimeout(),
-        replyTo ->
-            new Controller.AlterPartition(
-                topic, topicId, partition, brokerId, epoch, version, newIsr, replyTo),
-        (result, failure) ->
-            result != null
-                ? new AlterPartitionAnswered(epoch, version, result.partition(), result.error())
-                : new AlterPartitionAnswered(
-                    epoch,
-                    version,
-                    null,
-                    ApiError.of(
-                        ErrorCode.REQUEST_TIMED_OUT,
-                        "The controller did not answer the ISR change of %s within %d ms",
-                        topicPartition,
-                        timeoutMs)));
   }
 
   private ReplyEffect<BatchEvent, LeaderState> onAlterPartitionAnswered(
       LeaderState state, AlterPartitionAnswered answer) {
-    alterInFlight = false;
-    PartitionAssignment changed = answer.partition();
-    if (changed != null
-        && changed.leader() == settings.brokerId()
-        && changed.leaderEpoch() == leaderEpoch
-        && changed.partitionEpoch() > partitionEpoch) {
-      applyAssignment(state, changed);
-      return Effect().noReply();
-    }
-    replicas.proposalFailed();
-    if (answer.error() != null) {
-      ErrorCode code = answer.error().code();
-      boolean stale =
-          code == ErrorCode.FENCED_LEADER_EPOCH || code == ErrorCode.INVALID_UPDATE_VERSION;
-      // Unless newer metadata came while the proposal was out: then propose again from that.
-      if (stale
-          && answer.leaderEpoch() == leaderEpoch
-          && answer.partitionEpoch() == partitionEpoch) {
-        awaitingMetadata = true;
-      }
-      context
-          .getLog()
-          .warn(
-              "Partition {}: the controller refused an ISR change: {} {}",
-              topicPartition,
-              code,
-              answer.error().message());
-    }
+    replication.onAlterPartitionAnswered(state, answer);
     return Effect().noReply();
   }
 
-  /**
-   * Takes the ISR of {@code changed} (this leader epoch, a newer partition epoch), then looks for
-   * the next change to propose.
-   */
-  private void applyAssignment(LeaderState state, PartitionAssignment changed) {
-    partitionEpoch = changed.partitionEpoch();
-    awaitingMetadata = false;
-    replicas.apply(changed, clock.millis());
-    context
-        .getLog()
-        .info(
-            "Partition {} has ISR {} in partition epoch {}",
-            topicPartition,
-            changed.isr(),
-            partitionEpoch);
-    maybeAdvanceHighWatermark(state);
-    maybeProposeIsrChange(state, true);
-  }
-
-  /**
-   * Adopts a newer leader epoch in which this broker still leads: later batches carry it, follower
-   * states start over, parked follower fetches (of the older epoch) are fenced.
-   */
-  private void adoptLeaderEpoch(LeaderState state, PartitionAssignment assignment) {
-    leaderEpoch = assignment.leaderEpoch();
-    partitionEpoch = assignment.partitionEpoch();
-    awaitingMetadata = false;
-    startEpoch(state);
-    replicas.reset(assignment, clock.millis());
-    for (Map.Entry<Long, ReplicaFetch> entry : parkedReplicaFetches.entrySet()) {
-      timers.cancel(entry.getKey());
-      ReplicaFetch fetch = entry.getValue();
-      fetch.replyTo().tell(replicaReply(state, new byte[0], null, checkReplicaFetch(fetch)));
-    }
-    parkedReplicaFetches.clear();
-    context
-        .getLog()
-        .info(
-            "Partition {} leads in epoch {} from offset {} (ISR {})",
-            topicPartition,
-            leaderEpoch,
-            epochStartOffset,
-            assignment.isr());
-    maybeAdvanceHighWatermark(state);
+  private ReplyEffect<BatchEvent, LeaderState> onCheckpointHighWatermark(
+      LeaderState state, CheckpointHighWatermark checkpoint) {
+    replication.onCheckpointHighWatermark();
+    return Effect().noReply();
   }
 
   // ---- offsets ---------------------------------------------------------------------------------
@@ -1284,7 +833,7 @@ public final class PartitionLeader
             ErrorCode.NOT_LEADER_OR_FOLLOWER,
             "Partition %s is moving or its broker is stopping",
             topicPartition));
-    checkpointHighWatermark();
+    replication.checkpointHighWatermark();
     return Effect().stop().thenNoReply();
   }
 
@@ -1315,18 +864,14 @@ public final class PartitionLeader
     if (assignment.leader() != settings.brokerId()) {
       return stopLeading(notLeader(settings.brokerId(), assignment));
     }
-    if (assignment.leaderEpoch() > leaderEpoch) {
-      adoptLeaderEpoch(state, assignment);
-    } else if (assignment.leaderEpoch() == leaderEpoch
-        && assignment.partitionEpoch() > partitionEpoch) {
-      applyAssignment(state, assignment);
-    }
+    replication.onAssignment(state, assignment);
     if (!metadata.configs().equals(topicConfigs)) {
       try {
         LogConfig updated = LogConfig.from(logConfigs(metadata.configs()));
         log.updateConfig(updated);
         config = updated;
         topicConfigs = metadata.configs();
+        replication.configsChanged(topicConfigs);
       } catch (RuntimeException e) {
         context
             .getLog()
@@ -1357,15 +902,7 @@ public final class PartitionLeader
    * still waiting for the ISR with {@code NOT_LEADER_OR_FOLLOWER}: never success.
    */
   private void abandon(ApiError error) {
-    ackWaiters.abandon(error.message());
-    timers.cancel(ACK_DEADLINE_TIMER);
-    timers.cancel(CHECK_ISR_TIMER);
-    timers.cancel(CHECKPOINT_TIMER);
-    for (Map.Entry<Long, ReplicaFetch> entry : parkedReplicaFetches.entrySet()) {
-      timers.cancel(entry.getKey());
-      entry.getValue().replyTo().tell(new ReplicaFetchReply(new byte[0], -1, -1, -1, null, error));
-    }
-    parkedReplicaFetches.clear();
+    replication.abandon(error);
     for (Queued entry : queued) {
       if (entry.append().acks() != Acks.NONE) {
         entry.append().replyTo().tell(AppendReply.failed(error));

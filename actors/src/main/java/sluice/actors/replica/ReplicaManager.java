@@ -338,7 +338,12 @@ public final class ReplicaManager {
               wanted == null
                   ? "this broker no longer holds a replica of it"
                   : "its topic was created again");
-      Logs.get(context.getSystem()).delete(topicPartition);
+      try {
+        Logs.get(context.getSystem()).delete(topicPartition);
+      } catch (RuntimeException e) {
+        // The manager must live on: it holds the leases of every partition here.
+        context.getLog().error("Deleting the replica log of {} failed", topicPartition, e);
+      }
       slot.topicId = null;
       slot.truncation = null;
     }

@@ -423,4 +423,50 @@ class ControllerClusterTest {
           return null;
         });
   }
+
+  @Test
+  void aTopicWrittenWithAnOlderControllerEpochLosesToTheControllersVersionEverywhere() {
+    awaitLiveBrokers(1, 3);
+    create(1, "fenced", 1, 3);
+    TopicMetadata current = stored(1, "fenced");
+    TestProbe<Object> probe = nodes.get(3).createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          assertThat(stored(3, "fenced")).isEqualTo(current);
+          return null;
+        });
+
+    // What a superseded controller (epoch 0) would write on broker 3: broker 3 as the leader.
+    PartitionAssignment p = current.partitions().get(0);
+    TopicMetadata stale =
+        new TopicMetadata(
+            "fenced",
+            current.topicId(),
+            false,
+            current.configs(),
+            List.of(new PartitionAssignment(0, p.replicas(), 3, 9, p.isr(), 9)));
+    var node = DistributedData.get(nodes.get(3).system()).selfUniqueAddress();
+    TestProbe<Replicator.UpdateResponse<LWWMap<String, TopicMetadata>>> written =
+        nodes.get(3).createTestProbe();
+    DistributedData.get(nodes.get(3).system())
+        .replicator()
+        .tell(
+            new Replicator.Update<>(
+                TopicsKey.KEY,
+                LWWMap.empty(),
+                new Replicator.WriteAll(Duration.ofSeconds(5)),
+                written.getRef(),
+                map -> map.put(node, "fenced", stale, new EpochClock<>(0))));
+    written.expectMessageClass(Replicator.UpdateResponse.class, TIMEOUT);
+
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          assertThat(stored(3, "fenced")).as("broker 3 merged back").isEqualTo(current);
+          assertThat(stored(2, "fenced")).isEqualTo(current);
+          return null;
+        });
+    assertThat(describe(1, "fenced").topic().partitions().get(0).leader()).isEqualTo(p.leader());
+  }
 }

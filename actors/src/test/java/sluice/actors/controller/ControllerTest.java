@@ -42,6 +42,7 @@ class ControllerTest {
   private ActorTestKit testKit;
   private RecordingPartitions partitions;
   private ActorRef<Controller.Command> controller;
+  private String extraConfig = "";
 
   @BeforeEach
   void start() {
@@ -66,7 +67,7 @@ class ControllerTest {
       Optional<String> localClusterId,
       PartitionEntities entities,
       TopicMetadata... stored) {
-    Config config = TestClusters.config(dir);
+    Config config = TestClusters.config(dir, extraConfig);
     ActorTestKit kit = TestClusters.startOneNode("ControllerTest", config);
     TestClusters.registerBroker(kit, 1, 8080);
     for (TopicMetadata topic : stored) {
@@ -568,5 +569,47 @@ class ControllerTest {
         ErrorCode.INVALID_UPDATE_VERSION,
         "3",
         "4");
+  }
+
+  private static TopicMetadata ledByBroker2() {
+    return new TopicMetadata(
+        "graced",
+        "graced-id",
+        false,
+        Map.of(),
+        List.of(new PartitionAssignment(0, List.of(2, 1), 2, 0, List.of(2, 1), 0)));
+  }
+
+  @Test
+  void aBrokerWithoutRegistrationKeepsItsPartitionsWhileTheControllersStartGraceLasts(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    extraConfig = "sluice.controller.unregistered-broker-grace = 10m";
+    testKit = startBroker(otherDir, Optional.empty(), ledByBroker2());
+    // A write queues behind the start election (if there were one), so the describe sees it.
+    assertThat(create("barrier", 1, null, Map.of()).error()).isNull();
+    var partition = describe("graced").topic().partitions().get(0);
+    assertThat(partition.leader()).isEqualTo(2);
+    assertThat(partition.leaderEpoch()).isZero();
+    assertThat(partition.isr()).containsExactly(2, 1);
+  }
+
+  @Test
+  void aBrokerStillUnregisteredAfterTheGraceIsDeadAndLosesItsPartitions(@TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    extraConfig = "sluice.controller.unregistered-broker-grace = 1s";
+    testKit = startBroker(otherDir, Optional.empty(), ledByBroker2());
+    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    probe.awaitAssert(
+        TIMEOUT,
+        () -> {
+          controller.tell(new Controller.DescribeTopic("graced", probe.getRef()));
+          var partition =
+              probe.expectMessageClass(TopicResult.class, TIMEOUT).topic().partitions().get(0);
+          assertThat(partition.leader()).isEqualTo(1);
+          assertThat(partition.leaderEpoch()).isEqualTo(1);
+          assertThat(partition.isr()).containsExactly(1);
+          return null;
+        });
   }
 }

@@ -165,4 +165,27 @@ class LeaderElectionTest {
     assertThat(election.after().partitions().get(0).leader()).isEqualTo(1);
     assertThat(election.decisions().get(0).leaderMoved()).isTrue();
   }
+
+  @Test
+  void unknownBrokersKeepTheirLeadershipAndIsrPlaceButAreNotElected() {
+    var ledByUnknown = partition(List.of(2, 1, 3), 2, 4, List.of(2, 1, 3), 7);
+    assertThat(LeaderElection.onLiveBrokers(ledByUnknown, Set.of(1), Set.of(2), false))
+        .as("broker 3 is dead, broker 2 unknown")
+        .hasValueSatisfying(d -> assertThat(d.after().isr()).containsExactly(2, 1));
+
+    var deadLeader = partition(List.of(3, 2, 1), 3, 4, List.of(3, 2, 1), 7);
+    var after =
+        after(LeaderElection.onLiveBrokers(deadLeader, Set.of(1), Set.of(2), false), Kind.CLEAN);
+    assertThat(after.leader()).as("the unknown broker 2 is skipped").isEqualTo(1);
+    assertThat(after.isr()).containsExactly(2, 1);
+
+    var onlyUnknownInIsr = partition(List.of(3, 1, 2), 3, 4, List.of(3, 2), 7);
+    var offline =
+        after(
+            LeaderElection.onLiveBrokers(onlyUnknownInIsr, Set.of(1), Set.of(2), true),
+            Kind.OFFLINE);
+    assertThat(offline.isr())
+        .as("no unclean election while an ISR member may return")
+        .containsExactly(2);
+  }
 }

@@ -434,6 +434,20 @@ class PartitionLeaderReplicationTest {
   }
 
   @Test
+  void aBatchCommittedAfterTheIsrShrankBelowMinInsyncIsNotAcknowledgedAsSuccess() {
+    start("");
+    EntityRef<Command> leader = leaderOf(REPLICAS, 0, Map.of());
+    TestProbe<AppendReply> waiting = appendAsync(leader, Acks.ALL, LONG_WAIT_MS, "a");
+    awaitLogEnd(leader, 1);
+
+    TestClusters.putTopic(kit, topic(List.of(1), BROKER, 0, 1, Map.of()));
+
+    AppendReply reply = waiting.receiveMessage(WAIT);
+    assertThat(reply.error().code()).isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+    assertThat(reply.error().message()).contains("ISR [1]").contains("min.insync.replicas=2");
+  }
+
+  @Test
   void waitingAcksAllAppendsAreAnsweredNotLeaderWhenTheLeaderIsDeposed() {
     start("");
     EntityRef<Command> leader = leaderOf(REPLICAS, 0, Map.of());

@@ -489,4 +489,21 @@ class PartitionLeaderTest {
     assertThat(values(fetch(recovered, 10, 0).batches()))
         .containsExactly("10:v5", "11:w5", "12:after");
   }
+
+  @Test
+  void aLogRestartedEmptyAboveOffsetZeroIsLedFromItsStart() {
+    TopicMetadata topic = TestClusters.topic("restarted", 1, BROKER, Map.of());
+    Path partitionDir = dataDir.resolve("restarted-0");
+    // As a follower below its leader's log start leaves it: empty, starting at offset 100.
+    try (PartitionLog log =
+        PartitionLog.open(partitionDir, LogConfig.defaults(), java.time.Clock.systemUTC())) {
+      log.truncateFullyAndStartAt(100);
+    }
+
+    EntityRef<Command> leader = startWith("", topic);
+
+    assertThat(offsets(leader).offsets().logEndOffset()).isEqualTo(100);
+    assertThat(append(leader, batch(1, "first")).baseOffset()).isEqualTo(100);
+    assertThat(values(fetch(leader, 100, 0).batches())).containsExactly("100:first");
+  }
 }

@@ -12,13 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.journal.Logs;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.partition.PartitionLeader.ReplicaFetch;
+import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 
 class PartitionFollowerTest {
@@ -123,11 +126,41 @@ class PartitionFollowerTest {
     assertThat(fetches).anySatisfy(fetch -> assertThat(fetch.fetchOffset()).isEqualTo(4));
   }
 
+  @Test
+  void anEpochAssignedAtTheLogEndThatNeverWroteIsDroppedWithoutStoppingTheFollower() {
+    append(leaderLog, 1, "a", "b");
+    append(leaderLog, 1, "c", "d");
+    append(leaderLog, 6, "e");
+    try (PartitionLog own = ReplicaTestNode.openLog(dataDir)) {
+      append(own, 1, "a", "b");
+      append(own, 1, "c", "d");
+    }
+
+    // As a leader demoted in this process leaves it: recovery would drop an epoch that never wrote.
+    List<ReplicaFetch> fetches =
+        followUntilCaughtUp(
+            started ->
+                Logs.get(started.kit.system())
+                    .open("t-0", topicId, LogConfig.defaults())
+                    .assignLeaderEpoch(5));
+
+    assertThat(fetches.get(0).fetchOffset()).isEqualTo(4);
+    assertThat(fetches.get(0).lastFetchedEpoch()).isEqualTo(5);
+    assertThat(fetches).allSatisfy(fetch -> assertThat(fetch.fetchOffset()).isGreaterThan(3));
+    node.follower(1);
+  }
+
   /** Follows the leader in epoch 4 until the logs match; the fetches the leader saw. */
   private List<ReplicaFetch> followUntilCaughtUp() {
+    return followUntilCaughtUp(started -> {});
+  }
+
+  /** As {@link #followUntilCaughtUp()}, running {@code beforeMetadata} before the topic exists. */
+  private List<ReplicaFetch> followUntilCaughtUp(Consumer<ReplicaTestNode> beforeMetadata) {
     FakeLeader.Control control = new FakeLeader.Control(leaderLog, 4);
     control.highWatermark.set(leaderLog.logEndOffset());
     start(control, "");
+    beforeMetadata.accept(node);
     node.putTopic(topic(topicId, LEADER, 4));
     PartitionLog follower = node.awaitCaughtUp();
     node.kit
