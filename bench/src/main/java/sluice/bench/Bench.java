@@ -2,6 +2,7 @@ package sluice.bench;
 
 import java.io.IOException;
 import java.util.Arrays;
+import sluice.bench.failover.FailoverBench;
 import sluice.bench.http.HttpProduceLoad;
 import sluice.bench.kafka.KafkaProducerAnchor;
 import sluice.bench.leader.LeaderBenchRunner;
@@ -20,6 +21,9 @@ import sluice.bench.storage.StorageBenchRunner;
  *       started here ({@link KafkaProducerAnchor});
  *   <li>{@code http --url URL}: HTTP produce/consume load against a running Sluice broker, beside
  *       Kafka's ProducerPerformance ({@link HttpProduceLoad});
+ *   <li>{@code failover}: 3 Kafka 4.1 KRaft nodes, then 3 Sluice brokers, RF=3: acks=1/all
+ *       throughput and the longest produce stall after kill -9 of the leader ({@link
+ *       FailoverBench});
  *   <li>{@code jmh [JMH options]}: JMH's own command line over every benchmark in the jar.
  * </ul>
  */
@@ -36,6 +40,10 @@ public final class Bench {
         http --url http://127.0.0.1:8080 [--connections 8] [--records N] [--batch 1000]
              [--acks 1|all] [--partitions P] [--warmup-records N] [--kafka yes|no]
                                   HTTP produce (v3 batches, streamed) and consume vs Kafka
+        failover [--records N] [--stall-rate 5000] [--before-kill 10] [--after-resume 10]
+                 [--systems kafka,sluice] [--sluice-home .] [--broker-heap 1g] ...
+                                  3 Kafka 4.1 KRaft nodes vs 3 Sluice brokers, RF=3: throughput
+                                  acks=1/all and the longest stall after kill -9 of the leader
         jmh [JMH options]         JMH's own runner (e.g. jmh -l to list benchmarks)
       """;
 
@@ -53,6 +61,7 @@ public final class Bench {
         case "leader" -> LeaderBenchRunner.main(rest);
         case "kafka-producer-perf" -> KafkaProducerAnchor.main(rest);
         case "http" -> HttpProduceLoad.main(rest);
+        case "failover" -> FailoverBench.main(rest);
         case "jmh" -> org.openjdk.jmh.Main.main(rest);
         default -> {
           System.err.println("unknown command '" + argv[0] + "'");

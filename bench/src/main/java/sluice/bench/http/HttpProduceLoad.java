@@ -60,7 +60,11 @@ public final class HttpProduceLoad {
   private final String acks;
   private final RecordBodies bodies;
 
-  HttpProduceLoad(
+  /**
+   * A load of {@code connections} workers, {@code batch} records per request, {@code recordBytes}
+   * random bytes per value, spread over {@code partitions} partitions, at {@code acks}.
+   */
+  public HttpProduceLoad(
       RestProxyClient client,
       int connections,
       int batch,
@@ -179,7 +183,8 @@ public final class HttpProduceLoad {
   }
 
   /** Phase 2: requests of {@code batch} records, one in flight per connection. */
-  LoadResult produceBatches(String clusterId, String topic, long records) throws IOException {
+  public LoadResult produceBatches(String clusterId, String topic, long records)
+      throws IOException {
     long requests = (records + batch - 1) / batch;
     String path = client.producePath(clusterId, topic, acks);
     byte[][] bodyByPartition = new byte[partitions][];
@@ -344,7 +349,7 @@ public final class HttpProduceLoad {
   }
 
   /** The phases as a table: records, records/s, MB/s, p50, p99 and failures. */
-  static String table(List<LoadResult> results) {
+  public static String table(List<LoadResult> results) {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(

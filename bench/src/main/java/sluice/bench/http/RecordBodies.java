@@ -32,10 +32,19 @@ public final class RecordBodies {
 
   /** One record's JSON object and its newline. */
   public String record(int partition, int index) {
+    return json(partition, values[Math.floorMod(index, values.length)]);
+  }
+
+  /** One record's JSON object and its newline, with the given value. */
+  public static String record(int partition, byte[] value) {
+    return json(partition, Base64.getEncoder().encodeToString(value));
+  }
+
+  private static String json(int partition, String base64Value) {
     return "{\"partition_id\":"
         + partition
         + ",\"value\":{\"type\":\"BINARY\",\"data\":\""
-        + values[Math.floorMod(index, values.length)]
+        + base64Value
         + "\"}}\n";
   }
 

@@ -2,6 +2,8 @@ package sluice.bench.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,6 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -69,12 +74,30 @@ public final class RestProxyClient {
    * existing topic is an error naming it.
    */
   public void createTopic(String clusterId, String topic, int partitions) throws IOException {
-    String body =
-        MAPPER
-            .createObjectNode()
-            .put("topic_name", topic)
-            .put("partitions_count", partitions)
-            .toString();
+    createTopic(clusterId, topic, partitions, null, Map.of());
+  }
+
+  /**
+   * {@code POST /v3/clusters/{id}/topics} with a {@code replication_factor} (null: the broker's
+   * default) and topic {@code configs} such as {@code min.insync.replicas}.
+   */
+  public void createTopic(
+      String clusterId,
+      String topic,
+      int partitions,
+      Integer replicationFactor,
+      Map<String, String> configs)
+      throws IOException {
+    ObjectNode request =
+        MAPPER.createObjectNode().put("topic_name", topic).put("partitions_count", partitions);
+    if (replicationFactor != null) {
+      request.put("replication_factor", replicationFactor);
+    }
+    if (!configs.isEmpty()) {
+      ArrayNode list = request.putArray("configs");
+      configs.forEach((name, value) -> list.addObject().put("name", name).put("value", value));
+    }
+    String body = request.toString();
     HttpResponse<byte[]> response =
         send(
             request("v3/clusters/" + encode(clusterId) + "/topics")
@@ -85,6 +108,55 @@ public final class RestProxyClient {
       throw new IOException(
           "creating topic " + topic + " answered " + response.statusCode() + ": " + text(response));
     }
+  }
+
+  /** {@code GET /v3/clusters/{id}/brokers}: the live brokers' ids. */
+  public List<Integer> brokerIds(String clusterId) throws IOException {
+    HttpResponse<byte[]> response = send(get("v3/clusters/" + encode(clusterId) + "/brokers"));
+    expect(response, 200, "GET /v3/clusters/" + clusterId + "/brokers");
+    List<Integer> ids = new ArrayList<>();
+    MAPPER
+        .readTree(response.body())
+        .path("data")
+        .forEach(b -> ids.add(b.path("broker_id").asInt()));
+    return ids;
+  }
+
+  /** {@code GET /v3/clusters/{id}}: the broker id in the {@code controller} link, -1 if none. */
+  public int controllerId(String clusterId) throws IOException {
+    HttpResponse<byte[]> response = send(get("v3/clusters/" + encode(clusterId)));
+    expect(response, 200, "GET /v3/clusters/" + clusterId);
+    String link = MAPPER.readTree(response.body()).path("controller").path("related").asText("");
+    try {
+      return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * {@code GET /v3/clusters/{id}/topics/{t}/partitions/{p}}: the partition's {@code leader_id} and
+   * {@code in_sync_replica_ids}.
+   */
+  public PartitionMetadata partition(String clusterId, String topic, int partition)
+      throws IOException {
+    String path =
+        "v3/clusters/"
+            + encode(clusterId)
+            + "/topics/"
+            + encode(topic)
+            + "/partitions/"
+            + partition;
+    HttpResponse<byte[]> response = send(get(path));
+    expect(response, 200, "GET /" + path);
+    JsonNode body = MAPPER.readTree(response.body());
+    JsonNode leader = body.path("leader_id");
+    if (!leader.isInt()) {
+      throw new IOException("GET /" + path + " answered without leader_id: " + text(response));
+    }
+    List<Integer> isr = new ArrayList<>();
+    body.path("in_sync_replica_ids").forEach(id -> isr.add(id.asInt()));
+    return new PartitionMetadata(leader.asInt(), isr);
   }
 
   /** The path of the v3 produce endpoint with {@code acks} as a query parameter. */
@@ -118,6 +190,13 @@ public final class RestProxyClient {
   /** {@code GET /topics/{t}/partitions/{p}/records?offset=&max_bytes=&timeout=0}. */
   public ConsumedBatch fetch(String topic, int partition, long offset, int maxBytes)
       throws IOException {
+    return fetch(topic, partition, offset, maxBytes, (o, v) -> {});
+  }
+
+  /** As {@link #fetch(String, int, long, int)}, handing every record to {@code listener}. */
+  public ConsumedBatch fetch(
+      String topic, int partition, long offset, int maxBytes, ConsumedBatch.RecordListener listener)
+      throws IOException {
     HttpResponse<byte[]> response =
         send(
             request(
@@ -134,7 +213,7 @@ public final class RestProxyClient {
                 .GET()
                 .build());
     expect(response, 200, "fetch of " + topic + "-" + partition + " at offset " + offset);
-    return ConsumedBatch.parse(response.body());
+    return ConsumedBatch.parse(response.body(), listener);
   }
 
   private HttpRequest get(String path) {

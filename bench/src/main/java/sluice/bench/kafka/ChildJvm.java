@@ -7,15 +7,15 @@ import java.nio.file.Path;
  * java.home} and this JVM's {@code java.class.path}. Run from the benchmarks jar, the classpath is
  * that jar; run from Maven (surefire), the module's test classpath. Stateless; thread-safe.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
   private ChildJvm() {}
 
-  static String javaExecutable() {
+  public static String javaExecutable() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  static String classpath() {
+  public static String classpath() {
     String cp = System.getProperty("java.class.path");
     if (cp == null || cp.isBlank()) {
       throw new IllegalStateException(

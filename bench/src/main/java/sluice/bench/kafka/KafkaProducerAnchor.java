@@ -11,9 +11,9 @@ import sluice.bench.report.MachineLoad;
 
 /**
  * The Apache Kafka anchor for produce throughput: starts a one-node Kafka 4.1 KRaft {@link
- * KafkaBroker} in a child JVM, runs Kafka's own {@code ProducerPerformance} with {@code acks=1} and
- * {@code acks=all} (one single-partition topic each), prints records/s, MB/s and latency
- * percentiles, and stops the broker.
+ * KafkaCluster} of one node in a child JVM, runs Kafka's own {@code ProducerPerformance} with
+ * {@code acks=1} and {@code acks=all} (one single-partition topic each), prints records/s, MB/s and
+ * latency percentiles, and stops the broker.
  *
  * <p>Usage: {@code kafka-producer-perf [--records N] [--record-size BYTES] [--broker-heap 1g]}.
  */
@@ -45,11 +45,11 @@ public final class KafkaProducerAnchor {
       long records, int recordSize, String heap, List<String> acksLevels) throws IOException {
     Map<String, ProducerPerfResult> results = new LinkedHashMap<>();
     System.out.println("Starting a one-node Apache Kafka 4.1 KRaft broker (child JVM) ...");
-    try (KafkaBroker broker = KafkaBroker.start(heap, Duration.ofMinutes(2))) {
+    try (KafkaCluster broker = KafkaCluster.start(1, heap, Duration.ofMinutes(2))) {
       System.out.println("Kafka broker ready at " + broker.bootstrapServers());
       for (String acks : acksLevels) {
         String topic = "perf-acks-" + acks;
-        broker.createTopic(topic, 1);
+        broker.createTopic(topic, 1, 1, Map.of());
         ProducerPerformanceRun run =
             new ProducerPerformanceRun(broker.bootstrapServers(), topic, records, recordSize, acks);
         results.put(acks, run.run(Duration.ofMinutes(10)));

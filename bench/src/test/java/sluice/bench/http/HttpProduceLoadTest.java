@@ -2,6 +2,7 @@ package sluice.bench.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -25,6 +27,9 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sluice.bench.failover.AckTimeline;
+import sluice.bench.failover.DeliveryCheck;
+import sluice.bench.failover.SluiceStallProducer;
 
 /**
  * Drives the load generator against a small in-test REST Proxy double (JDK HttpServer on a loopback
@@ -114,6 +119,42 @@ class HttpProduceLoadTest {
   }
 
   @Test
+  void topicsAreCreatedWithAReplicationFactorAndConfigsAndPartitionLeadersAndBrokersAreRead()
+      throws IOException {
+    RestProxyClient client = new RestProxyClient(url());
+
+    client.createTopic("c1", "replicated", 1, 3, Map.of("min.insync.replicas", "2"));
+
+    assertThat(createdTopics)
+        .containsExactly("replicated:1 rf=3 [{\"name\":\"min.insync.replicas\",\"value\":\"2\"}]");
+    assertThat(client.partition("c1", "replicated", 0))
+        .isEqualTo(new PartitionMetadata(2, List.of(2, 3)));
+    assertThat(client.brokerIds("c1")).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void theStallProducerRetriesRefusedRecordsUntilAcknowledgedAndReadsEveryOneBack()
+      throws IOException {
+    failEveryThirdRecord = true;
+    SluiceStallProducer producer =
+        new SluiceStallProducer(new RestProxyClient(url()), "c1", "stall", 100, 5_000, 2, 10);
+    AckTimeline timeline = new AckTimeline();
+
+    producer.start(timeline);
+    await("200 acknowledgements")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> timeline.count() >= 200);
+    long sent = producer.stop();
+    DeliveryCheck check = DeliveryCheck.of(timeline.acknowledged(), producer.readBack());
+
+    assertThat(timeline.failures()).isPositive();
+    assertThat(timeline.firstFailure()).contains("refused by the double");
+    assertThat(check.acknowledged()).isGreaterThanOrEqualTo(200).isLessThanOrEqualTo(sent);
+    assertThat(check.noLoss()).isTrue();
+    assertThat(check.duplicates()).isZero();
+  }
+
+  @Test
   void aBrokerThatIsNotThereIsReportedWithItsUrl() throws IOException {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -136,8 +177,22 @@ class HttpProduceLoadTest {
             exchange, 200, "{\"kind\":\"KafkaClusterList\",\"data\":[{\"cluster_id\":\"c1\"}]}");
       } else if (path.equals("/v3/clusters/c1/topics")) {
         JsonNode body = MAPPER.readTree(exchange.getRequestBody());
-        createdTopics.add(body.path("topic_name").asText() + ":" + body.path("partitions_count"));
+        createdTopics.add(
+            body.path("topic_name").asText()
+                + ":"
+                + body.path("partitions_count")
+                + (body.has("replication_factor")
+                    ? " rf=" + body.path("replication_factor") + " " + body.path("configs")
+                    : ""));
         respond(exchange, 201, "{}");
+      } else if (path.equals("/v3/clusters/c1/brokers")) {
+        respond(
+            exchange, 200, "{\"data\":[{\"broker_id\":1},{\"broker_id\":2},{\"broker_id\":3}]}");
+      } else if (path.startsWith("/v3/clusters/c1/topics/") && path.contains("/partitions/")) {
+        respond(
+            exchange,
+            200,
+            "{\"partition_id\":" + parts[7] + ",\"leader_id\":2,\"in_sync_replica_ids\":[2,3]}");
       } else if (path.startsWith("/v3/clusters/c1/topics/") && path.endsWith("/records")) {
         produce(exchange, parts[5]);
       } else if (path.startsWith("/topics/") && path.endsWith("/records")) {
@@ -205,9 +260,12 @@ class HttpProduceLoadTest {
       if (o > offset) {
         body.append(',');
       }
+      String value = MAPPER.readTree(log.get((int) o)).path("value").path("data").asText();
       body.append("{\"topic\":\"")
           .append(topic)
-          .append("\",\"key\":null,\"value\":\"AAAA\",\"partition\":")
+          .append("\",\"key\":null,\"value\":\"")
+          .append(value)
+          .append("\",\"partition\":")
           .append(partition)
           .append(",\"offset\":")
           .append(o)

@@ -34,7 +34,7 @@ class KafkaServerConfigTest {
     KafkaServerConfig config = new KafkaServerConfig(1, 19092, 19093, dir.resolve("logs"));
     Path file = config.writeTo(dir.resolve("server.properties"));
 
-    KafkaBroker.format(file);
+    KafkaCluster.format(file, "MkU3OEVBNTcwNTJENDM2Qk");
 
     Properties meta = new Properties();
     try (Reader r = Files.newBufferedReader(dir.resolve("logs").resolve("meta.properties"))) {
@@ -42,6 +42,19 @@ class KafkaServerConfigTest {
     }
     assertThat(meta.getProperty("node.id")).isEqualTo("1");
     assertThat(meta.getProperty("cluster.id")).isNotBlank();
+  }
+
+  @Test
+  void aNodeOfAThreeNodeClusterNamesEveryVoterAndMustBeOneOfThem() {
+    String voters = "1@127.0.0.1:19093,2@127.0.0.1:29093,3@127.0.0.1:39093";
+    KafkaServerConfig config = new KafkaServerConfig(2, 29092, 29093, dir.resolve("logs"), voters);
+
+    assertThat(config.properties())
+        .containsEntry("node.id", "2")
+        .containsEntry("controller.quorum.voters", voters)
+        .containsEntry("listeners", "PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093");
+    assertThatThrownBy(() -> new KafkaServerConfig(4, 49092, 49093, dir, voters))
+        .hasMessageContaining("4@127.0.0.1:49093");
   }
 
   @Test
