@@ -22,6 +22,9 @@ import sluice.multijvm.BrokerClient.PartitionState;
  */
 @Timeout(240)
 class LeaderKillTest {
+  /** Longer than the broker's own produce timeout, so a request is answered, never abandoned. */
+  private static final Duration CLIENT_DEADLINE = Duration.ofSeconds(45);
+
   private static final Duration FAILOVER_DEADLINE = Duration.ofSeconds(60);
   private static final Duration PRODUCE_DEADLINE = Duration.ofSeconds(60);
   private static final int RECORDS_BEFORE = 100;
@@ -55,7 +58,11 @@ class LeaderKillTest {
     PartitionState after;
     SequenceProducer producer =
         SequenceProducer.start(
-            "failover", partition, "seq", cluster.clients(clusterId, List.of(entry)));
+            "failover",
+            partition,
+            "seq",
+            cluster.clients(clusterId, List.of(entry)),
+            CLIENT_DEADLINE);
     try (producer) {
       producer.awaitAcked(RECORDS_BEFORE, PRODUCE_DEADLINE);
       killedAt = System.nanoTime();
@@ -77,6 +84,12 @@ class LeaderKillTest {
         producer.summary(), producer.firstAckAfter(killedAt).orElse(-1L));
     System.out.println("leader kill: first failed requests: " + producer.failureSamples());
 
+    assertThat(producer.failureSamples())
+        .as(
+            "a request in flight to the killed leader is answered once the new leader serves, not"
+                + " after its whole timeout")
+        .noneMatch(failure -> failure.contains("did not answer"))
+        .noneMatch(failure -> failure.contains("timed out"));
     assertThat(after.isr()).as("the new leader came from the ISR").contains(after.leader());
     assertThat(after.isr()).as("the dead broker left the ISR").doesNotContain(before.leader());
     for (BrokerProcess broker : cluster.running()) {

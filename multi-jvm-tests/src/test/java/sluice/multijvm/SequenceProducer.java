@@ -37,7 +37,7 @@ public final class SequenceProducer implements AutoCloseable {
   public static final Duration REQUEST_DEADLINE = Duration.ofSeconds(5);
 
   private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
-  private static final Duration STOP_DEADLINE = REQUEST_DEADLINE.plusSeconds(10);
+  private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
 
   /** One acknowledged record: its seq, its offset, and when the answer arrived (nanoTime). */
   public record Ack(long seq, long offset, long answeredAtNanos) {}
@@ -52,8 +52,14 @@ public final class SequenceProducer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedAtNanos = System.nanoTime();
   private final Thread thread;
+  private final Duration requestDeadline;
 
-  private SequenceProducer(String topic, int partition, String prefix, List<BrokerClient> brokers) {
+  private SequenceProducer(
+      String topic,
+      int partition,
+      String prefix,
+      List<BrokerClient> brokers,
+      Duration requestDeadline) {
     if (brokers.isEmpty()) {
       throw new IllegalArgumentException("a producer needs at least one broker to send through");
     }
@@ -61,6 +67,7 @@ public final class SequenceProducer implements AutoCloseable {
     this.partition = partition;
     this.prefix = prefix;
     this.brokers = List.copyOf(brokers);
+    this.requestDeadline = requestDeadline;
     this.thread = new Thread(this::produce, "sequence-producer-" + topic + "-" + partition);
     thread.setDaemon(true);
   }
@@ -71,7 +78,15 @@ public final class SequenceProducer implements AutoCloseable {
    */
   public static SequenceProducer start(
       String topic, int partition, String prefix, List<BrokerClient> brokers) {
-    SequenceProducer producer = new SequenceProducer(topic, partition, prefix, brokers);
+    return start(topic, partition, prefix, brokers, REQUEST_DEADLINE);
+  }
+
+  /**
+   * As {@link #start(String, int, String, List)}, giving up on a request after {@code deadline}.
+   */
+  public static SequenceProducer start(
+      String topic, int partition, String prefix, List<BrokerClient> brokers, Duration deadline) {
+    SequenceProducer producer = new SequenceProducer(topic, partition, prefix, brokers, deadline);
     producer.thread.start();
     return producer;
   }
@@ -89,7 +104,7 @@ public final class SequenceProducer implements AutoCloseable {
                 "/v3/clusters/%s/topics/%s/records?acks=all".formatted(client.clusterId(), topic),
                 "{\"partition_id\": %d, \"value\": {\"type\": \"STRING\", \"data\": \"%s\"}}"
                     .formatted(partition, value),
-                REQUEST_DEADLINE);
+                requestDeadline);
         Optional<List<Long>> offsets = BrokerClient.acknowledgedOffsets(response, 1);
         if (offsets.isPresent()) {
           acked.add(new Ack(seq, offsets.get().get(0), System.nanoTime()));

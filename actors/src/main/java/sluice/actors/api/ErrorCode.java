@@ -16,6 +16,7 @@ public enum ErrorCode {
   REQUEST_TIMED_OUT(7, true),
   MESSAGE_TOO_LARGE(10, false),
   STALE_CONTROLLER_EPOCH(11, false),
+  NETWORK_EXCEPTION(13, true),
   INVALID_TOPIC_EXCEPTION(17, false),
   RECORD_LIST_TOO_LARGE(18, false),
   NOT_ENOUGH_REPLICAS(19, true),

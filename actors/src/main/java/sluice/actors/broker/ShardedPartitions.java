@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import sluice.actors.api.Acks;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
 import sluice.actors.controller.PartitionEntities;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.gateway.PartitionLeaders;
@@ -34,9 +37,17 @@ public final class ShardedPartitions
   private final ActorSystem<?> system;
   private final Duration deleteTimeout;
 
+  /** How long one probe of a new leader may take, and the pause between probes. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+  private static final Duration PROBE_PAUSE = Duration.ofMillis(200);
+
+  private final LostLeaders lostLeaders;
+
   public ShardedPartitions(ActorSystem<?> system, Duration deleteTimeout) {
     this.system = system;
     this.deleteTimeout = deleteTimeout;
+    this.lostLeaders = LostLeaders.start(system);
   }
 
   @Override
@@ -83,12 +94,60 @@ public final class ShardedPartitions
       leader.tell(new PartitionLeader.Append(batch, acks, timeoutMs, system.ignoreRef()));
       return CompletableFuture.completedFuture(new Appended(-1L, -1L, null));
     }
+    CompletableFuture<Appended> answer =
+        leader
+            .ask(
+                (ActorRef<PartitionLeader.AppendReply> replyTo) ->
+                    new PartitionLeader.Append(batch, acks, timeoutMs, replyTo),
+                askTimeout)
+            .thenApply(r -> new Appended(r.baseOffset(), r.logAppendTime(), r.error()))
+            .toCompletableFuture();
+    CompletableFuture<Void> lost = lostLeaders.watch(topic, partition);
+    if (lost == null) {
+      return answer;
+    }
+    answer.whenComplete((reply, failure) -> lostLeaders.forget(lost));
+    long deadlineNanos = System.nanoTime() + askTimeout.toNanos();
+    CompletableFuture<Appended> retryAtNewLeader =
+        lost.thenCompose(ignored -> awaitServingLeader(leader, deadlineNanos))
+            .thenApply(
+                ignored ->
+                    new Appended(
+                        -1L,
+                        -1L,
+                        ApiError.of(
+                            ErrorCode.NETWORK_EXCEPTION,
+                            "The broker leading %s-%d left the cluster while this append waited for"
+                                + " it, so the batch may or may not have been written; a new leader"
+                                + " serves the partition now: send it again (which may write it"
+                                + " twice)",
+                            topic,
+                            partition)));
+    return answer.applyToEither(retryAtNewLeader, reply -> reply);
+  }
+
+  /**
+   * Completes once the partition's leader entity answers a cheap, repeatable question (its offsets)
+   * through sharding, or at the deadline: an append sent before that would likely go to the lost
+   * broker's shard region again and wait out its whole timeout.
+   */
+  private CompletableFuture<Void> awaitServingLeader(
+      EntityRef<PartitionLeader.Command> leader, long deadlineNanos) {
     return leader
-        .ask(
-            (ActorRef<PartitionLeader.AppendReply> replyTo) ->
-                new PartitionLeader.Append(batch, acks, timeoutMs, replyTo),
-            askTimeout)
-        .thenApply(r -> new Appended(r.baseOffset(), r.logAppendTime(), r.error()));
+        .ask(PartitionLeader.GetOffsets::new, PROBE_TIMEOUT)
+        .handle((reply, failure) -> failure == null && reply.error() == null)
+        .toCompletableFuture()
+        .thenCompose(
+            serving -> {
+              if (serving || System.nanoTime() + PROBE_PAUSE.toNanos() >= deadlineNanos) {
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              var later =
+                  CompletableFuture.delayedExecutor(
+                      PROBE_PAUSE.toMillis(), TimeUnit.MILLISECONDS, system.executionContext());
+              return CompletableFuture.runAsync(() -> {}, later)
+                  .thenCompose(ignored -> awaitServingLeader(leader, deadlineNanos));
+            });
   }
 
   @Override

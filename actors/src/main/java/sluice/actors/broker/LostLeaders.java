@@ -1,0 +1,155 @@
+package sluice.actors.broker;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
+import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import akka.cluster.typed.Cluster;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import sluice.actors.metadata.BrokerRegistration;
+import sluice.actors.metadata.BrokersKey;
+import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.metadata.TopicsKey;
+
+/**
+ * Tells a gateway's call to a partition leader that the leader it was sent to is gone: the
+ * partition has a later leader epoch in the metadata and the broker that led it is no longer an up
+ * member (the cluster downed or removed it). A request sent to a broker that died is lost with it,
+ * and without this it would wait out its whole timeout; with it the call is answered {@code
+ * NETWORK_EXCEPTION} as soon as the new leader serves ({@link ShardedPartitions#append}), as a
+ * Kafka producer sees its connection to the old leader break. The batch is not resent here: the
+ * lost leader may have replicated it, so a resend could write it twice; the client decides. A
+ * leader that is still up is left to answer for itself (a deposed leader answers what waits).
+ *
+ * <p>Fed by a subscription to the topic metadata and the broker registrations in Distributed Data
+ * (a local system actor). Thread-safe: {@link #watch} and {@link #forget} are called from any
+ * thread; waiters are completed from the subscriber.
+ */
+final class LostLeaders {
+  /** A call waiting on the leader of {@code topicPartition} in {@code leaderEpoch}. */
+  private record Waiter(
+      String topicPartition, int leaderEpoch, int leader, CompletableFuture<Void> lost) {}
+
+  private volatile Map<String, TopicMetadata> topics = Map.of();
+  private volatile Map<String, BrokerRegistration> brokers = Map.of();
+  private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+  private final Cluster cluster;
+
+  private LostLeaders(ActorSystem<?> system) {
+    this.cluster = Cluster.get(system);
+  }
+
+  /** Starts the subscriber on {@code system}. */
+  static LostLeaders start(ActorSystem<?> system) {
+    LostLeaders lostLeaders = new LostLeaders(system);
+    system.systemActorOf(lostLeaders.subscriber(), "sluice-lost-leaders", Props.empty());
+    return lostLeaders;
+  }
+
+  /**
+   * A future that completes when the current leader of {@code topic}-{@code partition} is lost;
+   * null if the metadata does not know the partition or its leader (the call then just waits). The
+   * caller {@link #forget}s it once its call is answered.
+   */
+  CompletableFuture<Void> watch(String topic, int partition) {
+    TopicMetadata metadata = topics.get(topic);
+    PartitionAssignment assignment =
+        metadata == null ? null : metadata.partition(partition).orElse(null);
+    if (assignment == null || assignment.leader() < 0) {
+      return null;
+    }
+    var waiter =
+        new Waiter(
+            topic + "-" + partition,
+            assignment.leaderEpoch(),
+            assignment.leader(),
+            new CompletableFuture<>());
+    waiters.add(waiter);
+    check(waiter);
+    return waiter.lost();
+  }
+
+  /** Stops watching for {@code lost}, a future {@link #watch} returned. */
+  void forget(CompletableFuture<Void> lost) {
+    waiters.removeIf(waiter -> waiter.lost() == lost);
+  }
+
+  private void checkAll() {
+    for (Waiter waiter : waiters) {
+      check(waiter);
+    }
+  }
+
+  private void check(Waiter waiter) {
+    int dash = waiter.topicPartition().lastIndexOf('-');
+    TopicMetadata metadata = topics.get(waiter.topicPartition().substring(0, dash));
+    int partition = Integer.parseInt(waiter.topicPartition().substring(dash + 1));
+    PartitionAssignment now = metadata == null ? null : metadata.partition(partition).orElse(null);
+    boolean newEpoch = now == null || now.leaderEpoch() > waiter.leaderEpoch();
+    if (newEpoch && !up(waiter.leader())) {
+      waiters.remove(waiter);
+      waiter.lost().complete(null);
+    }
+  }
+
+  private boolean up(int brokerId) {
+    BrokerRegistration registration = brokers.get(Integer.toString(brokerId));
+    if (registration == null) {
+      return false;
+    }
+    for (Member member : cluster.state().getMembers()) {
+      if (member.address().toString().equals(registration.address())) {
+        return member.status().equals(MemberStatus.up())
+            && !cluster.state().getUnreachable().contains(member);
+      }
+    }
+    return false;
+  }
+
+  // ---- the subscriber --------------------------------------------------------------------------
+
+  private record Changed(Replicator.SubscribeResponse<?> response) {}
+
+  @SuppressWarnings("unchecked")
+  private Behavior<Changed> subscriber() {
+    return Behaviors.setup(
+        context -> {
+          var replicator = DistributedData.get(context.getSystem()).replicator();
+          Duration unused = Duration.ofSeconds(5);
+          new ReplicatorMessageAdapter<Changed, LWWMap<String, TopicMetadata>>(
+                  context, replicator, unused)
+              .subscribe(TopicsKey.KEY, Changed::new);
+          new ReplicatorMessageAdapter<Changed, LWWMap<String, BrokerRegistration>>(
+                  context, replicator, unused)
+              .subscribe(BrokersKey.KEY, Changed::new);
+          return Behaviors.receiveMessage(
+              message -> {
+                if (message.response() instanceof Replicator.Changed<?> changed) {
+                  if (changed.key().equals(TopicsKey.KEY)) {
+                    topics =
+                        Map.copyOf(
+                            ((LWWMap<String, TopicMetadata>) changed.dataValue()).getEntries());
+                  } else if (changed.key().equals(BrokersKey.KEY)) {
+                    brokers =
+                        Map.copyOf(
+                            ((LWWMap<String, BrokerRegistration>) changed.dataValue())
+                                .getEntries());
+                  }
+                  checkAll();
+                }
+                return Behaviors.same();
+              });
+        });
+  }
+}
