@@ -3,7 +3,6 @@ package sluice.actors.partition;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.TimerScheduler;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +31,6 @@ import sluice.actors.partition.PartitionLeader.ReplicaFetchExpired;
 import sluice.actors.partition.PartitionLeader.ReplicaFetchReply;
 import sluice.storage.log.EpochEndOffset;
 import sluice.storage.log.EpochEntry;
-import sluice.storage.log.FetchSlice;
-import sluice.storage.log.OffsetOutOfRangeException;
 import sluice.storage.log.PartitionLog;
 
 /**
@@ -404,43 +401,21 @@ final class LeaderReplication {
 
   /** Reads for {@link #serveReplica}; runs on the fetch dispatcher, touching no actor state. */
   private ReplicaFetchReply readForReplica(ReplicaFetch fetch, long highWatermark, long logEnd) {
-    try {
-      FetchSlice slice =
-          log.read(
-              fetch.fetchOffset(), Math.min(fetch.maxBytes(), settings.fetchMaxBytes()), logEnd);
-      ByteBuffer buffer = slice.readFully();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return new ReplicaFetchReply(bytes, highWatermark, log.logStartOffset(), logEnd, null, null);
-    } catch (OffsetOutOfRangeException e) {
-      return new ReplicaFetchReply(
-          new byte[0],
-          highWatermark,
-          log.logStartOffset(),
-          logEnd,
-          null,
-          PartitionLeader.outOfRange(
-              topicPartition, fetch.fetchOffset(), log.logStartOffset(), logEnd));
-    } catch (RuntimeException e) {
-      LOG.error(
-          "Reading {} at offset {} for broker {} failed",
-          topicPartition,
-          fetch.fetchOffset(),
-          fetch.replicaId(),
-          e);
-      return new ReplicaFetchReply(
-          new byte[0],
-          highWatermark,
-          log.logStartOffset(),
-          logEnd,
-          null,
-          ApiError.of(
-              ErrorCode.KAFKA_STORAGE_ERROR,
-              "Reading %s at offset %d failed: %s",
-              topicPartition,
-              fetch.fetchOffset(),
-              e.getMessage()));
-    }
+    LogRead read =
+        LogRead.of(
+            log,
+            topicPartition,
+            fetch.fetchOffset(),
+            Math.min(fetch.maxBytes(), settings.fetchMaxBytes()),
+            logEnd,
+            logEnd);
+    return new ReplicaFetchReply(
+        read.error() == null ? read.batches() : new byte[0],
+        highWatermark,
+        log.logStartOffset(),
+        logEnd,
+        null,
+        read.error());
   }
 
   // ---- high watermark and acks=all ------------------------------------------------------------

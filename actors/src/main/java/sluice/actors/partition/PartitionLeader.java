@@ -34,8 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.CborSerializable;
@@ -47,9 +45,7 @@ import sluice.actors.journal.BatchEvent.BatchAppended;
 import sluice.actors.journal.Logs;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.storage.log.FetchSlice;
 import sluice.storage.log.LogConfig;
-import sluice.storage.log.OffsetOutOfRangeException;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.RecordBatch;
 
@@ -106,8 +102,6 @@ import sluice.storage.record.RecordBatch;
 public final class PartitionLeader
     extends EventSourcedBehaviorWithEnforcedReplies<
         PartitionLeader.Command, BatchEvent, LeaderState> {
-
-  private static final Logger LOG = LoggerFactory.getLogger(PartitionLeader.class);
 
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "partition");
@@ -711,28 +705,20 @@ public final class PartitionLeader
 
   /** Reads for {@link #serve}; runs on the fetch dispatcher, so it touches no actor state. */
   private FetchReply read(Fetch fetch, long highWatermark, long logEnd) {
-    try {
-      FetchSlice slice =
-          log.read(
-              fetch.offset(), Math.min(fetch.maxBytes(), settings.fetchMaxBytes()), highWatermark);
-      ByteBuffer buffer = slice.readFully();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return new FetchReply(
-          bytes, new PartitionOffsets(log.logStartOffset(), highWatermark, logEnd), null);
-    } catch (OffsetOutOfRangeException e) {
-      return FetchReply.failed(
-          outOfRange(topicPartition, fetch.offset(), log.logStartOffset(), logEnd));
-    } catch (RuntimeException e) {
-      LOG.error("Reading {} at offset {} failed", topicPartition, fetch.offset(), e);
-      return FetchReply.failed(
-          ApiError.of(
-              ErrorCode.KAFKA_STORAGE_ERROR,
-              "Reading %s at offset %d failed: %s",
-              topicPartition,
-              fetch.offset(),
-              e.getMessage()));
-    }
+    LogRead read =
+        LogRead.of(
+            log,
+            topicPartition,
+            fetch.offset(),
+            Math.min(fetch.maxBytes(), settings.fetchMaxBytes()),
+            highWatermark,
+            logEnd);
+    return read.error() != null
+        ? FetchReply.failed(read.error())
+        : new FetchReply(
+            read.batches(),
+            new PartitionOffsets(log.logStartOffset(), highWatermark, logEnd),
+            null);
   }
 
   static ApiError outOfRange(String topicPartition, long offset, long logStart, long logEnd) {
