@@ -34,7 +34,16 @@ public record LeaderState(long logEndOffset, Map<Long, ProducerState> producers)
   }
 
   public static LeaderState empty() {
-    return new LeaderState(0, Map.of());
+    return startingAt(0);
+  }
+
+  /**
+   * The state before the first batch of a log that starts at {@code logStartOffset}: what recovery
+   * without a snapshot begins from, since replay starts at the log's first batch (a log restarted
+   * empty at a leader's log start begins above 0).
+   */
+  public static LeaderState startingAt(long logStartOffset) {
+    return new LeaderState(logStartOffset, Map.of());
   }
 
   /**

@@ -472,9 +472,7 @@ public final class PartitionLeader
 
   @Override
   public LeaderState emptyState() {
-    // Recovery without a snapshot replays from the log's first batch, which starts at the log start
-    // offset: a follower log restarted empty at the leader's log start begins above 0.
-    return new LeaderState(log.logStartOffset(), Map.of());
+    return LeaderState.startingAt(log.logStartOffset());
   }
 
   @Override

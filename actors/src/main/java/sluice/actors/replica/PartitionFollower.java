@@ -290,7 +290,7 @@ public final class PartitionFollower
 
   @Override
   public LeaderState emptyState() {
-    return LeaderState.empty();
+    return LeaderState.startingAt(log.logStartOffset());
   }
 
   @Override
@@ -324,9 +324,7 @@ public final class PartitionFollower
   }
 
   private void onRecoveryCompleted(LeaderState state) {
-    // A log restarted empty above offset 0 has no batch to replay: the state stays at 0 then.
-    boolean emptyLog = log.logStartOffset() == log.logEndOffset() && state.logEndOffset() == 0;
-    if (state.logEndOffset() != log.logEndOffset() && !emptyLog) {
+    if (state.logEndOffset() != log.logEndOffset()) {
       throw new IllegalStateException(
           "Recovered log end offset "
               + state.logEndOffset()
