@@ -219,36 +219,17 @@ public final class SluiceCluster implements AutoCloseable {
 
   /** Every broker's output so far, each under a header naming it. */
   public String logs() {
-    StringBuilder all = new StringBuilder();
+    List<Path> files = new ArrayList<>();
     for (int k = 1; k <= processes.size(); k++) {
-      all.append("==== Sluice broker ")
-          .append(k)
-          .append(" (")
-          .append(logFile(k))
-          .append(") ====\n");
-      try {
-        all.append(Files.exists(logFile(k)) ? Files.readString(logFile(k)) : "(no output)\n");
-      } catch (IOException e) {
-        all.append("cannot read it: ").append(e).append('\n');
-      }
+      files.add(logFile(k));
     }
-    return all.toString();
+    return ChildJvm.logs("Sluice broker", files);
   }
 
   /** Stops every broker still running (SIGTERM, then kill) and deletes the work directory. */
   @Override
   public void close() throws IOException {
-    processes.forEach(Process::destroy);
-    try {
-      for (Process process : processes) {
-        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-    } catch (InterruptedException e) {
-      processes.forEach(Process::destroyForcibly);
-      Thread.currentThread().interrupt();
-    }
+    ChildJvm.stopAll(processes, STOP_GRACE);
     if (keepWorkDir) {
       System.out.println("Sluice brokers' data and logs kept in " + workDir);
     } else {

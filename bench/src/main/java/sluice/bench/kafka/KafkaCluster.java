@@ -260,33 +260,17 @@ public final class KafkaCluster implements AutoCloseable {
 
   /** Every node's output so far, each under a header naming it. */
   public String logs() {
-    StringBuilder all = new StringBuilder();
+    List<Path> files = new ArrayList<>();
     for (int k = 1; k <= configs.size(); k++) {
-      Path log = workDir.resolve("node-" + k + ".log");
-      all.append("==== Kafka node ").append(k).append(" (").append(log).append(") ====\n");
-      try {
-        all.append(Files.exists(log) ? Files.readString(log) : "(no output)\n");
-      } catch (IOException e) {
-        all.append("cannot read it: ").append(e).append('\n');
-      }
+      files.add(workDir.resolve("node-" + k + ".log"));
     }
-    return all.toString();
+    return ChildJvm.logs("Kafka node", files);
   }
 
   /** Stops every node still running (clean shutdown, then kill) and deletes the work directory. */
   @Override
   public void close() throws IOException {
-    processes.forEach(Process::destroy);
-    try {
-      for (Process process : processes) {
-        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-    } catch (InterruptedException e) {
-      processes.forEach(Process::destroyForcibly);
-      Thread.currentThread().interrupt();
-    }
+    ChildJvm.stopAll(processes, STOP_GRACE);
     TempDirs.deleteRecursively(workDir);
   }
 }
