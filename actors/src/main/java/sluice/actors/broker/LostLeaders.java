@@ -13,7 +13,6 @@ import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.typed.Cluster;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import sluice.actors.metadata.BrokerRegistration;
@@ -37,13 +36,16 @@ import sluice.actors.metadata.TopicsKey;
  * thread; waiters are completed from the subscriber.
  */
 final class LostLeaders {
-  /** A call waiting on the leader of {@code topicPartition} in {@code leaderEpoch}. */
+  /** A call waiting on broker {@code leader}, leading {@code topic}-{@code partition}. */
   private record Waiter(
-      String topicPartition, int leaderEpoch, int leader, CompletableFuture<Void> lost) {}
+      String topic, int partition, int leaderEpoch, int leader, CompletableFuture<Void> lost) {}
 
   private volatile Map<String, TopicMetadata> topics = Map.of();
   private volatile Map<String, BrokerRegistration> brokers = Map.of();
-  private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+
+  /** By their future, so a call that got its answer is forgotten at once (every append is one). */
+  private final Map<CompletableFuture<Void>, Waiter> waiters = new ConcurrentHashMap<>();
+
   private final Cluster cluster;
 
   private LostLeaders(ActorSystem<?> system) {
@@ -71,34 +73,34 @@ final class LostLeaders {
     }
     var waiter =
         new Waiter(
-            topic + "-" + partition,
+            topic,
+            partition,
             assignment.leaderEpoch(),
             assignment.leader(),
             new CompletableFuture<>());
-    waiters.add(waiter);
+    waiters.put(waiter.lost(), waiter);
     check(waiter);
     return waiter.lost();
   }
 
   /** Stops watching for {@code lost}, a future {@link #watch} returned. */
   void forget(CompletableFuture<Void> lost) {
-    waiters.removeIf(waiter -> waiter.lost() == lost);
+    waiters.remove(lost);
   }
 
   private void checkAll() {
-    for (Waiter waiter : waiters) {
+    for (Waiter waiter : waiters.values()) {
       check(waiter);
     }
   }
 
   private void check(Waiter waiter) {
-    int dash = waiter.topicPartition().lastIndexOf('-');
-    TopicMetadata metadata = topics.get(waiter.topicPartition().substring(0, dash));
-    int partition = Integer.parseInt(waiter.topicPartition().substring(dash + 1));
-    PartitionAssignment now = metadata == null ? null : metadata.partition(partition).orElse(null);
+    TopicMetadata metadata = topics.get(waiter.topic());
+    PartitionAssignment now =
+        metadata == null ? null : metadata.partition(waiter.partition()).orElse(null);
     boolean newEpoch = now == null || now.leaderEpoch() > waiter.leaderEpoch();
     if (newEpoch && !up(waiter.leader())) {
-      waiters.remove(waiter);
+      waiters.remove(waiter.lost());
       waiter.lost().complete(null);
     }
   }
