@@ -6,6 +6,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.external.ExternalShardAllocationStrategy;
@@ -285,7 +286,9 @@ public final class PartitionLeader
   /**
    * Starts sharding of partition leaders on this node. Shards are placed by the controller through
    * {@link ExternalShardAllocationStrategy}, one shard per partition (the shard id is the entity
-   * id). No passivation: an idle leader may hold parked fetches and its log stays open anyway.
+   * id); a dead broker's shards move once its region is gone, without waiting out a hand-off
+   * ({@link ReachableRegionsAllocation}). No passivation: an idle leader may hold parked fetches
+   * and its log stays open anyway.
    */
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system)
@@ -294,8 +297,10 @@ public final class PartitionLeader
                 .withStopMessage(new Stop())
                 .withMessageExtractor(new ShardPerEntity())
                 .withAllocationStrategy(
-                    new ExternalShardAllocationStrategy(
-                        system, TYPE_KEY.name(), Timeout.create(Duration.ofSeconds(5))))
+                    ReachableRegionsAllocation.inCluster(
+                        Adapter.toClassic(system),
+                        new ExternalShardAllocationStrategy(
+                            system, TYPE_KEY.name(), Timeout.create(Duration.ofSeconds(5)))))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 

@@ -84,7 +84,9 @@ final class ReplicaTracker {
 
   /**
    * Takes the replicas and the committed ISR of {@code assignment} (same leader epoch, a newer
-   * partition epoch), keeping what is known of followers that stay; clears any pending proposal.
+   * partition epoch), keeping what is known of followers that stay; clears any pending proposal. A
+   * follower that left the ISR is proposed back only after its next fetch: the controller takes a
+   * dead broker out at once, and its last fetch, seconds old, would put it straight back.
    */
   void apply(PartitionAssignment assignment, long nowMs) {
     if (assignment.leader() != leaderId) {
@@ -97,10 +99,18 @@ final class ReplicaTracker {
               + assignment.leader()
               + " leads it");
     }
+    List<Integer> left = new ArrayList<>(isr);
+    left.removeAll(assignment.isr());
     replicas = List.copyOf(assignment.replicas());
     isr = List.copyOf(assignment.isr());
     pendingIsr = null;
     followers.keySet().retainAll(replicas);
+    for (int replica : left) {
+      FollowerState state = followers.get(replica);
+      if (state != null) {
+        state.lastFetchLeaderLogEndOffset = UNKNOWN_OFFSET;
+      }
+    }
     for (int replica : replicas) {
       if (replica != leaderId) {
         followers.computeIfAbsent(replica, id -> new FollowerState(nowMs));

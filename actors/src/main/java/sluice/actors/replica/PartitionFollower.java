@@ -74,8 +74,12 @@ import sluice.storage.record.RecordBatch;
  *
  * <p><b>Errors</b> (retriable or not, a missing answer, a malformed reply, an undecided divergence)
  * are retried after a backoff from {@code sluice.replication.fetch-backoff}, doubling up to {@code
- * fetch-max-backoff}, reset by a good answer. A follower that cannot open or recover its log, or
- * whose write fails, stops; its owner starts another after a pause.
+ * fetch-max-backoff}, reset by a good answer. A fetch is given up after {@code fetch-max-wait} plus
+ * {@code first-fetch-ask-margin} (1 s) until the leader has answered once, plus {@code
+ * fetch-ask-margin} (5 s) after: a follower starts when a new leader is elected, possibly before
+ * this broker's shard region knows the old leader's broker is dead, and such a fetch is lost. A
+ * follower that cannot open or recover its log, or whose write fails, stops; its owner starts
+ * another after a pause.
  *
  * <p>Threading: an actor; the log is read and written only from it (and from the opening task
  * before it starts writing). Nothing but the log is durable: a crash loses the fetch in flight.
@@ -251,8 +255,10 @@ public final class PartitionFollower
   private final RecipientRef<PartitionLeader.Command> leader;
   private final ActorRef<TruncationNeeded> owner;
   private final PartitionLog log;
-  private final Duration askTimeout;
   private Duration backoff;
+
+  /** The leader answered a fetch of this follower: later silences are waited out longer. */
+  private boolean leaderAnswered;
 
   /** A cut was asked for: nothing more is fetched until the owner's stop. */
   private boolean awaitingStop;
@@ -274,7 +280,6 @@ public final class PartitionFollower
     this.leader = leader;
     this.owner = owner;
     this.log = log;
-    this.askTimeout = settings.fetchMaxWait().plus(settings.fetchAskMargin());
     this.backoff = settings.fetchBackoff();
   }
 
@@ -353,6 +358,10 @@ public final class PartitionFollower
     }
     long fetchOffset = log.logEndOffset();
     int lastFetchedEpoch = log.latestEpoch();
+    Duration askTimeout =
+        settings
+            .fetchMaxWait()
+            .plus(leaderAnswered ? settings.fetchAskMargin() : settings.firstFetchAskMargin());
     context.ask(
         ReplicaFetchReply.class,
         leader,
@@ -390,6 +399,7 @@ public final class PartitionFollower
       return Effect().none();
     }
     ReplicaFetchReply reply = fetched.reply();
+    leaderAnswered = true;
     if (fetched.fetchOffset() != log.logEndOffset()) {
       throw new IllegalStateException(
           "Follower of "

@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param fetchMaxBackoff the longest such pause; also the pause before a follower that stopped on
  *     its own (a failed write or recovery) is started again
  * @param fetchAskMargin how much longer than {@code fetchMaxWait} a follower waits for the answer
+ *     once its leader has answered it
+ * @param firstFetchAskMargin the same, until its leader has answered it once: a fetch sent into a
+ *     dead broker's shard region before the shard moved is lost, not answered
  * @param leaseTimeout how long a starting partition leader waits for its log's write lease
  * @param snapshotEvery batches between snapshots of a follower's state, as for the leader
  */
@@ -25,6 +28,7 @@ public record ReplicationSettings(
     Duration fetchBackoff,
     Duration fetchMaxBackoff,
     Duration fetchAskMargin,
+    Duration firstFetchAskMargin,
     Duration leaseTimeout,
     int snapshotEvery) {
 
@@ -37,6 +41,7 @@ public record ReplicationSettings(
     requirePositive("fetch-backoff", fetchBackoff);
     requirePositive("fetch-max-backoff", fetchMaxBackoff);
     requirePositive("fetch-ask-margin", fetchAskMargin);
+    requirePositive("first-fetch-ask-margin", firstFetchAskMargin);
     requirePositive("lease-timeout", leaseTimeout);
     if (fetchMaxBackoff.compareTo(fetchBackoff) < 0) {
       throw new IllegalArgumentException(
@@ -73,6 +78,7 @@ public record ReplicationSettings(
         replication.getDuration("fetch-backoff"),
         replication.getDuration("fetch-max-backoff"),
         replication.getDuration("fetch-ask-margin"),
+        replication.getDuration("first-fetch-ask-margin"),
         replication.getDuration("lease-timeout"),
         config.getInt("sluice.partition.snapshot-every"));
   }

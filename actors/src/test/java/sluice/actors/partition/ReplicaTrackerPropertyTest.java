@@ -34,7 +34,7 @@ class ReplicaTrackerPropertyTest {
     /** The last time each follower fetched at (or beyond) the leader's end at that moment. */
     final Map<Integer, Long> lastAtLeaderEnd = new HashMap<>(Map.of(2, 0L, 3, 0L));
 
-    /** When each follower last fetched; absent before its first fetch. */
+    /** When each follower last fetched; absent before its first fetch and after leaving the ISR. */
     final Map<Integer, Long> lastFetch = new HashMap<>();
 
     Set<Integer> maximalIsr() {
@@ -75,6 +75,8 @@ class ReplicaTrackerPropertyTest {
           partitionEpoch++;
           tracker.apply(
               new PartitionAssignment(0, List.of(1, 2, 3), 1, 0, isr, partitionEpoch), model.now);
+          // A follower that left the ISR counts as fetching again only from its next fetch.
+          model.isr.stream().filter(m -> !isr.contains(m)).forEach(model.lastFetch::remove);
           model.isr = isr;
           model.pending = null;
         }

@@ -161,6 +161,18 @@ class ReplicaTrackerTest {
   }
 
   @Test
+  void aFollowerTheControllerTookOutOfTheIsrIsProposedBackOnlyAfterItFetchesAgain() {
+    ReplicaTracker tracker = tracker(List.of(1, 2, 3));
+    tracker.onFetch(2, 0, 0, 1);
+    tracker.onFetch(3, 0, 0, 1);
+
+    tracker.apply(assignment(List.of(1, 3), 1), 2);
+    assertThat(tracker.caughtUpOutsideIsr(0, 0, 3)).as("its fetch before the change").isEmpty();
+    tracker.onFetch(2, 0, 0, 4);
+    assertThat(tracker.caughtUpOutsideIsr(0, 0, 5)).containsExactly(2);
+  }
+
+  @Test
   void aFollowerThatNeverFetchedIsNotProposedIn() {
     ReplicaTracker tracker = tracker(List.of(1));
 

@@ -24,8 +24,8 @@ import sluice.storage.log.PartitionLog;
  * leader epoch is checked, divergence is answered from {@link PartitionLog#endOffsetForEpoch}, the
  * range from the log's start and end, and a fetch at the log end is answered (empty or with what
  * arrived meanwhile) after its {@code maxWaitMs}. Errors queued in {@link #errors} are answered
- * first, one per fetch. Every fetch is recorded in {@link Control#received} and sent to {@code
- * fetches} as it is received.
+ * first, one per fetch; before them, {@code unanswered} fetches get no answer at all. Every fetch
+ * is recorded in {@link Control#received} and sent to {@code fetches} as it is received.
  */
 final class FakeLeader {
   private FakeLeader() {}
@@ -37,6 +37,9 @@ final class FakeLeader {
     final AtomicLong highWatermark = new AtomicLong();
     final Queue<ErrorCode> errors = new ConcurrentLinkedQueue<>();
     final Queue<ReplicaFetch> received = new ConcurrentLinkedQueue<>();
+
+    /** How many of the next fetches to leave unanswered, as if lost on the way. */
+    final AtomicInteger unanswered = new AtomicInteger();
 
     Control(PartitionLog log, int leaderEpoch) {
       this.log = log;
@@ -60,6 +63,9 @@ final class FakeLeader {
                     fetch -> {
                       control.received.add(fetch);
                       fetches.tell(fetch);
+                      if (control.unanswered.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        return Behaviors.same();
+                      }
                       ReplicaFetchReply reply = answer(control, fetch, true);
                       if (reply == null) {
                         timers.startSingleTimer(

@@ -9,6 +9,7 @@ import static sluice.actors.replica.ReplicaTestNode.contents;
 import static sluice.actors.replica.ReplicaTestNode.topic;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -228,6 +229,35 @@ class PartitionFollowerTest {
     List<ReplicaFetch> first = node.fetches.receiveSeveralMessages(5, WAIT);
     assertThat(first).allSatisfy(fetch -> assertThat(fetch.fetchOffset()).isZero());
     assertThat(control.errors).isEmpty();
+  }
+
+  @Test
+  void aFetchLostBeforeTheLeaderFirstAnsweredIsSentAgainSoonAndLaterOnesAreWaitedOutLonger() {
+    append(leaderLog, 1, "a", "b");
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 1);
+    control.unanswered.set(1);
+    start(
+        control,
+        """
+        sluice.replication.fetch-ask-margin = 1h
+        sluice.replication.first-fetch-ask-margin = 100ms
+        """);
+    node.putTopic(topic(topicId, LEADER, 1));
+
+    ReplicaFetch lost = node.fetches.receiveMessage(WAIT);
+    assertThat(node.awaitCaughtUp().logEndOffset()).isEqualTo(2);
+    assertThat(lost.fetchOffset()).isZero();
+
+    // The leader has answered: a fetch it drops now is waited out for fetch-ask-margin (an hour).
+    control.unanswered.set(1);
+    node.kit
+        .createTestProbe()
+        .awaitAssert(WAIT, () -> assertThat(control.unanswered.get()).isZero());
+    int fetchesSoFar = control.received.size();
+    append(leaderLog, 1, "c");
+    node.kit.createTestProbe().expectNoMessage(Duration.ofSeconds(2));
+    assertThat(control.received).as("no fetch after the dropped one").hasSize(fetchesSoFar);
+    assertThat(node.followerLog().orElseThrow().logEndOffset()).isEqualTo(2);
   }
 
   @Test
