@@ -232,8 +232,13 @@ final class GatewayClient {
   }
 
   CompletionStage<PartitionOffsets> offsets(String topic, int partition) {
+    return offsets(topic, partition, askTimeout);
+  }
+
+  /** As {@link #offsets(String, int)}, failing with no answer after {@code timeout}. */
+  CompletionStage<PartitionOffsets> offsets(String topic, int partition, Duration timeout) {
     return this.<Gateway.OffsetsReply>ask(
-            "GetOffsets", replyTo -> new Gateway.GetOffsets(topic, partition, replyTo), askTimeout)
+            "GetOffsets", replyTo -> new Gateway.GetOffsets(topic, partition, replyTo), timeout)
         .thenApply(
             reply -> {
               throwIfError(reply.error(), true);

@@ -20,6 +20,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.stream.Materializer;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +42,9 @@ import sluice.actors.gateway.Gateway;
  * controller, whose refusal is a 400 / 40002 naming the problem.
  */
 final class V3Routes {
+  /** How long a partition's description waits for its leader's offsets before it goes without. */
+  static final Duration LEADER_OFFSETS_WAIT = Duration.ofSeconds(2);
+
   private final GatewayClient client;
   private final HttpSettings settings;
   private final V3ProduceRoutes produce;
@@ -368,11 +372,15 @@ final class V3Routes {
                     topic.name(), partition, topic.partitions().size()));
   }
 
-  /** The partition with its offsets, or without them when its leader cannot be asked. */
+  /**
+   * The partition with its offsets, or without them when its leader cannot be asked within {@link
+   * #LEADER_OFFSETS_WAIT}: the metadata (leader, ISR, epochs) is what a client needs most while a
+   * leader moves, and it is known without the leader.
+   */
   private CompletionStage<V3Resources.PartitionData> partitionData(
       V3Resources resources, String topic, PartitionInfo partition) {
     return client
-        .offsets(topic, partition.partition())
+        .offsets(topic, partition.partition(), LEADER_OFFSETS_WAIT)
         .handle(
             (PartitionOffsets offsets, Throwable failure) ->
                 resources.partition(topic, partition, failure == null ? offsets : null));

@@ -366,6 +366,19 @@ class V3RoutesTest {
   }
 
   @Test
+  void aPartitionIsDescribedWithoutOffsetsWhenItsLeaderDoesNotAnswerInTime() throws Exception {
+    var response = harness.get(TOPICS + "/orders/partitions/0");
+    harness.answerCluster();
+    harness.answerTopic(topic("orders", 1));
+    harness.expect(Gateway.GetOffsets.class); // never answered: the leader's broker is gone
+
+    JsonNode partition = json(await(response));
+    assertThat(partition.get("leader_id").intValue()).isEqualTo(1);
+    assertThat(partition.get("high_watermark").isNull()).isTrue();
+    assertThat(partition.get("log_end_offset").isNull()).isTrue();
+  }
+
+  @Test
   void onePartitionIsDescribedAndAMissingOneIs40402() throws Exception {
     var response = harness.get(TOPICS + "/orders/partitions/1");
     harness.answerCluster();
