@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Any other reason ends the loop: SIGTERM (the JVM's shutdown hook runs coordinated shutdown
  * with {@code JvmExit}), a graceful leave, an explicit stop. A JVM shutdown that begins while a
- * replacement system is starting stops that system too, so SIGTERM always exits.
+ * replacement system is starting stops that system too, so SIGTERM always exits. The hook returns
+ * (and the JVM halts) only once {@link #run} has ended, so the run's last words (why the broker
+ * stopped) are always logged and a replacement system stopped by the run loop is closed first.
  *
  * <p>Threading: {@link #run} blocks its caller (the main thread) for the broker's whole life; the
  * JVM shutdown hook is the only other thread that touches the current server.
@@ -50,6 +52,9 @@ public final class BrokerRunner {
   private final Consumer<SluiceServer> onJvmExit;
   private volatile SluiceServer current;
   private volatile boolean exiting;
+
+  /** Completed when {@link #run} returns or throws; the JVM shutdown hook waits for it. */
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   /**
    * @param starter starts a broker from the configuration ({@link SluiceServer#start} in
@@ -82,6 +87,14 @@ public final class BrokerRunner {
    */
   public Outcome run() {
     Runtime.getRuntime().addShutdownHook(new Thread(this::onJvmShutdown, "sluice-runner-exit"));
+    try {
+      return runBrokers();
+    } finally {
+      ended.complete(null);
+    }
+  }
+
+  private Outcome runBrokers() {
     SluiceServer server = starter.apply(config);
     int restarts = 0;
     while (true) {
@@ -166,14 +179,18 @@ public final class BrokerRunner {
 
   /**
    * The JVM is exiting (SIGTERM): no more restarts, and the current broker (perhaps one that
-   * started after Akka's own hook ran for its predecessor) is stopped before the JVM goes.
+   * started after Akka's own hook ran for its predecessor) is stopped before the JVM goes. Returns
+   * only once {@link #run} has ended too: the JVM halts when its shutdown hooks return, and the
+   * run's thread may not yet have logged why the broker stopped, or may still be stopping a
+   * replacement system that started meanwhile. Package-private for tests, which call it directly.
    */
-  private void onJvmShutdown() {
+  void onJvmShutdown() {
     exiting = true;
     SluiceServer server = current;
     if (server != null) {
       try {
         CompletableFuture.runAsync(() -> stop(server))
+            .thenCompose(stopped -> ended)
             .get(SHUTDOWN_HOOK_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         onJvmExit.accept(server);
       } catch (Exception e) {

@@ -5,25 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import akka.actor.CoordinatedShutdown;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Down;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import com.typesafe.config.Config;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link BrokerRunner} on a real one-node broker in this JVM: downing the node makes the runner
  * start a second actor system on the same data directory, which opens the partition logs and the
- * metadata store (LMDB) the first one closed; any other shutdown ends the run.
+ * metadata store (LMDB) the first one closed; any other shutdown ends the run. The JVM's shutdown
+ * hook returns only after the run has ended.
  */
 @Timeout(180)
 class BrokerRunnerTest {
@@ -31,20 +41,14 @@ class BrokerRunnerTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** How long the run's last log line is held back, waiting for the JVM exit to be told first. */
+  private static final Duration HOLD = Duration.ofSeconds(2);
+
   @TempDir Path dataDir;
 
   @Test
   void aDownedBrokerStartsAgainOnItsDataAndAnOrdinaryShutdownEndsTheRun() throws Exception {
-    var config =
-        ServerConfig.load(
-            LaunchArguments.parse(
-                "server",
-                "-Dsluice.data-dir=" + dataDir,
-                "-Dsluice.broker-id=4",
-                "-Dsluice.http.port=0",
-                "-Dakka.remote.artery.canonical.port=0",
-                "-Dakka.coordinated-shutdown.run-by-jvm-shutdown-hook=off",
-                "-Dakka.cluster.jmx.multi-mbeans-in-same-jvm=on"));
+    var config = config();
     BlockingQueue<SluiceServer> started = new LinkedBlockingQueue<>();
     var runner = new BrokerRunner(config, SluiceServer::start, started::add, server -> {});
     CompletableFuture<BrokerRunner.Outcome> run = CompletableFuture.supplyAsync(runner::run);
@@ -98,6 +102,64 @@ class BrokerRunnerTest {
     assertThat(started).as("no third start").isEmpty();
   }
 
+  /**
+   * SIGTERM: the JVM halts as soon as its shutdown hooks return, so a hook that returned once the
+   * broker had stopped lost the run's last log line (why the broker stopped) whenever the run's
+   * thread had not written it yet; {@code PausedLeaderTest} failed on it now and then. Here that
+   * line is held back until the JVM exit is told (at most {@link #HOLD}): the hook must wait for
+   * it.
+   */
+  @Test
+  void theJvmShutdownHookReturnsOnlyOnceTheRunHasLoggedWhyTheBrokerStopped() throws Exception {
+    String lastWords = "Broker 4 stopped (coordinated shutdown reason: JvmExitReason)";
+    CountDownLatch exitTold = new CountDownLatch(1);
+    List<String> logged = new CopyOnWriteArrayList<>();
+    var holdingBack =
+        new AppenderBase<ILoggingEvent>() {
+          @Override
+          protected void append(ILoggingEvent event) {
+            if (event.getFormattedMessage().equals(lastWords)) {
+              try {
+                exitTold.await(HOLD.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            logged.add(event.getFormattedMessage());
+          }
+        };
+    var runnerLog = (Logger) LoggerFactory.getLogger(BrokerRunner.class);
+    holdingBack.start();
+    runnerLog.addAppender(holdingBack);
+    try {
+      BlockingQueue<SluiceServer> started = new LinkedBlockingQueue<>();
+      AtomicReference<List<String>> loggedAtExit = new AtomicReference<>();
+      var runner =
+          new BrokerRunner(
+              config(),
+              SluiceServer::start,
+              started::add,
+              server -> {
+                loggedAtExit.set(List.copyOf(logged));
+                exitTold.countDown();
+              });
+      CompletableFuture<BrokerRunner.Outcome> run = CompletableFuture.supplyAsync(runner::run);
+      next(started);
+
+      runner.onJvmShutdown();
+
+      assertThat(loggedAtExit.get())
+          .as("the run's log when the JVM exit was told (the hook returned right after)")
+          .contains(lastWords);
+      assertThat(run.get(STEP.toSeconds(), TimeUnit.SECONDS))
+          .isEqualTo(BrokerRunner.Outcome.STOPPED);
+      assertThat(started).as("no second start").isEmpty();
+    } finally {
+      runnerLog.detachAppender(holdingBack);
+      holdingBack.stop();
+    }
+  }
+
   @Test
   void onlyClusterDowningCountsAsDowning() {
     assertThat(BrokerRunner.isDowning(Optional.of(CoordinatedShutdown.clusterDowningReason())))
@@ -106,6 +168,18 @@ class BrokerRunnerTest {
     assertThat(BrokerRunner.isDowning(Optional.of(CoordinatedShutdown.clusterLeavingReason())))
         .isFalse();
     assertThat(BrokerRunner.isDowning(Optional.empty())).isFalse();
+  }
+
+  private Config config() {
+    return ServerConfig.load(
+        LaunchArguments.parse(
+            "server",
+            "-Dsluice.data-dir=" + dataDir,
+            "-Dsluice.broker-id=4",
+            "-Dsluice.http.port=0",
+            "-Dakka.remote.artery.canonical.port=0",
+            "-Dakka.coordinated-shutdown.run-by-jvm-shutdown-hook=off",
+            "-Dakka.cluster.jmx.multi-mbeans-in-same-jvm=on"));
   }
 
   private static SluiceServer next(BlockingQueue<SluiceServer> started)
