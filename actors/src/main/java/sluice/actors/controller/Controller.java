@@ -909,7 +909,7 @@ public final class Controller {
         "Electing leaders ({}): live brokers {}{}, {} topics change",
         request.reason(),
         live,
-        unknown.isEmpty() ? "" : ", not yet registered " + unknown,
+        unknown.isEmpty() ? "" : ", joining or not yet registered " + unknown,
         elections.size());
     return writeTopics(
         writes.replace(
@@ -918,14 +918,17 @@ public final class Controller {
   }
 
   /**
-   * Replicas without any registration, during {@code unregistered-broker-grace} after this
-   * controller started: registrations are not durable, so after a full cluster restart a broker
-   * that is still starting is unknown rather than dead. Empty after the grace.
+   * Brokers that are neither live nor dead: those joining the cluster, and replicas without any
+   * registration during {@code unregistered-broker-grace} after this controller started
+   * (registrations are not durable, so after a full cluster restart a broker that is still starting
+   * is unknown rather than dead).
    */
   private Set<Integer> unknownBrokers() {
-    return System.nanoTime() - startedNanos < settings.unregisteredBrokerGrace().toNanos()
-        ? brokers.unregistered(topics.values())
-        : Set.of();
+    Set<Integer> unknown = new TreeSet<>(brokers.joining());
+    if (System.nanoTime() - startedNanos < settings.unregisteredBrokerGrace().toNanos()) {
+      unknown.addAll(brokers.unregistered(topics.values()));
+    }
+    return unknown;
   }
 
   private Behavior<Command> onElectionsWritten(ElectionsWritten written) {

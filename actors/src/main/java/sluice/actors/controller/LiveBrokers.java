@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
@@ -20,16 +21,35 @@ import sluice.actors.metadata.TopicMetadata;
 /**
  * The brokers as the controller sees them: the registrations of {@link
  * sluice.actors.metadata.BrokersKey}, each counted live while a cluster member with its address is
- * {@code Up} (a broker that is leaving, downed or removed is not), and where each partition's
- * leader entity must therefore run. Not thread-safe: only the controller actor uses it.
+ * {@code Up} (a broker that is leaving, downed or removed is not), joining while its member is
+ * {@code Joining} or {@code WeaklyUp} (a broker registers before the cluster leader moves it up),
+ * and where each partition's leader entity must therefore run. Not thread-safe: only the controller
+ * actor uses it.
  */
 final class LiveBrokers {
-  private final Cluster cluster;
+  private final Supplier<Map<String, MemberStatus>> members;
   private final Map<Integer, BrokerRegistration> registrations;
 
   LiveBrokers(Cluster cluster, Map<Integer, BrokerRegistration> registrations) {
-    this.cluster = cluster;
+    this(() -> statuses(cluster), registrations);
+  }
+
+  /**
+   * @param members the cluster's members now: address ({@code akka://...}) to status
+   * @param registrations the registrations known so far, by broker id
+   */
+  LiveBrokers(
+      Supplier<Map<String, MemberStatus>> members, Map<Integer, BrokerRegistration> registrations) {
+    this.members = members;
     this.registrations = new HashMap<>(registrations);
+  }
+
+  private static Map<String, MemberStatus> statuses(Cluster cluster) {
+    Map<String, MemberStatus> statuses = new HashMap<>();
+    for (Member member : cluster.state().getMembers()) {
+      statuses.put(member.address().toString(), member.status());
+    }
+    return statuses;
   }
 
   /**
@@ -50,12 +70,26 @@ final class LiveBrokers {
 
   /** Registrations whose member is up, by broker id. */
   Map<Integer, BrokerRegistration> live() {
-    Set<String> up = upMembers();
+    Set<String> up = withStatus(MemberStatus.up());
     Map<Integer, BrokerRegistration> live = new TreeMap<>();
     registrations.values().stream()
         .filter(b -> up.contains(b.address()))
         .forEach(b -> live.put(b.brokerId(), b));
     return live;
+  }
+
+  /**
+   * Registered brokers whose member is joining the cluster, not up yet: neither live nor dead (a
+   * broker restarted after a crash registers, then is moved up within a leader-actions interval;
+   * counted dead, its partitions went offline in between).
+   */
+  Set<Integer> joining() {
+    Set<String> joining = withStatus(MemberStatus.joining(), MemberStatus.weaklyUp());
+    Set<Integer> ids = new TreeSet<>();
+    registrations.values().stream()
+        .filter(b -> joining.contains(b.address()))
+        .forEach(b -> ids.add(b.brokerId()));
+    return ids;
   }
 
   /** The replicas of {@code topics} that have no registration, live or not. */
@@ -73,7 +107,10 @@ final class LiveBrokers {
   List<String> unregisteredUpMembers() {
     Set<String> registered = new HashSet<>();
     registrations.values().forEach(b -> registered.add(b.address()));
-    return upMembers().stream().filter(a -> !registered.contains(a)).sorted().toList();
+    return withStatus(MemberStatus.up()).stream()
+        .filter(a -> !registered.contains(a))
+        .sorted()
+        .toList();
   }
 
   /** Where the leader entity of each partition of {@code topics} with a live leader must run. */
@@ -93,13 +130,17 @@ final class LiveBrokers {
     return placements;
   }
 
-  private Set<String> upMembers() {
-    Set<String> up = new HashSet<>();
-    for (Member member : cluster.state().getMembers()) {
-      if (member.status().equals(MemberStatus.up())) {
-        up.add(member.address().toString());
-      }
-    }
-    return up;
+  private Set<String> withStatus(MemberStatus... statuses) {
+    Set<MemberStatus> wanted = Set.of(statuses);
+    Set<String> addresses = new HashSet<>();
+    members
+        .get()
+        .forEach(
+            (address, status) -> {
+              if (wanted.contains(status)) {
+                addresses.add(address);
+              }
+            });
+    return addresses;
   }
 }
