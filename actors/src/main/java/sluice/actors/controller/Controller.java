@@ -872,6 +872,13 @@ public final class Controller {
   private Behavior<Command> onMembershipChanged(MembershipChanged message) {
     ClusterEvent.MemberEvent event = message.event();
     LOG.debug("Membership: {}", event);
+    if (event instanceof ClusterEvent.MemberUp up) {
+      // A broker registers while it is still joining, when it cannot be placed yet (not live).
+      List<Integer> registered = brokers.registeredAt(up.member().address().toString());
+      if (!registered.isEmpty()) {
+        placeInBackground(ledBy(registered), "brokers " + registered + " up");
+      }
+    }
     context
         .getSelf()
         .tell(
@@ -1035,17 +1042,20 @@ public final class Controller {
     List<Integer> moved = brokers.update(registrations.values());
     if (!moved.isEmpty()) {
       LOG.info("Brokers {} registered at new addresses; placing their partitions", moved);
-      placeInBackground(
-          topics.values().stream()
-              .filter(t -> t.partitions().stream().anyMatch(p -> moved.contains(p.leader())))
-              .toList(),
-          "brokers " + moved + " registered");
+      placeInBackground(ledBy(moved), "brokers " + moved + " registered");
       context.getSelf().tell(new ElectLeaders("brokers " + moved + " registered", false));
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Live brokers and placement.
+
+  /** The topics with a partition led by one of {@code brokerIds}. */
+  private List<TopicMetadata> ledBy(List<Integer> brokerIds) {
+    return topics.values().stream()
+        .filter(t -> t.partitions().stream().anyMatch(p -> brokerIds.contains(p.leader())))
+        .toList();
+  }
 
   private void placeInBackground(Collection<TopicMetadata> topicsToPlace, String why) {
     var placements = brokers.placements(topicsToPlace);

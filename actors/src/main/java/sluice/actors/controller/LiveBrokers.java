@@ -68,6 +68,15 @@ final class LiveBrokers {
     return moved;
   }
 
+  /** The brokers registered at {@code address} ({@code akka://...}). */
+  List<Integer> registeredAt(String address) {
+    return registrations.values().stream()
+        .filter(b -> b.address().equals(address))
+        .map(BrokerRegistration::brokerId)
+        .sorted()
+        .toList();
+  }
+
   /** Registrations whose member is up, by broker id. */
   Map<Integer, BrokerRegistration> live() {
     Set<String> up = withStatus(MemberStatus.up());

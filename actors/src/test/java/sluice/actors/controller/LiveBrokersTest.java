@@ -21,6 +21,15 @@ class LiveBrokersTest {
     return new BrokerRegistration(brokerId, "127.0.0.1", 8080 + brokerId, address(brokerId));
   }
 
+  private static TopicMetadata topicLedBy(int brokerId) {
+    return new TopicMetadata(
+        "t",
+        "id",
+        false,
+        Map.of(),
+        List.of(new PartitionAssignment(0, List.of(brokerId), brokerId, 0, List.of(brokerId), 0)));
+  }
+
   @Test
   void aRegisteredBrokerIsLiveWhileUpJoiningBeforeAndNeitherOnceItLeaves() {
     Map<String, MemberStatus> members = new HashMap<>();
@@ -37,10 +46,13 @@ class LiveBrokersTest {
 
     assertThat(brokers.live().keySet()).containsExactly(1);
     assertThat(brokers.joining()).containsExactly(2, 3);
+    assertThat(brokers.registeredAt(address(2))).containsExactly(2);
+    assertThat(brokers.placements(List.of(topicLedBy(2)))).as("a joining leader").isEmpty();
 
     members.put(address(2), MemberStatus.up());
     assertThat(brokers.live().keySet()).containsExactly(1, 2);
     assertThat(brokers.joining()).containsExactly(3);
+    assertThat(brokers.placements(List.of(topicLedBy(2)))).as("an up leader").hasSize(1);
   }
 
   @Test
