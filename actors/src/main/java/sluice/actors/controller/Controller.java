@@ -59,7 +59,9 @@ import sluice.actors.metadata.TopicsKey;
  * <p>Metadata lives in Distributed Data: every topic under {@link TopicsKey#KEY} (an LWWMap by
  * name, written with WriteMajority, durable in LMDB so it survives a restart of every broker), the
  * cluster id under {@link sluice.actors.metadata.ClusterIdKey#KEY} (first write wins), the
- * controller epoch under {@link ControllerEpochKey#KEY}, and the live brokers under {@link
+ * controller epoch under {@link ControllerEpochKey#KEY}, the ids of deleted topics under {@link
+ * DeletedTopicsKey#KEY} (recorded once a majority confirmed the removal, so that a broker that was
+ * down meanwhile deletes its replica logs of them), and the live brokers under {@link
  * BrokersKey#KEY} (each broker registers itself; a registration counts while its member is up).
  * Only the controller writes topics, so its in-memory copy, loaded by {@link ControllerStartup} and
  * kept current by its own writes and a subscription, is authoritative.
