@@ -345,6 +345,33 @@ class EndToEndTest {
   }
 
   @Test
+  void aRequestLargerThanOneBatchOfItsPartitionIsWrittenWholeInSeveralBatches() throws Exception {
+    createTopic("roomy", 1, "{\"name\": \"max.message.bytes\", \"value\": \"1000\"}");
+    String value = b64("v".repeat(400));
+    StringBuilder records = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      records.append(i == 0 ? "" : ", ").append("{\"value\": \"%s\"}".formatted(value));
+    }
+    var produced =
+        send(
+            "POST",
+            "/topics/roomy/partitions/0",
+            "application/vnd.kafka.binary.v2+json",
+            "{\"records\": [" + records + "]}");
+
+    // Six records of 400 bytes do not fit in one batch of 1000 bytes; each one fits alone.
+    assertThat(produced.statusCode()).as(produced.body()).isEqualTo(200);
+    JsonNode offsets = json(produced).get("offsets");
+    for (int i = 0; i < 6; i++) {
+      assertThat(offsets.get(i).get("error_code").isNull()).as(produced.body()).isTrue();
+      assertThat(offsets.get(i).get("offset").longValue()).isEqualTo(i);
+    }
+    JsonNode read = json(get("/topics/roomy/partitions/0/records"));
+    assertThat(read.size()).isEqualTo(6);
+    assertThat(read.get(5).get("value").textValue()).isEqualTo(value);
+  }
+
+  @Test
   void badInputWritesNothing() throws Exception {
     createTopic("guarded", 1, "{\"name\": \"max.message.bytes\", \"value\": \"1000\"}");
     String big = "x".repeat(2000);

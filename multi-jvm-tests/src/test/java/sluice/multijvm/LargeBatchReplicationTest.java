@@ -14,7 +14,9 @@ import sluice.multijvm.BrokerClient.PartitionState;
  * Batches larger than Akka's default Artery frame (256 KiB) cross brokers: a produce sent through a
  * broker that does not lead, the followers' fetches that make acks=all succeed, and consumer
  * fetches served to another broker's gateway. With the default frame size Artery drops such
- * messages, the followers fall out of the ISR and acks=all is refused.
+ * messages, the followers fall out of the ISR and acks=all is refused. One request larger than a
+ * batch may be (max.message.bytes) and than a frame (2 MiB) is split by the gateway into batches
+ * that fit; sent whole it was dropped on the way to the leader and the client saw a timeout.
  */
 @Timeout(180)
 class LargeBatchReplicationTest {
@@ -45,5 +47,19 @@ class LargeBatchReplicationTest {
           .as("read through broker %d", broker.brokerId())
           .isEqualTo(values);
     }
+
+    List<String> request = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      request.add("r" + i + ":" + "x".repeat(600_000));
+    }
+    assertThat(notLeader.http().produce("large", 0, request, "all"))
+        .as("3 MB in one request, over max.message.bytes and Artery's frame")
+        .containsExactly(3L, 4L, 5L, 6L, 7L);
+    values.addAll(request);
+    assertThat(
+            cluster.broker(start.leader()).http().consume("large", 0, 0, values.size()).stream()
+                .map(Consumed::value)
+                .toList())
+        .isEqualTo(values);
   }
 }

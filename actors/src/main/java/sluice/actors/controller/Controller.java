@@ -6,6 +6,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -46,6 +47,8 @@ import sluice.actors.api.TopicDescription;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ControllerEpochKey;
+import sluice.actors.metadata.DeletedTopicsKey;
+import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.metadata.TopicsKey;
@@ -56,7 +59,9 @@ import sluice.actors.metadata.TopicsKey;
  * <p>Metadata lives in Distributed Data: every topic under {@link TopicsKey#KEY} (an LWWMap by
  * name, written with WriteMajority, durable in LMDB so it survives a restart of every broker), the
  * cluster id under {@link sluice.actors.metadata.ClusterIdKey#KEY} (first write wins), the
- * controller epoch under {@link ControllerEpochKey#KEY}, and the live brokers under {@link
+ * controller epoch under {@link ControllerEpochKey#KEY}, the ids of deleted topics under {@link
+ * DeletedTopicsKey#KEY} (recorded once a majority confirmed the removal, so that a broker that was
+ * down meanwhile deletes its replica logs of them), and the live brokers under {@link
  * BrokersKey#KEY} (each broker registers itself; a registration counts while its member is up).
  * Only the controller writes topics, so its in-memory copy, loaded by {@link ControllerStartup} and
  * kept current by its own writes and a subscription, is authoritative.
@@ -189,7 +194,15 @@ public final class Controller {
       Duration readTimeout,
       Duration leaderImbalanceCheckInterval,
       boolean autoLeaderRebalanceEnable,
-      Duration unregisteredBrokerGrace) {
+      Duration unregisteredBrokerGrace,
+      int deletedTopicsKept) {
+    public Settings {
+      if (deletedTopicsKept < 1) {
+        throw new IllegalArgumentException(
+            "sluice.controller.deleted-topics-kept must be at least 1, not " + deletedTopicsKept);
+      }
+    }
+
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("sluice.controller");
       return new Settings(
@@ -198,7 +211,8 @@ public final class Controller {
           c.getDuration("read-timeout"),
           c.getDuration("leader-imbalance-check-interval"),
           c.getBoolean("auto-leader-rebalance-enable"),
-          c.getDuration("unregistered-broker-grace"));
+          c.getDuration("unregistered-broker-grace"),
+          c.getInt("deleted-topics-kept"));
     }
   }
 
@@ -668,8 +682,10 @@ public final class Controller {
   /**
    * Once the metadata is removed, the leader entity of every partition whose leader is live is told
    * to delete its log; partitions without a live leader are skipped (their replicas delete their
-   * logs when they see the topic gone). The answer waits for the deletions at most {@code
-   * write-timeout}; a failed or late deletion is logged, it does not fail the topic's deletion.
+   * logs when they see the topic gone). Once a majority confirmed the removal, the topic's id is
+   * recorded under {@link DeletedTopicsKey}, so a broker that was down meanwhile deletes its
+   * replica logs when it returns. The answer waits for the deletions at most {@code write-timeout};
+   * a failed or late deletion is logged, it does not fail the topic's deletion.
    */
   private Behavior<Command> onTopicRemoved(TopicRemoved removed) {
     TopicMetadata topic = removed.topic();
@@ -686,6 +702,9 @@ public final class Controller {
                 topic.name(),
                 settings.writeTimeout(),
                 response);
+    if (response instanceof Replicator.UpdateSuccess) {
+      recordDeletion(topic);
+    }
     Set<Integer> live = brokers.live().keySet();
     List<Integer> withoutLeader = new ArrayList<>();
     List<CompletableFuture<Done>> deletions = new ArrayList<>();
@@ -723,6 +742,45 @@ public final class Controller {
                 java.util.concurrent.TimeUnit.MILLISECONDS),
         (done, failure) -> new Finished(removed.request().replyTo(), result));
     return Behaviors.same();
+  }
+
+  /**
+   * Records {@code topic}'s id as deleted, with a majority. Not awaited: the record is in this
+   * broker's replica at once and spreads from there; one that is lost (the controller's broker dies
+   * first) leaves stray replica logs on disk, never deletes a live one.
+   */
+  private void recordDeletion(TopicMetadata topic) {
+    var node = DistributedData.get(context.getSystem()).selfUniqueAddress();
+    long now = System.currentTimeMillis();
+    AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, DeletedTopic>>>ask(
+            DistributedData.get(context.getSystem()).replicator(),
+            replyTo ->
+                new Replicator.Update<>(
+                    DeletedTopicsKey.KEY,
+                    LWWMap.empty(),
+                    new Replicator.WriteMajority(settings.writeTimeout()),
+                    replyTo,
+                    map ->
+                        DeletedTopicsKey.record(
+                            map,
+                            node,
+                            topic.name(),
+                            topic.topicId(),
+                            now,
+                            settings.deletedTopicsKept())),
+            settings.writeTimeout().plus(settings.readTimeout()),
+            context.getSystem().scheduler())
+        .whenComplete(
+            (response, failure) -> {
+              if (!(response instanceof Replicator.UpdateSuccess)) {
+                LOG.warn(
+                    "Recording the deletion of topic {} (id {}) got {}; brokers down now may keep"
+                        + " its replica logs",
+                    topic.name(),
+                    topic.topicId(),
+                    failure != null ? failure.toString() : response);
+              }
+            });
   }
 
   private Behavior<Command> onFinished(Finished finished) {

@@ -454,7 +454,7 @@ public final class Gateway {
     TopicMetadata topic = topics.get(request.topic());
     Partitioner.Request choice = partitioner.startRequest(topic.name(), topic.partitions().size());
     calls
-        .produce(topic.name(), choice, records, request.acks(), request.timeoutMs(), clock.millis())
+        .produce(topic, choice, records, request.acks(), request.timeoutMs(), clock.millis())
         .thenAccept(request.replyTo()::tell);
     return Behaviors.same();
   }

@@ -14,6 +14,9 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
+import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.partition.PartitionLeader;
+import sluice.storage.log.LogConfig;
 import sluice.storage.record.CorruptRecordException;
 
 /**
@@ -44,23 +47,27 @@ final class PartitionCalls {
   }
 
   /**
-   * Plans the records into one batch per partition (on the executor), appends every batch, and
-   * answers one result per record in request order.
+   * Plans the records into batches (on the executor; one per partition unless that exceeds the
+   * topic's {@code max.message.bytes}), appends every batch, and answers one result per record in
+   * request order.
    *
    * @param now the broker's clock, the create time of records that carry none
    */
   CompletionStage<Gateway.ProduceReply> produce(
-      String topic,
+      TopicMetadata metadata,
       Partitioner.Request choice,
       List<ProduceRecord> records,
       Acks acks,
       long timeoutMs,
       long now) {
+    String topic = metadata.name();
     long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
     CompletableFuture<Void> previous =
         dispatched.getOrDefault(topic, CompletableFuture.completedFuture(null));
     CompletableFuture<CompletionStage<List<RecordResult>>> sending =
-        CompletableFuture.supplyAsync(() -> ProducePlan.plan(topic, choice, records, now), executor)
+        CompletableFuture.supplyAsync(
+                () -> ProducePlan.plan(topic, choice, records, now, maxMessageBytes(metadata)),
+                executor)
             .thenCombine(
                 previous, (plan, inTurn) -> send(plan, records.size(), acks, timeoutMs, deadline));
     // The next request's batches wait for these to be handed over (not answered), even if they
@@ -80,6 +87,14 @@ final class PartitionCalls {
                             "Producing to topic '%s' failed: %s",
                             topic,
                             failure)));
+  }
+
+  /**
+   * The topic's {@code max.message.bytes}, as its leader reads it. The controller validated the
+   * configs; if the log refused them anyway, the request fails naming why.
+   */
+  private static int maxMessageBytes(TopicMetadata metadata) {
+    return LogConfig.from(PartitionLeader.logConfigs(metadata.configs())).maxMessageBytes();
   }
 
   private CompletionStage<List<RecordResult>> send(

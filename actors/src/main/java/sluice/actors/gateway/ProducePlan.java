@@ -11,15 +11,22 @@ import sluice.actors.api.ErrorCode;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordHeader;
 import sluice.actors.api.RecordResult;
+import sluice.actors.partition.AppendValidation;
 import sluice.storage.record.CompressionType;
 import sluice.storage.record.Header;
 import sluice.storage.record.RecordBatchBuilder;
 
 /**
- * How one produce request splits into one uncompressed v2 batch per partition (base offset 0: the
- * partition leader assigns offsets), in the order the records came, plus the records refused before
- * any is sent (a partition that does not exist, a negative timestamp). Immutable once planned;
- * planning is pure and may run on any thread.
+ * How one produce request splits into uncompressed v2 batches (base offset 0: the partition leader
+ * assigns offsets), in the order the records came, plus the records refused before any is sent (a
+ * partition that does not exist, a negative timestamp, a record too large for a batch on its own).
+ * A partition's records go into one batch unless it would exceed the topic's {@code
+ * max.message.bytes}; then into several, each as large as the limit allows, consecutive in {@link
+ * #batches}. So no batch the leader would refuse for its size is sent (a batch that large may also
+ * exceed Artery's frame and be dropped on the way to a leader on another broker), and, as a Kafka
+ * producer, a request larger than one batch is written whole and only a record that does not fit in
+ * a batch by itself is refused ({@code MESSAGE_TOO_LARGE}, the leader's own error). Immutable once
+ * planned; planning is pure and may run on any thread.
  *
  * @param rejected errors by request index
  */
@@ -27,7 +34,7 @@ public record ProducePlan(
     String topic, List<PartitionBatch> batches, Map<Integer, ApiError> rejected) {
 
   /**
-   * The records of one partition, as one batch.
+   * Records of one partition, as one batch.
    *
    * @param indexes the request index of each record in the batch, in batch order
    * @param timestamps the create time given to each record, in batch order
@@ -38,9 +45,14 @@ public record ProducePlan(
    * Plans {@code records} for a topic of {@code choice.numPartitions()} partitions.
    *
    * @param now the broker's clock, the create time of records that carry none
+   * @param maxBatchBytes the topic's {@code max.message.bytes}: no batch planned is larger
    */
   public static ProducePlan plan(
-      String topic, Partitioner.Request choice, List<ProduceRecord> records, long now) {
+      String topic,
+      Partitioner.Request choice,
+      List<ProduceRecord> records,
+      long now,
+      int maxBatchBytes) {
     Map<Integer, ApiError> rejected = new TreeMap<>();
     Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
     for (int i = 0; i < records.size(); i++) {
@@ -68,23 +80,60 @@ public record ProducePlan(
     }
     List<PartitionBatch> batches = new ArrayList<>(byPartition.size());
     for (var entry : byPartition.entrySet()) {
-      List<Integer> members = entry.getValue();
-      int[] indexes = new int[members.size()];
-      long[] timestamps = new long[members.size()];
-      RecordBatchBuilder builder = null;
-      for (int j = 0; j < members.size(); j++) {
-        ProduceRecord record = records.get(members.get(j));
+      int partition = entry.getKey();
+      Batch batch = null;
+      for (int index : entry.getValue()) {
+        ProduceRecord record = records.get(index);
         long timestamp = record.timestamp() != null ? record.timestamp() : now;
-        if (builder == null) {
-          builder = new RecordBatchBuilder(CompressionType.NONE, 0L, timestamp);
+        List<Header> headers = headers(record.headers());
+        if (batch == null
+            || batch.builder.uncompressedSizeWith(timestamp, record.key(), record.value(), headers)
+                > maxBatchBytes) {
+          // A new batch, unless the record does not fit even in a batch of its own.
+          Batch fresh = new Batch(timestamp);
+          ApiError tooLarge =
+              AppendValidation.sizeError(
+                  fresh.builder.uncompressedSizeWith(
+                      timestamp, record.key(), record.value(), headers),
+                  topic + "-" + partition,
+                  maxBatchBytes);
+          if (tooLarge != null) {
+            rejected.put(index, tooLarge);
+            continue;
+          }
+          if (batch != null) {
+            batches.add(batch.build(partition));
+          }
+          batch = fresh;
         }
-        builder.append(timestamp, record.key(), record.value(), headers(record.headers()));
-        indexes[j] = members.get(j);
-        timestamps[j] = timestamp;
+        batch.builder.append(timestamp, record.key(), record.value(), headers);
+        batch.indexes.add(index);
+        batch.timestamps.add(timestamp);
       }
-      batches.add(new PartitionBatch(entry.getKey(), indexes, timestamps, bytes(builder.build())));
+      if (batch != null) {
+        batches.add(batch.build(partition));
+      }
     }
     return new ProducePlan(topic, List.copyOf(batches), Map.copyOf(rejected));
+  }
+
+  /** A batch being filled: its builder and the request index and timestamp of each record. */
+  private static final class Batch {
+    final RecordBatchBuilder builder;
+    final List<Integer> indexes = new ArrayList<>();
+    final List<Long> timestamps = new ArrayList<>();
+
+    Batch(long baseTimestamp) {
+      builder = new RecordBatchBuilder(CompressionType.NONE, 0L, baseTimestamp);
+    }
+
+    PartitionBatch build(int partition) {
+      return new PartitionBatch(
+          partition,
+          indexes.stream().mapToInt(Integer::intValue).toArray(),
+          timestamps.stream().mapToLong(Long::longValue).toArray(),
+          bytes(builder.build()));
+    }
   }
 
   /** The error for a partition the topic does not have. */

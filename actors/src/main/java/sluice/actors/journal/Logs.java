@@ -7,10 +7,15 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import com.typesafe.config.Config;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -132,9 +137,7 @@ public final class Logs implements Extension {
    * @throws IllegalArgumentException if the name is not {@code topic-partition}
    */
   public Path partitionDir(String topicPartition) {
-    if (!TOPIC_PARTITION.matcher(topicPartition).matches()
-        || topicPartition.startsWith(".-")
-        || topicPartition.startsWith("..-")) {
+    if (!isTopicPartition(topicPartition)) {
       throw new IllegalArgumentException(
           "'"
               + topicPartition
@@ -142,6 +145,12 @@ public final class Logs implements Extension {
               + " '..'), a dash and a partition number");
     }
     return dataDir.resolve(topicPartition);
+  }
+
+  private static boolean isTopicPartition(String name) {
+    return TOPIC_PARTITION.matcher(name).matches()
+        && !name.startsWith(".-")
+        && !name.startsWith("..-");
   }
 
   /**
@@ -233,6 +242,68 @@ public final class Logs implements Extension {
       log.delete();
     }
     Directories.deleteRecursively(dir);
+  }
+
+  /**
+   * A partition directory found under the data directory.
+   *
+   * @param topicId the id its {@code partition.metadata} records, null if it records none (or is
+   *     unreadable)
+   */
+  public record StoredLog(String topicPartition, String topicId) {}
+
+  /**
+   * Every directory under the data directory named {@code topic-partition}, open or not, with the
+   * topic id it records. Reads files only; safe from any thread.
+   */
+  public List<StoredLog> storedLogs() {
+    List<StoredLog> stored = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (!isTopicPartition(name)) {
+          continue;
+        }
+        String topicId;
+        try {
+          topicId = PartitionMetadata.read(dir);
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot tell the topic of {}: {}", dir, e.toString());
+          topicId = null;
+        }
+        stored.add(new StoredLog(name, topicId));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the data directory " + dataDir, e);
+    }
+    stored.sort(Comparator.comparing(StoredLog::topicPartition));
+    return stored;
+  }
+
+  /**
+   * Deletes the directory of {@code topicPartition} if it is not open and still records {@code
+   * topicId}: a stray log its owner decided to remove. Checked and deleted under the lock {@link
+   * #open} takes, so no log is opened in a directory while it is being deleted.
+   *
+   * @return whether the directory was deleted
+   */
+  public synchronized boolean deleteStray(String topicPartition, String topicId) {
+    Path dir = partitionDir(topicPartition);
+    if (closed || logs.containsKey(topicPartition) || !Files.isDirectory(dir)) {
+      return false;
+    }
+    String storedId;
+    try {
+      storedId = PartitionMetadata.read(dir);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    if (!topicId.equals(storedId)) {
+      return false;
+    }
+    Directories.deleteRecursively(dir);
+    stats.remove(topicPartition);
+    return true;
   }
 
   /** What the journal did for {@code topicPartition} since this broker started. */

@@ -9,8 +9,12 @@ import sluice.storage.record.CorruptRecordException;
 import sluice.storage.record.RecordBatch;
 import sluice.storage.record.TimestampType;
 
-/** The checks an append passes before the leader queues it; nothing failing them is written. */
-final class AppendValidation {
+/**
+ * The checks an append passes before the leader queues it; nothing failing them is written. The
+ * size check is public: the gateway applies it before sending a batch, since a batch larger than
+ * the leader accepts may also be larger than a message between brokers may be. Stateless.
+ */
+public final class AppendValidation {
   private AppendValidation() {}
 
   /** The reason {@code append} is refused, or null if it may be written. */
@@ -31,13 +35,9 @@ final class AppendValidation {
     if (bytes == null || bytes.length == 0) {
       return ApiError.of(ErrorCode.INVALID_REQUEST, "An append to %s has no batch", topicPartition);
     }
-    if (bytes.length > config.maxMessageBytes()) {
-      return ApiError.of(
-          ErrorCode.MESSAGE_TOO_LARGE,
-          "The batch of %d bytes for %s exceeds max.message.bytes=%d",
-          bytes.length,
-          topicPartition,
-          config.maxMessageBytes());
+    ApiError tooLarge = sizeError(bytes.length, topicPartition, config.maxMessageBytes());
+    if (tooLarge != null) {
+      return tooLarge;
     }
     RecordBatch batch;
     try {
@@ -70,6 +70,22 @@ final class AppendValidation {
           topicPartition);
     }
     return null;
+  }
+
+  /**
+   * {@code MESSAGE_TOO_LARGE} naming the size, the partition and the limit if a batch of {@code
+   * batchBytes} exceeds the topic's {@code max.message.bytes}, else null.
+   */
+  public static ApiError sizeError(long batchBytes, String topicPartition, int maxMessageBytes) {
+    if (batchBytes <= maxMessageBytes) {
+      return null;
+    }
+    return ApiError.of(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        "The batch of %d bytes for %s exceeds max.message.bytes=%d",
+        batchBytes,
+        topicPartition,
+        maxMessageBytes);
   }
 
   /** Whether the topic stamps batches with the broker's clock (message.timestamp.type). */

@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.function.Function;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.journal.Logs;
+import sluice.actors.metadata.DeletedTopicsKey;
+import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.metadata.TopicsKey;
@@ -44,7 +46,14 @@ import sluice.storage.log.LogConfig;
  * starts one for the new leader); leader -1 (offline) or this broker, no follower and the log is
  * kept. A partition that stops listing this broker, or whose topic is deleted or created again (a
  * new topic id), loses its follower and its log ({@link Logs#delete}); a partition whose topic was
- * never seen here is left alone.
+ * never seen here is left alone, unless its topic id is recorded as deleted.
+ *
+ * <p><b>Stray logs.</b> A topic deleted while this broker was down leaves its replica logs here
+ * with no metadata to name them. The manager subscribes to the deleted topics the controller
+ * records ({@link DeletedTopicsKey}) and, once it has the topic metadata, whenever that record
+ * changes (the first time: at start, from the durable local copy, then as gossip brings the
+ * deletions it missed), deletes every directory {@link StrayLogs} finds, naming each in the log.
+ * Absence from the metadata alone never deletes anything.
  *
  * <p><b>Write lease.</b> A partition leader entity asks for the lease ({@link AcquireLease}) before
  * it opens its log. The manager stops the partition's follower, waits for its termination, then
@@ -88,6 +97,9 @@ public final class ReplicaManager {
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
   private record MetadataChanged(Map<String, TopicMetadata> topics) implements Command {}
+
+  /** A subscribed key changed (one record for all keys: adapters are registered by class). */
+  private record DataChanged(Replicator.SubscribeResponse<?> response) implements Command {}
 
   private record FollowerTerminated(
       String topicPartition, ActorRef<PartitionFollower.Command> follower) implements Command {}
@@ -157,9 +169,12 @@ public final class ReplicaManager {
   private final ReplicationSettings settings;
   private final Function<String, RecipientRef<PartitionLeader.Command>> leaders;
   private final ReplicatorMessageAdapter<Command, LWWMap<String, TopicMetadata>> replicator;
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, DeletedTopic>> deletedReplicator;
   private final ActorRef<TruncationNeeded> cutAdapter;
   private final Map<String, Slot> slots = new HashMap<>();
   private Map<String, TopicMetadata> topics = Map.of();
+  private boolean topicsRead;
+  private Map<String, DeletedTopic> deleted = Map.of();
   private long generation;
 
   private ReplicaManager(
@@ -171,9 +186,9 @@ public final class ReplicaManager {
     this.timers = timers;
     this.settings = settings;
     this.leaders = leaders;
-    this.replicator =
-        new ReplicatorMessageAdapter<>(
-            context, DistributedData.get(context.getSystem()).replicator(), Duration.ofSeconds(5));
+    var ddata = DistributedData.get(context.getSystem()).replicator();
+    this.replicator = new ReplicatorMessageAdapter<>(context, ddata, Duration.ofSeconds(5));
+    this.deletedReplicator = new ReplicatorMessageAdapter<>(context, ddata, Duration.ofSeconds(5));
     this.cutAdapter = context.messageAdapter(TruncationNeeded.class, CutRequested::new);
   }
 
@@ -184,14 +199,11 @@ public final class ReplicaManager {
             response instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> found
                 ? new MetadataChanged(found.dataValue().getEntries())
                 : new MetadataChanged(null));
-    replicator.subscribe(
-        TopicsKey.KEY,
-        change ->
-            change instanceof Replicator.Changed<LWWMap<String, TopicMetadata>> changed
-                ? new MetadataChanged(changed.get(TopicsKey.KEY).getEntries())
-                : new MetadataChanged(null));
+    replicator.subscribe(TopicsKey.KEY, DataChanged::new);
+    deletedReplicator.subscribe(DeletedTopicsKey.KEY, DataChanged::new);
     return Behaviors.receive(Command.class)
         .onMessage(MetadataChanged.class, this::onMetadataChanged)
+        .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(AcquireLease.class, this::onAcquireLease)
         .onMessage(FollowerTerminated.class, this::onFollowerTerminated)
         .onMessage(HolderTerminated.class, this::onHolderTerminated)
@@ -208,6 +220,8 @@ public final class ReplicaManager {
       return Behaviors.same();
     }
     topics = changed.topics();
+    boolean firstRead = !topicsRead;
+    topicsRead = true;
     Set<String> touched = new HashSet<>(slots.keySet());
     for (TopicMetadata topic : topics.values()) {
       for (PartitionAssignment assignment : topic.partitions()) {
@@ -219,7 +233,61 @@ public final class ReplicaManager {
       }
     }
     touched.forEach(this::reconcile);
+    if (firstRead) {
+      deleteStrayLogs();
+    }
     return Behaviors.same();
+  }
+
+  @SuppressWarnings("unchecked")
+  private Behavior<Command> onDataChanged(DataChanged message) {
+    if (!(message.response() instanceof Replicator.Changed<?> changed)) {
+      return Behaviors.same();
+    }
+    if (changed.key().equals(TopicsKey.KEY)) {
+      return onMetadataChanged(
+          new MetadataChanged(((LWWMap<String, TopicMetadata>) changed.dataValue()).getEntries()));
+    }
+    if (changed.key().equals(DeletedTopicsKey.KEY)) {
+      deleted = ((LWWMap<String, DeletedTopic>) changed.dataValue()).getEntries();
+      if (topicsRead) {
+        deleteStrayLogs();
+      }
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * Deletes the replica logs of deleted topics that nothing here knows about (see {@link
+   * StrayLogs}); each deletion is logged. A failure is logged and retried at the next change.
+   */
+  private void deleteStrayLogs() {
+    if (deleted.isEmpty()) {
+      return;
+    }
+    Logs logs = Logs.get(context.getSystem());
+    try {
+      Set<String> liveIds = new HashSet<>();
+      topics.values().forEach(topic -> liveIds.add(topic.topicId()));
+      for (StrayLogs.Stray stray :
+          StrayLogs.select(logs.storedLogs(), deleted, liveIds, slots.keySet())) {
+        DeletedTopic deletion = stray.deletion();
+        if (logs.deleteStray(stray.log().topicPartition(), deletion.topicId())) {
+          context
+              .getLog()
+              .info(
+                  "Deleted the stray replica log {}: topic '{}' (id {}) was deleted at {} while"
+                      + " this broker was away",
+                  logs.partitionDir(stray.log().topicPartition()),
+                  deletion.name(),
+                  deletion.topicId(),
+                  java.time.Instant.ofEpochMilli(deletion.deletedAtMillis()));
+        }
+      }
+    } catch (RuntimeException e) {
+      // The manager must live on: it holds the leases of every partition here.
+      context.getLog().error("Looking for stray replica logs failed", e);
+    }
   }
 
   private Behavior<Command> onAcquireLease(AcquireLease acquire) {

@@ -6,6 +6,7 @@ import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.cluster.ddata.LWWMap;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
@@ -30,6 +31,8 @@ import sluice.actors.api.TopicDescription;
 import sluice.actors.controller.Controller.AlterPartitionResult;
 import sluice.actors.controller.Controller.TopicResult;
 import sluice.actors.metadata.ControllerEpochKey;
+import sluice.actors.metadata.DeletedTopicsKey;
+import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.testing.RecordingPartitions;
@@ -275,6 +278,44 @@ class ControllerTest {
     assertThat(list()).isEmpty();
     TopicResult again = create("gone", 1, null, Map.of());
     assertThat(again.topic().topicId()).isNotEqualTo(deleted.topic().topicId());
+  }
+
+  @Test
+  void aDeletedTopicsIdIsRecordedAndOnlyTheNewestDeletionsAreKept() {
+    extraConfig = "sluice.controller.deleted-topics-kept = 2";
+    testKit.shutdownTestKit();
+    testKit = startBroker(dataDir.resolve("kept"), Optional.empty());
+    List<String> ids = new ArrayList<>();
+    for (String name : List.of("first", "second", "third")) {
+      ids.add(create(name, 1, null, Map.of()).topic().topicId());
+      assertThat(delete(name).error()).isNull();
+    }
+
+    // Brokers that were away when these went find their ids here (ReplicaManager: stray logs).
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            TIMEOUT,
+            () -> {
+              Map<String, DeletedTopic> deleted = deletedTopics();
+              assertThat(deleted).containsOnlyKeys(ids.get(1), ids.get(2));
+              assertThat(deleted.get(ids.get(2)).name()).isEqualTo("third");
+              assertThat(deleted.get(ids.get(2)).topicId()).isEqualTo(ids.get(2));
+              return null;
+            });
+  }
+
+  private Map<String, DeletedTopic> deletedTopics() {
+    TestProbe<Replicator.GetResponse<LWWMap<String, DeletedTopic>>> probe =
+        testKit.createTestProbe();
+    DistributedData.get(testKit.system())
+        .replicator()
+        .tell(new Replicator.Get<>(DeletedTopicsKey.KEY, Replicator.readLocal(), probe.getRef()));
+    var response = probe.receiveMessage(TIMEOUT);
+    assertThat(response).isInstanceOf(Replicator.GetSuccess.class);
+    return ((Replicator.GetSuccess<LWWMap<String, DeletedTopic>>) response)
+        .get(DeletedTopicsKey.KEY)
+        .getEntries();
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -292,6 +293,40 @@ class GatewayTest {
     gateway.tell(new Gateway.GetOffsets("small", -1, offsets.getRef()));
     assertThat(offsets.expectMessageClass(Gateway.OffsetsReply.class, TIMEOUT).error().message())
         .contains("Partition -1");
+  }
+
+  @Test
+  void noBatchOverTheTopicsMaxMessageBytesIsSentAndARecordTooLargeAloneIsRefused() {
+    TestProbe<Gateway.TopicReply> created = testKit.createTestProbe();
+    gateway.tell(
+        new Gateway.CreateTopic(
+            "capped", 1, null, Map.of("max.message.bytes", "2000"), created.getRef()));
+    assertThat(created.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
+    List<ProduceRecord> records = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      records.add(new ProduceRecord(0, null, new byte[i == 7 ? 3_000 : 500], null, null));
+    }
+
+    List<RecordResult> results = produce("capped", records, Acks.ALL);
+
+    // The record that cannot fit is refused with the leader's error, before anything is sent for
+    // it; the others are written in order, in batches that each fit.
+    RecordResult refused = results.get(7);
+    assertThat(refused.error().code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+    assertThat(refused.error().message())
+        .contains("3070 bytes", "capped-0", "max.message.bytes=2000");
+    List<Long> offsets = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      if (i != 7) {
+        assertThat(results.get(i).error()).as("record %d", i).isNull();
+        offsets.add(results.get(i).offset());
+      }
+    }
+    assertThat(offsets).isEqualTo(LongStream.range(0, 19).boxed().toList());
+    assertThat(leaders.batchSizes("capped", 0))
+        .hasSizeGreaterThan(1)
+        .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(2000));
+    assertThat(fetch("capped", 0, 0).records()).hasSize(19);
   }
 
   @Test

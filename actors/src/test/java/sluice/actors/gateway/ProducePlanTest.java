@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import sluice.actors.api.ApiError;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.ProduceRecord;
@@ -14,6 +18,9 @@ import sluice.actors.api.RecordHeader;
 import sluice.storage.record.RecordBatch;
 
 class ProducePlanTest {
+  /** Kafka's default max.message.bytes. */
+  private static final int MAX = 1_048_588;
+
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -27,7 +34,7 @@ class ProducePlanTest {
     var choice = new Partitioner(new Random(1)).startRequest("t", 3);
     var records =
         List.of(at(2, "a", 5L), at(0, "b", 6L), at(2, "c", null), at(0, "d", 7L), at(2, "e", 8L));
-    ProducePlan plan = ProducePlan.plan("t", choice, records, 1000L);
+    ProducePlan plan = ProducePlan.plan("t", choice, records, 1000L, MAX);
 
     assertThat(plan.rejected()).isEmpty();
     assertThat(plan.batches())
@@ -47,7 +54,7 @@ class ProducePlanTest {
     var choice = new Partitioner(new Random(1)).startRequest("t", 2);
     var records =
         List.of(at(0, "ok", null), at(5, "bad", null), at(-1, "bad", null), at(1, "x", -7L));
-    ProducePlan plan = ProducePlan.plan("t", choice, records, 1L);
+    ProducePlan plan = ProducePlan.plan("t", choice, records, 1L, MAX);
 
     assertThat(plan.batches()).hasSize(1);
     assertThat(plan.rejected().get(1).code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -61,6 +68,57 @@ class ProducePlanTest {
     assertThat(results[1].offset()).isEqualTo(-1L);
   }
 
+  private static ProduceRecord sized(int partition, int valueBytes) {
+    return new ProduceRecord(partition, null, new byte[valueBytes], List.of(), 5L);
+  }
+
+  @Test
+  void aPartitionsRecordsOverMaxMessageBytesSplitIntoConsecutiveBatchesThatEachFit() {
+    var choice = new Partitioner(new Random(1)).startRequest("t", 2);
+    List<ProduceRecord> records = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      records.add(sized(i % 4 == 3 ? 1 : 0, 300));
+    }
+    ProducePlan plan = ProducePlan.plan("t", choice, records, 0L, 2_000);
+
+    assertThat(plan.rejected()).isEmpty();
+    List<Integer> partition0 = new ArrayList<>();
+    for (ProducePlan.PartitionBatch batch : plan.batches()) {
+      assertThat(batch.batch().length).isLessThanOrEqualTo(2_000);
+      RecordBatch decoded = RecordBatch.wrap(ByteBuffer.wrap(batch.batch()));
+      decoded.ensureValid();
+      assertThat(decoded.recordCount()).isEqualTo(batch.indexes().length);
+      if (batch.partition() == 0) {
+        Arrays.stream(batch.indexes()).forEach(partition0::add);
+        // Full batches: the next record would not have fitted.
+        assertThat(batch.batch().length).isGreaterThan(2_000 - 320);
+      }
+    }
+    // Partition 0's 30 records in several batches, next to each other and in request order.
+    assertThat(plan.batches())
+        .extracting(ProducePlan.PartitionBatch::partition)
+        .containsExactly(0, 0, 0, 0, 0, 1, 1);
+    assertThat(partition0)
+        .isEqualTo(IntStream.range(0, 40).filter(i -> i % 4 != 3).boxed().toList());
+  }
+
+  @Test
+  void aRecordTooLargeForABatchOfItsOwnIsRefusedAloneNamingTheSizeThePartitionAndTheLimit() {
+    var choice = new Partitioner(new Random(1)).startRequest("t", 1);
+    ProducePlan plan =
+        ProducePlan.plan(
+            "t", choice, List.of(sized(0, 100), sized(0, 5_000), sized(0, 100)), 0L, 2_000);
+
+    ApiError refused = plan.rejected().get(1);
+    assertThat(plan.rejected()).containsOnlyKeys(1);
+    assertThat(refused.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+    // The leader's words: the batch's size, the partition, the limit.
+    assertThat(refused.message())
+        .isEqualTo("The batch of 5070 bytes for t-0 exceeds max.message.bytes=2000");
+    assertThat(plan.batches()).hasSize(1);
+    assertThat(plan.batches().get(0).indexes()).containsExactly(0, 2);
+  }
+
   @Test
   void aPlannedBatchDecodesBackIntoTheSameRecordsOnceTheLeaderAssignsOffsets() {
     var choice = new Partitioner(new Random(1)).startRequest("t", 1);
@@ -71,7 +129,7 @@ class ProducePlanTest {
             new ProduceRecord(null, utf8("k1"), utf8("v1"), List.of(header, nullHeader), 100L),
             new ProduceRecord(null, null, null, null, 101L),
             new ProduceRecord(null, utf8("k3"), utf8("v3"), null, 102L));
-    ProducePlan plan = ProducePlan.plan("t", choice, records, 0L);
+    ProducePlan plan = ProducePlan.plan("t", choice, records, 0L, MAX);
     byte[] bytes = plan.batches().get(0).batch();
     RecordBatch.wrap(ByteBuffer.wrap(bytes)).setBaseOffset(40);
 
@@ -99,7 +157,8 @@ class ProducePlanTest {
   @Test
   void logAppendTimeBatchesReportTheBrokersTime() {
     var choice = new Partitioner(new Random(1)).startRequest("t", 1);
-    ProducePlan plan = ProducePlan.plan("t", choice, List.of(at(0, "a", 5L), at(0, "b", 6L)), 0L);
+    ProducePlan plan =
+        ProducePlan.plan("t", choice, List.of(at(0, "a", 5L), at(0, "b", 6L)), 0L, MAX);
     byte[] bytes = plan.batches().get(0).batch();
     RecordBatch.wrap(ByteBuffer.wrap(bytes)).setLogAppendTime(777L);
     assertThat(BatchDecoder.decode("t", 0, bytes, 0))

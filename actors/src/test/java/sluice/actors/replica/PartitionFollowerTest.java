@@ -8,12 +8,17 @@ import static sluice.actors.replica.ReplicaTestNode.append;
 import static sluice.actors.replica.ReplicaTestNode.contents;
 import static sluice.actors.replica.ReplicaTestNode.topic;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,6 +217,76 @@ class PartitionFollowerTest {
     PartitionLog follower = node.awaitCaughtUp();
     assertThat(follower.logStartOffset()).isEqualTo(100);
     assertThat(contents(follower)).isEqualTo(contents(leaderLog));
+  }
+
+  @Test
+  void aLogRestartedEmptyDropsTheSnapshotsOfItsFormerBatchesAndRecoversAtTheRestart()
+      throws Exception {
+    for (String value : List.of("a", "b", "c", "d")) {
+      append(leaderLog, 1, value);
+    }
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 1);
+    start(control, "sluice.partition.snapshot-every = 2");
+    node.putTopic(topic(topicId, LEADER, 1));
+    node.awaitCaughtUp();
+    node.close();
+    node = null;
+    Path snapshots = dataDir.resolve(ReplicaTestNode.TOPIC_PARTITION).resolve("snapshots");
+    assertThat(snapshotSequences(snapshots)).contains(4L);
+
+    // While the broker is down, its own retention removes every batch (the active segment rolls,
+    // then goes): the log is empty at offset 4 but keeps batch sequence 4, and the snapshot at 4
+    // (log end 4) still matches it. Then the leader's retention moves past the follower's end.
+    try (PartitionLog own =
+        PartitionLog.open(
+            dataDir.resolve(ReplicaTestNode.TOPIC_PARTITION),
+            LogConfig.from(Map.of("segment.ms", "1")),
+            Clock.systemUTC())) {
+      assertThat(own.deleteRetainedSegments()).isPositive();
+      assertThat(own.logStartOffset()).isEqualTo(4);
+      assertThat(own.logEndOffset()).isEqualTo(4);
+      assertThat(own.lastSequence()).isEqualTo(4);
+    }
+    leaderLog.truncateFullyAndStartAt(100);
+    append(leaderLog, 1, "e", "f");
+    append(leaderLog, 1, "g");
+
+    // The follower restarts its log empty at 100, at batch sequence 4 again: a snapshot taken
+    // before (log end 4) must not be what it recovers from.
+    start(control, "sluice.partition.snapshot-every = 2");
+    node.putTopic(topic(topicId, LEADER, 1));
+    PartitionLog follower = node.awaitCaughtUp();
+    assertThat(follower.logStartOffset()).isEqualTo(100);
+    // Numbered from 1 again; the one snapshot left is the one taken after the restart.
+    assertThat(follower.lastSequence()).isEqualTo(2);
+    node.kit
+        .createTestProbe()
+        .awaitAssert(WAIT, () -> assertThat(snapshotSequences(snapshots)).containsExactly(2L));
+    node.close();
+    node = null;
+
+    // And the follower recovers from that one.
+    append(leaderLog, 1, "h");
+    start(control, "sluice.partition.snapshot-every = 2");
+    node.putTopic(topic(topicId, LEADER, 1));
+    assertThat(node.awaitCaughtUp().lastSequence()).isEqualTo(3);
+  }
+
+  /** The batch sequence numbers of the snapshot files in {@code dir}, in order. */
+  private static List<Long> snapshotSequences(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(file -> file.getFileName().toString())
+          .filter(name -> name.endsWith(".snap"))
+          .map(
+              name ->
+                  Long.parseLong(name.substring("snapshot-".length(), "snapshot-".length() + 20)))
+          .sorted()
+          .toList();
+    }
   }
 
   @Test

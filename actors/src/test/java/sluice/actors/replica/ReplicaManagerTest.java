@@ -9,18 +9,26 @@ import static sluice.actors.replica.ReplicaTestNode.topic;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.SelfUniqueAddress;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.Acks;
+import sluice.actors.metadata.DeletedTopicsKey;
+import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
 import sluice.actors.partition.PartitionLeader;
 import sluice.actors.partition.PartitionLeader.AppendReply;
 import sluice.actors.partition.PartitionLeader.OffsetsReply;
@@ -104,6 +112,75 @@ class ReplicaManagerTest {
               assertThat(dataDir.resolve("t-0")).doesNotExist();
               return null;
             });
+  }
+
+  @Test
+  void logsOfTopicsRecordedAsDeletedAreDeletedAndNoOtherLogIs() throws Exception {
+    // Left by topics deleted while this broker was down: nothing in the metadata names them.
+    String goneId = UUID.randomUUID().toString();
+    Path gone0 = storedLog("gone-0", goneId);
+    Path gone1 = storedLog("gone-1", goneId);
+    // Kept: an internal topic's, one whose deletion is not recorded, one that records no id.
+    String internalId = UUID.randomUUID().toString();
+    Path internal = storedLog("__internal-0", internalId);
+    Path unrecorded = storedLog("other-0", UUID.randomUUID().toString());
+    String oldId = UUID.randomUUID().toString();
+    Path noId = storedLog("old-0", null);
+
+    // The followed topic t recorded too (it cannot be: ids are never reused): it is live, kept.
+    recordDeleted(Map.of("gone", goneId, "__internal", internalId, "old", oldId, "t", topicId));
+
+    watcher()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertThat(gone0).doesNotExist();
+              assertThat(gone1).doesNotExist();
+              return null;
+            });
+    assertThat(internal).isDirectory();
+    assertThat(unrecorded).isDirectory();
+    assertThat(noId).isDirectory();
+    assertThat(dataDir.resolve("t-0")).isDirectory();
+    append(leaderLog, 1, "d");
+    node.awaitCaughtUp();
+  }
+
+  /** A closed log in {@code dataDir/name} whose partition.metadata records {@code topicId}. */
+  private Path storedLog(String name, String topicId) throws Exception {
+    Path dir = dataDir.resolve(name);
+    try (PartitionLog log =
+        PartitionLog.open(dir, sluice.storage.log.LogConfig.defaults(), Clock.systemUTC())) {
+      append(log, 1, "x");
+    }
+    if (topicId != null) {
+      Files.writeString(dir.resolve("partition.metadata"), "version: 0\ntopic_id: " + topicId);
+    }
+    return dir;
+  }
+
+  /** Records the deletion of each topic (name to id) in one write, as the controller does. */
+  private void recordDeleted(Map<String, String> topics) {
+    TestProbe<Replicator.UpdateResponse<LWWMap<String, DeletedTopic>>> probe =
+        node.kit.createTestProbe();
+    SelfUniqueAddress self = DistributedData.get(node.kit.system()).selfUniqueAddress();
+    DistributedData.get(node.kit.system())
+        .replicator()
+        .tell(
+            new Replicator.Update<>(
+                DeletedTopicsKey.KEY,
+                LWWMap.empty(),
+                Replicator.writeLocal(),
+                probe.ref(),
+                map -> {
+                  for (var topic : topics.entrySet()) {
+                    map =
+                        DeletedTopicsKey.record(
+                            map, self, topic.getKey(), topic.getValue(), 1_000L, 100);
+                  }
+                  return map;
+                }));
+    assertThat(probe.receiveMessage(WAIT)).isInstanceOf(Replicator.UpdateSuccess.class);
   }
 
   @Test

@@ -33,6 +33,11 @@ public final class FakePartitionLeaders implements PartitionLeaders {
     refusals.computeIfAbsent(topicPartition, id -> new AtomicInteger()).set(times);
   }
 
+  /** The sizes of the batches appended to {@code topic-partition}, in log order. */
+  public List<Integer> batchSizes(String topic, int partition) {
+    return log(topic, partition).stream().map(batch -> batch.length).toList();
+  }
+
   private List<byte[]> log(String topic, int partition) {
     return logs.computeIfAbsent(topic + "-" + partition, id -> new CopyOnWriteArrayList<>());
   }

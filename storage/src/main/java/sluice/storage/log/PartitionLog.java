@@ -36,7 +36,8 @@ import sluice.storage.record.RecordBatch;
  * <p><b>Batch sequences.</b> Every appended batch gets a sequence number: 1 for the first batch
  * ever appended, +1 per batch. Retention deletes whole segments and their numbers with them;
  * compaction never removes a batch (an emptied batch stays as a header); {@link #truncateTo} gives
- * the numbers of removed batches back. Each segment's first sequence is kept in the checkpoint, so
+ * the numbers of removed batches back. A log restarted empty ({@link #truncateFullyAndStartAt})
+ * numbers from 1 again, as a new log. Each segment's first sequence is kept in the checkpoint, so
  * numbers survive restarts. The akka-persistence journal uses them as sequenceNr.
  *
  * <p><b>Durability.</b> Appends are written to the page cache; by default the OS decides when they
@@ -412,12 +413,13 @@ public final class PartitionLog implements AutoCloseable {
   /**
    * Removes every batch holding an offset at or above {@code offset} (a batch straddling it goes
    * entirely, so the log end may end up below {@code offset}) and gives their sequence numbers
-   * back. Below the log start offset everything goes and the log restarts empty at {@code offset}.
-   * Both indexes stay consistent; the truncated segment is fsynced so removed batches cannot come
-   * back after a crash. Leader-epoch entries starting at or after the new log end are removed (all
-   * of them when the log restarts empty). At or beyond the log end the batches stay, but epoch
-   * entries starting at the log end are still removed: an epoch assigned by {@link
-   * #assignLeaderEpoch} that never wrote must not survive a follower's truncation. Single writer.
+   * back. Below the log start offset everything goes and the log restarts empty at {@code offset},
+   * numbering batches from 1 again (as {@link #truncateFullyAndStartAt}). Both indexes stay
+   * consistent; the truncated segment is fsynced so removed batches cannot come back after a crash.
+   * Leader-epoch entries starting at or after the new log end are removed (all of them when the log
+   * restarts empty). At or beyond the log end the batches stay, but epoch entries starting at the
+   * log end are still removed: an epoch assigned by {@link #assignLeaderEpoch} that never wrote
+   * must not survive a follower's truncation. Single writer.
    */
   public void truncateTo(long offset) {
     if (offset < 0) {
@@ -467,9 +469,10 @@ public final class PartitionLog implements AutoCloseable {
   /**
    * Removes every batch and restarts the log empty at {@code offset}, above its log end offset
    * (Kafka's {@code truncateFullyAndStartAt}): a follower whose log end is below the leader's log
-   * start offset (retention ran on the leader) starts over there. Sequence numbers of the removed
-   * batches are given back, the leader-epoch entries go, and the high watermark becomes {@code
-   * offset}. Single writer.
+   * start offset (retention ran on the leader) starts over there. Batches are numbered from 1 again
+   * (the last sequence becomes 0, so state derived from the former batches, such as snapshots taken
+   * at their sequence numbers, lies above it), the leader-epoch entries go, and the high watermark
+   * becomes {@code offset}. Single writer.
    *
    * @throws IllegalArgumentException if {@code offset} is not above the log end offset ({@link
    *     #truncateTo} with an offset below the log start offset restarts the log lower)
@@ -496,11 +499,16 @@ public final class PartitionLog implements AutoCloseable {
   }
 
   /**
-   * Replaces every segment by one empty segment at {@code offset}, which no segment starts at. Call
-   * under the lock.
+   * Replaces every segment by one empty segment at {@code offset}, which no segment starts at, and
+   * numbers batches from 1 again, as in a new log: the history before is gone, so every sequence
+   * number that describes it (a snapshot's, say) is now above {@link #lastSequence}, where it is
+   * recognisably stale. Giving back only the removed batches' numbers would leave an older
+   * history's number (one retention had already removed the batch of) equal to the new last
+   * sequence, and a snapshot taken there would seem to describe the restarted log. Call under the
+   * lock.
    */
   private void restartEmptyAt(long offset, long now) {
-    long nextSequence = segments.firstEntry().getValue().firstSequence();
+    long nextSequence = 1;
     List<LogSegment> removed = new ArrayList<>(segments.values());
     LogSegment fresh =
         LogSegment.create(dir, offset, config.segmentIndexBytes(), now, nextSequence);

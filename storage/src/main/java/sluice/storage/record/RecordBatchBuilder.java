@@ -124,19 +124,8 @@ public final class RecordBatchBuilder {
       baseTimestampSet = true;
     }
     long timestampDelta = timestamp - baseTimestamp;
-    byte[][] headerKeys = headers.isEmpty() ? NO_HEADER_KEYS : new byte[headers.size()][];
-    int bodySize =
-        1
-            + Varints.sizeOfVarlong(timestampDelta)
-            + Varints.sizeOfVarint(offsetDelta)
-            + sizeOfBytes(key)
-            + sizeOfBytes(value)
-            + Varints.sizeOfVarint(headers.size());
-    for (int i = 0; i < headerKeys.length; i++) {
-      Header header = Objects.requireNonNull(headers.get(i), "header " + i);
-      headerKeys[i] = header.key().getBytes(StandardCharsets.UTF_8);
-      bodySize += sizeOfBytes(headerKeys[i]) + sizeOfBytes(header.value());
-    }
+    byte[][] headerKeys = headerKeys(headers);
+    int bodySize = bodySize(timestampDelta, offsetDelta, key, value, headerKeys, headers);
     ensureCapacity(Varints.sizeOfVarint(bodySize) + bodySize);
     Varints.writeVarint(bodySize, records);
     records.put((byte) 0);
@@ -153,6 +142,50 @@ public final class RecordBatchBuilder {
     lastOffset = offset;
     recordCount++;
     return this;
+  }
+
+  /**
+   * The size of the batch if built uncompressed after {@link #append}{@code (timestamp, key, value,
+   * headers)}, without appending: lets a caller close a batch before it outgrows a limit.
+   */
+  public long uncompressedSizeWith(long timestamp, byte[] key, byte[] value, List<Header> headers) {
+    long offset = lastOffset < 0 ? baseOffset : lastOffset + 1;
+    long timestampDelta = baseTimestampSet ? timestamp - baseTimestamp : 0;
+    int bodySize =
+        bodySize(
+            timestampDelta, checkOffsetDelta(offset), key, value, headerKeys(headers), headers);
+    return (long) uncompressedSizeInBytes() + Varints.sizeOfVarint(bodySize) + bodySize;
+  }
+
+  private static byte[][] headerKeys(List<Header> headers) {
+    Objects.requireNonNull(headers, "headers (use List.of() for none)");
+    byte[][] headerKeys = headers.isEmpty() ? NO_HEADER_KEYS : new byte[headers.size()][];
+    for (int i = 0; i < headerKeys.length; i++) {
+      Header header = Objects.requireNonNull(headers.get(i), "header " + i);
+      headerKeys[i] = header.key().getBytes(StandardCharsets.UTF_8);
+    }
+    return headerKeys;
+  }
+
+  /** A record's size after its length varint: attributes, deltas, key, value, headers. */
+  private static int bodySize(
+      long timestampDelta,
+      int offsetDelta,
+      byte[] key,
+      byte[] value,
+      byte[][] headerKeys,
+      List<Header> headers) {
+    int bodySize =
+        1
+            + Varints.sizeOfVarlong(timestampDelta)
+            + Varints.sizeOfVarint(offsetDelta)
+            + sizeOfBytes(key)
+            + sizeOfBytes(value)
+            + Varints.sizeOfVarint(headerKeys.length);
+    for (int i = 0; i < headerKeys.length; i++) {
+      bodySize += sizeOfBytes(headerKeys[i]) + sizeOfBytes(headers.get(i).value());
+    }
+    return bodySize;
   }
 
   public int recordCount() {

@@ -315,6 +315,28 @@ class PartitionLogTest {
   }
 
   @Test
+  void aLogRestartedEmptyAfterRetentionNumbersItsBatchesFromOneAgain() {
+    int size = batch(0, 100, 2).sizeInBytes();
+    PartitionLog log = open(Map.of("segment.bytes", Integer.toString(size), "retention.ms", "1"));
+    appendBatches(log, 3, 2, 100);
+    clock.advance(10_000);
+    assertThat(log.deleteRetainedSegments()).isEqualTo(2);
+    assertThat(log.lastSequence()).isEqualTo(3);
+
+    // Batches 1 and 2 went with retention, batch 3 goes now: no number of the former history may
+    // be the restarted log's last sequence, or state saved at that number would seem to match it.
+    log.truncateFullyAndStartAt(100);
+    assertThat(log.lastSequence()).isZero();
+    assertThat(log.batchInfosFrom(1).hasNext()).isFalse();
+    assertThat(log.append(TestBatches.inEpoch(5, 100, 2))).isEqualTo(1);
+    log.close();
+
+    PartitionLog reopened = open(Map.of());
+    assertThat(reopened.lastSequence()).isEqualTo(1);
+    assertThat(reopened.batchInfosFrom(1).next().baseOffset()).isEqualTo(100);
+  }
+
+  @Test
   void flushMessagesForcesARecoveryPointAfterThatManyRecords() {
     PartitionLog log = open(Map.of("flush.messages", "5"));
     appendBatches(log, 2, 2, 100);

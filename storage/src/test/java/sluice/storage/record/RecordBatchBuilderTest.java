@@ -52,6 +52,24 @@ class RecordBatchBuilderTest {
   }
 
   @Test
+  void theSizeWithARecordIsTheSizeOfTheBatchOnceItIsAppended() {
+    // Varied deltas (negative, one byte, several bytes), nulls, headers and a first record whose
+    // timestamp becomes the base.
+    long[] timestamps = {1_000, 1_000, 999, 1_000_000, 5};
+    byte[][] values = {null, new byte[0], new byte[200], new byte[70_000], {1}};
+    List<Header> headers = List.of(new Header("trace-é", new byte[3]), new Header("n", null));
+    RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, 7);
+    for (int i = 0; i < timestamps.length; i++) {
+      byte[] key = i % 2 == 0 ? null : new byte[i * 100];
+      List<Header> recordHeaders = i % 2 == 0 ? List.of() : headers;
+      long predicted = builder.uncompressedSizeWith(timestamps[i], key, values[i], recordHeaders);
+      builder.append(timestamps[i], key, values[i], recordHeaders);
+      assertThat(predicted).as("record %d", i).isEqualTo(builder.uncompressedSizeInBytes());
+    }
+    assertThat(builder.build().remaining()).isEqualTo(builder.uncompressedSizeInBytes());
+  }
+
+  @Test
   void offsetsMustIncreaseWithinTheBatchRange() {
     RecordBatchBuilder builder =
         new RecordBatchBuilder(CompressionType.NONE, 10)
