@@ -930,9 +930,9 @@ public final class Controller {
   private Behavior<Command> onMembershipChanged(MembershipChanged message) {
     ClusterEvent.MemberEvent event = message.event();
     LOG.debug("Membership: {}", event);
-    if (event instanceof ClusterEvent.MemberUp up) {
+    if (brokers.memberChanged(event)) {
       // A broker registers while it is still joining, when it cannot be placed yet (not live).
-      List<Integer> registered = brokers.registeredAt(up.member().address().toString());
+      List<Integer> registered = brokers.registeredAt(event.member().address().toString());
       if (!registered.isEmpty()) {
         placeInBackground(ledBy(registered), "brokers " + registered + " up");
       }

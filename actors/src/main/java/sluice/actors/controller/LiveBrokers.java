@@ -1,6 +1,7 @@
 package sluice.actors.controller;
 
 import akka.actor.AddressFromURIString;
+import akka.cluster.ClusterEvent;
 import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
@@ -23,24 +23,28 @@ import sluice.actors.metadata.TopicMetadata;
  * sluice.actors.metadata.BrokersKey}, each counted live while a cluster member with its address is
  * {@code Up} (a broker that is leaving, downed or removed is not), joining while its member is
  * {@code Joining} or {@code WeaklyUp} (a broker registers before the cluster leader moves it up),
- * and where each partition's leader entity must therefore run. Not thread-safe: only the controller
- * actor uses it.
+ * and where each partition's leader entity must therefore run.
+ *
+ * <p>Member statuses come from the cluster state when the controller starts and then from the
+ * membership events the controller handles ({@link #memberChanged}), not from the cluster state at
+ * each question: that is updated by another subscriber, so while the controller handles a broker's
+ * {@code MemberUp} it may still say {@code Joining}. Not thread-safe: only the controller actor
+ * uses it.
  */
 final class LiveBrokers {
-  private final Supplier<Map<String, MemberStatus>> members;
+  private final Map<String, MemberStatus> members = new HashMap<>();
   private final Map<Integer, BrokerRegistration> registrations;
 
   LiveBrokers(Cluster cluster, Map<Integer, BrokerRegistration> registrations) {
-    this(() -> statuses(cluster), registrations);
+    this(statuses(cluster), registrations);
   }
 
   /**
-   * @param members the cluster's members now: address ({@code akka://...}) to status
+   * @param members the cluster's members: address ({@code akka://...}) to status
    * @param registrations the registrations known so far, by broker id
    */
-  LiveBrokers(
-      Supplier<Map<String, MemberStatus>> members, Map<Integer, BrokerRegistration> registrations) {
-    this.members = members;
+  LiveBrokers(Map<String, MemberStatus> members, Map<Integer, BrokerRegistration> registrations) {
+    this.members.putAll(members);
     this.registrations = new HashMap<>(registrations);
   }
 
@@ -50,6 +54,32 @@ final class LiveBrokers {
       statuses.put(member.address().toString(), member.status());
     }
     return statuses;
+  }
+
+  /**
+   * Takes a membership event: the member's new status, or its removal.
+   *
+   * @return whether the member just came up (it was not {@code Up} before)
+   */
+  boolean memberChanged(ClusterEvent.MemberEvent event) {
+    return memberStatus(
+        event.member().address().toString(),
+        event instanceof ClusterEvent.MemberRemoved
+            ? MemberStatus.removed()
+            : event.member().status());
+  }
+
+  /**
+   * The member at {@code address} ({@code akka://...}) has {@code status} now.
+   *
+   * @return whether it just came up (it was not {@code Up} before)
+   */
+  boolean memberStatus(String address, MemberStatus status) {
+    MemberStatus before =
+        status.equals(MemberStatus.removed())
+            ? members.remove(address)
+            : members.put(address, status);
+    return status.equals(MemberStatus.up()) && !MemberStatus.up().equals(before);
   }
 
   /**
@@ -142,14 +172,12 @@ final class LiveBrokers {
   private Set<String> withStatus(MemberStatus... statuses) {
     Set<MemberStatus> wanted = Set.of(statuses);
     Set<String> addresses = new HashSet<>();
-    members
-        .get()
-        .forEach(
-            (address, status) -> {
-              if (wanted.contains(status)) {
-                addresses.add(address);
-              }
-            });
+    members.forEach(
+        (address, status) -> {
+          if (wanted.contains(status)) {
+            addresses.add(address);
+          }
+        });
     return addresses;
   }
 }

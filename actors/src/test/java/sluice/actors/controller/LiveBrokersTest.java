@@ -42,15 +42,17 @@ class LiveBrokersTest {
     for (int id = 1; id <= 6; id++) {
       registrations.put(id, registration(id));
     }
-    LiveBrokers brokers = new LiveBrokers(() -> members, registrations);
+    LiveBrokers brokers = new LiveBrokers(members, registrations);
 
     assertThat(brokers.live().keySet()).containsExactly(1);
     assertThat(brokers.joining()).containsExactly(2, 3);
     assertThat(brokers.registeredAt(address(2))).containsExactly(2);
     assertThat(brokers.placements(List.of(topicLedBy(2)))).as("a joining leader").isEmpty();
 
-    members.put(address(2), MemberStatus.up());
-    assertThat(brokers.live().keySet()).containsExactly(1, 2);
+    assertThat(brokers.memberStatus(address(2), MemberStatus.up())).as("2 came up").isTrue();
+    assertThat(brokers.memberStatus(address(2), MemberStatus.up())).as("2 was up").isFalse();
+    assertThat(brokers.memberStatus(address(1), MemberStatus.removed())).isFalse();
+    assertThat(brokers.live().keySet()).containsExactly(2);
     assertThat(brokers.joining()).containsExactly(3);
     assertThat(brokers.placements(List.of(topicLedBy(2)))).as("an up leader").hasSize(1);
   }
@@ -59,8 +61,7 @@ class LiveBrokersTest {
   void aJoiningBrokerKeepsItsPartitionsInAnElection() {
     Map<String, MemberStatus> members =
         Map.of(address(1), MemberStatus.up(), address(2), MemberStatus.joining());
-    LiveBrokers brokers =
-        new LiveBrokers(() -> members, Map.of(1, registration(1), 2, registration(2)));
+    LiveBrokers brokers = new LiveBrokers(members, Map.of(1, registration(1), 2, registration(2)));
     TopicMetadata topic =
         new TopicMetadata(
             "t",
