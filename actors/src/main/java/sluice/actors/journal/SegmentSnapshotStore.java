@@ -22,8 +22,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -32,6 +34,7 @@ import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.concurrent.Future;
+import sluice.storage.log.BatchInfo;
 import sluice.storage.log.PartitionLog;
 
 /**
@@ -63,7 +66,9 @@ import sluice.storage.log.PartitionLog;
  *
  * <p>A snapshot above the log's last batch sequence (the log lost its tail in a crash, or was
  * truncated) describes batches that are gone: loading ignores and deletes it, so recovery falls
- * back to an older snapshot and the journal's replay.
+ * back to an older snapshot and the journal's replay. So does a {@link LogEndSnapshot} whose log
+ * end offset is not where the log's batch of its sequence number ends (the numbering started over:
+ * a log restarted empty, or a lost {@code partition.checkpoint}).
  *
  * <p>A snapshot is saved only while the partition's log is open in {@link Logs}, so a save that
  * races the partition's deletion cannot recreate its directory.
@@ -120,7 +125,8 @@ public final class SegmentSnapshotStore extends SnapshotStore {
   public Future<Optional<SelectedSnapshot>> doLoadAsync(
       String persistenceId, SnapshotSelectionCriteria criteria) {
     try {
-      long lastSequence = logs.find(persistenceId).map(PartitionLog::lastSequence).orElse(-1L);
+      Optional<PartitionLog> log = logs.find(persistenceId);
+      long lastSequence = log.map(PartitionLog::lastSequence).orElse(-1L);
       List<SnapshotFile> files = list(persistenceId);
       if (lastSequence >= 0) {
         for (SnapshotFile file : files) {
@@ -141,16 +147,52 @@ public final class SegmentSnapshotStore extends SnapshotStore {
         if (!criteria.matches(metadata)) {
           continue;
         }
+        Object snapshot;
         try {
-          return Futures.successful(Optional.of(SelectedSnapshot.create(metadata, read(file))));
+          snapshot = read(file);
         } catch (IOException | RuntimeException e) {
           LOG.warn("Skipping unreadable snapshot {}: {}", file.path(), e.toString());
+          continue;
         }
+        OptionalLong logEnd =
+            log.isPresent() ? logEndAt(log.get(), file.sequenceNr()) : OptionalLong.empty();
+        if (snapshot instanceof LogEndSnapshot stated
+            && logEnd.isPresent()
+            && stated.logEndOffset() != logEnd.getAsLong()) {
+          LOG.warn(
+              "Deleting snapshot {}: taken at log end offset {}, but the log's batch {} ends"
+                  + " before offset {}",
+              file.path(),
+              stated.logEndOffset(),
+              file.sequenceNr(),
+              logEnd.getAsLong());
+          Files.deleteIfExists(file.path());
+          continue;
+        }
+        return Futures.successful(Optional.of(SelectedSnapshot.create(metadata, snapshot)));
       }
       return Futures.successful(Optional.empty());
     } catch (IOException | RuntimeException e) {
       return Futures.failed(e);
     }
+  }
+
+  /**
+   * The offset right after the batch with sequence number {@code sequence}, if the log still has
+   * that batch (retention may have deleted it; then nothing can be checked).
+   */
+  private static OptionalLong logEndAt(PartitionLog log, long sequence) {
+    if (sequence < 1) {
+      return OptionalLong.empty();
+    }
+    Iterator<BatchInfo> batches = log.batchInfosFrom(sequence);
+    if (!batches.hasNext()) {
+      return OptionalLong.empty();
+    }
+    BatchInfo batch = batches.next();
+    return batch.sequence() == sequence
+        ? OptionalLong.of(batch.lastOffset() + 1)
+        : OptionalLong.empty();
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.journal.BatchHeader;
+import sluice.actors.journal.LogEndSnapshot;
 
 /**
  * What a partition replica knows from its batches, rebuilt from batch headers on recovery and
@@ -22,7 +23,7 @@ import sluice.actors.journal.BatchHeader;
  * @param producers the last batch of each idempotent producer, by producer id
  */
 public record LeaderState(long logEndOffset, Map<Long, ProducerState> producers)
-    implements CborSerializable {
+    implements CborSerializable, LogEndSnapshot {
 
   /** The last batch an idempotent producer wrote. */
   public record ProducerState(

@@ -135,6 +135,23 @@ class SegmentSnapshotStoreTest {
   }
 
   @Test
+  void aSnapshotWhoseLogEndIsNotWhereItsBatchEndsIsIgnoredAndDeleted() throws IOException {
+    save(2, 100, state(2));
+    // Batch 4 ends before offset 4: a snapshot numbered 4 that says 40 is of another numbering.
+    save(4, 200, state(40));
+
+    SnapshotProtocol.LoadSnapshotResult result = load(SnapshotSelectionCriteria.latest());
+
+    assertThat(result.snapshot().get().snapshot()).isEqualTo(state(2));
+    try (Stream<Path> files = files()) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .singleElement()
+          .asString()
+          .startsWith("snapshot-00000000000000000002-");
+    }
+  }
+
+  @Test
   void snapshotsMatchingACriteriaAreDeleted() throws IOException {
     save(1, 100, state(1));
     save(2, 200, state(2));
