@@ -11,6 +11,7 @@ import akka.cluster.sharding.ShardCoordinator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Map;
 import scala.concurrent.Future;
@@ -42,16 +43,18 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class ReachableRegionsAllocation
     implements ShardCoordinator.StartableAllocationStrategy {
   private final ShardCoordinator.StartableAllocationStrategy delegate;
-  private final Predicate<ActorRef> unavailable;
+  private final Supplier<Predicate<ActorRef>> unavailableNow;
 
   /**
    * @param delegate the placement to follow
-   * @param unavailable whether a shard region cannot take part in a hand-off now
+   * @param unavailableNow which shard regions cannot take part in a hand-off now; asked once per
+   *     allocation or rebalance
    */
   public ReachableRegionsAllocation(
-      ShardCoordinator.StartableAllocationStrategy delegate, Predicate<ActorRef> unavailable) {
+      ShardCoordinator.StartableAllocationStrategy delegate,
+      Supplier<Predicate<ActorRef>> unavailableNow) {
     this.delegate = delegate;
-    this.unavailable = unavailable;
+    this.unavailableNow = unavailableNow;
   }
 
   /** The allocation of {@code delegate} in {@code system}'s cluster, as described above. */
@@ -59,7 +62,11 @@ public final class ReachableRegionsAllocation
       ActorSystem system, ShardCoordinator.StartableAllocationStrategy delegate) {
     Cluster cluster = Cluster.get(system);
     return new ReachableRegionsAllocation(
-        delegate, region -> unavailableNodes(cluster.state()).test(region.path().address()));
+        delegate,
+        () -> {
+          Predicate<Address> nodes = unavailableNodes(cluster.state());
+          return region -> nodes.test(region.path().address());
+        });
   }
 
   /**
@@ -102,6 +109,7 @@ public final class ReachableRegionsAllocation
   }
 
   private Map<ActorRef, IndexedSeq<String>> available(Map<ActorRef, IndexedSeq<String>> current) {
+    Predicate<ActorRef> unavailable = unavailableNow.get();
     Map<ActorRef, IndexedSeq<String>> available = current;
     for (ActorRef region : CollectionConverters.asJava(current.keySet())) {
       if (unavailable.test(region)) {

@@ -86,7 +86,7 @@ class ReachableRegionsAllocationTest {
     ActorRef dead = region();
     RecordingStrategy placement = new RecordingStrategy();
     Predicate<ActorRef> unavailable = dead::equals;
-    var allocation = new ReachableRegionsAllocation(placement, unavailable);
+    var allocation = new ReachableRegionsAllocation(placement, () -> unavailable);
 
     allocation.start();
     allocation.rebalance(allocations(live, dead), scala.collection.immutable.Set$.MODULE$.empty());
@@ -101,7 +101,7 @@ class ReachableRegionsAllocationTest {
     ActorRef one = region();
     ActorRef two = region();
     RecordingStrategy placement = new RecordingStrategy();
-    var allocation = new ReachableRegionsAllocation(placement, region -> false);
+    var allocation = new ReachableRegionsAllocation(placement, () -> region -> false);
 
     allocation.rebalance(allocations(one, two), scala.collection.immutable.Set$.MODULE$.empty());
 
