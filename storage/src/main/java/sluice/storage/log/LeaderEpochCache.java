@@ -42,7 +42,7 @@ public final class LeaderEpochCache {
   /**
    * The cache stored in {@code dir}, empty if there is no file yet.
    *
-   * @throws IllegalArgumentException if the file is malformed, naming it and what is wrong
+   * @throws CorruptCheckpointException if the file is malformed, naming it and what is wrong
    */
   static LeaderEpochCache read(Path dir) {
     return new LeaderEpochCache(dir, LeaderEpochCheckpoint.read(dir).orElse(List.of()));

@@ -224,7 +224,7 @@ final class LogLoader {
         cache.truncateFromEnd(end);
         cache.truncateFromStart(start);
         return cache;
-      } catch (IllegalArgumentException e) {
+      } catch (CorruptCheckpointException | IllegalArgumentException e) {
         rebuildReason = e.getMessage();
       }
     }
@@ -355,7 +355,7 @@ final class LogLoader {
   private Optional<PartitionCheckpoint> readCheckpoint() {
     try {
       return PartitionCheckpoint.read(dir);
-    } catch (IllegalArgumentException e) {
+    } catch (CorruptCheckpointException e) {
       problem(e.getMessage() + "; recovering every segment");
       return Optional.empty();
     }

@@ -89,7 +89,7 @@ class HighWatermarkTest {
     open().close();
     Files.writeString(dir().resolve(HighWatermarkCheckpoint.FILE_NAME), "0\nseven\n");
     assertThatThrownBy(this::open)
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(CorruptCheckpointException.class)
         .hasMessageContaining(HighWatermarkCheckpoint.FILE_NAME)
         .hasMessageContaining("seven");
   }

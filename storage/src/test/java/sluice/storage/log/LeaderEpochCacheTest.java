@@ -163,18 +163,22 @@ class LeaderEpochCacheTest {
     Path file = dir.resolve("leader-epoch-checkpoint");
     Files.writeString(file, "0\n2\n0 0\n");
     assertThatThrownBy(() -> LeaderEpochCache.read(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(CorruptCheckpointException.class)
         .hasMessageContaining(file.toString())
         .hasMessageContaining("declares 2 entries but has 1");
     Files.writeString(file, "0\n2\n3 10\n2 20\n");
     assertThatThrownBy(() -> LeaderEpochCache.read(dir))
+        .isInstanceOf(CorruptCheckpointException.class)
         .hasMessageContaining("must ascend")
         .hasMessageContaining("EpochEntry[epoch=2, startOffset=20]");
     Files.writeString(file, "1\n0\n");
-    assertThatThrownBy(() -> LeaderEpochCache.read(dir)).hasMessageContaining("expected version 0");
+    assertThatThrownBy(() -> LeaderEpochCache.read(dir))
+        .hasMessageContaining("where version 0 is expected");
     Files.writeString(file, "0\n1\n3 x\n");
     assertThatThrownBy(() -> LeaderEpochCache.read(dir))
-        .hasMessageContaining("Malformed leader-epoch checkpoint");
+        .isInstanceOf(CorruptCheckpointException.class)
+        .hasMessageContaining("Malformed checkpoint")
+        .hasMessageContaining("'3 x'");
     Files.writeString(file, "0\n1\n-3 5\n");
     assertThatThrownBy(() -> LeaderEpochCache.read(dir)).hasMessageContaining("epoch -3");
   }

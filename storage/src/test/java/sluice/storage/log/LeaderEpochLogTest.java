@@ -208,7 +208,12 @@ class LeaderEpochLogTest {
     PartitionLog reopened = open();
     assertThat(reopened.leaderEpochs()).containsExactly(e(0, 0), e(9, 2));
     assertThat(reopened.recoveryReport().problems())
-        .anySatisfy(p -> assertThat(p).contains("Malformed leader-epoch checkpoint"));
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("Malformed checkpoint")
+                    .contains(LeaderEpochCheckpoint.FILE_NAME)
+                    .contains("garbage"));
   }
 
   @Test

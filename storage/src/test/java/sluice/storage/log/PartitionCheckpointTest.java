@@ -40,12 +40,13 @@ class PartitionCheckpointTest {
   void aMalformedCheckpointIsRejectedNamingTheFile() throws IOException {
     Files.writeString(dir.resolve(PartitionCheckpoint.FILE_NAME), "0\n12 3\n2\n0 1\n");
     assertThatThrownBy(() -> PartitionCheckpoint.read(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(CorruptCheckpointException.class)
         .hasMessageContaining(PartitionCheckpoint.FILE_NAME)
-        .hasMessageContaining("declares 2 segments");
+        .hasMessageContaining("declares 2 entries");
     Files.writeString(dir.resolve(PartitionCheckpoint.FILE_NAME), "0\nx 3\n0\n");
     assertThatThrownBy(() -> PartitionCheckpoint.read(dir))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Malformed checkpoint");
+        .isInstanceOf(CorruptCheckpointException.class)
+        .hasMessageContaining("Malformed checkpoint")
+        .hasMessageContaining("'x 3'");
   }
 }
