@@ -7,7 +7,6 @@ import akka.persistence.PersistentRepr;
 import akka.persistence.journal.japi.AsyncWriteJournal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -15,7 +14,7 @@ import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 import sluice.actors.journal.BatchEvent.BatchAppended;
 import sluice.actors.journal.BatchEvent.BatchReplayed;
-import sluice.storage.log.BatchInfo;
+import sluice.storage.log.BatchCursor;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.RecordBatch;
 
@@ -33,9 +32,9 @@ import sluice.storage.record.RecordBatch;
  * again, so the write is all or nothing as akka expects. Any other payload is rejected, which akka
  * reports to the writer as a rejection.
  *
- * <p><b>Replay</b> reads batch headers only ({@link PartitionLog#batchInfosFrom}) and emits {@link
- * BatchReplayed} events, never payloads. Batches removed by retention take their sequence numbers
- * with them, so a replay may start above the requested sequence number.
+ * <p><b>Replay</b> reads batch headers only ({@link PartitionLog#batchHeadersFrom}) and emits
+ * {@link BatchReplayed} events, never payloads. Batches removed by retention take their sequence
+ * numbers with them, so a replay may start above the requested sequence number.
  *
  * <p><b>Highest sequence number</b> is the log's {@code lastSequence()}: it survives restarts and
  * retention and follows {@code truncateTo}, so a leader stopped, truncated and started again
@@ -158,16 +157,12 @@ public final class SegmentJournal extends AsyncWriteJournal {
     try {
       PartitionLog log = logs.get(persistenceId);
       long replayed = 0;
-      Iterator<BatchInfo> infos = log.batchInfosFrom(fromSequenceNr);
-      while (replayed < max && infos.hasNext()) {
-        BatchInfo info = infos.next();
-        if (info.sequence() > toSequenceNr) {
-          break;
-        }
+      BatchCursor batches = log.batchHeadersFrom(fromSequenceNr);
+      while (replayed < max && batches.next() && batches.sequence() <= toSequenceNr) {
         replayCallback.accept(
             PersistentRepr.apply(
-                new BatchReplayed(BatchHeader.of(info)),
-                info.sequence(),
+                new BatchReplayed(batches.header()),
+                batches.sequence(),
                 persistenceId,
                 "",
                 false,

@@ -22,7 +22,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,7 +33,7 @@ import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.concurrent.Future;
-import sluice.storage.log.BatchInfo;
+import sluice.storage.log.BatchCursor;
 import sluice.storage.log.PartitionLog;
 
 /**
@@ -185,13 +184,9 @@ public final class SegmentSnapshotStore extends SnapshotStore {
     if (sequence < 1) {
       return OptionalLong.empty();
     }
-    Iterator<BatchInfo> batches = log.batchInfosFrom(sequence);
-    if (!batches.hasNext()) {
-      return OptionalLong.empty();
-    }
-    BatchInfo batch = batches.next();
-    return batch.sequence() == sequence
-        ? OptionalLong.of(batch.lastOffset() + 1)
+    BatchCursor batches = log.batchHeadersFrom(sequence);
+    return batches.next() && batches.sequence() == sequence
+        ? OptionalLong.of(batches.header().nextOffset())
         : OptionalLong.empty();
   }
 

@@ -3,8 +3,8 @@ package sluice.actors.partition;
 import java.util.HashMap;
 import java.util.Map;
 import sluice.actors.api.CborSerializable;
-import sluice.actors.journal.BatchHeader;
 import sluice.actors.journal.LogEndSnapshot;
+import sluice.storage.log.BatchHeader;
 
 /**
  * What a partition replica knows from its batches, rebuilt from batch headers on recovery and

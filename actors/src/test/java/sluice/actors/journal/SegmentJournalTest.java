@@ -136,6 +136,20 @@ class SegmentJournalTest {
   }
 
   @Test
+  void aReplayedHeaderIsTheHeaderOfTheBatchAsAppended() {
+    PersistentRepr first = event(1, 2);
+    PersistentRepr second = event(2, 3);
+    write(List.of(first, second));
+    probe.receiveSeveralMessages(3, Duration.ofSeconds(10));
+
+    assertThat(replayedEvents(replay(1, Long.MAX_VALUE, Long.MAX_VALUE)))
+        .extracting(BatchReplayed::header)
+        .containsExactly(
+            ((BatchAppended) first.payload()).header(),
+            ((BatchAppended) second.payload()).header());
+  }
+
+  @Test
   void replayHonoursFromToAndMax() {
     write(List.of(event(1, 1), event(2, 1), event(3, 1), event(4, 1)));
     probe.receiveSeveralMessages(5, Duration.ofSeconds(10));

@@ -17,44 +17,49 @@ import static sluice.storage.record.RecordBatch.RECORDS_COUNT_OFFSET;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import sluice.storage.record.CorruptRecordException;
+import sluice.storage.record.RecordBatch;
 
 /**
- * The fixed 61-byte header of a v2 batch as found in a segment file (layout in {@link
- * sluice.storage.record.RecordBatch}), read without touching the records. {@link #parse} checks
- * what a reader must trust to walk the file: the magic byte, a length that covers the header and a
- * non-negative offset delta and record count. The CRC is checked only by recovery.
+ * What one v2 batch says about itself in its fixed 61-byte header (layout in {@link
+ * sluice.storage.record.RecordBatch}), read without touching the records: its offsets, leader
+ * epoch, max timestamp, producer fields, record count and size. The one description of a batch the
+ * log, its readers ({@link PartitionLog#batchHeadersFrom}) and the partition's state machine share;
+ * the batch's sequence number in the log is not in the bytes, so it is not here ({@link
+ * BatchCursor#sequence()} tells it). {@link #parse} checks what a reader must trust to walk a file:
+ * the magic byte, a length that covers the header and a non-negative offset delta and record count.
+ * The CRC is checked only by recovery.
+ *
+ * @param lastOffset the batch's base offset plus its last offset delta
+ * @param sizeInBytes the whole batch, log overhead included
  */
-record BatchHeader(
+public record BatchHeader(
     long baseOffset,
-    int sizeInBytes,
+    long lastOffset,
     int partitionLeaderEpoch,
-    int lastOffsetDelta,
     long maxTimestamp,
     long producerId,
     short producerEpoch,
     int baseSequence,
-    int recordCount) {
+    int recordCount,
+    int sizeInBytes) {
 
-  long lastOffset() {
-    return baseOffset + lastOffsetDelta;
+  /** The offset right after the batch. */
+  public long nextOffset() {
+    return lastOffset + 1;
   }
 
-  long nextOffset() {
-    return lastOffset() + 1;
-  }
-
-  BatchInfo toInfo(long sequence) {
-    return new BatchInfo(
-        sequence,
-        baseOffset,
-        lastOffset(),
-        partitionLeaderEpoch,
-        maxTimestamp,
-        producerId,
-        producerEpoch,
-        baseSequence,
-        recordCount,
-        sizeInBytes);
+  /** The header of a whole batch held in memory. */
+  public static BatchHeader of(RecordBatch batch) {
+    return new BatchHeader(
+        batch.baseOffset(),
+        batch.lastOffset(),
+        batch.partitionLeaderEpoch(),
+        batch.maxTimestamp(),
+        batch.producerId(),
+        batch.producerEpoch(),
+        batch.baseSequence(),
+        batch.recordCount(),
+        batch.sizeInBytes());
   }
 
   /**
@@ -66,16 +71,17 @@ record BatchHeader(
    */
   static BatchHeader parse(ByteBuffer buffer, int at, Path file, long filePosition) {
     check(buffer, at, file, filePosition);
+    long baseOffset = buffer.getLong(at + BASE_OFFSET_OFFSET);
     return new BatchHeader(
-        buffer.getLong(at + BASE_OFFSET_OFFSET),
-        LOG_OVERHEAD + buffer.getInt(at + LENGTH_OFFSET),
+        baseOffset,
+        baseOffset + buffer.getInt(at + LAST_OFFSET_DELTA_OFFSET),
         buffer.getInt(at + PARTITION_LEADER_EPOCH_OFFSET),
-        buffer.getInt(at + LAST_OFFSET_DELTA_OFFSET),
         buffer.getLong(at + MAX_TIMESTAMP_OFFSET),
         buffer.getLong(at + PRODUCER_ID_OFFSET),
         buffer.getShort(at + PRODUCER_EPOCH_OFFSET),
         buffer.getInt(at + BASE_SEQUENCE_OFFSET),
-        buffer.getInt(at + RECORDS_COUNT_OFFSET));
+        buffer.getInt(at + RECORDS_COUNT_OFFSET),
+        LOG_OVERHEAD + buffer.getInt(at + LENGTH_OFFSET));
   }
 
   /**

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -57,11 +56,11 @@ import sluice.storage.record.RecordBatch;
  *
  * <p><b>Thread-safety.</b> Not thread-safe for writes: one writer (the partition leader or
  * follower) calls {@link #append} and {@link #truncateTo}. {@link #read}, {@link
- * #offsetForTimestamp}, {@link #batchInfosFrom} and the offset getters are safe from any thread and
- * take no lock, as do {@link #leaderEpochs}, {@link #latestEpoch} and {@link #endOffsetForEpoch}.
- * {@link #deleteRetainedSegments} and {@link #compact} run on a background thread alongside them:
- * structural changes take an internal lock, and removed segments stay open for {@code
- * file.delete.delay.ms} so that reads in flight finish.
+ * #offsetForTimestamp}, {@link #batchHeadersFrom} and the offset getters are safe from any thread
+ * and take no lock, as do {@link #leaderEpochs}, {@link #latestEpoch} and {@link
+ * #endOffsetForEpoch}. {@link #deleteRetainedSegments} and {@link #compact} run on a background
+ * thread alongside them: structural changes take an internal lock, and removed segments stay open
+ * for {@code file.delete.delay.ms} so that reads in flight finish.
  */
 public final class PartitionLog implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
@@ -383,10 +382,10 @@ public final class PartitionLog implements AutoCloseable {
 
   /**
    * The headers of the batches from sequence {@code fromSequence} (or from the first batch still in
-   * the log, if that one was deleted) to the last batch at the time of the call, read from batch
-   * headers only. Safe from any thread.
+   * the log, if that one was deleted) to the last batch at the time of the call, each with its
+   * sequence number, read from batch headers only. Safe from any thread; the cursor is not.
    */
-  public Iterator<BatchInfo> batchInfosFrom(long fromSequence) {
+  public BatchCursor batchHeadersFrom(long fromSequence) {
     List<LogSegment> snapshot;
     List<Integer> sizes = new ArrayList<>();
     long last;
@@ -403,7 +402,7 @@ public final class PartitionLog implements AutoCloseable {
         start = i;
       }
     }
-    return new BatchInfoIterator(
+    return new BatchCursor(
         snapshot.subList(start, snapshot.size()),
         sizes.subList(start, sizes.size()),
         fromSequence,

@@ -126,10 +126,8 @@ class CompactionPropertyTest {
             appended.stream()
                 .map(b -> org.assertj.core.groups.Tuple.tuple(b.baseOffset(), b.lastOffset()))
                 .toList());
-    List<BatchInfo> infos = new ArrayList<>();
-    log.batchInfosFrom(1).forEachRemaining(infos::add);
-    assertThat(infos)
-        .extracting(BatchInfo::sequence)
+    assertThat(TestBatches.listed(log, 1))
+        .extracting(TestBatches.Listed::sequence)
         .containsExactlyElementsOf(
             java.util.stream.LongStream.rangeClosed(1, appended.size()).boxed().toList());
     // invariant: a surviving record is the one appended at its offset

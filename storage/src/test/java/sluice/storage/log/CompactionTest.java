@@ -64,16 +64,20 @@ class CompactionTest {
     return out;
   }
 
-  static List<BatchInfo> infos(PartitionLog log) {
-    List<BatchInfo> infos = new ArrayList<>();
-    log.batchInfosFrom(1).forEachRemaining(infos::add);
-    return infos;
+  static List<TestBatches.Listed> infos(PartitionLog log) {
+    return TestBatches.listed(log, 1);
   }
 
   /** Sequence, offsets and epoch: what compaction must never change. */
-  static List<List<Long>> identities(List<BatchInfo> infos) {
+  static List<List<Long>> identities(List<TestBatches.Listed> infos) {
     return infos.stream()
-        .map(i -> List.of(i.sequence(), i.baseOffset(), i.lastOffset(), (long) i.leaderEpoch()))
+        .map(
+            i ->
+                List.of(
+                    i.sequence(),
+                    i.baseOffset(),
+                    i.lastOffset(),
+                    (long) i.header().partitionLeaderEpoch()))
         .toList();
   }
 
@@ -85,14 +89,16 @@ class CompactionTest {
     put(log, "b", "2", "a", "3");
     put(log, "d", "1", "c", "2");
     put(log, "x", "1"); // rolls: the active segment holds only this batch
-    List<BatchInfo> before = infos(log);
+    List<TestBatches.Listed> before = infos(log);
     assertThat(log.segmentCount()).isGreaterThan(1);
 
     assertThat(log.compact()).isPositive();
 
     assertThat(contents(log)).containsExactly("b=2@4", "a=3@5", "d=1@6", "c=2@7", "x=1@8");
     assertThat(identities(infos(log))).isEqualTo(identities(before));
-    assertThat(infos(log)).extracting(BatchInfo::recordCount).containsExactly(0, 0, 2, 2, 1);
+    assertThat(infos(log))
+        .extracting(TestBatches.Listed::recordCount)
+        .containsExactly(0, 0, 2, 2, 1);
     assertThat(log.logStartOffset()).isZero();
     assertThat(log.logEndOffset()).isEqualTo(9);
     assertThat(log.compact()).isZero(); // nothing left to drop
@@ -203,7 +209,7 @@ class CompactionTest {
     }
     put(log, "pad", "x", "pad2", "y", "pad3", "z", "pad4", "w");
     put(log, "tail", "1");
-    List<BatchInfo> before = infos(log);
+    List<TestBatches.Listed> before = infos(log);
 
     log.compact();
 
@@ -228,7 +234,7 @@ class CompactionTest {
     }
     log.compact();
     List<String> contents = contents(log);
-    List<BatchInfo> infos = infos(log);
+    List<TestBatches.Listed> infos = infos(log);
     log.close();
 
     PartitionLog reopened = open(config);

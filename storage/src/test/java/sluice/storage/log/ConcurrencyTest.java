@@ -101,7 +101,7 @@ class ConcurrencyTest {
         expected = batch.nextOffset();
         assertThat(batch.lastOffset()).isLessThan(end);
       }
-      log.batchInfosFrom(Math.max(1, log.lastSequence() - 5)).forEachRemaining(info -> {});
+      TestBatches.listed(log, Math.max(1, log.lastSequence() - 5));
     }
   }
 

@@ -133,11 +133,12 @@ class LeaderEpochLogPropertyTest {
   /** Each epoch's first batch, by scanning every batch header of the log. */
   static List<EpochEntry> fromBatches(PartitionLog log) {
     List<EpochEntry> entries = new ArrayList<>();
-    var infos = log.batchInfosFrom(0);
-    while (infos.hasNext()) {
-      BatchInfo info = infos.next();
-      if (entries.isEmpty() || info.leaderEpoch() > entries.get(entries.size() - 1).epoch()) {
-        entries.add(new EpochEntry(info.leaderEpoch(), info.baseOffset()));
+    BatchCursor batches = log.batchHeadersFrom(0);
+    while (batches.next()) {
+      BatchHeader header = batches.header();
+      int epoch = header.partitionLeaderEpoch();
+      if (entries.isEmpty() || epoch > entries.get(entries.size() - 1).epoch()) {
+        entries.add(new EpochEntry(epoch, header.baseOffset()));
       }
     }
     return entries;

@@ -134,10 +134,8 @@ class LogModelPropertyTest {
     }
     // invariant: batch infos carry the model's sequences from any starting point
     for (int from = 0; from < model.size(); from += 3) {
-      List<BatchInfo> infos = new ArrayList<>();
-      log.batchInfosFrom(model.get(from).sequence()).forEachRemaining(infos::add);
-      assertThat(infos)
-          .extracting(BatchInfo::sequence, BatchInfo::baseOffset)
+      assertThat(TestBatches.listed(log, model.get(from).sequence()))
+          .extracting(TestBatches.Listed::sequence, TestBatches.Listed::baseOffset)
           .containsExactlyElementsOf(
               model.subList(from, model.size()).stream()
                   .map(

@@ -201,15 +201,14 @@ class PartitionLogTest {
     int size = batch(0, 100, 2).sizeInBytes();
     PartitionLog log = open(Map.of("segment.bytes", Integer.toString(2 * size)));
     List<RecordBatch> appended = appendBatches(log, 7, 2, 100);
-    List<BatchInfo> infos = new ArrayList<>();
-    log.batchInfosFrom(3).forEachRemaining(infos::add);
-    assertThat(infos).extracting(BatchInfo::sequence).containsExactly(3L, 4L, 5L, 6L, 7L);
-    BatchInfo third = infos.get(0);
+    List<TestBatches.Listed> infos = TestBatches.listed(log, 3);
+    assertThat(infos).extracting(TestBatches.Listed::sequence).containsExactly(3L, 4L, 5L, 6L, 7L);
+    TestBatches.Listed third = infos.get(0);
     RecordBatch expected = appended.get(2);
-    assertThat(third)
+    assertThat(third.sequence()).isEqualTo(3);
+    assertThat(third.header())
         .isEqualTo(
-            new BatchInfo(
-                3,
+            new BatchHeader(
                 expected.baseOffset(),
                 expected.lastOffset(),
                 expected.partitionLeaderEpoch(),
@@ -219,10 +218,23 @@ class PartitionLogTest {
                 expected.baseSequence(),
                 2,
                 size));
-    List<BatchInfo> all = new ArrayList<>();
-    log.batchInfosFrom(0).forEachRemaining(all::add);
-    assertThat(all).hasSize(7);
-    assertThat(log.batchInfosFrom(8).hasNext()).isFalse();
+    assertThat(third.header()).isEqualTo(BatchHeader.of(expected));
+    assertThat(TestBatches.listed(log, 0)).hasSize(7);
+    assertThat(log.batchHeadersFrom(8).next()).isFalse();
+  }
+
+  @Test
+  void aBatchCursorHasNoCurrentBatchBeforeNextOrAfterTheLast() {
+    PartitionLog log = open(Map.of());
+    appendBatches(log, 1, 2, 100);
+    BatchCursor cursor = log.batchHeadersFrom(1);
+    assertThatThrownBy(cursor::header).isInstanceOf(IllegalStateException.class);
+    assertThat(cursor.next()).isTrue();
+    assertThat(cursor.sequence()).isEqualTo(1);
+    assertThat(cursor.next()).isFalse();
+    assertThatThrownBy(cursor::sequence)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("last sequence 1");
   }
 
   @Test
@@ -327,13 +339,15 @@ class PartitionLogTest {
     // be the restarted log's last sequence, or state saved at that number would seem to match it.
     log.truncateFullyAndStartAt(100);
     assertThat(log.lastSequence()).isZero();
-    assertThat(log.batchInfosFrom(1).hasNext()).isFalse();
+    assertThat(log.batchHeadersFrom(1).next()).isFalse();
     assertThat(log.append(TestBatches.inEpoch(5, 100, 2))).isEqualTo(1);
     log.close();
 
     PartitionLog reopened = open(Map.of());
     assertThat(reopened.lastSequence()).isEqualTo(1);
-    assertThat(reopened.batchInfosFrom(1).next().baseOffset()).isEqualTo(100);
+    assertThat(TestBatches.listed(reopened, 1))
+        .extracting(TestBatches.Listed::baseOffset)
+        .containsExactly(100L);
   }
 
   @Test

@@ -112,10 +112,8 @@ class RecoveryPropertyTest {
             assertThat(reopened.recoveryReport().bytesTruncated()).isEqualTo(cut - end);
             // invariant: sequences count the kept batches and continue after them
             assertThat(reopened.lastSequence()).isEqualTo(expected.size());
-            List<BatchInfo> infos = new ArrayList<>();
-            reopened.batchInfosFrom(1).forEachRemaining(infos::add);
-            assertThat(infos)
-                .extracting(BatchInfo::baseOffset)
+            assertThat(TestBatches.listed(reopened, 1))
+                .extracting(TestBatches.Listed::baseOffset)
                 .containsExactlyElementsOf(expected.stream().map(RecordBatch::baseOffset).toList());
             assertThat(reopened.append(TestBatches.batch(expectedEnd, 5, 1)))
                 .isEqualTo(expected.size() + 1);

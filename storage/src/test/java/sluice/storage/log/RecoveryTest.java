@@ -246,9 +246,9 @@ class RecoveryTest {
     PartitionLog reopened = open();
 
     assertThat(reopened.lastSequence()).isEqualTo(10);
-    List<BatchInfo> infos = new ArrayList<>();
-    reopened.batchInfosFrom(9).forEachRemaining(infos::add);
-    assertThat(infos).extracting(BatchInfo::baseOffset).containsExactly(16L, 18L);
+    assertThat(TestBatches.listed(reopened, 9))
+        .extracting(TestBatches.Listed::baseOffset)
+        .containsExactly(16L, 18L);
   }
 
   @Test

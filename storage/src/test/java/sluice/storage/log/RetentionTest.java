@@ -145,10 +145,9 @@ class RetentionTest {
 
     assertThat(reopened.logStartOffset()).isEqualTo(8);
     assertThat(reopened.lastSequence()).isEqualTo(7);
-    List<BatchInfo> infos = new ArrayList<>();
-    reopened.batchInfosFrom(1).forEachRemaining(infos::add);
-    assertThat(infos).extracting(BatchInfo::sequence).containsExactly(5L, 6L, 7L);
-    assertThat(infos).extracting(BatchInfo::baseOffset).containsExactly(8L, 10L, 12L);
+    List<TestBatches.Listed> infos = TestBatches.listed(reopened, 1);
+    assertThat(infos).extracting(TestBatches.Listed::sequence).containsExactly(5L, 6L, 7L);
+    assertThat(infos).extracting(TestBatches.Listed::baseOffset).containsExactly(8L, 10L, 12L);
     assertThat(reopened.append(batch(14, clock.millis(), 1))).isEqualTo(8);
   }
 

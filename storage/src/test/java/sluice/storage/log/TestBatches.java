@@ -15,6 +15,31 @@ import sluice.storage.record.RecordBatchBuilder;
 final class TestBatches {
   private TestBatches() {}
 
+  /** A batch as the log lists it ({@link PartitionLog#batchHeadersFrom}): sequence and header. */
+  record Listed(long sequence, BatchHeader header) {
+    long baseOffset() {
+      return header.baseOffset();
+    }
+
+    long lastOffset() {
+      return header.lastOffset();
+    }
+
+    int recordCount() {
+      return header.recordCount();
+    }
+  }
+
+  /** Every batch of {@code log} from sequence {@code fromSequence}, as its cursor walks them. */
+  static List<Listed> listed(PartitionLog log, long fromSequence) {
+    List<Listed> listed = new ArrayList<>();
+    BatchCursor cursor = log.batchHeadersFrom(fromSequence);
+    while (cursor.next()) {
+      listed.add(new Listed(cursor.sequence(), cursor.header()));
+    }
+    return listed;
+  }
+
   /** {@code count} records at {@code baseOffset}, timestamps {@code timestamp}, +1 each. */
   static RecordBatch batch(long baseOffset, long timestamp, int count) {
     return batch(CompressionType.NONE, baseOffset, timestamp, count, 10);
