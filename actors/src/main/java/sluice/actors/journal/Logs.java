@@ -43,6 +43,9 @@ import sluice.storage.log.PartitionLog;
  * reads. In the coordinated shutdown phase {@code before-actor-system-terminate}, after sharding
  * has stopped every partition leader, all logs are flushed and closed.
  *
+ * <p>Every log reads time through one clock: the system's {@link LogsSetup} if it has one, else the
+ * UTC system clock.
+ *
  * <p>Thread-safe. The journal also records here how many writes and batches it handled per
  * partition ({@link #journalStats}), which tests and benchmarks read to see group commit at work.
  */
@@ -54,6 +57,9 @@ public final class Logs implements Extension {
 
   /** How long closing waits for a retention or compaction run in progress. */
   private static final Duration CLEANER_STOP_WAIT = Duration.ofSeconds(30);
+
+  /** The clock of a system set up without a {@link LogsSetup}. */
+  private static final Clock SYSTEM_CLOCK = Clock.systemUTC();
 
   /** The extension's id; {@code Logs.get(system)} is the usual way in. */
   public static final ExtensionId<Logs> ID = new Id();
@@ -92,7 +98,8 @@ public final class Logs implements Extension {
   private Logs(ActorSystem<?> system) {
     Config config = system.settings().config();
     this.dataDir = Path.of(config.getString("sluice.data-dir")).toAbsolutePath().normalize();
-    this.clock = Clock.systemUTC();
+    this.clock =
+        system.settings().setup().get(LogsSetup.class).map(LogsSetup::clock).orElse(SYSTEM_CLOCK);
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {

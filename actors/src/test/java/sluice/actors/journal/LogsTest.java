@@ -4,11 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static sluice.actors.testing.TestClusters.batch;
 
+import akka.actor.BootstrapSetup;
+import akka.actor.setup.ActorSystemSetup;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +155,76 @@ class LogsTest {
               return null;
             });
     assertThat(log.logEndOffset()).isEqualTo(20);
+  }
+
+  /** A clock that moves only when told to. */
+  private static final class ManualClock extends Clock {
+    private final AtomicLong millis;
+
+    ManualClock(long millis) {
+      this.millis = new AtomicLong(millis);
+    }
+
+    void advance(Duration by) {
+      millis.addAndGet(by.toMillis());
+    }
+
+    @Override
+    public long millis() {
+      return millis.get();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("UTC only");
+    }
+  }
+
+  @Test
+  void theLogsReadTheClockOfTheSystemsSetup() {
+    kit.shutdownTestKit();
+    var clock = new ManualClock(0);
+    Config config =
+        TestClusters.config(
+            dataDir,
+            1,
+            TestClusters.Metadata.IN_MEMORY,
+            "sluice.log.retention-check-interval = 50ms");
+    kit =
+        ActorTestKit.create(
+            ActorSystem.create(
+                Behaviors.empty(),
+                "logs-with-clock",
+                ActorSystemSetup.create(BootstrapSetup.create(config), LogsSetup.create(clock))));
+    logs = Logs.get(kit.system());
+    PartitionLog log =
+        logs.open(
+            "t-0",
+            "id-1",
+            LogConfig.from(Map.of("segment.bytes", "200", "retention.ms", "3600000")));
+    for (int i = 0; i < 20; i++) {
+      appendOne(log); // timestamp 1: an hour old at 01:00:00.001 on the manual clock
+    }
+    assertThat(log.deleteRetainedSegments()).as("no batch is an hour old yet").isZero();
+
+    clock.advance(Duration.ofHours(2));
+
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(log.logStartOffset()).isGreaterThan(0);
+              return null;
+            });
   }
 
   @Test
