@@ -6,12 +6,15 @@
  * <base>.log} (batches exactly as appended), {@code <base>.index} ({@link
  * sluice.storage.log.OffsetIndex}) and {@code <base>.timeindex} ({@link
  * sluice.storage.log.TimeIndex}), where {@code <base>} is the segment's base offset in 20 digits,
- * plus {@code partition.checkpoint} ({@link sluice.storage.log.PartitionCheckpoint}: recovery point
- * and each segment's first batch sequence) and {@code leader-epoch-checkpoint} ({@link
- * sluice.storage.log.LeaderEpochCache}: the first offset of each leader epoch, in Kafka's text
- * format; rebuilt from batch headers if missing or corrupt). Transient names: {@code .deleted}
- * (removed segments waiting out {@code file.delete.delay.ms}), {@code .cleaned} (compaction output
- * being written), {@code .tmp} (a checkpoint being replaced); recovery deletes them.
+ * plus three small text files, each a {@link sluice.storage.log.CheckpointFile} (version, count,
+ * lines; replaced atomically): {@code partition.checkpoint} ({@link
+ * sluice.storage.log.PartitionCheckpoint}: recovery point and each segment's first batch sequence),
+ * {@code leader-epoch-checkpoint} ({@link sluice.storage.log.LeaderEpochCache}: the first offset of
+ * each leader epoch, in Kafka's text format; rebuilt from batch headers if missing or corrupt) and
+ * {@code high-watermark.checkpoint} ({@link sluice.storage.log.HighWatermarkCheckpoint}). Transient
+ * names: {@code .deleted} (removed segments waiting out {@code file.delete.delay.ms}), {@code
+ * .cleaned} (compaction output being written), {@code .tmp} (a checkpoint being replaced); recovery
+ * deletes them.
  *
  * <p>Durability: appends go to the page cache and, by default, the OS decides when they reach the
  * disk, as in Kafka: replication, not fsync, makes acknowledged data durable. {@code
