@@ -14,7 +14,8 @@ import sluice.multijvm.BrokerClient.PartitionState;
  * sequence-numbered records (RF 3, min.insync.replicas 2, acks=all) through another broker. A new
  * leader is elected from the ISR, production resumes, and every acknowledged record is read back
  * exactly once, at its offset, in order, through every surviving broker. The longest produce stall
- * is printed (the figure to compare with Kafka's ≈ 8 s, DESIGN.md section 8).
+ * is printed (the figure to compare with Kafka's ≈ 8 s, DESIGN.md section 8) and fails the test
+ * past 20 s.
  *
  * <p>The partition chosen is one whose leader is not on the controller's broker, as in Kafka, where
  * the KRaft controllers outlive a broker: what is measured is the leader's failover, not the
@@ -27,6 +28,13 @@ class LeaderKillTest {
 
   private static final Duration FAILOVER_DEADLINE = Duration.ofSeconds(60);
   private static final Duration PRODUCE_DEADLINE = Duration.ofSeconds(60);
+
+  /**
+   * The longest produce stall a regression would cross: failover takes about 8 s here (Kafka about
+   * 10 s), so twice that plus slack; only the 60 s deadlines bounded it before.
+   */
+  private static final Duration STALL_BOUND = Duration.ofSeconds(20);
+
   private static final int RECORDS_BEFORE = 100;
   private static final int RECORDS_AFTER = 100;
 
@@ -90,6 +98,9 @@ class LeaderKillTest {
                 + " after its whole timeout")
         .noneMatch(failure -> failure.contains("did not answer"))
         .noneMatch(failure -> failure.contains("timed out"));
+    assertThat(producer.longestStall().millis())
+        .as("the longest produce stall (ms): %s", producer.summary())
+        .isLessThanOrEqualTo(STALL_BOUND.toMillis());
     assertThat(after.isr()).as("the new leader came from the ISR").contains(after.leader());
     assertThat(after.isr()).as("the dead broker left the ISR").doesNotContain(before.leader());
     for (BrokerProcess broker : cluster.running()) {

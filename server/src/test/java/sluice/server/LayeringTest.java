@@ -1,6 +1,9 @@
 package sluice.server;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -8,7 +11,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The module layering of DESIGN.md section 2, checked on the compiled classes. */
+/**
+ * The module layering of DESIGN.md section 2, and no package cycles, checked on the compiled main
+ * classes of every module on the server's classpath (storage, actors, http-api, server; not bench).
+ */
 class LayeringTest {
   private static JavaClasses classes;
 
@@ -21,19 +27,34 @@ class LayeringTest {
   }
 
   @Test
-  void storageUsesTheJdkOnlyNeverAkkaOrOtherModules() {
-    noClasses()
+  void storageUsesTheJdkAndItsCompressionLibrariesOnly() {
+    classes()
         .that()
         .resideInAPackage("sluice.storage..")
         .should()
-        .dependOnClassesThat()
+        .onlyDependOnClassesThat()
         .resideInAnyPackage(
-            "akka..",
-            "scala..",
-            "com.typesafe..",
-            "sluice.actors..",
-            "sluice.http..",
-            "sluice.server..")
+            "sluice.storage..",
+            "java..",
+            "net.jpountz.lz4..",
+            "net.jpountz.xxhash..",
+            "org.xerial.snappy..",
+            "com.github.luben.zstd..")
+        .check(classes);
+  }
+
+  @Test
+  void noPackageDependsOnItselfThroughOthers() {
+    slices()
+        .matching("sluice.(**)")
+        .should()
+        .beFreeOfCycles()
+        // removed by r5-replica: the partition and replica packages still import each other on
+        // this branch; the lead deletes this exclusion when that branch merges.
+        .ignoreDependency(
+            resideInAPackage("sluice.actors.partition"), resideInAPackage("sluice.actors.replica"))
+        .ignoreDependency(
+            resideInAPackage("sluice.actors.replica"), resideInAPackage("sluice.actors.partition"))
         .check(classes);
   }
 

@@ -11,13 +11,24 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import net.jpountz.lz4.LZ4FrameInputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE;
+import net.jpountz.lz4.LZ4FrameOutputStream.FLG;
 import org.xerial.snappy.SnappyOutputStream;
 
 /**
  * Compresses and decompresses the records section of a batch as one stream, in the stream formats
- * Kafka's producers write: gzip (RFC 1952), snappy in xerial's framing ({@link SnappyFraming}), the
- * LZ4 frame format ({@link Lz4Frame}), and zstd frames. Whole sections are held in memory; batches
- * are bounded by {@code max.message.bytes}. Stateless and safe from any thread.
+ * Kafka's producers write: gzip (RFC 1952), snappy in xerial's framing ({@link SnappyFraming} reads
+ * it), the LZ4 frame format, and zstd frames. Whole sections are held in memory; batches are
+ * bounded by {@code max.message.bytes}. Stateless and safe from any thread.
+ *
+ * <p>LZ4 is lz4-java's frame stream, set up as Kafka's producer writes it: 64 KiB independent
+ * blocks, no block or content checksum, no content size (FLG 0x60, BD 0x40), each block compressed
+ * with the fast compressor or stored when that does not shrink it. So our LZ4 batches are byte for
+ * byte Kafka's (KafkaInteropTest). Reading accepts any frame without a dictionary id and with
+ * independent blocks, checks every checksum present, and never allocates more than two blocks of
+ * the frame's maximum block size (4 MiB at most), whatever the input claims.
  */
 final class Compression {
   /** Kafka's default zstd level ({@code compression.zstd.level}). */
@@ -26,9 +37,6 @@ final class Compression {
   private Compression() {}
 
   static byte[] compress(CompressionType type, byte[] data, int offset, int length) {
-    if (type == CompressionType.LZ4) {
-      return Lz4Frame.compress(data, offset, length);
-    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length / 2));
     try (OutputStream stream = wrapForOutput(type, out)) {
       stream.write(data, offset, length);
@@ -45,9 +53,6 @@ final class Compression {
     byte[] bytes = new byte[compressed.remaining()];
     compressed.duplicate().get(bytes);
     try {
-      if (type == CompressionType.LZ4) {
-        return ByteBuffer.wrap(Lz4Frame.decompress(bytes));
-      }
       if (type == CompressionType.SNAPPY) {
         return ByteBuffer.wrap(SnappyFraming.decompress(bytes));
       }
@@ -68,16 +73,18 @@ final class Compression {
     return switch (type) {
       case GZIP -> new GZIPOutputStream(out, 8 * 1024);
       case SNAPPY -> new SnappyOutputStream(out);
+      case LZ4 -> new LZ4FrameOutputStream(out, BLOCKSIZE.SIZE_64KB, FLG.Bits.BLOCK_INDEPENDENCE);
       case ZSTD -> new ZstdOutputStream(out, ZSTD_LEVEL);
-      case NONE, LZ4 -> throw new IllegalArgumentException("No output stream for " + type);
+      case NONE -> throw new IllegalArgumentException("No output stream for " + type);
     };
   }
 
   private static InputStream wrapForInput(CompressionType type, InputStream in) throws IOException {
     return switch (type) {
       case GZIP -> new GZIPInputStream(in, 8 * 1024);
+      case LZ4 -> new LZ4FrameInputStream(in);
       case ZSTD -> new ZstdInputStream(in);
-      case NONE, SNAPPY, LZ4 -> throw new IllegalArgumentException("No input stream for " + type);
+      case NONE, SNAPPY -> throw new IllegalArgumentException("No input stream for " + type);
     };
   }
 }

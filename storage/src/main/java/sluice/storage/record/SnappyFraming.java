@@ -19,9 +19,16 @@ import org.xerial.snappy.SnappyError;
  *          (a further magic header may start a concatenated stream)
  * </pre>
  *
- * Input without the magic is one raw snappy block, as xerial's reader also accepts. Unlike {@code
- * SnappyInputStream}, a damaged length never allocates more than the input holds: every chunk is
- * bounds-checked and validated before it is decompressed. Safe from any thread.
+ * Input without the magic is one raw snappy block, as xerial's reader also accepts.
+ *
+ * <p>Why not xerial's own {@code SnappyInputStream}, now that its chunk-size CVEs are fixed: it
+ * reads the same framing, but it still trusts the lengths it reads. A chunk length is only bounded
+ * by a configurable maximum (512 MiB by default), and the uncompressed length in a chunk's snappy
+ * preamble not at all: a 72-byte stream claiming 1.9 GB uncompressed makes it allocate 1.9 GB
+ * before it looks at the chunk (checked against snappy-java 1.1.10.7; SnappyFramingTest keeps such
+ * a stream). Here every chunk is bounds-checked against the input and validated ({@code
+ * Snappy.isValidCompressedBuffer}) before anything is allocated for it, so a damaged batch costs at
+ * most its own size. Safe from any thread.
  */
 final class SnappyFraming {
   static final byte[] MAGIC = {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};

@@ -61,6 +61,18 @@ class SnappyFramingTest {
   }
 
   @Test
+  void aChunkClaimingAHugeUncompressedLengthIsReportedWithoutAllocatingIt() throws IOException {
+    byte[] stream = xerialStream(new byte[1_000]);
+    // The chunk's varint preamble now claims 0x7FFFFFF0 bytes; xerial's SnappyInputStream
+    // allocates that much before it looks at the chunk.
+    byte[] claim = {(byte) 0xF0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
+    System.arraycopy(claim, 0, stream, SnappyFraming.HEADER_SIZE + 4, claim.length);
+    assertThatThrownBy(() -> SnappyFraming.decompress(stream))
+        .isInstanceOf(CorruptRecordException.class)
+        .hasMessageContaining("not valid snappy");
+  }
+
+  @Test
   void anInvalidChunkIsReported() throws IOException {
     byte[] stream = xerialStream(content(1_000));
     for (int i = SnappyFraming.HEADER_SIZE + 4; i < stream.length; i++) {

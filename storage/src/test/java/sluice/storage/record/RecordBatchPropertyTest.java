@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.IntRange;
  * codec, and any byte flipped inside the CRC-covered region (or the magic byte) is caught by {@link
  * RecordBatch#ensureValid()}. jqwik prints the seed of a failing run.
  */
-class RecordBatchProperties {
+class RecordBatchPropertyTest {
   @Provide
   Arbitrary<List<Record>> records() {
     Arbitrary<byte[]> bytes =
