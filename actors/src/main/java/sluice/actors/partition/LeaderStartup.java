@@ -20,6 +20,8 @@ import java.util.concurrent.Executor;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.journal.Logs;
+import sluice.actors.lease.WriteLease;
+import sluice.actors.lease.WriteLeases;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.metadata.TopicsKey;
@@ -34,8 +36,6 @@ import sluice.actors.partition.PartitionLeader.MetadataFound;
 import sluice.actors.partition.PartitionLeader.MetadataMissing;
 import sluice.actors.partition.PartitionLeader.MetadataUnavailable;
 import sluice.actors.partition.PartitionLeader.Stop;
-import sluice.actors.replica.LocalReplicaManager;
-import sluice.actors.replica.ReplicaManager;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 
@@ -43,12 +43,13 @@ import sluice.storage.log.PartitionLog;
  * The first phase of a {@link PartitionLeader} entity, before any recovery: reads the topic's
  * metadata from Distributed Data (the local replica, then a majority if the topic is not there),
  * stashing every command meanwhile. If this broker leads the partition it takes the log's write
- * lease from the broker's {@link ReplicaManager} (which stops the partition's follower here first;
- * no lease within {@code sluice.replication.lease-timeout}: {@code LEADER_NOT_AVAILABLE}), opens
- * the log (on the blocking-IO dispatcher: recovery of a large log reads files) and becomes the
- * event-sourced leader, which then recovers its state; otherwise it answers everything stashed with
- * the reason and leaves through passivation, so that sharding buffers what arrives meanwhile and
- * delivers it to a new incarnation that reads the metadata again.
+ * lease from the broker's lease granter ({@link WriteLeases}: the replica manager, which stops the
+ * partition's follower here first; no lease within {@code sluice.replication.lease-timeout}: {@code
+ * LEADER_NOT_AVAILABLE}), opens the log (on the blocking-IO dispatcher: recovery of a large log
+ * reads files) and becomes the event-sourced leader, which then recovers its state; otherwise it
+ * answers everything stashed with the reason and leaves through passivation, so that sharding
+ * buffers what arrives meanwhile and delivers it to a new incarnation that reads the metadata
+ * again.
  */
 final class LeaderStartup {
 
@@ -181,10 +182,10 @@ final class LeaderStartup {
     Duration timeout =
         context.getSystem().settings().config().getDuration("sluice.replication.lease-timeout");
     context.ask(
-        ReplicaManager.LeaseGranted.class,
-        LocalReplicaManager.get(context.getSystem()).manager(),
+        WriteLease.Granted.class,
+        WriteLeases.get(context.getSystem()).granter(),
         timeout,
-        replyTo -> new ReplicaManager.AcquireLease(topicPartition, context.getSelf(), replyTo),
+        replyTo -> new WriteLease.Acquire(topicPartition, context.getSelf(), replyTo),
         (granted, failure) ->
             granted != null
                 ? new LeaseGranted()

@@ -10,15 +10,19 @@ import akka.actor.typed.ExtensionId;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.AskPattern;
 import java.time.Duration;
+import sluice.actors.lease.WriteLease;
+import sluice.actors.lease.WriteLeases;
 
 /**
- * Where this broker's {@link ReplicaManager} is found: a partition leader entity starting here asks
- * it for its log's write lease. Local only; nothing crosses the network.
+ * Where this broker's {@link ReplicaManager} is found; it is also the broker's write-lease granter,
+ * which {@link WriteLeases} finds through {@link Leases} (named in {@code
+ * sluice.replication.lease-granter}). Local only; nothing crosses the network.
  *
  * <p>The broker starts the manager ({@link #start()}) before partition leaders can start; if a
- * leader asks first (a test that starts leaders alone), the manager is started then. Tests that
- * need a manager with stand-in leaders start it with {@link #startWith} before anything asks. The
- * broker's coordinated shutdown stops it with its followers before the logs close. Thread-safe.
+ * leader asks for a lease first (a test that starts leaders alone), the manager is started then.
+ * Tests that need a manager with stand-in leaders start it with {@link #startWith} before anything
+ * asks. The broker's coordinated shutdown stops it with its followers before the logs close.
+ * Thread-safe.
  */
 public final class LocalReplicaManager implements Extension {
 
@@ -31,12 +35,20 @@ public final class LocalReplicaManager implements Extension {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final ActorSystem<?> system;
-  private ActorRef<ReplicaManager.Command> manager; // guarded by this
+  private ActorRef<WriteLease.GranterMessage> manager; // guarded by this
 
   private static final class Id extends ExtensionId<LocalReplicaManager> {
     @Override
     public LocalReplicaManager createExtension(ActorSystem<?> system) {
       return new LocalReplicaManager(system);
+    }
+  }
+
+  /** The broker's lease granter for {@link WriteLeases}: this broker's manager. */
+  public static final class Leases implements WriteLeases.Granter {
+    @Override
+    public ActorRef<WriteLease.Acquire> granter(ActorSystem<?> system) {
+      return get(system).leases();
     }
   }
 
@@ -53,7 +65,7 @@ public final class LocalReplicaManager implements Extension {
     if (manager == null) {
       spawn(ReplicaManager.create(system));
     }
-    return manager;
+    return manager.narrow();
   }
 
   /**
@@ -62,12 +74,12 @@ public final class LocalReplicaManager implements Extension {
    * @throws IllegalStateException if a manager runs already
    */
   public synchronized ActorRef<ReplicaManager.Command> startWith(
-      Behavior<ReplicaManager.Command> behavior) {
+      Behavior<WriteLease.GranterMessage> behavior) {
     if (manager != null) {
       throw new IllegalStateException(
           "The replica manager of " + system.name() + " is running already: " + manager);
     }
-    return spawn(behavior);
+    return spawn(behavior).narrow();
   }
 
   /**
@@ -75,15 +87,15 @@ public final class LocalReplicaManager implements Extension {
    * cluster-sharding-shutdown-region}, beside the partition leaders and before {@link
    * sluice.actors.journal.Logs} closes the logs, so no follower writes a closed log.
    */
-  private ActorRef<ReplicaManager.Command> spawn(Behavior<ReplicaManager.Command> behavior) {
-    ActorRef<ReplicaManager.Command> ref = system.systemActorOf(behavior, NAME, Props.empty());
+  private ActorRef<WriteLease.GranterMessage> spawn(Behavior<WriteLease.GranterMessage> behavior) {
+    ActorRef<WriteLease.GranterMessage> ref = system.systemActorOf(behavior, NAME, Props.empty());
     manager = ref;
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseClusterShardingShutdownRegion(),
             "sluice-stop-followers",
             () ->
-                AskPattern.<ReplicaManager.Command, Done>ask(
+                AskPattern.<WriteLease.GranterMessage, Done>ask(
                     ref, ReplicaManager.Stop::new, STOP_TIMEOUT, system.scheduler()));
     return ref;
   }
@@ -91,5 +103,11 @@ public final class LocalReplicaManager implements Extension {
   /** The manager, started now if it is not running yet. */
   public ActorRef<ReplicaManager.Command> manager() {
     return start();
+  }
+
+  /** The manager as the broker's write-lease granter, started now if it is not running yet. */
+  public synchronized ActorRef<WriteLease.Acquire> leases() {
+    start();
+    return manager.narrow();
   }
 }

@@ -41,11 +41,17 @@ final class FakeLeader {
     /** How many of the next fetches to leave unanswered, as if lost on the way. */
     final AtomicInteger unanswered = new AtomicInteger();
 
+    /** Every fetch with when it arrived ({@link System#nanoTime}) and whether it was dropped. */
+    final Queue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+
     Control(PartitionLog log, int leaderEpoch) {
       this.log = log;
       this.leaderEpoch = new AtomicInteger(leaderEpoch);
     }
   }
+
+  /** A fetch as the fake leader received it. */
+  record Arrival(ReplicaFetch fetch, long atNanos, boolean dropped) {}
 
   /** Answers once the messages before it were handled. */
   record Ping(ActorRef<Pong> replyTo) implements CborSerializable {}
@@ -63,7 +69,9 @@ final class FakeLeader {
                     fetch -> {
                       control.received.add(fetch);
                       fetches.tell(fetch);
-                      if (control.unanswered.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                      boolean drop = control.unanswered.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+                      control.arrivals.add(new Arrival(fetch, System.nanoTime(), drop));
+                      if (drop) {
                         return Behaviors.same();
                       }
                       ReplicaFetchReply reply = answer(control, fetch, true);

@@ -27,13 +27,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.Acks;
+import sluice.actors.lease.WriteLease.Acquire;
+import sluice.actors.lease.WriteLease.Granted;
 import sluice.actors.metadata.DeletedTopicsKey;
 import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
 import sluice.actors.partition.PartitionLeader;
 import sluice.actors.partition.PartitionLeader.AppendReply;
 import sluice.actors.partition.PartitionLeader.OffsetsReply;
-import sluice.actors.replica.ReplicaManager.AcquireLease;
-import sluice.actors.replica.ReplicaManager.LeaseGranted;
 import sluice.actors.testing.TestClusters;
 import sluice.storage.log.PartitionLog;
 
@@ -70,11 +70,11 @@ class ReplicaManagerTest {
   void aLeadersLeaseStopsTheFollowerFirstAndNoFollowerRunsUntilEveryHolderHasTerminated() {
     ActorRef<Object> follower = node.follower(1);
     TestProbe<PartitionLeader.Command> holder = node.kit.createTestProbe();
-    TestProbe<LeaseGranted> granted = node.kit.createTestProbe();
+    TestProbe<Granted> granted = node.kit.createTestProbe();
 
-    node.manager.tell(new AcquireLease("t-0", holder.ref(), granted.ref()));
+    node.leases.tell(new Acquire("t-0", holder.ref(), granted.ref()));
 
-    granted.expectMessage(WAIT, new LeaseGranted("t-0"));
+    granted.expectMessage(WAIT, new Granted("t-0"));
     watcher().expectTerminated(follower, WAIT);
     node.syncWithLeader();
     int fetchesSoFar = leader.received.size();
@@ -82,14 +82,17 @@ class ReplicaManagerTest {
     leader.leaderEpoch.set(2);
     node.putTopic(topic(topicId, LEADER, 2));
     TestProbe<PartitionLeader.Command> nextHolder = node.kit.createTestProbe();
-    TestProbe<LeaseGranted> nextGranted = node.kit.createTestProbe();
-    node.manager.tell(new AcquireLease("t-0", nextHolder.ref(), nextGranted.ref()));
-    nextGranted.expectNoMessage(Duration.ofSeconds(1));
+    TestProbe<Granted> nextGranted = node.kit.createTestProbe();
+    node.leases.tell(new Acquire("t-0", nextHolder.ref(), nextGranted.ref()));
+    // The manager answers in order: a free lease asked for next comes first only if t-0 waits.
+    TestProbe<PartitionLeader.Command> otherHolder = node.kit.createTestProbe();
+    node.leases.tell(new Acquire("other-0", otherHolder.ref(), nextGranted.ref()));
+    nextGranted.expectMessage(WAIT, new Granted("other-0"));
     assertThat(leader.received).hasSize(fetchesSoFar);
     assertThat(node.followerLog().orElseThrow().logEndOffset()).isEqualTo(3);
 
     holder.stop();
-    nextGranted.expectMessage(WAIT, new LeaseGranted("t-0"));
+    nextGranted.expectMessage(WAIT, new Granted("t-0"));
     assertThat(leader.received).hasSize(fetchesSoFar);
 
     nextHolder.stop();

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import sluice.actors.journal.Logs;
+import sluice.actors.lease.WriteLease;
+import sluice.actors.lease.WriteLeases;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.metadata.TopicsKey;
@@ -52,6 +54,9 @@ final class ReplicaTestNode implements AutoCloseable {
   final ActorRef<Object> fakeLeader;
   final ActorRef<ReplicaManager.Command> manager;
 
+  /** The broker's lease granter, as a starting partition leader finds it. */
+  final ActorRef<WriteLease.Acquire> leases;
+
   /**
    * Starts the node on {@code dataDir}; its manager's followers fetch from a fake serving {@code
    * leader}.
@@ -67,6 +72,7 @@ final class ReplicaTestNode implements AutoCloseable {
             .startWith(
                 ReplicaManager.create(
                     ReplicationSettings.from(kit.system().settings().config()), tp -> target));
+    this.leases = WriteLeases.get(kit.system()).granter();
   }
 
   /** A real log in {@code dir}/t-0 for the fake leader. */
