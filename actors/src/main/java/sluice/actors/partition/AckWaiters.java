@@ -21,7 +21,7 @@ import sluice.actors.partition.PartitionLeader.AppendReply;
 final class AckWaiters {
 
   /** "No deadline": the append's {@code timeoutMs} was 0. */
-  static final long NO_DEADLINE = Long.MAX_VALUE;
+  static final long NO_DEADLINE = DeadlineTimer.NONE;
 
   /** A written batch whose sender waits for the ISR. */
   private record Waiter(

@@ -8,10 +8,6 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.cluster.ddata.LWWMap;
-import akka.cluster.ddata.typed.javadsl.DistributedData;
-import akka.cluster.ddata.typed.javadsl.Replicator;
-import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,17 +20,12 @@ import sluice.actors.lease.WriteLease;
 import sluice.actors.lease.WriteLeases;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.metadata.TopicsKey;
-import sluice.actors.partition.PartitionLeader.Command;
+import sluice.actors.partition.LeaderMetadata.MetadataFound;
+import sluice.actors.partition.LeaderMetadata.MetadataMissing;
+import sluice.actors.partition.LeaderMetadata.MetadataUnavailable;
 import sluice.actors.partition.PartitionLeader.Delete;
-import sluice.actors.partition.PartitionLeader.LeaseGranted;
-import sluice.actors.partition.PartitionLeader.LeaseRefused;
-import sluice.actors.partition.PartitionLeader.LogOpenFailed;
-import sluice.actors.partition.PartitionLeader.LogOpened;
-import sluice.actors.partition.PartitionLeader.MetadataChanged;
-import sluice.actors.partition.PartitionLeader.MetadataFound;
-import sluice.actors.partition.PartitionLeader.MetadataMissing;
-import sluice.actors.partition.PartitionLeader.MetadataUnavailable;
+import sluice.actors.partition.PartitionLeader.Internal;
+import sluice.actors.partition.PartitionLeader.Message;
 import sluice.actors.partition.PartitionLeader.Stop;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
@@ -53,36 +44,44 @@ import sluice.storage.log.PartitionLog;
  */
 final class LeaderStartup {
 
-  private final ActorContext<Command> context;
-  private final StashBuffer<Command> stash;
-  private final TimerScheduler<Command> timers;
+  /** The replica manager granted this entity the write lease of the partition's log. */
+  private record LeaseGranted() implements Internal {}
+
+  private record LeaseRefused(String reason) implements Internal {}
+
+  /** The partition's log is open (recovered) in {@link Logs}. */
+  private record LogOpened() implements Internal {}
+
+  private record LogOpenFailed(String reason) implements Internal {}
+
+  private final ActorContext<Message> context;
+  private final StashBuffer<Message> stash;
+  private final TimerScheduler<Message> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final String topicPartition;
-  private final ReplicatorMessageAdapter<Command, LWWMap<String, TopicMetadata>> replicator;
   private final LeaderSettings settings;
+  private final LeaderClock clock;
+  private LeaderMetadata metadataSource;
   private String topic;
   private int partition;
 
   LeaderStartup(
-      ActorContext<Command> context,
-      StashBuffer<Command> stash,
-      TimerScheduler<Command> timers,
+      ActorContext<Message> context,
+      StashBuffer<Message> stash,
+      TimerScheduler<Message> timers,
       ActorRef<ClusterSharding.ShardCommand> shard,
-      String topicPartition) {
+      String topicPartition,
+      LeaderClock clock) {
     this.context = context;
     this.stash = stash;
     this.timers = timers;
     this.shard = shard;
     this.topicPartition = topicPartition;
     this.settings = LeaderSettings.from(context.getSystem().settings().config());
-    this.replicator =
-        new ReplicatorMessageAdapter<>(
-            context,
-            DistributedData.get(context.getSystem()).replicator(),
-            settings.metadataReadTimeout().multipliedBy(2));
+    this.clock = clock;
   }
 
-  Behavior<Command> begin() {
+  Behavior<Message> begin() {
     int dash = topicPartition.lastIndexOf('-');
     try {
       topic = topicPartition.substring(0, dash);
@@ -94,8 +93,9 @@ final class LeaderStartup {
               "'%s' is not a topic-partition name",
               topicPartition));
     }
-    readMetadata(Replicator.readLocal(), false);
-    return Behaviors.receive(Command.class)
+    metadataSource = new LeaderMetadata(context, settings.metadataReadTimeout(), topic, partition);
+    metadataSource.read(false);
+    return Behaviors.receive(Message.class)
         .onMessage(MetadataFound.class, this::onMetadataFound)
         .onMessage(MetadataMissing.class, this::onMetadataMissing)
         .onMessage(MetadataUnavailable.class, this::onMetadataUnavailable)
@@ -105,37 +105,16 @@ final class LeaderStartup {
         .build();
   }
 
-  private void readMetadata(Replicator.ReadConsistency consistency, boolean majority) {
-    replicator.askGet(
-        replyTo -> new Replicator.Get<>(TopicsKey.KEY, consistency, replyTo),
-        response -> {
-          if (response instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> found) {
-            TopicMetadata metadata = found.dataValue().getEntries().get(topic);
-            // A partition added a moment ago may not have reached this replica yet: ask a majority.
-            boolean missing =
-                metadata == null || (!majority && metadata.partition(partition).isEmpty());
-            return missing ? new MetadataMissing(majority) : new MetadataFound(metadata);
-          } else if (response instanceof Replicator.GetFailure) {
-            return new MetadataUnavailable(
-                "reading the topic metadata from a majority timed out after "
-                    + settings.metadataReadTimeout().toMillis()
-                    + " ms");
-          } else {
-            return new MetadataMissing(majority);
-          }
-        });
-  }
-
-  private Behavior<Command> onMetadataMissing(MetadataMissing missing) {
+  private Behavior<Message> onMetadataMissing(MetadataMissing missing) {
     if (!missing.afterMajorityRead()) {
-      readMetadata(new Replicator.ReadMajority(settings.metadataReadTimeout()), true);
+      metadataSource.read(true);
       return Behaviors.same();
     }
     return refuse(
         ApiError.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '%s' does not exist", topic));
   }
 
-  private Behavior<Command> onMetadataUnavailable(MetadataUnavailable unavailable) {
+  private Behavior<Message> onMetadataUnavailable(MetadataUnavailable unavailable) {
     return refuse(
         ApiError.of(
             ErrorCode.LEADER_NOT_AVAILABLE,
@@ -144,7 +123,7 @@ final class LeaderStartup {
             unavailable.reason()));
   }
 
-  private Behavior<Command> onMetadataFound(MetadataFound found) {
+  private Behavior<Message> onMetadataFound(MetadataFound found) {
     TopicMetadata metadata = found.topic();
     PartitionAssignment assignment = metadata.partition(partition).orElse(null);
     if (assignment == null) {
@@ -177,7 +156,7 @@ final class LeaderStartup {
    * Asks this broker's replica manager for the write lease of the log (it stops the partition's
    * follower here first), waiting up to {@code sluice.replication.lease-timeout}.
    */
-  private Behavior<Command> acquireLease(
+  private Behavior<Message> acquireLease(
       TopicMetadata metadata, PartitionAssignment assignment, LogConfig config) {
     Duration timeout =
         context.getSystem().settings().config().getDuration("sluice.replication.lease-timeout");
@@ -193,7 +172,7 @@ final class LeaderStartup {
                     "the write lease of its log was not granted within "
                         + timeout.toMillis()
                         + " ms"));
-    return Behaviors.receive(Command.class)
+    return Behaviors.receive(Message.class)
         .onMessage(LeaseGranted.class, granted -> openLog(metadata, assignment, config))
         .onMessage(LeaseRefused.class, this::onLeaseRefused)
         .onMessage(Stop.class, this::onStop)
@@ -201,7 +180,7 @@ final class LeaderStartup {
         .build();
   }
 
-  private Behavior<Command> onLeaseRefused(LeaseRefused refused) {
+  private Behavior<Message> onLeaseRefused(LeaseRefused refused) {
     return refuse(
         ApiError.of(
             ErrorCode.LEADER_NOT_AVAILABLE,
@@ -210,7 +189,7 @@ final class LeaderStartup {
             refused.reason()));
   }
 
-  private Behavior<Command> openLog(
+  private Behavior<Message> openLog(
       TopicMetadata metadata, PartitionAssignment assignment, LogConfig config) {
     Logs logs = Logs.get(context.getSystem());
     Executor blockingIo = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
@@ -219,7 +198,7 @@ final class LeaderStartup {
             () -> logs.open(topicPartition, metadata.topicId(), config), blockingIo),
         (log, failure) ->
             failure == null ? new LogOpened() : new LogOpenFailed(rootCause(failure).toString()));
-    return Behaviors.receive(Command.class)
+    return Behaviors.receive(Message.class)
         .onMessage(LogOpened.class, opened -> onLogOpened(metadata, assignment, config))
         .onMessage(LogOpenFailed.class, this::onLogOpenFailed)
         .onMessage(Stop.class, this::onStop)
@@ -233,7 +212,7 @@ final class LeaderStartup {
         : failure;
   }
 
-  private Behavior<Command> onLogOpenFailed(LogOpenFailed failed) {
+  private Behavior<Message> onLogOpenFailed(LogOpenFailed failed) {
     context.getLog().error("Cannot open the log of {}: {}", topicPartition, failed.reason());
     return refuse(
         ApiError.of(
@@ -244,23 +223,35 @@ final class LeaderStartup {
   }
 
   /** The log is open and recovered: becomes the event-sourced leader, which recovers its state. */
-  private Behavior<Command> onLogOpened(
+  private Behavior<Message> onLogOpened(
       TopicMetadata metadata, PartitionAssignment assignment, LogConfig config) {
     PartitionLog log = Logs.get(context.getSystem()).get(topicPartition);
-    replicator.subscribe(
-        TopicsKey.KEY,
-        change ->
-            change instanceof Replicator.Changed<LWWMap<String, TopicMetadata>> changed
-                ? new MetadataChanged(changed.get(TopicsKey.KEY).getEntries().get(topic))
-                : new MetadataChanged(null));
-    PartitionLeader leader =
-        new PartitionLeader(
-            context, timers, shard, settings, metadata, partition, assignment, log, config);
+    metadataSource.subscribe();
+    EventSourcedLeader leader =
+        new EventSourcedLeader(
+            new PartitionContext(
+                context,
+                timers,
+                settings,
+                topic,
+                metadata.topicId(),
+                partition,
+                log,
+                clock,
+                context
+                    .getSystem()
+                    .dispatchers()
+                    .lookup(DispatcherSelector.fromConfig("sluice.partition.fetch-dispatcher")),
+                context.getSystem().dispatchers().lookup(DispatcherSelector.blocking())),
+            shard,
+            metadata,
+            assignment,
+            config);
     return stash.unstashAll(leader);
   }
 
-  private Behavior<Command> onDelete(Delete delete) {
-    Behavior<Command> next =
+  private Behavior<Message> onDelete(Delete delete) {
+    Behavior<Message> next =
         refuse(
             ApiError.of(
                 ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Partition %s was deleted", topicPartition));
@@ -270,7 +261,7 @@ final class LeaderStartup {
   }
 
   /** Hand-off or shutdown while starting: whatever waits is told to retry. */
-  private Behavior<Command> onStop(Stop stop) {
+  private Behavior<Message> onStop(Stop stop) {
     stash.unstashAll(
         refusing(
             ApiError.of(
@@ -280,7 +271,7 @@ final class LeaderStartup {
     return Behaviors.stopped();
   }
 
-  private Behavior<Command> onCommandWhileStarting(Command command) {
+  private Behavior<Message> onCommandWhileStarting(Message command) {
     if (stash.isFull()) {
       PartitionLeader.replyWithError(
           command,
@@ -299,9 +290,9 @@ final class LeaderStartup {
    * Answers every stashed command with {@code error}, then leaves through passivation, answering
    * the same to whatever arrives until the stop message.
    */
-  private Behavior<Command> refuse(ApiError error) {
+  private Behavior<Message> refuse(ApiError error) {
     context.getLog().info("Partition {} not started: {}", topicPartition, error.message());
-    Behavior<Command> refusing = refusing(error);
+    Behavior<Message> refusing = refusing(error);
     stash.unstashAll(refusing);
     if (shard == null) {
       return Behaviors.stopped();
@@ -310,8 +301,8 @@ final class LeaderStartup {
     return refusing;
   }
 
-  private Behavior<Command> refusing(ApiError error) {
-    return Behaviors.receive(Command.class)
+  private Behavior<Message> refusing(ApiError error) {
+    return Behaviors.receive(Message.class)
         .onMessage(Stop.class, stop -> Behaviors.stopped())
         .onAnyMessage(
             command -> {

@@ -32,7 +32,7 @@ record LogRead(byte[] batches, ApiError error) {
       return new LogRead(bytes, null);
     } catch (OffsetOutOfRangeException e) {
       return new LogRead(
-          null, PartitionLeader.outOfRange(topicPartition, offset, log.logStartOffset(), logEnd));
+          null, FetchValidation.outOfRange(topicPartition, offset, log.logStartOffset(), logEnd));
     } catch (RuntimeException e) {
       LOG.error("Reading {} at offset {} failed", topicPartition, offset, e);
       return new LogRead(

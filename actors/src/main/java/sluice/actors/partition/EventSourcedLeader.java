@@ -1,0 +1,403 @@
+package sluice.actors.partition;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import sluice.actors.api.Acks;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.api.PartitionOffsets;
+import sluice.actors.journal.BatchEvent;
+import sluice.actors.journal.Logs;
+import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.partition.AppendQueue.Written;
+import sluice.actors.partition.HighWatermark.AckDeadline;
+import sluice.actors.partition.LeaderMetadata.MetadataChanged;
+import sluice.actors.partition.LeaderReplication.AlterPartitionAnswered;
+import sluice.actors.partition.LeaderReplication.CheckIsr;
+import sluice.actors.partition.LeaderReplication.CheckpointHighWatermark;
+import sluice.actors.partition.PartitionLeader.Append;
+import sluice.actors.partition.PartitionLeader.AppendReply;
+import sluice.actors.partition.PartitionLeader.Delete;
+import sluice.actors.partition.PartitionLeader.Fetch;
+import sluice.actors.partition.PartitionLeader.GetOffsets;
+import sluice.actors.partition.PartitionLeader.Internal;
+import sluice.actors.partition.PartitionLeader.Message;
+import sluice.actors.partition.PartitionLeader.OffsetForTime;
+import sluice.actors.partition.PartitionLeader.OffsetForTimeReply;
+import sluice.actors.partition.PartitionLeader.OffsetsReply;
+import sluice.actors.partition.PartitionLeader.ReplicaFetch;
+import sluice.actors.partition.PartitionLeader.Stop;
+import sluice.storage.log.LogConfig;
+import sluice.storage.log.PartitionLog;
+
+/**
+ * The second phase of a {@link PartitionLeader} entity, once {@link LeaderStartup} opened the log:
+ * an event-sourced behavior whose events are the partition's record batches ({@link BatchEvent}),
+ * journaled by {@link sluice.actors.journal.SegmentJournal} straight into the segment log, and the
+ * log's only writer. It keeps the message table and hands each job to a part: appends to the {@link
+ * AppendQueue} (group commit), consumer fetches to {@link ConsumerFetches}, replication to {@link
+ * LeaderReplication}, the parked fetches of both to one {@link FetchPurgatory}. While leading it
+ * follows its topic's metadata ({@link LeaderMetadata}); deleted, or another broker leading, it
+ * answers what waits and everything after with the reason, and passivates.
+ *
+ * <p>The state ({@link LeaderState}: the confirmed log end offset, the producer state) is
+ * snapshotted every {@code sluice.partition.snapshot-every} batches; queued appends, waiting acks,
+ * parked fetches and follower states are not state: a leader that stops answers them with a
+ * retriable error, one that crashes loses them and their senders time out.
+ */
+final class EventSourcedLeader
+    extends EventSourcedBehaviorWithEnforcedReplies<Message, BatchEvent, LeaderState> {
+
+  static final String JOURNAL_PLUGIN_ID = "sluice.journal";
+  static final String SNAPSHOT_PLUGIN_ID = "sluice.snapshot-store";
+
+  private static final String FETCH_DEADLINE_TIMER = "fetch-deadline";
+
+  /** Persists the queued appends; sent to itself, at most one outstanding. */
+  private record FlushAppends() implements Internal {}
+
+  /** The earliest deadline of a parked fetch has come. */
+  private record FetchDeadline() implements Internal {}
+
+  private final PartitionContext partition;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final String topicId;
+  private final PartitionLog log;
+  private final AppendQueue appends;
+  private final FetchPurgatory purgatory;
+  private final ConsumerFetches fetches;
+  private final LeaderReplication replication;
+  private LogConfig config;
+  private Map<String, String> topicConfigs;
+
+  /** Why this entity no longer leads, once it does not; it is then passivating. */
+  private ApiError refusal;
+
+  EventSourcedLeader(
+      PartitionContext partition,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      TopicMetadata metadata,
+      PartitionAssignment assignment,
+      LogConfig config) {
+    super(PersistenceId.ofUniqueId(partition.topicPartition()));
+    this.partition = partition;
+    this.shard = shard;
+    this.topicId = metadata.topicId();
+    this.log = partition.log();
+    this.config = config;
+    this.topicConfigs = metadata.configs();
+    this.appends = new AppendQueue(partition.topicPartition(), partition.clock());
+    this.purgatory =
+        new FetchPurgatory(
+            partition.clock(),
+            new DeadlineTimer.Timer() {
+              @Override
+              public void start(Duration delay) {
+                partition
+                    .timers()
+                    .startSingleTimer(FETCH_DEADLINE_TIMER, new FetchDeadline(), delay);
+              }
+
+              @Override
+              public void cancel() {
+                partition.timers().cancel(FETCH_DEADLINE_TIMER);
+              }
+            });
+    this.fetches = new ConsumerFetches(partition, purgatory);
+    this.replication = new LeaderReplication(partition, assignment, topicConfigs, purgatory);
+  }
+
+  @Override
+  public String journalPluginId() {
+    return JOURNAL_PLUGIN_ID;
+  }
+
+  @Override
+  public String snapshotPluginId() {
+    return SNAPSHOT_PLUGIN_ID;
+  }
+
+  @Override
+  public LeaderState emptyState() {
+    return LeaderState.startingAt(log.logStartOffset());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(partition.settings().snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Message, BatchEvent, LeaderState> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder.forState(state -> refusal != null).onAnyCommand(this::onMessageAfterLeading);
+    builder
+        .forAnyState()
+        .onCommand(Append.class, this::onAppend)
+        .onCommand(FlushAppends.class, this::onFlushAppends)
+        .onCommand(Fetch.class, (state, fetch) -> done(() -> fetches.onFetch(fetch, end(state))))
+        .onCommand(FetchDeadline.class, (state, deadline) -> done(() -> expireFetches(state)))
+        .onCommand(
+            ReplicaFetch.class,
+            (state, fetch) -> done(() -> replication.onReplicaFetch(fetch, end(state))))
+        .onCommand(
+            AckDeadline.class,
+            (state, deadline) -> done(() -> replication.highWatermark().onAckDeadline()))
+        .onCommand(CheckIsr.class, (state, check) -> done(() -> replication.onCheckIsr(end(state))))
+        .onCommand(
+            AlterPartitionAnswered.class,
+            (state, answer) -> done(() -> replication.onAlterPartitionAnswered(answer, end(state))))
+        .onCommand(
+            CheckpointHighWatermark.class,
+            (state, checkpoint) -> done(() -> replication.highWatermark().onCheckpointTimer()))
+        .onCommand(GetOffsets.class, this::onGetOffsets)
+        .onCommand(OffsetForTime.class, this::onOffsetForTime)
+        .onCommand(Delete.class, this::onDelete)
+        .onCommand(MetadataChanged.class, this::onMetadataChanged)
+        .onCommand(Stop.class, this::onStop)
+        .onAnyCommand(command -> Effect().unhandled().thenNoReply());
+    return builder.build();
+  }
+
+  /** Runs a handler that answers by itself (or later), and keeps the behavior. */
+  private ReplyEffect<BatchEvent, LeaderState> done(Runnable handler) {
+    handler.run();
+    return Effect().noReply();
+  }
+
+  private static long end(LeaderState state) {
+    return state.logEndOffset();
+  }
+
+  @Override
+  public EventHandler<LeaderState, BatchEvent> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent((state, event) -> state.applied(event.header()));
+  }
+
+  @Override
+  public SignalHandler<LeaderState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted)
+        .build();
+  }
+
+  private void onRecoveryCompleted(LeaderState state) {
+    if (state.logEndOffset() != log.logEndOffset()) {
+      throw new IllegalStateException(
+          "Recovered log end offset "
+              + state.logEndOffset()
+              + " of "
+              + partition.topicPartition()
+              + " differs from the log's "
+              + log.logEndOffset());
+    }
+    replication.start(state.logEndOffset());
+  }
+
+  // ---- produce ---------------------------------------------------------------------------------
+
+  private ReplyEffect<BatchEvent, LeaderState> onAppend(LeaderState state, Append append) {
+    ApiError error = AppendValidation.check(append, partition.topicPartition(), config);
+    if (error == null && append.acks() == Acks.ALL) {
+      error = replication.highWatermark().refuseAcksAll();
+    }
+    if (error != null) {
+      return Effect().reply(append.replyTo(), AppendReply.failed(error));
+    }
+    if (appends.add(append)) {
+      partition.actor().getSelf().tell(new FlushAppends());
+    }
+    if (append.acks() == Acks.NONE) {
+      return Effect().reply(append.replyTo(), new AppendReply(-1, -1, null));
+    }
+    return Effect().noReply();
+  }
+
+  /**
+   * Writes every queued append in one {@code persist(List)}. While that write is in flight akka
+   * stashes new commands; they are unstashed, all of them, before this message comes again.
+   */
+  private ReplyEffect<BatchEvent, LeaderState> onFlushAppends(
+      LeaderState state, FlushAppends flush) {
+    long appendTime = AppendValidation.logAppendTime(config) ? partition.clock().millis() : -1;
+    AppendQueue.Group group =
+        appends.drain(state.logEndOffset(), replication.leaderEpoch(), appendTime);
+    if (group.events().isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(group.events())
+        .thenRun(newState -> afterWrite(newState, group.written()))
+        .thenNoReply();
+  }
+
+  private void afterWrite(LeaderState state, List<Written> written) {
+    List<Written> acksAll = new ArrayList<>();
+    for (Written entry : written) {
+      Append append = entry.append();
+      if (append.acks() == Acks.LEADER) {
+        append.replyTo().tell(new AppendReply(entry.baseOffset(), entry.logAppendTime(), null));
+      } else if (append.acks() == Acks.ALL) {
+        acksAll.add(entry);
+      }
+    }
+    replication.afterWrite(state.logEndOffset(), acksAll);
+    purgatory.checkAndComplete(log.highWatermark(), state.logEndOffset());
+  }
+
+  private void expireFetches(LeaderState state) {
+    purgatory.expire(log.highWatermark(), state.logEndOffset());
+  }
+
+  // ---- offsets ---------------------------------------------------------------------------------
+
+  private ReplyEffect<BatchEvent, LeaderState> onGetOffsets(LeaderState state, GetOffsets get) {
+    var offsets =
+        new PartitionOffsets(log.logStartOffset(), log.highWatermark(), state.logEndOffset());
+    return Effect().reply(get.replyTo(), new OffsetsReply(offsets, null));
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onOffsetForTime(
+      LeaderState state, OffsetForTime query) {
+    long timestamp = query.timestamp();
+    OffsetForTimeReply reply;
+    if (timestamp == -2) {
+      reply = new OffsetForTimeReply(log.logStartOffset(), null);
+    } else if (timestamp == -1) {
+      reply = new OffsetForTimeReply(log.highWatermark(), null);
+    } else if (timestamp < 0) {
+      reply =
+          new OffsetForTimeReply(
+              -1,
+              ApiError.of(
+                  ErrorCode.INVALID_REQUEST,
+                  "Timestamp %d is not valid: use epoch milliseconds, -2 (earliest) or -1"
+                      + " (latest)",
+                  timestamp));
+    } else {
+      long offset = log.offsetForTimestamp(timestamp).orElse(-1);
+      reply = new OffsetForTimeReply(offset < log.highWatermark() ? offset : -1, null);
+    }
+    return Effect().reply(query.replyTo(), reply);
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  private ReplyEffect<BatchEvent, LeaderState> onDelete(LeaderState state, Delete delete) {
+    ReplyEffect<BatchEvent, LeaderState> effect =
+        stopLeading(
+            ApiError.of(
+                ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                "Partition %s was deleted",
+                partition.topicPartition()));
+    Logs.get(partition.actor().getSystem()).delete(partition.topicPartition());
+    delete.replyTo().tell(Done.done());
+    return effect;
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onStop(LeaderState state, Stop stop) {
+    abandon(
+        ApiError.of(
+            ErrorCode.NOT_LEADER_OR_FOLLOWER,
+            "Partition %s is moving or its broker is stopping",
+            partition.topicPartition()));
+    replication.highWatermark().checkpoint();
+    return Effect().stop().thenNoReply();
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onMessageAfterLeading(
+      LeaderState state, Message message) {
+    if (message instanceof Stop) {
+      return Effect().stop().thenNoReply();
+    }
+    PartitionLeader.refuseCommand(partition.actor(), partition.topicPartition(), message, refusal);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onMetadataChanged(
+      LeaderState state, MetadataChanged changed) {
+    TopicMetadata metadata = changed.topic();
+    if (metadata == null || !Objects.equals(metadata.topicId(), topicId)) {
+      return stopLeading(
+          ApiError.of(
+              ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '%s' was deleted", partition.topic()));
+    }
+    PartitionAssignment assignment = metadata.partition(partition.partition()).orElse(null);
+    if (assignment == null) {
+      return stopLeading(
+          ApiError.of(
+              ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+              "Partition %s no longer exists",
+              partition.topicPartition()));
+    }
+    int brokerId = partition.settings().brokerId();
+    if (assignment.leader() != brokerId) {
+      return stopLeading(PartitionLeader.notLeader(brokerId, assignment));
+    }
+    replication.onAssignment(assignment, state.logEndOffset());
+    if (!metadata.configs().equals(topicConfigs)) {
+      try {
+        LogConfig updated = LogConfig.from(PartitionLeader.logConfigs(metadata.configs()));
+        log.updateConfig(updated);
+        config = updated;
+        topicConfigs = metadata.configs();
+        replication.highWatermark().configsChanged(topicConfigs);
+      } catch (RuntimeException e) {
+        partition
+            .actor()
+            .getLog()
+            .error(
+                "Keeping the configs of {}: the new ones are refused",
+                partition.topicPartition(),
+                e);
+      }
+    }
+    return Effect().noReply();
+  }
+
+  /**
+   * Stops writing for good: what waits is answered with {@code error}, and so is every command
+   * until sharding's stop message arrives (passivation, so sharding re-delivers later messages to a
+   * new incarnation, which reads the metadata again).
+   */
+  private ReplyEffect<BatchEvent, LeaderState> stopLeading(ApiError error) {
+    partition
+        .actor()
+        .getLog()
+        .info("Partition {} stops leading: {}", partition.topicPartition(), error.message());
+    abandon(error);
+    refusal = error;
+    if (shard == null) {
+      return Effect().stop().thenNoReply();
+    }
+    shard.tell(new ClusterSharding.Passivate<>(partition.actor().getSelf()));
+    return Effect().noReply();
+  }
+
+  /**
+   * Answers queued appends and parked fetches with {@code error}, and written acks=all appends
+   * still waiting for the ISR with {@code REQUEST_TIMED_OUT}: never success.
+   */
+  private void abandon(ApiError error) {
+    replication.abandon(error);
+    appends.abandon(error);
+    purgatory.abortAll(error);
+  }
+}
