@@ -8,10 +8,13 @@ import akka.cluster.ddata.SelfUniqueAddress;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.metadata.BrokerRegistration;
@@ -57,6 +60,18 @@ final class ControllerStartup {
       super(
           "Controller epoch " + epoch + " was taken: " + stored + " is stored", null, false, false);
     }
+  }
+
+  /** What this loaded: the state the controller serves from. */
+  record Loaded(
+      String clusterId, int epoch, TopicStore topics, Map<Integer, BrokerRegistration> brokers) {}
+
+  /** Generates a cluster id as Kafka does: a random UUID, URL-safe base64 without padding. */
+  static String newClusterId() {
+    UUID uuid = UUID.randomUUID();
+    ByteBuffer bytes = ByteBuffer.allocate(16);
+    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
   }
 
   private final Controller.Wiring wiring;
@@ -133,7 +148,7 @@ final class ControllerStartup {
     }
     // Not found: this is the cluster's first controller. Adopt this broker's recorded id if it has
     // one (its metadata store was lost, not its identity), else make one. First write wins.
-    String id = localClusterId.orElseGet(Controller::newClusterId);
+    String id = localClusterId.orElseGet(ControllerStartup::newClusterId);
     LOG.info("Recording cluster id {}", id);
     clusterIdReplicator.askUpdate(
         replyTo ->
@@ -241,6 +256,6 @@ final class ControllerStartup {
         clusterId,
         topics.topics().size(),
         brokers.keySet());
-    return Controller.serve(wiring, new Controller.Loaded(clusterId, epoch, topics, brokers));
+    return ControllerServing.serve(wiring, new Loaded(clusterId, epoch, topics, brokers));
   }
 }

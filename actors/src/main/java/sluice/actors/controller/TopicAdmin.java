@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionInfo;
@@ -27,6 +29,7 @@ import sluice.actors.metadata.TopicMetadata;
  * placements and the replies. Immutable; safe from any thread.
  */
 final class TopicAdmin {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
   /** What a request leads to: an answer at once, or a write whose outcome decides the answer. */
   sealed interface Step {}
@@ -36,6 +39,22 @@ final class TopicAdmin {
 
   /** Write {@code write}; the answer follows from its outcome. */
   record Write(TopicStore.Write write) implements Step {}
+
+  /**
+   * What follows a write that ended: the answer, once the partitions of {@code place} are placed
+   * or, for a deletion, once the partitions of {@code delete} are deleted on their leaders; and
+   * whether {@code delete}'s id is to be recorded as deleted (only after a confirmed removal).
+   */
+  record Settled(
+      TopicResult result, List<TopicMetadata> place, TopicMetadata delete, boolean recordDeleted) {
+    Settled {
+      place = List.copyOf(place);
+    }
+
+    static Settled answer(TopicResult result) {
+      return new Settled(result, List.of(), null, false);
+    }
+  }
 
   private final int maxPartitionsPerTopic;
   private final Duration writeTimeout;
@@ -51,6 +70,44 @@ final class TopicAdmin {
     return validated.error() != null
         ? new Answer(new TopicResult(null, validated.error()))
         : new Write(new TopicStore.Create(validated.topic()));
+  }
+
+  /**
+   * What follows a write of this class's ({@link #create}, {@link #grow}, {@link #delete}) that
+   * ended with {@code outcome}. Nothing but the answer if the compare-and-set refused.
+   */
+  Settled settle(TopicStore.Write write, WriteOutcome outcome) {
+    if (write instanceof TopicStore.Create create) {
+      TopicMetadata topic = create.topic();
+      TopicResult result = created(topic, outcome);
+      if (outcome instanceof WriteOutcome.Written) {
+        LOG.info("Created topic {}: {}", topic.name(), topic.partitions());
+      }
+      return outcome.stored()
+          ? new Settled(result, List.of(topic), null, false)
+          : Settled.answer(result);
+    }
+    if (write instanceof TopicStore.Replace replace && replace.changes().size() == 1) {
+      TopicWrites.Change change = replace.changes().get(0);
+      TopicResult result = grown(change, outcome);
+      if (outcome instanceof WriteOutcome.Written) {
+        LOG.info(
+            "Added partitions to topic {}: {} -> {}",
+            change.after().name(),
+            change.before().partitions().size(),
+            change.after().partitions().size());
+      }
+      return outcome.stored()
+          ? new Settled(result, List.of(added(change)), null, false)
+          : Settled.answer(result);
+    }
+    if (write instanceof TopicStore.Remove remove) {
+      TopicResult result = deleted(remove.topic(), outcome);
+      return outcome.stored()
+          ? new Settled(result, List.of(), remove.topic(), outcome instanceof WriteOutcome.Written)
+          : Settled.answer(result);
+    }
+    throw new IllegalArgumentException("Not a topic administration write: " + write);
   }
 
   /** The answer to a creation of {@code topic} whose write ended with {@code outcome}. */
