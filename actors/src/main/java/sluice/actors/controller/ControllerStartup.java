@@ -1,29 +1,26 @@
 package sluice.actors.controller;
 
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.StashBuffer;
-import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.ddata.LWWMap;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.SelfUniqueAddress;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
 import sluice.actors.metadata.ControllerEpochKey;
-import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.metadata.TopicsKey;
 
 /**
  * The controller's first behavior: it loads what the controller needs and claims a new controller
@@ -48,9 +45,6 @@ final class ControllerStartup {
   private record ClusterIdWritten(Replicator.UpdateResponse<LWWRegister<String>> response)
       implements Controller.Internal {}
 
-  private record TopicsRead(Replicator.GetResponse<LWWMap<String, TopicMetadata>> response)
-      implements Controller.Internal {}
-
   private record BrokersRead(Replicator.GetResponse<LWWMap<String, BrokerRegistration>> response)
       implements Controller.Internal {}
 
@@ -68,16 +62,23 @@ final class ControllerStartup {
     }
   }
 
-  private final ActorContext<Controller.Command> context;
-  private final StashBuffer<Controller.Command> stash;
-  private final TimerScheduler<Controller.Command> timers;
+  /** What this loaded: the state the controller serves from. */
+  record Loaded(
+      String clusterId, int epoch, TopicStore topics, Map<Integer, BrokerRegistration> brokers) {}
+
+  /** Generates a cluster id as Kafka does: a random UUID, URL-safe base64 without padding. */
+  static String newClusterId() {
+    UUID uuid = UUID.randomUUID();
+    ByteBuffer bytes = ByteBuffer.allocate(16);
+    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+  }
+
+  private final Controller.Wiring wiring;
   private final Controller.Settings settings;
-  private final PartitionEntities partitions;
-  private final int brokerId;
   private final Optional<String> localClusterId;
   private final SelfUniqueAddress node;
-  private final ReplicatorMessageAdapter<Controller.Command, LWWMap<String, TopicMetadata>>
-      topicsReplicator;
+  private final TopicStore topics;
   private final ReplicatorMessageAdapter<Controller.Command, LWWMap<String, BrokerRegistration>>
       brokersReplicator;
   private final ReplicatorMessageAdapter<Controller.Command, LWWRegister<String>>
@@ -85,29 +86,19 @@ final class ControllerStartup {
   private final ReplicatorMessageAdapter<Controller.Command, LWWRegister<Integer>> epochReplicator;
 
   private String clusterId;
-  private Map<String, TopicMetadata> topics;
+  private boolean topicsLoaded;
   private Map<Integer, BrokerRegistration> brokers;
   private int epoch = -1;
 
-  private ControllerStartup(
-      ActorContext<Controller.Command> context,
-      StashBuffer<Controller.Command> stash,
-      TimerScheduler<Controller.Command> timers,
-      Controller.Settings settings,
-      PartitionEntities partitions,
-      int brokerId,
-      Optional<String> localClusterId) {
-    this.context = context;
-    this.stash = stash;
-    this.timers = timers;
-    this.settings = settings;
-    this.partitions = partitions;
-    this.brokerId = brokerId;
+  private ControllerStartup(Controller.Wiring wiring, Optional<String> localClusterId) {
+    this.wiring = wiring;
+    this.settings = wiring.settings();
     this.localClusterId = localClusterId;
+    var context = wiring.context();
     var replicator = DistributedData.get(context.getSystem()).replicator();
     // The replicator answers every request itself (timeouts included); this only guards the ask.
     Duration guard = settings.writeTimeout().plus(settings.readTimeout());
-    this.topicsReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
+    this.topics = new TopicStore(context, settings, wiring.clock());
     this.brokersReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.clusterIdReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.epochReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
@@ -116,16 +107,8 @@ final class ControllerStartup {
 
   /** Starts loading; requests wait in {@code stash} until the controller serves. */
   static Behavior<Controller.Command> start(
-      ActorContext<Controller.Command> context,
-      StashBuffer<Controller.Command> stash,
-      TimerScheduler<Controller.Command> timers,
-      Controller.Settings settings,
-      PartitionEntities partitions,
-      int brokerId,
-      Optional<String> localClusterId) {
-    return new ControllerStartup(
-            context, stash, timers, settings, partitions, brokerId, localClusterId)
-        .load();
+      Controller.Wiring wiring, Optional<String> localClusterId) {
+    return new ControllerStartup(wiring, localClusterId).load();
   }
 
   private Behavior<Controller.Command> load() {
@@ -134,11 +117,7 @@ final class ControllerStartup {
             new Replicator.Get<>(
                 ClusterIdKey.KEY, new Replicator.ReadMajority(settings.readTimeout()), replyTo),
         ClusterIdRead::new);
-    topicsReplicator.askGet(
-        replyTo ->
-            new Replicator.Get<>(
-                TopicsKey.KEY, new Replicator.ReadMajority(settings.readTimeout()), replyTo),
-        TopicsRead::new);
+    topics.load();
     brokersReplicator.askGet(
         replyTo -> new Replicator.Get<>(BrokersKey.KEY, Replicator.readLocal(), replyTo),
         BrokersRead::new);
@@ -146,11 +125,11 @@ final class ControllerStartup {
     return Behaviors.receive(Controller.Command.class)
         .onMessage(ClusterIdRead.class, this::onClusterIdRead)
         .onMessage(ClusterIdWritten.class, this::onClusterIdWritten)
-        .onMessage(TopicsRead.class, this::onTopicsRead)
+        .onMessage(TopicStore.Read.class, this::onTopicsRead)
         .onMessage(BrokersRead.class, this::onBrokersRead)
         .onMessage(EpochRead.class, this::onEpochRead)
         .onMessage(EpochWritten.class, this::onEpochWritten)
-        .onAnyMessage(this::stashIt)
+        .onAnyMessage(wiring.stash()::stash)
         .build();
   }
 
@@ -169,7 +148,7 @@ final class ControllerStartup {
     }
     // Not found: this is the cluster's first controller. Adopt this broker's recorded id if it has
     // one (its metadata store was lost, not its identity), else make one. First write wins.
-    String id = localClusterId.orElseGet(Controller::newClusterId);
+    String id = localClusterId.orElseGet(ControllerStartup::newClusterId);
     LOG.info("Recording cluster id {}", id);
     clusterIdReplicator.askUpdate(
         replyTo ->
@@ -194,20 +173,9 @@ final class ControllerStartup {
     return Behaviors.same();
   }
 
-  private Behavior<Controller.Command> onTopicsRead(TopicsRead message) {
-    var response = message.response();
-    if (response instanceof Replicator.GetFailure) {
-      LOG.warn("No majority answered for topic metadata; reading the local copy");
-      topicsReplicator.askGet(
-          replyTo -> new Replicator.Get<>(TopicsKey.KEY, Replicator.readLocal(), replyTo),
-          TopicsRead::new);
-      return Behaviors.same();
-    }
-    topics = new TreeMap<>();
-    if (response instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> success) {
-      topics.putAll(success.get(TopicsKey.KEY).getEntries());
-    }
-    return startedIfLoaded();
+  private Behavior<Controller.Command> onTopicsRead(TopicStore.Read read) {
+    topicsLoaded = topics.loaded(read);
+    return topicsLoaded ? startedIfLoaded() : Behaviors.same();
   }
 
   private Behavior<Controller.Command> onBrokersRead(BrokersRead message) {
@@ -277,33 +245,17 @@ final class ControllerStartup {
   }
 
   private Behavior<Controller.Command> startedIfLoaded() {
-    if (clusterId == null || topics == null || brokers == null || epoch < 0) {
+    if (clusterId == null || !topicsLoaded || brokers == null || epoch < 0) {
       return Behaviors.same();
     }
     LOG.info(
         "Controller started on broker {} with controller epoch {}: cluster {}, {} topics, brokers"
             + " {}",
-        brokerId,
+        wiring.brokerId(),
         epoch,
         clusterId,
-        topics.size(),
+        topics.topics().size(),
         brokers.keySet());
-    return Controller.serve(
-        context,
-        stash,
-        timers,
-        settings,
-        partitions,
-        brokerId,
-        new Controller.Loaded(clusterId, epoch, topics, brokers));
-  }
-
-  private Behavior<Controller.Command> stashIt(Controller.Command command) {
-    if (stash.isFull()) {
-      LOG.warn("Controller stash full, dropping {}", command);
-    } else {
-      stash.stash(command);
-    }
-    return Behaviors.same();
+    return ControllerServing.serve(wiring, new Loaded(clusterId, epoch, topics, brokers));
   }
 }

@@ -40,10 +40,6 @@ public final class EpochClock<T> implements LWWRegister.Clock<T> {
     this.millis = millis;
   }
 
-  public EpochClock(int epoch) {
-    this(epoch, System::currentTimeMillis);
-  }
-
   public int epoch() {
     return epoch;
   }

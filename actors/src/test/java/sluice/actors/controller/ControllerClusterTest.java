@@ -457,7 +457,9 @@ class ControllerClusterTest {
                 LWWMap.empty(),
                 new Replicator.WriteAll(Duration.ofSeconds(5)),
                 written.getRef(),
-                map -> map.put(node, "fenced", stale, new EpochClock<>(0))));
+                map ->
+                    map.put(
+                        node, "fenced", stale, new EpochClock<>(0, System::currentTimeMillis))));
     written.expectMessageClass(Replicator.UpdateResponse.class, TIMEOUT);
 
     probe.awaitAssert(

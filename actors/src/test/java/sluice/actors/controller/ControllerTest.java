@@ -13,7 +13,9 @@ import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +48,7 @@ class ControllerTest {
   private RecordingPartitions partitions;
   private ActorRef<Controller.Command> controller;
   private String extraConfig = "";
+  private Clock clock = Clock.systemUTC();
 
   @BeforeEach
   void start() {
@@ -78,7 +81,8 @@ class ControllerTest {
     }
     controller =
         kit.spawn(
-            Controller.create(Controller.Settings.fromConfig(config), entities, 1, localClusterId));
+            Controller.create(
+                Controller.Settings.fromConfig(config), entities, 1, localClusterId, clock));
     return kit;
   }
 
@@ -638,8 +642,18 @@ class ControllerTest {
   @Test
   void aBrokerStillUnregisteredAfterTheGraceIsDeadAndLosesItsPartitions(@TempDir Path otherDir) {
     testKit.shutdownTestKit();
-    extraConfig = "sluice.controller.unregistered-broker-grace = 1s";
+    var manual = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    clock = manual;
+    extraConfig =
+        "sluice.controller.unregistered-broker-grace = 10m\n"
+            + "sluice.controller.leader-imbalance-check-interval = 100ms";
     testKit = startBroker(otherDir, Optional.empty(), ledByBroker2());
+    assertThat(create("barrier", 1, null, Map.of()).error()).isNull();
+    assertThat(describe("graced").topic().partitions().get(0).leader())
+        .as("within the grace by the controller's clock")
+        .isEqualTo(2);
+
+    manual.advance(Duration.ofMinutes(10));
     TestProbe<TopicResult> probe = testKit.createTestProbe();
     probe.awaitAssert(
         TIMEOUT,
@@ -652,5 +666,66 @@ class ControllerTest {
           assertThat(partition.isr()).containsExactly(1);
           return null;
         });
+  }
+
+  @Test
+  void aRequestThatFindsTheStashFullIsAnsweredRetriablyAndAnElectionAskedMeanwhileStillRuns(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    var manual = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    clock = manual;
+    extraConfig =
+        "sluice.controller.stash-capacity = 1\n"
+            + "sluice.controller.unregistered-broker-grace = 10m\n"
+            + "sluice.controller.leader-imbalance-check-interval = 1h";
+    CompletableFuture<Done> gate = new CompletableFuture<>();
+    List<PartitionEntities.Placement> placed = new CopyOnWriteArrayList<>();
+    PartitionEntities gated =
+        new PartitionEntities() {
+          @Override
+          public CompletionStage<Done> place(List<Placement> placements) {
+            placed.addAll(placements);
+            return gate.thenApply(done -> done);
+          }
+
+          @Override
+          public CompletionStage<Done> delete(String topic, int partition) {
+            return CompletableFuture.completedFuture(Done.getInstance());
+          }
+        };
+    testKit = startBroker(otherDir, Optional.empty(), gated, ledByBroker2());
+    assertThat(describe("graced").topic().partitions().get(0).leader()).isEqualTo(2);
+
+    // The first creation is written, then waits for its placement: the controller is busy.
+    TestProbe<TopicResult> first = testKit.createTestProbe();
+    controller.tell(new Controller.CreateTopic("first", 1, null, Map.of(), false, first.getRef()));
+    first.awaitAssert(TIMEOUT, () -> assertThat(placed).isNotEmpty());
+    TestProbe<TopicResult> second = testKit.createTestProbe();
+    controller.tell(
+        new Controller.CreateTopic("second", 1, null, Map.of(), false, second.getRef()));
+    TestProbe<TopicResult> third = testKit.createTestProbe();
+    controller.tell(new Controller.CreateTopic("third", 1, null, Map.of(), false, third.getRef()));
+    TopicResult refused = third.expectMessageClass(TopicResult.class, TIMEOUT);
+    assertError(refused, ErrorCode.REQUEST_TIMED_OUT, "stash-capacity", "retry");
+    assertThat(refused.error().code().retriable()).isTrue();
+
+    // An election is asked for while busy with a full stash: the grace is over and broker 3
+    // registers. Seeing broker 3 live means the registration (and its election request) arrived.
+    manual.advance(Duration.ofMinutes(10));
+    TestClusters.registerBroker(testKit, 3, 8083);
+    first.awaitAssert(
+        TIMEOUT,
+        () ->
+            assertThat(describeCluster().brokers())
+                .extracting(sluice.actors.api.BrokerInfo::brokerId)
+                .contains(3));
+
+    gate.complete(Done.getInstance());
+    assertThat(first.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
+    assertThat(second.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
+    assertThat(describe("graced").topic().partitions().get(0).leader())
+        .as("the election asked for while busy ran before the stashed creation")
+        .isEqualTo(1);
+    assertError(describe("third"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'third'");
   }
 }

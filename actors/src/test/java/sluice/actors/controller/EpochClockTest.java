@@ -66,16 +66,18 @@ class EpochClockTest {
   @Test
   void timestampsOfAkkasDefaultClockReadAsEpochZero() {
     assertThat(EpochClock.epochOf(System.currentTimeMillis())).isZero();
-    assertThat(new EpochClock<TopicMetadata>(1).apply(System.currentTimeMillis(), null))
+    assertThat(
+            new EpochClock<TopicMetadata>(1, System::currentTimeMillis)
+                .apply(System.currentTimeMillis(), null))
         .isGreaterThan(System.currentTimeMillis());
   }
 
   @Test
   void anEpochOutsideTheLayoutIsRefused() {
-    assertThatThrownBy(() -> new EpochClock<TopicMetadata>(EpochClock.MAX_EPOCH + 1))
+    assertThatThrownBy(() -> new EpochClock<TopicMetadata>(EpochClock.MAX_EPOCH + 1, () -> 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(Integer.toString(EpochClock.MAX_EPOCH + 1));
-    assertThatThrownBy(() -> new EpochClock<TopicMetadata>(-1))
+    assertThatThrownBy(() -> new EpochClock<TopicMetadata>(-1, () -> 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,0 +1,382 @@
+package sluice.actors.controller;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.ClusterEvent;
+import akka.cluster.ddata.typed.javadsl.Replicator;
+import akka.cluster.typed.Cluster;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sluice.actors.api.BrokerInfo;
+import sluice.actors.controller.Controller.AlterPartition;
+import sluice.actors.controller.Controller.AlterPartitionResult;
+import sluice.actors.controller.Controller.ClusterInfo;
+import sluice.actors.controller.Controller.Command;
+import sluice.actors.controller.Controller.CreatePartitions;
+import sluice.actors.controller.Controller.CreateTopic;
+import sluice.actors.controller.Controller.DeleteTopic;
+import sluice.actors.controller.Controller.DescribeCluster;
+import sluice.actors.controller.Controller.DescribeTopic;
+import sluice.actors.controller.Controller.Internal;
+import sluice.actors.controller.Controller.ListTopics;
+import sluice.actors.controller.Controller.Settings;
+import sluice.actors.controller.Controller.TopicResult;
+import sluice.actors.metadata.BrokerRegistration;
+import sluice.actors.metadata.TopicMetadata;
+
+/**
+ * The serving controller: the event loop that {@link ControllerStartup} becomes once it loaded the
+ * metadata and claimed the controller epoch; the same actor as {@link Controller}, whose public
+ * protocol it answers. It holds the message table of two states and hands each concern to a plain
+ * class whose decisions it carries out: {@link TopicAdmin} (create, delete, add partitions,
+ * describe, list), {@link IsrChanges} ({@link AlterPartition}), {@link Elections} (when and which,
+ * by {@link LeaderElection}) and {@link PartitionPlacement} (shard locations); topic metadata is
+ * read and written only through {@link TopicStore}, the other keys watched by {@link ClusterWatch}.
+ *
+ * <p>Invariants: writes run one at a time. While one runs (busy), requests that write wait in the
+ * {@link ControllerStash} (a full stash answers {@code REQUEST_TIMED_OUT}, never drops), ISR
+ * proposals wait in {@link IsrChanges} and election requests in {@link Elections} (merged), and are
+ * served when it is done, proposals first; describe and list are answered at once from the store's
+ * copy. No internal message is stashed. A controller that saw a higher controller epoch writes
+ * nothing ({@link EpochFence}). Time comes from the wiring's clock; no handler reads the wall
+ * clock.
+ *
+ * <p>Not thread-safe: it is the actor's state, used only on the actor's thread.
+ */
+final class ControllerServing {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerServing.class);
+
+  // Internal messages: produced inside the actor by adapters, timers and pipeToSelf.
+
+  /**
+   * A subscribed key changed. One record for every key: typed message adapters are registered by
+   * class, so the last subscription's adapter receives the changes of all keys.
+   */
+  private record DataChanged(Replicator.SubscribeResponse<?> response) implements Internal {}
+
+  private record MembershipChanged(ClusterEvent.MemberEvent event) implements Internal {}
+
+  /** Elect leaders where needed; also return preferred leaders if {@code preferred}. */
+  private record ElectLeaders(String reason, boolean preferred) implements Internal {}
+
+  /**
+   * A metadata write ended: {@code then} (run in the actor) carries out what follows and completes
+   * when the controller may go on with the next write.
+   */
+  private record WriteEnded(WriteOutcome outcome, Function<WriteOutcome, CompletionStage<?>> then)
+      implements Internal {}
+
+  /** The effects of a write are done: the next write may run. */
+  private record Resume() implements Internal {}
+
+  private enum TimerKey {
+    PERIODIC_CHECK,
+    GRACE_OVER
+  }
+
+  /** Serves from what {@link ControllerStartup} loaded, beginning with the stashed requests. */
+  static Behavior<Command> serve(Controller.Wiring wiring, ControllerStartup.Loaded loaded) {
+    return new ControllerServing(wiring, loaded).serve();
+  }
+
+  private final ActorContext<Command> context;
+  private final ControllerStash stash;
+  private final TimerScheduler<Command> timers;
+  private final Settings settings;
+  private final int brokerId;
+  private final String clusterId;
+  private final EpochFence fence;
+
+  private final TopicStore store;
+  private final LiveBrokers brokers;
+  private final ClusterWatch watch;
+  private final PartitionPlacement placement;
+  private final TopicAdmin admin;
+  private final IsrChanges isr;
+  private final Elections elections;
+
+  private ControllerServing(Controller.Wiring wiring, ControllerStartup.Loaded loaded) {
+    this.context = wiring.context();
+    this.stash = wiring.stash();
+    this.timers = wiring.timers();
+    this.settings = wiring.settings();
+    this.brokerId = wiring.brokerId();
+    this.clusterId = loaded.clusterId();
+    this.fence = new EpochFence(loaded.epoch());
+    this.store = loaded.topics();
+    store.serveAs(loaded.epoch());
+    this.brokers = new LiveBrokers(Cluster.get(context.getSystem()), loaded.brokers());
+    this.watch =
+        new ClusterWatch(
+            context, settings.writeTimeout().plus(settings.readTimeout()), brokers, fence);
+    this.placement = new PartitionPlacement(wiring.partitions(), brokers);
+    this.admin = new TopicAdmin(settings.maxPartitionsPerTopic(), settings.writeTimeout());
+    this.isr = new IsrChanges(settings.writeTimeout());
+    this.elections = new Elections(brokerId, settings, wiring.clock());
+  }
+
+  private Behavior<Command> serve() {
+    // Subscribers get the current value at once, so nothing changed since the load is missed.
+    store.subscribe(DataChanged::new);
+    watch.subscribe(DataChanged::new, MembershipChanged::new);
+    timers.startTimerWithFixedDelay(
+        TimerKey.PERIODIC_CHECK,
+        new ElectLeaders("periodic check", settings.autoLeaderRebalanceEnable()),
+        settings.leaderImbalanceCheckInterval());
+    placement.place(store.topics().values(), "controller start");
+    timers.startSingleTimer(
+        TimerKey.GRACE_OVER,
+        new ElectLeaders("unregistered broker grace over", false),
+        settings.unregisteredBrokerGrace());
+    context.getSelf().tell(new ElectLeaders("controller start", false));
+    return stash.unstashAll(idle());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Idle: ready for the next write. Busy: one is writing.
+
+  private Behavior<Command> idle() {
+    return Behaviors.receive(Command.class)
+        .onMessage(CreateTopic.class, this::onCreateTopic)
+        .onMessage(DeleteTopic.class, this::onDeleteTopic)
+        .onMessage(CreatePartitions.class, this::onCreatePartitions)
+        .onMessage(AlterPartition.class, this::onAlterPartition)
+        .onMessage(ElectLeaders.class, this::onElectLeaders)
+        .onMessage(DescribeTopic.class, this::onDescribeTopic)
+        .onMessage(ListTopics.class, this::onListTopics)
+        .onMessage(DescribeCluster.class, this::onDescribeCluster)
+        .onMessage(DataChanged.class, this::onDataChanged)
+        .onMessage(MembershipChanged.class, this::onMembershipChanged)
+        .build();
+  }
+
+  private Behavior<Command> busy() {
+    return Behaviors.receive(Command.class)
+        .onMessage(WriteEnded.class, this::onWriteEnded)
+        .onMessage(Resume.class, this::onResume)
+        .onMessage(AlterPartition.class, this::onAlterPartitionWhileBusy)
+        .onMessage(ElectLeaders.class, this::onElectLeadersWhileBusy)
+        .onMessage(DescribeTopic.class, this::onDescribeTopic)
+        .onMessage(ListTopics.class, this::onListTopics)
+        .onMessage(DescribeCluster.class, this::onDescribeCluster)
+        .onMessage(DataChanged.class, this::onDataChanged)
+        .onMessage(MembershipChanged.class, this::onMembershipChanged)
+        .onAnyMessage(stash::stash)
+        .build();
+  }
+
+  /**
+   * A write is done: the ISR proposals that arrived meanwhile are written next, then a deferred
+   * election, else the stashed requests are served.
+   */
+  private Behavior<Command> resume() {
+    List<AlterPartition> proposals = isr.takeDeferred();
+    if (!proposals.isEmpty()) {
+      return alterPartitions(proposals, this::resume);
+    }
+    return elections
+        .takeDeferred()
+        .map(request -> elect(request, this::unstash))
+        .orElseGet(this::unstash);
+  }
+
+  private Behavior<Command> unstash() {
+    return stash.unstashAll(idle());
+  }
+
+  private Behavior<Command> onResume(Resume resume) {
+    return resume();
+  }
+
+  /** Writes with a majority; {@code then} gets the outcome, see {@link WriteEnded}. */
+  private Behavior<Command> write(
+      TopicStore.Write write, Function<WriteOutcome, CompletionStage<?>> then) {
+    if (fence.superseded()) {
+      throw fence.failure();
+    }
+    store.write(write, outcome -> new WriteEnded(outcome, then));
+    return busy();
+  }
+
+  private Behavior<Command> onWriteEnded(WriteEnded ended) {
+    context.pipeToSelf(ended.then().apply(ended.outcome()), (done, failure) -> new Resume());
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Topic administration (TopicAdmin decides; this runs the write, the placement, the reply).
+
+  private Behavior<Command> onCreateTopic(CreateTopic request) {
+    return administer(request.replyTo(), admin.create(request, store.topics(), liveIds()));
+  }
+
+  private Behavior<Command> onCreatePartitions(CreatePartitions request) {
+    return administer(request.replyTo(), admin.grow(request, store.topics(), liveIds()));
+  }
+
+  private Behavior<Command> onDeleteTopic(DeleteTopic request) {
+    return administer(request.replyTo(), admin.delete(request, store.topics()));
+  }
+
+  /**
+   * Answers a refused request at once, or writes; then places what a creation or partition addition
+   * wrote, or deletes a deleted topic's partitions on their leaders (at most {@code
+   * write-timeout}), and answers.
+   */
+  private Behavior<Command> administer(ActorRef<TopicResult> replyTo, TopicAdmin.Step step) {
+    if (step instanceof TopicAdmin.Answer answer) {
+      replyTo.tell(answer.result());
+      return Behaviors.same();
+    }
+    if (fence.superseded()) {
+      replyTo.tell(new TopicResult(null, fence.staleError()));
+      throw fence.failure();
+    }
+    TopicStore.Write write = ((TopicAdmin.Write) step).write();
+    return write(
+        write,
+        outcome -> {
+          TopicAdmin.Settled settled = admin.settle(write, outcome);
+          TopicMetadata deleted = settled.delete();
+          if (deleted != null && settled.recordDeleted()) {
+            store.recordDeleted(deleted);
+          }
+          CompletionStage<?> effects =
+              deleted != null
+                  ? placement.deleteOnLeaders(deleted, settings.writeTimeout())
+                  : placement.place(settled.place(), "topics written");
+          return effects.whenComplete((done, failure) -> replyTo.tell(settled.result()));
+        });
+  }
+
+  private Behavior<Command> onDescribeTopic(DescribeTopic request) {
+    request.replyTo().tell(admin.describe(request.name(), store.topics()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onListTopics(ListTopics request) {
+    request.replyTo().tell(admin.list(store.topics()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDescribeCluster(DescribeCluster request) {
+    List<BrokerInfo> live =
+        brokers.live().values().stream()
+            .map(BrokerRegistration::info)
+            .sorted(Comparator.comparingInt(BrokerInfo::brokerId))
+            .toList();
+    request.replyTo().tell(new ClusterInfo(clusterId, brokerId, live));
+    return Behaviors.same();
+  }
+
+  private SortedSet<Integer> liveIds() {
+    return new TreeSet<>(brokers.live().keySet());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ISR changes (IsrChanges checks and batches them).
+
+  private Behavior<Command> onAlterPartition(AlterPartition request) {
+    return alterPartitions(List.of(request), Behaviors::same);
+  }
+
+  private Behavior<Command> onAlterPartitionWhileBusy(AlterPartition request) {
+    isr.defer(request);
+    return Behaviors.same();
+  }
+
+  /**
+   * Answers the refused proposals and writes the accepted ones in one majority write.
+   *
+   * @param nothingToWrite the next behavior if every proposal was refused
+   */
+  private Behavior<Command> alterPartitions(
+      List<AlterPartition> requests, Supplier<Behavior<Command>> nothingToWrite) {
+    IsrChanges.Batch batch = IsrChanges.check(requests, store.topics(), brokers.live().keySet());
+    tell(batch.refused());
+    if (batch.write() == null) {
+      return nothingToWrite.get();
+    }
+    if (fence.superseded()) {
+      AlterPartitionResult stale = new AlterPartitionResult(null, fence.staleError());
+      batch.accepted().forEach(a -> a.request().replyTo().tell(stale));
+      throw fence.failure();
+    }
+    return write(
+        batch.write(),
+        outcome -> {
+          tell(isr.written(batch, outcome));
+          return CompletableFuture.completedFuture(null);
+        });
+  }
+
+  private static void tell(List<IsrChanges.Answer> answers) {
+    answers.forEach(a -> a.request().replyTo().tell(a.result()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Elections (Elections decides when and which) and the events that call for them.
+
+  private Behavior<Command> onElectLeaders(ElectLeaders request) {
+    return elect(new Elections.Request(request.reason(), request.preferred()), Behaviors::same);
+  }
+
+  private Behavior<Command> onElectLeadersWhileBusy(ElectLeaders request) {
+    elections.defer(new Elections.Request(request.reason(), request.preferred()));
+    return Behaviors.same();
+  }
+
+  /**
+   * @param nothingToWrite the next behavior if no partition changes
+   */
+  private Behavior<Command> elect(
+      Elections.Request request, Supplier<Behavior<Command>> nothingToWrite) {
+    var changes = elections.elect(request, brokers, store.topics().values());
+    if (changes.isEmpty()) {
+      return nothingToWrite.get();
+    }
+    return write(
+        Elections.write(changes),
+        outcome ->
+            placement.place(
+                Elections.written(changes, outcome, settings.writeTimeout()), "new leaders"));
+  }
+
+  private Behavior<Command> onMembershipChanged(MembershipChanged message) {
+    ClusterEvent.MemberEvent event = message.event();
+    placeLedBy(watch.memberChanged(event), "up");
+    String reason = event.getClass().getSimpleName() + " " + event.member().address();
+    context.getSelf().tell(new ElectLeaders(reason, false));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDataChanged(DataChanged message) {
+    if (message.response() instanceof Replicator.Changed<?> changed && !store.changed(changed)) {
+      List<Integer> moved = watch.changed(changed);
+      if (!moved.isEmpty()) {
+        placeLedBy(moved, "registered");
+        context.getSelf().tell(new ElectLeaders("brokers " + moved + " registered", false));
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private void placeLedBy(List<Integer> brokerIds, String what) {
+    if (!brokerIds.isEmpty()) {
+      placement.place(
+          PartitionPlacement.ledBy(store.topics().values(), brokerIds),
+          "brokers " + brokerIds + " " + what);
+    }
+  }
+}
