@@ -42,7 +42,8 @@ final class MetadataSubscriber {
   record Refresh(Duration majorityTimeout, ActorRef<ReadDone> replyTo) implements Command {}
 
   /** Exactly one of {@code snapshot} and {@code failure} is non-null. */
-  record ReadDone(MetadataSnapshot snapshot, String failure) {}
+  record ReadDone(MetadataSnapshot snapshot, String failure)
+      implements NoSerializationVerificationNeeded {}
 
   /** A subscribed key changed. One record for both keys: adapters are registered by class. */
   private record DataChanged(Replicator.SubscribeResponse<?> response) implements Command {}

@@ -1,5 +1,6 @@
 package sluice.actors.metadata;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
@@ -58,21 +59,24 @@ public final class MetadataView implements Extension {
    * @param assignment the partition's assignment now, null if the topic or the partition is gone
    */
   public record PartitionChanged(
-      PartitionId partition, TopicMetadata topic, PartitionAssignment assignment) {}
+      PartitionId partition, TopicMetadata topic, PartitionAssignment assignment)
+      implements NoSerializationVerificationNeeded {}
 
   /**
    * Partitions with a replica on broker {@code brokerId} (before or after the change) changed; on
    * subscribing, every partition with a replica there. Read them from {@code snapshot}.
    */
   public record ReplicasChanged(
-      int brokerId, Set<PartitionId> partitions, MetadataSnapshot snapshot) {}
+      int brokerId, Set<PartitionId> partitions, MetadataSnapshot snapshot)
+      implements NoSerializationVerificationNeeded {}
 
   /**
    * Something changed: {@code partitions} (on subscribing, every partition) and, if {@code
    * brokersChanged}, the registrations.
    */
   public record Changed(
-      MetadataSnapshot snapshot, Set<PartitionId> partitions, boolean brokersChanged) {}
+      MetadataSnapshot snapshot, Set<PartitionId> partitions, boolean brokersChanged)
+      implements NoSerializationVerificationNeeded {}
 
   /** A read from a majority of brokers failed (timed out); the view kept what it had. */
   public static final class MetadataUnavailableException extends RuntimeException {
