@@ -44,9 +44,9 @@ public final class LeaderRetry {
    * returned as it is. A failed attempt (ask timeout, anything thrown) becomes {@code
    * onFailure(error)}.
    *
-   * @param deadlineMillis when retries stop, on this retry's clock
    * @param errorOf the error carried by an answer, or null
    * @param onFailure the answer to give for a failed attempt
+   * @param deadlineMillis when retries stop, on this retry's clock
    */
   public <R> CompletionStage<R> call(
       Supplier<CompletionStage<R>> attempt,
