@@ -5,6 +5,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.japi.function.Function;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.gateway.Gateway;
+import sluice.actors.gateway.MetadataRefresh;
 
 /**
  * The HTTP API's only way into the broker: asks on the {@link Gateway} protocol, with errors turned
@@ -29,11 +31,12 @@ import sluice.actors.gateway.Gateway;
  * <ul>
  *   <li>the cluster id, which never changes once a broker has started;
  *   <li>topic metadata for produce and consume validation, kept {@code
- *       sluice.http.metadata-max-age}; a topic the broker does not know is never cached, and a
- *       topic this API creates or deletes is dropped at once. A request naming a partition beyond
- *       the cached count describes the topic again before it is refused, so partitions added
- *       through another broker are never refused from the cache. A stale entry can otherwise only
- *       let a request through to the broker, which then answers with its own error.
+ *       sluice.http.metadata-max-age} (on the given clock); a topic the broker does not know is
+ *       never cached, and a topic this API creates or deletes is dropped at once. Whether a copy
+ *       serves a request is the gateway's own rule ({@link MetadataRefresh}): a request naming a
+ *       partition beyond the cached count describes the topic again before it is refused, so
+ *       partitions added through another broker are never refused from the cache. A stale entry can
+ *       otherwise only let a request through to the broker, which then answers with its own error.
  * </ul>
  *
  * <p>Thread-safe. Every ask waits {@code request-timeout} plus a grace second, so that the broker's
@@ -47,19 +50,30 @@ final class GatewayClient {
   static final Duration FETCH_GRACE = Duration.ofSeconds(5);
 
   /** The highest partition of a request that names none, for {@link #topicMetadataCovering}. */
-  static final int NO_PARTITION = -1;
+  static final int NO_PARTITION = MetadataRefresh.NO_PARTITION;
 
   private final ActorSystem<?> system;
   private final ActorRef<Gateway.Command> gateway;
   private final Scheduler scheduler;
   private final HttpSettings settings;
   private final Duration askTimeout;
+  private final Clock clock;
   private final AtomicReference<CompletableFuture<String>> clusterId = new AtomicReference<>();
   private final Map<String, CachedTopic> topics = new ConcurrentHashMap<>();
 
-  private record CachedTopic(TopicDescription topic, long expiresAtNanos) {}
+  private record CachedTopic(TopicDescription topic, long takenAtMillis) {}
 
   GatewayClient(ActorSystem<?> system, ActorRef<Gateway.Command> gateway, HttpSettings settings) {
+    this(system, gateway, settings, Clock.systemUTC());
+  }
+
+  /** With the clock that ages cached topics. */
+  GatewayClient(
+      ActorSystem<?> system,
+      ActorRef<Gateway.Command> gateway,
+      HttpSettings settings,
+      Clock clock) {
+    this.clock = clock;
     this.system = system;
     this.gateway = gateway;
     this.scheduler = system.scheduler();
@@ -137,17 +151,21 @@ final class GatewayClient {
    */
   CompletionStage<TopicDescription> topicMetadataCovering(String name, int highestPartition) {
     CachedTopic cached = topics.get(name);
-    if (cached != null
-        && System.nanoTime() - cached.expiresAtNanos() < 0
-        && highestPartition < cached.topic().partitions().size()) {
+    boolean held =
+        cached != null
+            && MetadataRefresh.fresh(
+                cached.takenAtMillis(), clock.millis(), settings.metadataMaxAge());
+    int heldPartitions = held ? cached.topic().partitions().size() : MetadataRefresh.NOT_HELD;
+    if (MetadataRefresh.decide(heldPartitions, highestPartition, false)
+        == MetadataRefresh.Step.USE) {
       return CompletableFuture.completedFuture(cached.topic());
     }
+    // Described again: the controller's answer is final (an unknown topic fails the stage).
     return describeTopic(name)
         .thenApply(
             topic -> {
               if (!settings.metadataMaxAge().isZero()) {
-                long expires = System.nanoTime() + settings.metadataMaxAge().toNanos();
-                topics.put(name, new CachedTopic(topic, expires));
+                topics.put(name, new CachedTopic(topic, clock.millis()));
               }
               return topic;
             });

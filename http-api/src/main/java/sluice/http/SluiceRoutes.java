@@ -6,6 +6,7 @@ import static akka.http.javadsl.server.Directives.withRequestTimeout;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.server.Route;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import scala.concurrent.duration.FiniteDuration;
@@ -28,7 +29,18 @@ public final class SluiceRoutes {
 
   public static Route routes(
       ActorSystem<?> system, ActorRef<Gateway.Command> gateway, HttpSettings settings) {
-    GatewayClient client = new GatewayClient(system, gateway, settings);
+    return routes(system, gateway, settings, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #routes(ActorSystem, ActorRef, HttpSettings)}, aging cached topics on {@code clock}.
+   */
+  static Route routes(
+      ActorSystem<?> system,
+      ActorRef<Gateway.Command> gateway,
+      HttpSettings settings,
+      Clock clock) {
+    GatewayClient client = new GatewayClient(system, gateway, settings, clock);
     V3Routes v3 = new V3Routes(client);
     V2Routes v2 = new V2Routes(client);
     Duration timeout = settings.requestTimeout().plus(TIMEOUT_MARGIN);

@@ -17,6 +17,7 @@ import akka.stream.javadsl.SinkQueueWithCancel;
 import akka.util.ByteString;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -366,5 +367,35 @@ class ConsumeRoutesTest {
       assertError(await(missing), 404, 40402, "Partition 5", "3 partitions");
       cached.assertNothingMoreSent();
     }
+  }
+
+  @Test
+  void aCachedTopicServesUntilItsMaximumAgeThenIsDescribedAgain() throws Exception {
+    try (RouteHarness cached = harness.another("sluice.http.metadata-max-age = 1s")) {
+      String path = "/topics/orders/partitions/0/records?offset=0";
+      var first = cached.get(path);
+      cached.answerTopic(topic("orders", 1));
+      answerFetch(cached);
+      assertThat(await(first).statusCode()).isEqualTo(200);
+
+      cached.clock.advance(Duration.ofMillis(999));
+      var fresh = cached.get(path);
+      answerFetch(cached);
+      assertThat(await(fresh).statusCode()).isEqualTo(200);
+
+      cached.clock.advance(Duration.ofMillis(1));
+      var aged = cached.get(path);
+      cached.answerTopic(topic("orders", 1));
+      answerFetch(cached);
+      assertThat(await(aged).statusCode()).isEqualTo(200);
+      cached.assertNothingMoreSent();
+    }
+  }
+
+  private static void answerFetch(RouteHarness server) {
+    server
+        .expect(Gateway.Fetch.class)
+        .replyTo()
+        .tell(new Gateway.FetchReply(List.of(), OFFSETS, null));
   }
 }

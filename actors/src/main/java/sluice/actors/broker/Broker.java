@@ -30,6 +30,7 @@ import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
 import sluice.actors.metadata.ControllerEpochKey;
+import sluice.actors.metadata.MetadataView;
 import sluice.actors.metadata.TopicsKey;
 
 /**
@@ -38,12 +39,14 @@ import sluice.actors.metadata.TopicsKey;
  *
  * <p>Order, and why: (1) {@link #checkDataDir} refuses another broker's data and a metadata store
  * outside the data directory; the server may call it before creating the ActorSystem, since
- * Distributed Data opens its LMDB files when the system starts. (2) The broker registers itself in
- * Distributed Data ({@link BrokersKey}) so the controller counts it. (3) The controller singleton
- * is started (it runs on the oldest broker), which records the cluster id on first start. (4) The
- * broker waits for the cluster id, compares it with {@code meta.properties} (refusing another
- * cluster's data) or writes {@code meta.properties} on first start. (5) Only then are the partition
- * logs and leaders ({@link PartitionRuntime#start()}) and the gateway started.
+ * Distributed Data opens its LMDB files when the system starts. (2) The broker's {@link
+ * MetadataView} starts, before anything that reads it (the partition machinery, the gateway). (3)
+ * The broker registers itself in Distributed Data ({@link BrokersKey}) so the controller counts it.
+ * (4) The controller singleton is started (it runs on the oldest broker), which records the cluster
+ * id on first start. (5) The broker waits for the cluster id, compares it with {@code
+ * meta.properties} (refusing another cluster's data) or writes {@code meta.properties} on first
+ * start. (6) Only then are the partition logs and leaders ({@link PartitionRuntime#start()}) and
+ * the gateway started.
  *
  * <p>On failure the returned stage fails with the reason ({@link DataDirMismatchException}, a
  * timeout naming what was awaited); the caller should terminate the ActorSystem and exit.
@@ -128,6 +131,8 @@ public final class Broker {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // Before the partition machinery, whose lost-leader watch reads it.
+    MetadataView.get(system);
     return start(system, new ShardedPartitions(system, settings.startTimeout()));
   }
 
@@ -151,6 +156,7 @@ public final class Broker {
         settings.brokerId(),
         settings.dataDir(),
         meta.map(m -> "cluster " + m.clusterId()).orElse("new data directory"));
+    MetadataView.get(system);
     ActorRef<Controller.Command> controller =
         Controller.init(
             system,

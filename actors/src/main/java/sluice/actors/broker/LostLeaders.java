@@ -6,20 +6,13 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.Member;
 import akka.cluster.MemberStatus;
-import akka.cluster.ddata.LWWMap;
-import akka.cluster.ddata.typed.javadsl.DistributedData;
-import akka.cluster.ddata.typed.javadsl.Replicator;
-import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.typed.Cluster;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import sluice.actors.metadata.BrokerRegistration;
-import sluice.actors.metadata.BrokersKey;
+import sluice.actors.metadata.MetadataView;
 import sluice.actors.metadata.PartitionAssignment;
-import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.metadata.TopicsKey;
 
 /**
  * Tells a gateway's call to a partition leader that the leader it was sent to is gone: the
@@ -31,25 +24,25 @@ import sluice.actors.metadata.TopicsKey;
  * lost leader may have replicated it, so a resend could write it twice; the client decides. A
  * leader that is still up is left to answer for itself (a deposed leader answers what waits).
  *
- * <p>Fed by a subscription to the topic metadata and the broker registrations in Distributed Data
- * (a local system actor). Thread-safe: {@link #watch} and {@link #forget} are called from any
- * thread; waiters are completed from the subscriber.
+ * <p>Reads the broker's {@link MetadataView}, and checks every waiter again whenever the view
+ * changes (through a subscription of a local system actor): a leader's broker can be lost while its
+ * partition's new epoch is already known. Thread-safe: {@link #watch} and {@link #forget} are
+ * called from any thread; waiters are completed from the subscriber.
  */
 final class LostLeaders {
   /** A call waiting on broker {@code leader}, leading {@code topic}-{@code partition}. */
   private record Waiter(
       String topic, int partition, int leaderEpoch, int leader, CompletableFuture<Void> lost) {}
 
-  private volatile Map<String, TopicMetadata> topics = Map.of();
-  private volatile Map<String, BrokerRegistration> brokers = Map.of();
-
   /** By their future, so a call that got its answer is forgotten at once (every append is one). */
   private final Map<CompletableFuture<Void>, Waiter> waiters = new ConcurrentHashMap<>();
 
   private final Cluster cluster;
+  private final MetadataView view;
 
   private LostLeaders(ActorSystem<?> system) {
     this.cluster = Cluster.get(system);
+    this.view = MetadataView.get(system);
   }
 
   /** Starts the subscriber on {@code system}. */
@@ -65,9 +58,7 @@ final class LostLeaders {
    * caller {@link #forget}s it once its call is answered.
    */
   CompletableFuture<Void> watch(String topic, int partition) {
-    TopicMetadata metadata = topics.get(topic);
-    PartitionAssignment assignment =
-        metadata == null ? null : metadata.partition(partition).orElse(null);
+    PartitionAssignment assignment = view.partition(topic, partition).orElse(null);
     if (assignment == null || assignment.leader() < 0) {
       return null;
     }
@@ -95,9 +86,7 @@ final class LostLeaders {
   }
 
   private void check(Waiter waiter) {
-    TopicMetadata metadata = topics.get(waiter.topic());
-    PartitionAssignment now =
-        metadata == null ? null : metadata.partition(waiter.partition()).orElse(null);
+    PartitionAssignment now = view.partition(waiter.topic(), waiter.partition()).orElse(null);
     boolean newEpoch = now == null || now.leaderEpoch() > waiter.leaderEpoch();
     if (newEpoch && !up(waiter.leader())) {
       waiters.remove(waiter.lost());
@@ -106,7 +95,7 @@ final class LostLeaders {
   }
 
   private boolean up(int brokerId) {
-    BrokerRegistration registration = brokers.get(Integer.toString(brokerId));
+    BrokerRegistration registration = view.brokers().get(brokerId);
     if (registration == null) {
       return false;
     }
@@ -121,35 +110,13 @@ final class LostLeaders {
 
   // ---- the subscriber --------------------------------------------------------------------------
 
-  private record Changed(Replicator.SubscribeResponse<?> response) {}
-
-  @SuppressWarnings("unchecked")
-  private Behavior<Changed> subscriber() {
+  private Behavior<MetadataView.Changed> subscriber() {
     return Behaviors.setup(
         context -> {
-          var replicator = DistributedData.get(context.getSystem()).replicator();
-          Duration unused = Duration.ofSeconds(5);
-          new ReplicatorMessageAdapter<Changed, LWWMap<String, TopicMetadata>>(
-                  context, replicator, unused)
-              .subscribe(TopicsKey.KEY, Changed::new);
-          new ReplicatorMessageAdapter<Changed, LWWMap<String, BrokerRegistration>>(
-                  context, replicator, unused)
-              .subscribe(BrokersKey.KEY, Changed::new);
+          view.subscribeAll(context.getSelf());
           return Behaviors.receiveMessage(
-              message -> {
-                if (message.response() instanceof Replicator.Changed<?> changed) {
-                  if (changed.key().equals(TopicsKey.KEY)) {
-                    topics =
-                        Map.copyOf(
-                            ((LWWMap<String, TopicMetadata>) changed.dataValue()).getEntries());
-                  } else if (changed.key().equals(BrokersKey.KEY)) {
-                    brokers =
-                        Map.copyOf(
-                            ((LWWMap<String, BrokerRegistration>) changed.dataValue())
-                                .getEntries());
-                  }
-                  checkAll();
-                }
+              changed -> {
+                checkAll();
                 return Behaviors.same();
               });
         });

@@ -7,19 +7,20 @@ import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.external.ExternalShardAllocation;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.controller.PartitionEntities;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.gateway.PartitionLeaders;
+import sluice.actors.gateway.Pauses;
 import sluice.actors.journal.Logs;
 import sluice.actors.partition.PartitionLeader;
 import sluice.actors.replica.LocalReplicaManager;
@@ -30,7 +31,8 @@ import sluice.actors.replica.LocalReplicaManager;
  * partition leader entities in Cluster Sharding ({@link PartitionLeader}, entity and shard id
  * {@code topic-partition}). Placement writes each entity's shard location for the
  * ExternalShardAllocationStrategy of {@link PartitionLeader#TYPE_KEY}; every other call is one ask
- * through the entity's {@code EntityRef}. Safe from any thread.
+ * through the entity's {@code EntityRef}. Probes of a new leader read their deadline from the given
+ * clock and wait through {@link Pauses}. Safe from any thread.
  */
 public final class ShardedPartitions
     implements PartitionRuntime, PartitionEntities, PartitionLeaders {
@@ -43,10 +45,19 @@ public final class ShardedPartitions
   private static final Duration PROBE_PAUSE = Duration.ofMillis(200);
 
   private final LostLeaders lostLeaders;
+  private final Clock clock;
+  private final Pauses pauses;
 
   public ShardedPartitions(ActorSystem<?> system, Duration deleteTimeout) {
+    this(system, deleteTimeout, Clock.systemUTC(), Pauses.on(system.executionContext()));
+  }
+
+  public ShardedPartitions(
+      ActorSystem<?> system, Duration deleteTimeout, Clock clock, Pauses pauses) {
     this.system = system;
     this.deleteTimeout = deleteTimeout;
+    this.clock = clock;
+    this.pauses = pauses;
     this.lostLeaders = LostLeaders.start(system);
   }
 
@@ -107,9 +118,9 @@ public final class ShardedPartitions
       return answer;
     }
     answer.whenComplete((reply, failure) -> lostLeaders.forget(lost));
-    long deadlineNanos = System.nanoTime() + askTimeout.toNanos();
+    long deadlineMillis = clock.millis() + askTimeout.toMillis();
     CompletableFuture<Appended> retryAtNewLeader =
-        lost.thenCompose(ignored -> awaitServingLeader(leader, deadlineNanos))
+        lost.thenCompose(ignored -> awaitServingLeader(leader, deadlineMillis))
             .thenApply(
                 ignored ->
                     new Appended(
@@ -132,21 +143,20 @@ public final class ShardedPartitions
    * broker's shard region again and wait out its whole timeout.
    */
   private CompletableFuture<Void> awaitServingLeader(
-      EntityRef<PartitionLeader.Command> leader, long deadlineNanos) {
+      EntityRef<PartitionLeader.Command> leader, long deadlineMillis) {
     return leader
         .ask(PartitionLeader.GetOffsets::new, PROBE_TIMEOUT)
         .handle((reply, failure) -> failure == null && reply.error() == null)
         .toCompletableFuture()
         .thenCompose(
             serving -> {
-              if (serving || System.nanoTime() + PROBE_PAUSE.toNanos() >= deadlineNanos) {
+              if (serving || clock.millis() + PROBE_PAUSE.toMillis() >= deadlineMillis) {
                 return CompletableFuture.<Void>completedFuture(null);
               }
-              var later =
-                  CompletableFuture.delayedExecutor(
-                      PROBE_PAUSE.toMillis(), TimeUnit.MILLISECONDS, system.executionContext());
-              return CompletableFuture.runAsync(() -> {}, later)
-                  .thenCompose(ignored -> awaitServingLeader(leader, deadlineNanos));
+              return pauses
+                  .after(PROBE_PAUSE)
+                  .toCompletableFuture()
+                  .thenCompose(ignored -> awaitServingLeader(leader, deadlineMillis));
             });
   }
 

@@ -1,11 +1,10 @@
 package sluice.actors.gateway;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -16,17 +15,21 @@ import sluice.actors.api.ErrorCode;
  * Asks a partition leader again while it answers that leadership is moving ({@code
  * NOT_LEADER_OR_FOLLOWER}, {@code LEADER_NOT_AVAILABLE}), with exponential backoff, until a
  * deadline; any other answer, success or error, is final. An ask that times out is not repeated
- * (the leader may have acted on it) and becomes {@code REQUEST_TIMED_OUT}. Safe from any thread.
+ * (the leader may have acted on it) and becomes {@code REQUEST_TIMED_OUT}. Deadlines are read from
+ * the given clock and backoffs waited through {@link Pauses}, so tests control both. Safe from any
+ * thread.
  */
 public final class LeaderRetry {
   private final Duration backoff;
   private final Duration maxBackoff;
-  private final Executor executor;
+  private final Clock clock;
+  private final Pauses pauses;
 
-  public LeaderRetry(Duration backoff, Duration maxBackoff, Executor executor) {
+  public LeaderRetry(Duration backoff, Duration maxBackoff, Clock clock, Pauses pauses) {
     this.backoff = backoff;
     this.maxBackoff = maxBackoff;
-    this.executor = executor;
+    this.clock = clock;
+    this.pauses = pauses;
   }
 
   /** Whether an answer with this error may be retried here. */
@@ -43,14 +46,15 @@ public final class LeaderRetry {
    *
    * @param errorOf the error carried by an answer, or null
    * @param onFailure the answer to give for a failed attempt
+   * @param deadlineMillis when retries stop, on this retry's clock
    */
   public <R> CompletionStage<R> call(
       Supplier<CompletionStage<R>> attempt,
       Function<R, ApiError> errorOf,
       Function<ApiError, R> onFailure,
       String what,
-      long deadlineNanos) {
-    return attempt(attempt, errorOf, onFailure, what, deadlineNanos, backoff);
+      long deadlineMillis) {
+    return attempt(attempt, errorOf, onFailure, what, deadlineMillis, backoff);
   }
 
   private <R> CompletionStage<R> attempt(
@@ -58,7 +62,7 @@ public final class LeaderRetry {
       Function<R, ApiError> errorOf,
       Function<ApiError, R> onFailure,
       String what,
-      long deadlineNanos,
+      long deadlineMillis,
       Duration delay) {
     return attempt
         .get()
@@ -66,20 +70,18 @@ public final class LeaderRetry {
             (answer, failure) -> failure == null ? answer : onFailure.apply(error(what, failure)))
         .thenCompose(
             answer -> {
-              long now = System.nanoTime();
-              if (!retriable(errorOf.apply(answer)) || now + delay.toNanos() >= deadlineNanos) {
+              long now = clock.millis();
+              if (!retriable(errorOf.apply(answer)) || now + delay.toMillis() >= deadlineMillis) {
                 return CompletableFuture.completedFuture(answer);
               }
               Duration next =
                   delay.multipliedBy(2).compareTo(maxBackoff) > 0
                       ? maxBackoff
                       : delay.multipliedBy(2);
-              Executor later =
-                  CompletableFuture.delayedExecutor(
-                      delay.toNanos(), TimeUnit.NANOSECONDS, executor);
-              return CompletableFuture.supplyAsync(() -> null, later)
+              return pauses
+                  .after(delay)
                   .thenCompose(
-                      ignored -> attempt(attempt, errorOf, onFailure, what, deadlineNanos, next));
+                      ignored -> attempt(attempt, errorOf, onFailure, what, deadlineMillis, next));
             });
   }
 

@@ -1,5 +1,6 @@
 package sluice.actors.gateway;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,15 +34,25 @@ import sluice.storage.record.CorruptRecordException;
 final class PartitionCalls {
   private final PartitionLeaders leaders;
   private final LeaderRetry retry;
+  private final Clock clock;
   private final Duration askMargin;
   private final Executor executor;
 
   /** Per topic: completes once the latest produce request's batches were handed to the leaders. */
   private final Map<String, CompletableFuture<Void>> dispatched = new HashMap<>();
 
-  PartitionCalls(PartitionLeaders leaders, Gateway.Settings settings, Executor executor) {
+  /**
+   * @param clock the broker's clock, which retry deadlines are read from
+   */
+  PartitionCalls(
+      PartitionLeaders leaders,
+      Gateway.Settings settings,
+      LeaderRetry retry,
+      Clock clock,
+      Executor executor) {
     this.leaders = leaders;
-    this.retry = new LeaderRetry(settings.retryBackoff(), settings.retryMaxBackoff(), executor);
+    this.retry = retry;
+    this.clock = clock;
     this.askMargin = settings.leaderAskMargin();
     this.executor = executor;
   }
@@ -61,7 +72,7 @@ final class PartitionCalls {
       long timeoutMs,
       long now) {
     String topic = metadata.name();
-    long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
+    long deadline = clock.millis() + timeoutMs;
     CompletableFuture<Void> previous =
         dispatched.getOrDefault(topic, CompletableFuture.completedFuture(null));
     CompletableFuture<CompletionStage<List<RecordResult>>> sending =
@@ -98,7 +109,7 @@ final class PartitionCalls {
   }
 
   private CompletionStage<List<RecordResult>> send(
-      ProducePlan plan, int size, Acks acks, long timeoutMs, long deadlineNanos) {
+      ProducePlan plan, int size, Acks acks, long timeoutMs, long deadlineMillis) {
     RecordResult[] results = plan.newResults(size);
     Duration askTimeout = Duration.ofMillis(timeoutMs).plus(askMargin);
     List<CompletableFuture<Void>> sends = new ArrayList<>();
@@ -111,7 +122,7 @@ final class PartitionCalls {
               PartitionLeaders.Appended::error,
               error -> new PartitionLeaders.Appended(-1L, -1L, error),
               partitionName(plan.topic(), batch.partition()),
-              deadlineNanos);
+              deadlineMillis);
       sends.add(
           appended.thenAccept(reply -> fill(results, plan, batch, reply)).toCompletableFuture());
     }
@@ -219,7 +230,7 @@ final class PartitionCalls {
 
   /** Retries of leadership errors may go on for the wait plus the ask margin. */
   private long deadline(long waitMs) {
-    return System.nanoTime() + Duration.ofMillis(waitMs).plus(askMargin).toNanos();
+    return clock.millis() + waitMs + askMargin.toMillis();
   }
 
   private static String partitionName(String topic, int partition) {

@@ -9,10 +9,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +32,7 @@ import sluice.actors.api.RecordHeader;
 import sluice.actors.api.RecordResult;
 import sluice.actors.controller.Controller;
 import sluice.actors.testing.FakePartitionLeaders;
+import sluice.actors.testing.ManualClock;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
 
@@ -47,6 +45,7 @@ class GatewayTest {
   private ActorTestKit testKit;
   private ActorRef<Gateway.Command> gateway;
   private final FakePartitionLeaders leaders = new FakePartitionLeaders();
+  private final ManualClock clock = new ManualClock(NOW);
 
   @BeforeEach
   void start() {
@@ -63,12 +62,14 @@ class GatewayTest {
     gateway =
         testKit.spawn(
             Gateway.create(
-                Gateway.Settings.fromConfig(config),
-                controller,
-                leaders,
-                "test-cluster",
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
-                new Random(42)));
+                new Gateway.Wiring(
+                    Gateway.Settings.fromConfig(config),
+                    controller,
+                    leaders,
+                    "test-cluster",
+                    clock,
+                    clock.pauses(),
+                    new Random(42))));
   }
 
   @AfterEach
@@ -355,6 +356,10 @@ class GatewayTest {
     var result = probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results().get(0);
     assertThat(result.error().code()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     assertThat(result.offset()).isEqualTo(-1);
+    // Tried at 0, 50 and 150 ms (retry-backoff 50 ms, doubling); a try at 350 ms would be past the
+    // 300 ms timeout.
+    assertThat(leaders.appends).hasValue(3);
+    assertThat(clock.millis()).isEqualTo(NOW + 150);
   }
 
   @Test

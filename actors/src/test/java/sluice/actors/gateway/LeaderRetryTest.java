@@ -6,17 +6,20 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.testing.ManualClock;
 
+/** Retries on a manual clock: every backoff and deadline is exact, nothing waits. */
 class LeaderRetryTest {
+  private static final long START = 1_000_000L;
+  private final ManualClock clock = new ManualClock(START);
   private final LeaderRetry retry =
-      new LeaderRetry(Duration.ofMillis(1), Duration.ofMillis(4), ForkJoinPool.commonPool());
+      new LeaderRetry(Duration.ofMillis(1), Duration.ofMillis(4), clock, clock.pauses());
 
   private static ApiError error(ErrorCode code) {
     return new ApiError(code, code.name());
@@ -37,7 +40,7 @@ class LeaderRetryTest {
             answer -> answer,
             failure -> failure,
             "Partition t-0",
-            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs))
+            clock.millis() + deadlineMs)
         .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
   }
@@ -55,6 +58,8 @@ class LeaderRetryTest {
             calls);
     assertThat(answer.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
     assertThat(calls).hasValue(3);
+    // Backoffs of 1 then 2 ms.
+    assertThat(clock.millis()).isEqualTo(START + 3);
   }
 
   @Test
@@ -70,7 +75,10 @@ class LeaderRetryTest {
     AtomicInteger calls = new AtomicInteger();
     ApiError answer = run(List.of(error(ErrorCode.NOT_LEADER_OR_FOLLOWER)), 30, calls);
     assertThat(answer.code()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-    assertThat(calls.get()).isGreaterThan(1);
+    // Tries at 0, 1, 3, 7, 11, ..., 27 ms (backoff doubling to 4 ms); at 27 the next backoff would
+    // end at the deadline, so the answer of the ninth try is given.
+    assertThat(calls).hasValue(9);
+    assertThat(clock.millis()).isEqualTo(START + 27);
   }
 
   @Test

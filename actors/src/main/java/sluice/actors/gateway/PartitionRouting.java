@@ -1,0 +1,92 @@
+package sluice.actors.gateway;
+
+import java.time.Clock;
+import java.util.List;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.api.ProduceRecord;
+import sluice.actors.metadata.TopicMetadata;
+
+/**
+ * The gateway's partition requests once their topic is known: checks what the request itself
+ * carries, chooses partitions ({@link Partitioner}) and hands the request to {@link
+ * PartitionCalls}, which answers {@code replyTo} from the dispatcher. Not thread-safe: only the
+ * gateway actor calls it (the partitioner's sticky choice and the produce order are its state).
+ */
+final class PartitionRouting {
+  private final Partitioner partitioner;
+  private final PartitionCalls calls;
+  private final Clock clock;
+
+  PartitionRouting(Partitioner partitioner, PartitionCalls calls, Clock clock) {
+    this.partitioner = partitioner;
+    this.calls = calls;
+    this.clock = clock;
+  }
+
+  /** Why the produce request cannot be served whatever the topic, or null. */
+  static ApiError invalid(Gateway.Produce request) {
+    if (request.acks() == null) {
+      return ApiError.of(ErrorCode.INVALID_REQUIRED_ACKS, "acks is required: 0, 1 or all");
+    }
+    if (request.timeoutMs() <= 0) {
+      return ApiError.of(
+          ErrorCode.INVALID_REQUEST,
+          "The produce timeout must be positive milliseconds, not %d",
+          request.timeoutMs());
+    }
+    return null;
+  }
+
+  /** Why the fetch cannot be served whatever the topic, or null. */
+  static ApiError invalid(Gateway.Fetch request) {
+    if (request.maxBytes() <= 0 || request.maxWaitMs() < 0) {
+      return ApiError.of(
+          ErrorCode.INVALID_REQUEST,
+          "A fetch needs maxBytes > 0 and maxWaitMs >= 0, not maxBytes=%d, maxWaitMs=%d",
+          request.maxBytes(),
+          request.maxWaitMs());
+    }
+    return null;
+  }
+
+  /** Produces the records (a partition a record names beyond the topic is refused for it). */
+  void produce(Gateway.Produce request, TopicMetadata topic) {
+    List<ProduceRecord> records = request.records();
+    Partitioner.Request choice = partitioner.startRequest(topic.name(), topic.partitions().size());
+    calls
+        .produce(topic, choice, records, request.acks(), request.timeoutMs(), clock.millis())
+        .thenAccept(request.replyTo()::tell);
+  }
+
+  void fetch(Gateway.Fetch request, TopicMetadata topic) {
+    if (exists(request, request.partition(), topic)) {
+      calls.fetch(request).thenAccept(request.replyTo()::tell);
+    }
+  }
+
+  void offsets(Gateway.GetOffsets request, TopicMetadata topic) {
+    if (exists(request, request.partition(), topic)) {
+      calls.offsets(request.topic(), request.partition()).thenAccept(request.replyTo()::tell);
+    }
+  }
+
+  void offsetForTime(Gateway.OffsetForTime request, TopicMetadata topic) {
+    if (exists(request, request.partition(), topic)) {
+      calls
+          .offsetForTime(request.topic(), request.partition(), request.timestamp())
+          .thenAccept(request.replyTo()::tell);
+    }
+  }
+
+  /** Whether the one partition the request names exists; if not, the request is refused. */
+  private static boolean exists(
+      Gateway.PartitionRequest request, int partition, TopicMetadata topic) {
+    int count = topic.partitions().size();
+    if (partition < 0 || partition >= count) {
+      request.refuse(ProducePlan.unknownPartition(topic.name(), partition, count));
+      return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,96 @@
+package sluice.actors.gateway;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sluice.actors.api.ApiError;
+import sluice.actors.api.ErrorCode;
+import sluice.actors.controller.Controller;
+import sluice.actors.metadata.MetadataView;
+import sluice.actors.metadata.TopicMetadata;
+
+/**
+ * The gateway's topic administration: each request is forwarded to the {@link Controller} singleton
+ * as the controller's own message, and its answer (or {@code REQUEST_TIMED_OUT} when none came
+ * within {@code admin-timeout}) is the reply. Two requests do more: a grown topic is read from a
+ * majority into the broker's {@link MetadataView} before the reply, so this gateway uses the new
+ * partitions once the client has the answer; a list the controller does not answer (it is moving to
+ * another broker) is answered from the view. Every stage completes with a reply, never
+ * exceptionally. Safe from any thread.
+ */
+final class TopicAdmin {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+  private final ActorRef<Controller.Command> controller;
+  private final Gateway.Settings settings;
+  private final MetadataView view;
+  private final Scheduler scheduler;
+
+  TopicAdmin(
+      ActorRef<Controller.Command> controller,
+      Gateway.Settings settings,
+      MetadataView view,
+      Scheduler scheduler) {
+    this.controller = controller;
+    this.settings = settings;
+    this.view = view;
+    this.scheduler = scheduler;
+  }
+
+  /** Asks the controller {@code request}'s question; its answer is the reply. */
+  CompletionStage<Gateway.TopicReply> forward(Gateway.TopicRequest request) {
+    return AskPattern.ask(controller, request::toController, settings.adminTimeout(), scheduler)
+        .handle(
+            (result, failure) ->
+                failure == null
+                    ? new Gateway.TopicReply(result.topic(), result.error())
+                    : new Gateway.TopicReply(null, noAnswer(request.what())));
+  }
+
+  /**
+   * Forwards the grow; once the controller answered it (with WriteMajority), the topics are read
+   * from a majority, so the view has the new count before the reply. A failed read only delays
+   * that: the subscription brings the count soon after.
+   */
+  CompletionStage<Gateway.TopicReply> createPartitions(Gateway.CreatePartitions request) {
+    return forward(request)
+        .thenCompose(
+            reply ->
+                reply.error() != null
+                    ? CompletableFuture.completedFuture(reply)
+                    : view.refreshMajority(settings.metadataReadTimeout())
+                        .handle((snapshot, failure) -> reply));
+  }
+
+  /** The controller's listing; the view's topics if the controller does not answer. */
+  CompletionStage<Gateway.TopicList> list() {
+    return AskPattern.<Controller.Command, Controller.TopicListing>ask(
+            controller, Controller.ListTopics::new, settings.adminTimeout(), scheduler)
+        .handle(
+            (listing, failure) -> {
+              if (failure == null) {
+                return new Gateway.TopicList(listing.topics());
+              }
+              LOG.warn(
+                  "The controller did not answer a topic list; answering from the local replica");
+              return new Gateway.TopicList(
+                  view.current().topics().values().stream()
+                      .sorted(Comparator.comparing(TopicMetadata::name))
+                      .map(Controller::describe)
+                      .toList());
+            });
+  }
+
+  private ApiError noAnswer(String what) {
+    return ApiError.of(
+        ErrorCode.REQUEST_TIMED_OUT,
+        "The controller did not answer to %s within %s",
+        what,
+        settings.adminTimeout());
+  }
+}
