@@ -20,19 +20,28 @@ import java.util.regex.Pattern;
 public final class ArteryTraffic {
 
   private static final Pattern BYTES_SENT = Pattern.compile("\\bbytes_sent:(\\d+)");
+  private static final Pattern PID = Pattern.compile("\\bpid=(\\d+)");
+
+  /**
+   * One socket's counter.
+   *
+   * @param pid the process holding the socket, -1 if {@code ss} could not tell
+   * @param bytesSent bytes this end has sent since the connection opened
+   */
+  record Socket(long pid, long bytesSent) {}
 
   private ArteryTraffic() {}
 
   /**
-   * The {@code bytes_sent} of every TCP socket with a local or peer port in {@code clusterPorts},
-   * by {@code "local peer"} address pair.
+   * Every TCP socket with a local or peer port in {@code clusterPorts}, by {@code "local peer"}
+   * address pair.
    */
-  public static Map<String, Long> sample(Set<Integer> clusterPorts) throws IOException {
-    Process ss = new ProcessBuilder("ss", "-tinH").redirectErrorStream(true).start();
+  public static Map<String, Socket> sample(Set<Integer> clusterPorts) throws IOException {
+    Process ss = new ProcessBuilder("ss", "-tinpH").redirectErrorStream(true).start();
     String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
       if (ss.waitFor() != 0) {
-        throw new IOException("ss -tinH failed: " + out);
+        throw new IOException("ss -tinpH failed: " + out);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -42,12 +51,13 @@ public final class ArteryTraffic {
   }
 
   /**
-   * Parses {@code ss -tinH} output: a line per socket ({@code State Recv-Q Send-Q Local Peer}),
-   * then its indented TCP info with {@code bytes_sent:N}.
+   * Parses {@code ss -tinpH} output: a line per socket ({@code State Recv-Q Send-Q Local Peer
+   * users:(("java",pid=N,fd=M))}), then its indented TCP info with {@code bytes_sent:N}.
    */
-  static Map<String, Long> parse(String ssOutput, Set<Integer> clusterPorts) {
-    Map<String, Long> sent = new HashMap<>();
+  static Map<String, Socket> parse(String ssOutput, Set<Integer> clusterPorts) {
+    Map<String, Socket> sockets = new HashMap<>();
     String socket = null;
+    long pid = -1;
     for (String line : ssOutput.split("\n")) {
       if (line.isBlank()) {
         continue;
@@ -59,14 +69,20 @@ public final class ArteryTraffic {
                     && (clusterPorts.contains(port(f[3])) || clusterPorts.contains(port(f[4])))
                 ? f[3] + " " + f[4]
                 : null;
+        Matcher m = PID.matcher(line);
+        pid = m.find() ? Long.parseLong(m.group(1)) : -1;
+        if (socket != null) {
+          // ss leaves bytes_sent out while it is 0 (the receiving side of a connection).
+          sockets.put(socket, new Socket(pid, 0));
+        }
       } else if (socket != null) {
         Matcher m = BYTES_SENT.matcher(line);
         if (m.find()) {
-          sent.merge(socket, Long.parseLong(m.group(1)), Long::sum);
+          sockets.put(socket, new Socket(pid, Long.parseLong(m.group(1))));
         }
       }
     }
-    return sent;
+    return sockets;
   }
 
   /**
@@ -74,11 +90,31 @@ public final class ArteryTraffic {
    * it sent. A socket closed between the samples is missing from {@code after} and its last bytes
    * are lost (Artery keeps its connections open while the brokers are up).
    */
-  public static long delta(Map<String, Long> before, Map<String, Long> after) {
+  public static long delta(Map<String, Socket> before, Map<String, Socket> after) {
+    return delta(before, after, Set.of());
+  }
+
+  /**
+   * As {@link #delta(Map, Map)}, counting only the sockets of a connection between two of {@code
+   * pids} (both ends' holders in the set, as {@code after} shows them); every socket if {@code
+   * pids} is empty.
+   */
+  public static long delta(Map<String, Socket> before, Map<String, Socket> after, Set<Long> pids) {
     long total = 0;
-    for (Map.Entry<String, Long> e : after.entrySet()) {
-      long was = before.getOrDefault(e.getKey(), 0L);
-      total += e.getValue() >= was ? e.getValue() - was : e.getValue();
+    for (Map.Entry<String, Socket> e : after.entrySet()) {
+      if (!pids.isEmpty()) {
+        String[] ends = e.getKey().split(" ");
+        Socket counterpart = after.get(ends[1] + " " + ends[0]);
+        if (!pids.contains(e.getValue().pid())
+            || counterpart == null
+            || !pids.contains(counterpart.pid())) {
+          continue;
+        }
+      }
+      long now = e.getValue().bytesSent();
+      Socket was = before.get(e.getKey());
+      long then = was == null ? 0 : was.bytesSent();
+      total += now >= then ? now - then : now;
     }
     return total;
   }

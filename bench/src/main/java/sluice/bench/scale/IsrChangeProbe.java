@@ -73,16 +73,24 @@ final class IsrChangeProbe {
         paused);
 
     long[] baseStart = writeBytes();
-    Map<String, Long> baseTraffic = ArteryTraffic.sample(ports);
+    Map<String, ArteryTraffic.Socket> baseTraffic = ArteryTraffic.sample(ports);
     long baseStartNanos = System.nanoTime();
     TopicWatch.sleep(options.baseline());
     long[] baseEnd = writeBytes();
-    long baseGossip = ArteryTraffic.delta(baseTraffic, ArteryTraffic.sample(ports));
+    Map<String, ArteryTraffic.Socket> baseEndTraffic = ArteryTraffic.sample(ports);
+    long baseGossip = ArteryTraffic.delta(baseTraffic, baseEndTraffic);
+    Set<Long> pair = new HashSet<>();
+    for (int k = 1; k <= cluster.size(); k++) {
+      if (k != paused) {
+        pair.add(cluster.pid(k));
+      }
+    }
+    long basePair = ArteryTraffic.delta(baseTraffic, baseEndTraffic, pair);
     Duration baseline = Duration.ofNanos(System.nanoTime() - baseStartNanos);
 
     long[] logOffsets = logLengths();
     long[] start = writeBytes();
-    Map<String, Long> startTraffic = ArteryTraffic.sample(ports);
+    Map<String, ArteryTraffic.Socket> startTraffic = ArteryTraffic.sample(ports);
     long startNanos = System.nanoTime();
     cluster.signal(paused, "STOP");
     boolean shrunk;
@@ -123,7 +131,9 @@ final class IsrChangeProbe {
     deadline.check("the ISR change", "the ISR is full again");
     TopicWatch.sleep(options.settle());
     long[] end = writeBytes();
-    long gossip = ArteryTraffic.delta(startTraffic, ArteryTraffic.sample(ports));
+    Map<String, ArteryTraffic.Socket> endTraffic = ArteryTraffic.sample(ports);
+    long gossip = ArteryTraffic.delta(startTraffic, endTraffic);
+    long pairGossip = ArteryTraffic.delta(startTraffic, endTraffic, pair);
     Duration window = Duration.ofNanos(System.nanoTime() - startNanos);
     int changes = countIsrLines(logOffsets);
 
@@ -144,7 +154,8 @@ final class IsrChangeProbe {
     System.out.printf(
         Locale.ROOT,
         "  window %.1f s (broker %d paused %.1f s), baseline %.1f s: %d ISR changes;"
-            + " write_bytes%s Artery %,d B (baseline %,d B)%n",
+            + " write_bytes%s Artery, all brokers %,d B (baseline %,d B), between the two never"
+            + " paused %,d B (baseline %,d B)%n",
         window.toMillis() / 1e3,
         paused,
         pausedSeconds,
@@ -152,12 +163,14 @@ final class IsrChangeProbe {
         changes,
         perBroker,
         gossip,
-        baseGossip);
+        baseGossip,
+        pairGossip,
+        basePair);
     return new ScaleRow.IsrCost(
         changes,
         WindowDelta.net(storedWindow, window, storedBaseline, baseline),
-        WindowDelta.net(gossip, window, baseGossip, baseline),
-        window.toMillis() / 1e3);
+        WindowDelta.net(pairGossip, window, basePair, baseline),
+        WindowDelta.net(gossip, window, baseGossip, baseline));
   }
 
   private boolean awaitIsr(

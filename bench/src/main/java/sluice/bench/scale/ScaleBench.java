@@ -13,8 +13,9 @@ import sluice.bench.report.MachineLoad;
  * a fresh single broker (RF=1), each measured by {@link ScaleRun}; then the table ({@link
  * ScaleReport}) and the command that reproduces it. Usage: {@code scale [--sizes 100,1000,10000]
  * [--rf1-sizes 2000|none] [--deadline-minutes 15] [--settle-seconds 10] [--idle-seconds 30]
- * [--baseline-seconds 10] [--pause-limit-ms 3500] [--replica-lag 1s] [--touch-connections 4]
- * [--broker-heap 1g] [--sluice-home .] [--sluice-overrides "-Dkey=value ..."] [--keep-data no]}.
+ * [--baseline-seconds 10] [--isr-rounds 3] [--pause-limit-ms 3500] [--replica-lag 1s]
+ * [--touch-connections 4] [--broker-heap 1g] [--sluice-home .] [--sluice-overrides "-Dkey=value
+ * ..."] [--keep-data no]}.
  */
 public final class ScaleBench {
 
@@ -26,6 +27,7 @@ public final class ScaleBench {
           "settle-seconds",
           "idle-seconds",
           "baseline-seconds",
+          "isr-rounds",
           "pause-limit-ms",
           "replica-lag",
           "touch-connections",
@@ -59,6 +61,7 @@ public final class ScaleBench {
             Duration.ofSeconds(args.longValue("settle-seconds", 10)),
             Duration.ofSeconds(args.longValue("idle-seconds", 30)),
             Duration.ofSeconds(args.longValue("baseline-seconds", 10)),
+            args.intValue("isr-rounds", 3),
             Duration.ofMillis(args.longValue("pause-limit-ms", 3500)),
             lag,
             args.intValue("touch-connections", 4),

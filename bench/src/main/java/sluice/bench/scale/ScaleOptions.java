@@ -14,6 +14,7 @@ import java.util.List;
  * @param settle the pause after the partitions are created and touched, before measuring
  * @param idle the window over which idle CPU is measured
  * @param baseline the quiet window whose growth of the counters is subtracted from the ISR window's
+ * @param isrRounds how many ISR-change windows (each with its own baseline) are summed
  * @param pauseLimit how long a follower broker stays paused at most while its ISR place is taken
  * @param replicaLag {@code sluice.replication.replica-lag-time-max} for the 3-broker layout
  * @param touchConnections concurrent produce requests when every partition gets its first record
@@ -27,6 +28,7 @@ public record ScaleOptions(
     Duration settle,
     Duration idle,
     Duration baseline,
+    int isrRounds,
     Duration pauseLimit,
     String replicaLag,
     int touchConnections,

@@ -29,8 +29,9 @@ public final class ScaleReport {
           new Column(
               "stored B/change", r -> r.isrCost == null ? "-" : count(r.isrCost.storedPerChange())),
           new Column(
-              "gossiped B/change",
-              r -> r.isrCost == null ? "-" : count(r.isrCost.gossipedPerChange())),
+              "Artery B/change pair",
+              r -> r.isrCost == null ? "-" : count(r.isrCost.pairPerChange())),
+          new Column("all", r -> r.isrCost == null ? "-" : count(r.isrCost.allPerChange())),
           new Column("election s", r -> fixed(r.electionSeconds, 2)),
           new Column("all re-led s", r -> fixed(r.allLedSeconds, 1)),
           new Column("stop s", r -> fixed(r.stopSeconds, 1)));

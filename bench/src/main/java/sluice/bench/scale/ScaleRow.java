@@ -17,21 +17,37 @@ public final class ScaleRow {
   public record Resources(long rssBytes, int openFds, double idleCpuPercentOfCore) {}
 
   /**
-   * The cost of the ISR changes in one window, net of the baseline (see {@link WindowDelta}).
+   * The cost of ISR changes, summed over the bench's windows, each net of its baseline (see {@link
+   * WindowDelta}).
    *
-   * @param changes ISR changes the controller wrote in the window (its "ISR of ... is now" lines)
-   * @param storedBytes bytes all brokers wrote to storage, net of the baseline
-   * @param gossipedBytes bytes all brokers sent each other over Artery, net of the baseline
-   * @param windowSeconds the window's length
+   * @param changes ISR changes the controller wrote in the windows (its "ISR of ... is now" lines)
+   * @param storedBytes bytes all brokers wrote to storage ({@code write_bytes})
+   * @param pairBytes Artery bytes the two brokers that were never paused sent each other: unbiased
+   *     by the pause (a paused broker's fetch loops fall silent), one broker's share of the change
+   * @param allBytes Artery bytes all brokers sent each other, lowered by the paused broker's
+   *     silence
    */
-  public record IsrCost(int changes, long storedBytes, long gossipedBytes, double windowSeconds) {
+  public record IsrCost(int changes, long storedBytes, long pairBytes, long allBytes) {
 
-    public long storedPerChange() {
-      return changes == 0 ? 0 : storedBytes / changes;
+    /** The sum of two measurements. */
+    public IsrCost plus(IsrCost other) {
+      return new IsrCost(
+          changes + other.changes,
+          storedBytes + other.storedBytes,
+          pairBytes + other.pairBytes,
+          allBytes + other.allBytes);
     }
 
-    public long gossipedPerChange() {
-      return changes == 0 ? 0 : gossipedBytes / changes;
+    public Long storedPerChange() {
+      return changes == 0 ? null : storedBytes / changes;
+    }
+
+    public Long pairPerChange() {
+      return changes == 0 ? null : pairBytes / changes;
+    }
+
+    public Long allPerChange() {
+      return changes == 0 ? null : allBytes / changes;
     }
   }
 

@@ -105,7 +105,11 @@ final class ScaleRun {
     idle(cluster, row);
 
     if (brokers == 3) {
-      row.isrCost = new IsrChangeProbe(cluster, clusterId, TOPIC, options).measure(led, deadline);
+      IsrChangeProbe probe = new IsrChangeProbe(cluster, clusterId, TOPIC, options);
+      for (int round = 0; round < options.isrRounds(); round++) {
+        ScaleRow.IsrCost cost = probe.measure(led, deadline);
+        row.isrCost = row.isrCost == null ? cost : row.isrCost.plus(cost);
+      }
       led = watch.awaitFullIsr(brokers, "the ISR after the ISR change", deadline);
       new ElectionProbe(cluster, clusterId, TOPIC).measure(led, row, deadline);
     }
