@@ -6,6 +6,7 @@ import sluice.bench.failover.FailoverBench;
 import sluice.bench.http.HttpProduceLoad;
 import sluice.bench.kafka.KafkaProducerAnchor;
 import sluice.bench.leader.LeaderBenchRunner;
+import sluice.bench.scale.ScaleBench;
 import sluice.bench.storage.StorageBenchRunner;
 
 /**
@@ -24,6 +25,9 @@ import sluice.bench.storage.StorageBenchRunner;
  *   <li>{@code failover}: 3 Kafka 4.1 KRaft nodes, then 3 Sluice brokers, RF=3: acks=1/all
  *       throughput and the longest produce stall after kill -9 of the leader ({@link
  *       FailoverBench});
+ *   <li>{@code scale}: 100, 1,000 and 10,000 partitions on 3 brokers (RF=3) and 2,000 on one
+ *       (RF=1): bytes stored and gossiped per ISR change, election time, RSS, fds, idle CPU ({@link
+ *       ScaleBench});
  *   <li>{@code jmh [JMH options]}: JMH's own command line over every benchmark in the jar.
  * </ul>
  */
@@ -44,6 +48,10 @@ public final class Bench {
                  [--systems kafka,sluice] [--sluice-home .] [--broker-heap 1g] ...
                                   3 Kafka 4.1 KRaft nodes vs 3 Sluice brokers, RF=3: throughput
                                   acks=1/all and the longest stall after kill -9 of the leader
+        scale [--sizes 100,1000,10000] [--rf1-sizes 2000|none] [--deadline-minutes 15]
+              [--idle-seconds 30] [--replica-lag 1s] [--sluice-home .] [--broker-heap 1g] ...
+                                  partitions at scale: bytes stored and gossiped per ISR change,
+                                  election time, broker RSS, open fds and idle CPU per size
         jmh [JMH options]         JMH's own runner (e.g. jmh -l to list benchmarks)
       """;
 
@@ -62,6 +70,7 @@ public final class Bench {
         case "kafka-producer-perf" -> KafkaProducerAnchor.main(rest);
         case "http" -> HttpProduceLoad.main(rest);
         case "failover" -> FailoverBench.main(rest);
+        case "scale" -> ScaleBench.main(rest);
         case "jmh" -> org.openjdk.jmh.Main.main(rest);
         default -> {
           System.err.println("unknown command '" + argv[0] + "'");

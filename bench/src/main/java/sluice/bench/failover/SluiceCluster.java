@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import sluice.bench.http.RestProxyClient;
 import sluice.bench.kafka.ChildJvm;
@@ -38,12 +40,15 @@ public final class SluiceCluster implements AutoCloseable {
   private final Path workDir;
   private final boolean keepWorkDir;
   private final List<Integer> httpPorts;
+  private final List<Integer> clusterPorts;
   private final List<Process> processes = new ArrayList<>();
 
-  private SluiceCluster(Path workDir, boolean keepWorkDir, List<Integer> httpPorts) {
+  private SluiceCluster(
+      Path workDir, boolean keepWorkDir, List<Integer> httpPorts, List<Integer> clusterPorts) {
     this.workDir = workDir;
     this.keepWorkDir = keepWorkDir;
     this.httpPorts = httpPorts;
+    this.clusterPorts = clusterPorts;
   }
 
   /**
@@ -71,7 +76,9 @@ public final class SluiceCluster implements AutoCloseable {
     String classpath = serverClasspath(home);
     Path workDir = Files.createTempDirectory("sluice-bench-cluster-");
     List<Integer> ports = FreePorts.pick(2 * size);
-    SluiceCluster cluster = new SluiceCluster(workDir, keepWorkDir, ports.subList(0, size));
+    SluiceCluster cluster =
+        new SluiceCluster(
+            workDir, keepWorkDir, ports.subList(0, size), ports.subList(size, 2 * size));
     try {
       for (int k = 1; k <= size; k++) {
         List<String> command = new ArrayList<>();
@@ -147,10 +154,6 @@ public final class SluiceCluster implements AutoCloseable {
     return jar.toAbsolutePath() + ":" + Files.readString(dependencies).trim();
   }
 
-  private Path logFile(int brokerId) {
-    return workDir.resolve("node-" + brokerId + ".log");
-  }
-
   private void awaitFormed(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int k = 1; k <= processes.size(); k++) {
@@ -201,6 +204,84 @@ public final class SluiceCluster implements AutoCloseable {
   /** The HTTP API of broker {@code brokerId} (1-based). */
   public RestProxyClient client(int brokerId) {
     return new RestProxyClient("http://127.0.0.1:" + httpPorts.get(brokerId - 1));
+  }
+
+  /** How many brokers were started (killed ones included). */
+  public int size() {
+    return processes.size();
+  }
+
+  /** The process id of broker {@code brokerId}'s JVM. */
+  public long pid(int brokerId) {
+    return processes.get(brokerId - 1).pid();
+  }
+
+  /** Whether broker {@code brokerId}'s process is still running. */
+  public boolean isAlive(int brokerId) {
+    return processes.get(brokerId - 1).isAlive();
+  }
+
+  /** The loopback port of broker {@code brokerId}'s Artery (cluster) transport. */
+  public int clusterPort(int brokerId) {
+    return clusterPorts.get(brokerId - 1);
+  }
+
+  /** Broker {@code brokerId}'s data directory ({@code sluice.data-dir}). */
+  public Path dataDir(int brokerId) {
+    return workDir.resolve("node-" + brokerId);
+  }
+
+  /** Broker {@code brokerId}'s output (its log). */
+  public Path logFile(int brokerId) {
+    return workDir.resolve("node-" + brokerId + ".log");
+  }
+
+  /** Sends broker {@code brokerId} SIGSTOP (it freezes at once, sockets open) or SIGCONT. */
+  public void signal(int brokerId, String signal) throws IOException {
+    if (!signal.equals("STOP") && !signal.equals("CONT")) {
+      throw new IllegalArgumentException("only STOP and CONT are sent, not " + signal);
+    }
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(brokerId))).start();
+    try {
+      if (kill.waitFor() != 0) {
+        throw new IOException("kill -" + signal + " of broker " + brokerId + " failed");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted signalling broker " + brokerId, e);
+    }
+  }
+
+  /**
+   * Stops every broker still running as {@link #close} does (SIGTERM to all at once, SIGKILL after
+   * {@code STOP_GRACE}) but keeps the work directory; returns, per broker still running before, how
+   * long it took to exit after the SIGTERM.
+   */
+  public Map<Integer, Duration> stopAll() {
+    Map<Integer, Duration> took = new TreeMap<>();
+    long start = System.nanoTime();
+    List<Integer> running = new ArrayList<>();
+    for (int k = 1; k <= processes.size(); k++) {
+      if (processes.get(k - 1).isAlive()) {
+        running.add(k);
+        processes.get(k - 1).destroy();
+      }
+    }
+    for (int k : running) {
+      Process p = processes.get(k - 1);
+      try {
+        long remaining = STOP_GRACE.toNanos() - (System.nanoTime() - start);
+        if (!p.waitFor(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+          p.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } catch (InterruptedException e) {
+        processes.forEach(Process::destroyForcibly);
+        Thread.currentThread().interrupt();
+        return took;
+      }
+      took.put(k, Duration.ofNanos(System.nanoTime() - start));
+    }
+    return took;
   }
 
   /** SIGKILLs broker {@code brokerId} and waits until it is gone. */

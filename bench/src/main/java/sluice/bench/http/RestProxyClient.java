@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The few REST Proxy calls the load generator makes against a Sluice broker, over one JDK {@link
@@ -157,6 +158,27 @@ public final class RestProxyClient {
     List<Integer> isr = new ArrayList<>();
     body.path("in_sync_replica_ids").forEach(id -> isr.add(id.asInt()));
     return new PartitionMetadata(leader.asInt(), isr);
+  }
+
+  /**
+   * {@code GET /v3/clusters/{id}/topics/{t}/partitions}: every partition's {@code leader_id} and
+   * {@code in_sync_replica_ids}, by {@code partition_id}. The broker asks every leader for its
+   * offsets to answer, so on a large topic this is a heavy call: poll it sparingly.
+   */
+  public Map<Integer, PartitionMetadata> partitions(String clusterId, String topic)
+      throws IOException {
+    String path = "v3/clusters/" + encode(clusterId) + "/topics/" + encode(topic) + "/partitions";
+    HttpResponse<byte[]> response = send(get(path));
+    expect(response, 200, "GET /" + path);
+    Map<Integer, PartitionMetadata> partitions = new TreeMap<>();
+    for (JsonNode p : MAPPER.readTree(response.body()).path("data")) {
+      List<Integer> isr = new ArrayList<>();
+      p.path("in_sync_replica_ids").forEach(id -> isr.add(id.asInt()));
+      partitions.put(
+          p.path("partition_id").asInt(),
+          new PartitionMetadata(p.path("leader_id").asInt(-1), isr));
+    }
+    return partitions;
   }
 
   /** The path of the v3 produce endpoint with {@code acks} as a query parameter. */
