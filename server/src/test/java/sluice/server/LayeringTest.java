@@ -1,6 +1,5 @@
 package sluice.server;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -45,17 +44,7 @@ class LayeringTest {
 
   @Test
   void noPackageDependsOnItselfThroughOthers() {
-    slices()
-        .matching("sluice.(**)")
-        .should()
-        .beFreeOfCycles()
-        // removed by r5-replica: the partition and replica packages still import each other on
-        // this branch; the lead deletes this exclusion when that branch merges.
-        .ignoreDependency(
-            resideInAPackage("sluice.actors.partition"), resideInAPackage("sluice.actors.replica"))
-        .ignoreDependency(
-            resideInAPackage("sluice.actors.replica"), resideInAPackage("sluice.actors.partition"))
-        .check(classes);
+    slices().matching("sluice.(**)").should().beFreeOfCycles().check(classes);
   }
 
   @Test
