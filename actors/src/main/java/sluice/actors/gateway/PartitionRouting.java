@@ -6,6 +6,7 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.partition.FetchValidation;
 
 /**
  * The gateway's partition requests once their topic is known: checks what the request itself
@@ -40,14 +41,7 @@ final class PartitionRouting {
 
   /** Why the fetch cannot be served whatever the topic, or null. */
   static ApiError invalid(Gateway.Fetch request) {
-    if (request.maxBytes() <= 0 || request.maxWaitMs() < 0) {
-      return ApiError.of(
-          ErrorCode.INVALID_REQUEST,
-          "A fetch needs maxBytes > 0 and maxWaitMs >= 0, not maxBytes=%d, maxWaitMs=%d",
-          request.maxBytes(),
-          request.maxWaitMs());
-    }
-    return null;
+    return FetchValidation.limits("A fetch", request.maxBytes(), request.maxWaitMs());
   }
 
   /** Produces the records (a partition a record names beyond the topic is refused for it). */

@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,8 +78,12 @@ public final class ReplicaManager {
    */
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
-  /** The topic metadata, by name ({@link ReplicaMetadataFeed}); null: nothing readable. */
-  record TopicsChanged(Map<String, TopicMetadata> topics) implements Command {}
+  /**
+   * The topic metadata now, by name, and the {@code topic-partition}s with a replica here (before
+   * or after) that changed: all of them the first time ({@link ReplicaMetadataFeed}).
+   */
+  record TopicsChanged(Map<String, TopicMetadata> topics, Set<String> partitions)
+      implements Command {}
 
   /** The controller's record of deleted topics, by id ({@link ReplicaMetadataFeed}). */
   record DeletedTopicsChanged(Map<String, DeletedTopic> deleted) implements Command {}
@@ -142,7 +147,7 @@ public final class ReplicaManager {
   }
 
   private Behavior<WriteLease.GranterMessage> begin() {
-    ReplicaMetadataFeed.subscribe(context);
+    ReplicaMetadataFeed.subscribe(context, settings.brokerId());
     return Behaviors.receive(WriteLease.GranterMessage.class)
         .onMessage(TopicsChanged.class, this::onTopicsChanged)
         .onMessage(DeletedTopicsChanged.class, this::onDeletedTopicsChanged)
@@ -158,16 +163,20 @@ public final class ReplicaManager {
   // ---- handlers --------------------------------------------------------------------------------
 
   private Behavior<WriteLease.GranterMessage> onTopicsChanged(TopicsChanged changed) {
-    if (changed.topics() == null) {
-      return Behaviors.same();
-    }
     topics = changed.topics();
     boolean firstRead = !topicsRead;
     topicsRead = true;
-    Set<String> touched = WantedReplica.partitionsOf(topics, settings.brokerId());
+    Set<String> touched = new HashSet<>(changed.partitions());
     touched.forEach(
-        topicPartition -> slots.computeIfAbsent(topicPartition, tp -> new ReplicaSlot()));
-    touched.addAll(slots.keySet());
+        topicPartition -> {
+          if (WantedReplica.of(topics, topicPartition, settings.brokerId()) != null) {
+            slots.computeIfAbsent(topicPartition, tp -> new ReplicaSlot());
+          }
+        });
+    if (firstRead) {
+      touched.addAll(slots.keySet());
+    }
+    touched.retainAll(slots.keySet());
     touched.forEach(this::reconcile);
     if (firstRead) {
       strayLogs.run(topics, slots.keySet());

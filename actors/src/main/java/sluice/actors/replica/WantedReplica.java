@@ -1,11 +1,8 @@
 package sluice.actors.replica;
 
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.partition.PartitionLeader;
 import sluice.actors.replica.PartitionFollower.Assignment;
 
 /**
@@ -40,19 +37,6 @@ record WantedReplica(
         assignment.leader(),
         assignment.leaderEpoch(),
         topic.configs());
-  }
-
-  /** The {@code topic-partition}s in {@code topics} whose replicas include {@code brokerId}. */
-  static Set<String> partitionsOf(Map<String, TopicMetadata> topics, int brokerId) {
-    Set<String> result = new HashSet<>();
-    for (TopicMetadata topic : topics.values()) {
-      for (PartitionAssignment assignment : topic.partitions()) {
-        if (assignment.replicas().contains(brokerId)) {
-          result.add(PartitionLeader.entityId(topic.name(), assignment.partition()));
-        }
-      }
-    }
-    return result;
   }
 
   /** Whether broker {@code brokerId} runs a follower: the leader is another, live, broker. */

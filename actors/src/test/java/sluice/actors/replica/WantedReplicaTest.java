@@ -28,8 +28,6 @@ class WantedReplicaTest {
     assertThat(WantedReplica.of(TOPICS, "a-b-1", 2)).isNull();
     assertThat(WantedReplica.of(TOPICS, "a-b-7", 2)).isNull();
     assertThat(WantedReplica.of(TOPICS, "c-0", 2)).isNull();
-    assertThat(WantedReplica.partitionsOf(TOPICS, 1)).containsExactlyInAnyOrder("a-b-0", "a-b-1");
-    assertThat(WantedReplica.partitionsOf(TOPICS, 2)).containsExactly("a-b-0");
   }
 
   @Test
