@@ -424,6 +424,16 @@ class EndToEndTest {
   @Test
   void aStreamedProduceReportsEveryRecordInOrder() throws Exception {
     createTopic("streamed", 1, "");
+    // The first write waits for the partition's leader to start; a record retried across that
+    // start may be overtaken by the next (the gateway's retries keep order only with issue 11's
+    // idempotent producer). One record first, so the stream meets a leader that is up.
+    var first =
+        send(
+            "POST",
+            topics() + "/streamed/records",
+            "application/json",
+            "{\"value\": {\"type\": \"STRING\", \"data\": \"first\"}}");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
     int count = 200;
     Source<ByteString, ?> body =
         Source.range(0, count - 1)
@@ -450,10 +460,11 @@ class EndToEndTest {
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     assertThat(offsets)
-        .containsExactlyElementsOf(IntStream.range(0, count).mapToObj(i -> (long) i).toList());
+        .containsExactlyElementsOf(
+            IntStream.rangeClosed(1, count).mapToObj(i -> (long) i).toList());
 
     JsonNode records =
-        json(get("/topics/streamed/partitions/0/records?offset=150&max_bytes=1000000"));
+        json(get("/topics/streamed/partitions/0/records?offset=151&max_bytes=1000000"));
     assertThat(records.get(0).get("value").textValue()).isEqualTo(b64("r150"));
   }
 
