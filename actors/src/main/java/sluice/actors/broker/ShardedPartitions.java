@@ -29,10 +29,10 @@ import sluice.actors.replica.LocalReplicaManager;
  * A broker's partition machinery: the partition logs ({@link Logs}), the replica manager that runs
  * this broker's followers and hands out write leases ({@link LocalReplicaManager}), and the
  * partition leader entities in Cluster Sharding ({@link PartitionLeader}, entity and shard id
- * {@code topic-partition}). Placement writes each entity's shard location for the
- * ExternalShardAllocationStrategy of {@link PartitionLeader#TYPE_KEY}; every other call is one ask
- * through the entity's {@code EntityRef}. Probes of a new leader read their deadline from the given
- * clock and wait through {@link Pauses}. Safe from any thread.
+ * {@code topic-partition}). Placement writes each entity's shard location with Akka's {@code
+ * ExternalShardAllocation} client, which {@link sluice.actors.partition.ControllerPlacement} reads;
+ * every other call is one ask through the entity's {@code EntityRef}. Probes of a new leader read
+ * their deadline from the given clock and wait through {@link Pauses}. Safe from any thread.
  */
 public final class ShardedPartitions
     implements PartitionRuntime, PartitionEntities, PartitionLeaders {

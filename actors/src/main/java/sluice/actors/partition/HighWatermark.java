@@ -15,10 +15,11 @@ import sluice.actors.partition.PartitionLeader.Internal;
  * (kept in {@code PartitionLog#highWatermark()}) moves up to the least log end offset over the
  * maximal ISR, the leader's included, and never down while leading; when it moves, the waiting
  * appends it now covers are answered ({@link AckWaiters}) and the parked fetches are checked. It is
- * written to its checkpoint file by a timer, on the blocking-IO dispatcher, and when the leader
- * stops. acks=all is refused on arrival while the ISR is smaller than {@code min.insync.replicas};
- * a waiting append is answered {@code REQUEST_TIMED_OUT} at its deadline (one timer for the
- * earliest, on the leader's clock).
+ * written to its checkpoint file on the blocking-IO dispatcher {@code
+ * high-watermark-checkpoint-interval} after it first moves since the last write (a timer armed only
+ * then, so an idle leader has none), and when the leader stops. acks=all is refused on arrival
+ * while the ISR is smaller than {@code min.insync.replicas}; a waiting append is answered {@code
+ * REQUEST_TIMED_OUT} at its deadline (one timer for the earliest, on the leader's clock).
  *
  * <p>Not thread-safe: the leader calls it from its command handlers, between writes; only {@link
  * #checkpoint} is safe from any thread.
@@ -28,9 +29,13 @@ final class HighWatermark {
   private static final Logger LOG = LoggerFactory.getLogger(HighWatermark.class);
 
   private static final String ACK_DEADLINE_TIMER = "ack-deadline";
+  private static final String CHECKPOINT_TIMER = "checkpoint-high-watermark";
 
   /** The earliest deadline of a waiting acks=all append has come. */
   record AckDeadline() implements Internal {}
+
+  /** Time to write the high watermark, which moved since the last write, to its checkpoint. */
+  record CheckpointHighWatermark() implements Internal {}
 
   private final PartitionContext partition;
   private final ReplicaTracker replicas;
@@ -38,6 +43,7 @@ final class HighWatermark {
   private final AckWaiters ackWaiters;
   private final DeadlineTimer ackTimer;
   private Map<String, String> topicConfigs;
+  private boolean checkpointDue;
 
   HighWatermark(
       PartitionContext partition,
@@ -81,6 +87,15 @@ final class HighWatermark {
       return;
     }
     log.updateHighWatermark(candidate);
+    if (!checkpointDue) {
+      checkpointDue = true;
+      partition
+          .timers()
+          .startSingleTimer(
+              CHECKPOINT_TIMER,
+              new CheckpointHighWatermark(),
+              partition.settings().highWatermarkCheckpointInterval());
+    }
     ackWaiters.completeBelow(log.highWatermark(), isrTooSmall());
     purgatory.checkAndComplete(log.highWatermark(), logEndOffset);
   }
@@ -145,6 +160,7 @@ final class HighWatermark {
    * blocking-IO dispatcher, off the leader's thread.
    */
   void onCheckpointTimer() {
+    checkpointDue = false;
     partition.blockingIo().execute(this::checkpoint);
   }
 
@@ -164,5 +180,6 @@ final class HighWatermark {
   void abandon(ApiError error) {
     ackWaiters.abandon(error.message());
     ackTimer.cancel();
+    partition.timers().cancel(CHECKPOINT_TIMER);
   }
 }

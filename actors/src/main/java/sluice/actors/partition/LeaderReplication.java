@@ -29,12 +29,9 @@ import sluice.storage.log.EpochEntry;
 final class LeaderReplication {
 
   private static final String CHECK_ISR_TIMER = "check-isr";
-  private static final String CHECKPOINT_TIMER = "checkpoint-high-watermark";
 
   /** Time to look for ISR members to propose out (and followers to propose in). */
   record CheckIsr() implements Internal {}
-
-  record CheckpointHighWatermark() implements Internal {}
 
   /**
    * The controller's answer to this leader's {@link Controller.AlterPartition}, proposed in {@code
@@ -89,22 +86,12 @@ final class LeaderReplication {
 
   /**
    * Starts leading at {@code logEndOffset} (recovered): records the leader epoch in the log, starts
-   * the ISR check and checkpoint timers, and moves the high watermark if the ISR allows (with the
-   * leader alone in it, to its log end offset).
+   * the ISR check if followers are assigned, and moves the high watermark if the ISR allows (with
+   * the leader alone in it, to its log end offset).
    */
   void start(long logEndOffset) {
     startEpoch(logEndOffset);
-    var settings = partition.settings();
-    partition
-        .timers()
-        .startTimerAtFixedRate(
-            CHECK_ISR_TIMER, new CheckIsr(), settings.replicaLagTimeMax().dividedBy(2));
-    partition
-        .timers()
-        .startTimerAtFixedRate(
-            CHECKPOINT_TIMER,
-            new CheckpointHighWatermark(),
-            settings.highWatermarkCheckpointInterval());
+    checkIsrWhileFollowed();
     highWatermark.maybeAdvance(logEndOffset);
     partition
         .actor()
@@ -255,6 +242,7 @@ final class LeaderReplication {
     partitionEpoch = changed.partitionEpoch();
     isr.newMetadata();
     replicas.apply(changed, partition.clock().millis());
+    checkIsrWhileFollowed();
     partition
         .actor()
         .getLog()
@@ -277,6 +265,7 @@ final class LeaderReplication {
     isr.newMetadata();
     startEpoch(logEndOffset);
     replicas.reset(assignment, partition.clock().millis());
+    checkIsrWhileFollowed();
     followers.fenceParked(logEndOffset, leaderEpoch);
     partition
         .actor()
@@ -294,6 +283,21 @@ final class LeaderReplication {
   void abandon(ApiError error) {
     highWatermark.abandon(error);
     partition.timers().cancel(CHECK_ISR_TIMER);
-    partition.timers().cancel(CHECKPOINT_TIMER);
+  }
+
+  /**
+   * Runs the periodic ISR check while the partition has replicas other than this leader (only they
+   * can fall out of sync), and no timer otherwise: a leader alone costs nothing while idle.
+   */
+  private void checkIsrWhileFollowed() {
+    int self = partition.settings().brokerId();
+    boolean followed = replicas.replicas().stream().anyMatch(id -> id != self);
+    var timers = partition.timers();
+    if (followed && !timers.isTimerActive(CHECK_ISR_TIMER)) {
+      timers.startTimerAtFixedRate(
+          CHECK_ISR_TIMER, new CheckIsr(), partition.settings().replicaLagTimeMax().dividedBy(2));
+    } else if (!followed) {
+      timers.cancel(CHECK_ISR_TIMER);
+    }
   }
 }

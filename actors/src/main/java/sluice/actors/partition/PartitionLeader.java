@@ -8,15 +8,12 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.sharding.external.ExternalShardAllocationStrategy;
 import akka.cluster.sharding.typed.ClusterShardingSettings;
 import akka.cluster.sharding.typed.ShardingEnvelope;
 import akka.cluster.sharding.typed.ShardingMessageExtractor;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
-import akka.util.Timeout;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import sluice.actors.api.Acks;
@@ -194,10 +191,10 @@ public final class PartitionLeader {
 
   /**
    * Starts sharding of partition leaders on this node. Shards are placed by the controller through
-   * {@link ExternalShardAllocationStrategy}, one shard per partition (the shard id is the entity
-   * id); a dead broker's shards move once its region is gone, without waiting out a hand-off
-   * ({@link ReachableRegionsAllocation}). No passivation: an idle leader may hold parked fetches
-   * and its log stays open anyway.
+   * {@link ControllerPlacement}, one shard per partition (the shard id is the entity id); a dead
+   * broker's shards move once its region is gone, without waiting out a hand-off ({@link
+   * ReachableRegionsAllocation}). No passivation: an idle leader may hold parked fetches and its
+   * log stays open anyway.
    */
   public static void init(ActorSystem<?> system) {
     init(system, LeaderClock.SYSTEM);
@@ -213,8 +210,7 @@ public final class PartitionLeader {
                 .withAllocationStrategy(
                     ReachableRegionsAllocation.inCluster(
                         Adapter.toClassic(system),
-                        new ExternalShardAllocationStrategy(
-                            system, TYPE_KEY.name(), Timeout.create(Duration.ofSeconds(5)))))
+                        new ControllerPlacement(system, TYPE_KEY.name())))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 

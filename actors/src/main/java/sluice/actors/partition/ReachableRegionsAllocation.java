@@ -19,8 +19,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The shard allocation of partition leaders: the controller's placement ({@link
- * akka.cluster.sharding.external.ExternalShardAllocationStrategy}, the delegate), shown only the
- * shard regions that can still take part in a hand-off.
+ * ControllerPlacement}, the delegate), shown only the shard regions that can still take part in a
+ * hand-off.
  *
  * <p>Why: when a broker dies, the controller moves its partitions' leaders to other brokers as soon
  * as the cluster downs it. Given the dead broker's region, the shard coordinator starts a rebalance

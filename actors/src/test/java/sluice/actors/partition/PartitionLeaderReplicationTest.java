@@ -513,14 +513,26 @@ class PartitionLeaderReplicationTest {
               assertThat(Files.readAllLines(checkpoint)).containsExactly("0", "1");
               return null;
             });
+    replicaFetch(leader, 2, 0, 2, 0);
+    replicaFetch(leader, 3, 0, 2, 0);
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertThat(Files.readAllLines(checkpoint))
+                  .as("a later move is written too: the timer is armed again")
+                  .containsExactly("0", "2");
+              return null;
+            });
+    append(leader, Acks.LEADER, "c");
     kit.shutdownTestKit();
 
     start(config);
     EntityRef<Command> restarted = leaderOf(REPLICAS, 1, Map.of());
 
     OffsetsReply offsets = offsets(restarted);
-    assertThat(offsets.offsets().logEndOffset()).isEqualTo(2);
-    assertThat(offsets.offsets().highWatermark()).isEqualTo(1);
-    assertThat(values(fetch(restarted, 0).batches())).containsExactly("0:a");
+    assertThat(offsets.offsets().logEndOffset()).isEqualTo(3);
+    assertThat(offsets.offsets().highWatermark()).isEqualTo(2);
+    assertThat(values(fetch(restarted, 0).batches())).containsExactly("0:a", "1:b");
   }
 }
