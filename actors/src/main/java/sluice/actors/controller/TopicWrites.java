@@ -117,6 +117,13 @@ final class TopicWrites {
    */
   Function<LWWRegister<PartitionAssignment>, LWWRegister<PartitionAssignment>> alter(
       PartitionChange change) {
+    if (change.after().partitionEpoch() <= change.before().partitionEpoch()) {
+      // The replicator merges an update into the current value: it would keep the old one.
+      throw new IllegalArgumentException(
+          String.format(
+              "A change of %s-%d must raise its partition epoch: %s -> %s",
+              change.topic(), change.before().partition(), change.before(), change.after()));
+    }
     return register -> {
       if (!change.before().equals(register.getValue())) {
         throw new TopicChanged("Partition " + change.topic() + "-" + change.before().partition());

@@ -19,7 +19,9 @@ import java.util.List;
  *   <li>{@link #partitionKey} ({@code sluice-partition-<topicId>-<p>}): one {@code LWWRegister} per
  *       partition holding its {@link PartitionAssignment}, written with {@link #clock}: the
  *       timestamp is {@code (controllerEpoch << 32) | partitionEpoch}, so every merge keeps the
- *       value of the higher controller epoch, then of the higher partition epoch.
+ *       value of the higher controller epoch, then of the higher partition epoch. The replicator
+ *       merges even a local update into the current value, so a write that does not raise the
+ *       timestamp is lost: every change of a partition raises its partition epoch.
  *   <li>{@link #LEGACY_TOPICS} ({@code sluice-topics}): the old single map of whole topics, read
  *       only to migrate it at controller start.
  * </ul>

@@ -166,11 +166,19 @@ public final class TestClusters {
     putEntry(testKit, TopicEntry.of(topic));
   }
 
-  /** Writes one partition register, with the register clock of {@code controllerEpoch}. */
+  /**
+   * Writes one partition register, with the register clock of {@code controllerEpoch}, raised past
+   * the register's current timestamp if needed: tests rewrite partitions without raising their
+   * partition epoch, and the replicator merges an update into the current value, so a write with an
+   * equal timestamp would be lost.
+   */
   public static void putPartition(
       ActorTestKit testKit, String topicId, PartitionAssignment partition, int controllerEpoch) {
     SelfUniqueAddress node = DistributedData.get(testKit.system()).selfUniqueAddress();
-    var clock = MetadataLayout.clock(controllerEpoch);
+    LWWRegister.Clock<PartitionAssignment> clock =
+        (current, value) ->
+            Math.max(
+                MetadataLayout.timestamp(controllerEpoch, value.partitionEpoch()), current + 1);
     update(
         testKit,
         MetadataLayout.partitionKey(topicId, partition.partition()),
