@@ -15,6 +15,7 @@ import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +31,8 @@ import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
 import sluice.actors.metadata.ControllerEpochKey;
+import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.MetadataView;
-import sluice.actors.metadata.TopicsKey;
 
 /**
  * Starts a broker inside an ActorSystem that is (or is becoming) a cluster member: the server
@@ -106,8 +107,9 @@ public final class Broker {
               LMDB_DIR_KEY, lmdbDir, settings.metadataDir()));
     }
     List<String> durable = config.getStringList(DURABLE_KEYS_KEY);
-    for (String key :
-        List.of(TopicsKey.KEY.id(), ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id())) {
+    List<String> required = new ArrayList<>(MetadataLayout.DURABLE_KEYS);
+    required.addAll(List.of(ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id()));
+    for (String key : required) {
       if (!durable.contains(key)) {
         throw new IllegalArgumentException(
             String.format(

@@ -140,7 +140,27 @@ final class ControllerServing {
         new ElectLeaders("unregistered broker grace over", false),
         settings.unregisteredBrokerGrace());
     context.getSelf().tell(new ElectLeaders("controller start", false));
-    return stash.unstashAll(idle());
+    return store.migration().map(this::migrate).orElseGet(this::unstash);
+  }
+
+  /** Writes the old layout's topics in the new one, then places them; requests wait meanwhile. */
+  private Behavior<Command> migrate(TopicStore.Migrate migration) {
+    LOG.info(
+        "Migrating {} topics to the topic list and partition registers: {}",
+        migration.topics().size(),
+        migration.topics().stream().map(TopicMetadata::name).toList());
+    return write(
+        migration,
+        outcome -> {
+          if (outcome instanceof WriteOutcome.Written) {
+            LOG.info("Migrated the topic metadata of {}", migration.legacyNames());
+          } else {
+            LOG.warn("Migrating the topic metadata ended with {}", outcome);
+          }
+          return outcome.stored()
+              ? placement.place(migration.topics(), "migrated")
+              : CompletableFuture.completedFuture(null);
+        });
   }
 
   // ---------------------------------------------------------------------------------------------

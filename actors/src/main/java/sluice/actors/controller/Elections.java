@@ -163,8 +163,8 @@ final class Elections {
   }
 
   /** The write that stores {@code elections}. */
-  static TopicStore.Replace write(List<LeaderElection.TopicElection> elections) {
-    return new TopicStore.Replace(
+  static TopicStore.Alter write(List<LeaderElection.TopicElection> elections) {
+    return TopicStore.Alter.of(
         elections.stream().map(e -> new TopicWrites.Change(e.before(), e.after())).toList());
   }
 }

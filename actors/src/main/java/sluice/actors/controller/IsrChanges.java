@@ -38,7 +38,7 @@ final class IsrChanges {
    * The outcome of checking a batch: the refused proposals with their answers, the accepted ones,
    * and the write that stores these (null if none was accepted).
    */
-  record Batch(List<Answer> refused, List<Accepted> accepted, TopicStore.Replace write) {
+  record Batch(List<Answer> refused, List<Accepted> accepted, TopicStore.Alter write) {
     Batch {
       refused = List.copyOf(refused);
       accepted = List.copyOf(accepted);
@@ -89,8 +89,7 @@ final class IsrChanges {
         altered.values().stream()
             .map(after -> new TopicWrites.Change(topics.get(after.name()), after))
             .toList();
-    return new Batch(
-        refused, accepted, accepted.isEmpty() ? null : new TopicStore.Replace(changes));
+    return new Batch(refused, accepted, accepted.isEmpty() ? null : TopicStore.Alter.of(changes));
   }
 
   /** The answers to the accepted proposals of a batch whose write ended with {@code outcome}. */

@@ -87,8 +87,8 @@ final class TopicAdmin {
           ? new Settled(result, List.of(topic), null, false)
           : Settled.answer(result);
     }
-    if (write instanceof TopicStore.Replace replace && replace.changes().size() == 1) {
-      TopicWrites.Change change = replace.changes().get(0);
+    if (write instanceof TopicStore.Grow grow) {
+      TopicWrites.Change change = grow.change();
       TopicResult result = grown(change, outcome);
       if (outcome instanceof WriteOutcome.Written) {
         LOG.info(
@@ -121,7 +121,7 @@ final class TopicAdmin {
             exists(topic.name())));
   }
 
-  /** A partition addition: refused, or the grown topic to write (a {@link TopicStore.Replace}). */
+  /** A partition addition: refused, or the grown topic to write (a {@link TopicStore.Grow}). */
   Step grow(CreatePartitions request, Map<String, TopicMetadata> topics, SortedSet<Integer> live) {
     var validated =
         NewPartitions.validate(
@@ -130,7 +130,7 @@ final class TopicAdmin {
       return new Answer(new TopicResult(null, validated.error()));
     }
     var change = new TopicWrites.Change(topics.get(request.name()), validated.topic());
-    return new Write(new TopicStore.Replace(List.of(change)));
+    return new Write(new TopicStore.Grow(change));
   }
 
   /** The answer to a partition addition whose write ended with {@code outcome}. */

@@ -8,8 +8,9 @@ import sluice.actors.api.ErrorCode;
 /**
  * How one majority write of topic metadata ended, and the one mapping of that end to the error a
  * requester gets. Every controller write (creation, partition addition, deletion, ISR change,
- * election) goes through {@link #of} and {@link #error}, so a new outcome of the replicator is
- * mapped in one place.
+ * election, migration) goes through {@link #of} or {@link #ofDelete} for each key it writes, {@link
+ * #worst} to combine them ({@link StoreWrite}) and {@link #error}, so a new outcome of the
+ * replicator is mapped in one place.
  *
  * <p>Invariant: in every outcome but {@link Refused} the local replica holds the written value
  * (Distributed Data applies an update locally before it asks the others), so the controller's
@@ -34,10 +35,30 @@ sealed interface WriteOutcome {
     return !(this instanceof Refused);
   }
 
+  /** How bad an outcome is: {@link #worst} keeps the higher. */
+  private int severity() {
+    if (this instanceof Written) {
+      return 0;
+    }
+    if (this instanceof Unconfirmed) {
+      return 1;
+    }
+    return this instanceof NotDurable ? 2 : 3;
+  }
+
+  /** The worse of two outcomes: refused over not durable over unconfirmed over written. */
+  static WriteOutcome worst(WriteOutcome a, WriteOutcome b) {
+    return b.severity() > a.severity() ? b : a;
+  }
+
+  /** The outcome of an ask to the replicator that got no answer at all. */
+  static WriteOutcome noAnswer(Throwable failure) {
+    return new Unconfirmed("no answer from the replicator: " + failure);
+  }
+
   /**
-   * The outcome of a replicator's answer to an update.
-   *
-   * @throws IllegalStateException if the key was deleted: the controller never deletes its keys
+   * The outcome of a replicator's answer to an update. An update of a deleted key (a partition
+   * register of a removed topic) is refused: nothing was written.
    */
   static WriteOutcome of(Replicator.UpdateResponse<?> response) {
     if (response instanceof Replicator.UpdateSuccess) {
@@ -52,8 +73,28 @@ sealed interface WriteOutcome {
     if (response instanceof Replicator.StoreFailure) {
       return new NotDurable(response.toString());
     }
-    throw new IllegalStateException(
-        "The topics key was deleted (" + response + "); the controller never deletes it");
+    if (response instanceof Replicator.UpdateDataDeleted<?>) {
+      return new Refused("the key " + response.key().id() + " was deleted: its topic is gone");
+    }
+    throw new IllegalStateException("Unknown answer to an update: " + response);
+  }
+
+  /**
+   * The outcome of a replicator's answer to a deletion. A key deleted before counts as written: the
+   * deletion is what was wanted.
+   */
+  static WriteOutcome ofDelete(Replicator.DeleteResponse<?> response) {
+    if (response instanceof Replicator.DeleteSuccess<?>
+        || response instanceof Replicator.DataDeleted<?>) {
+      return new Written();
+    }
+    if (response instanceof Replicator.DeleteFailure<?>) {
+      return new Unconfirmed(response.toString());
+    }
+    if (response instanceof Replicator.StoreFailure<?>) {
+      return new NotDurable(response.toString());
+    }
+    throw new IllegalStateException("Unknown answer to a deletion: " + response);
   }
 
   /**

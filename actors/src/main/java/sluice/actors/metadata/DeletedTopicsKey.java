@@ -11,10 +11,10 @@ import sluice.actors.api.CborSerializable;
 /**
  * The Distributed Data key under which the controller records deleted topics, by topic id: the
  * positive evidence a broker needs before it deletes a replica log it finds on disk at start (one
- * whose topic was deleted while the broker was down). Absence from {@link TopicsKey} proves
- * nothing, since a broker's view of the topics may be incomplete; an id recorded here is gone for
- * good, because the controller records it only once a majority of brokers acknowledged the topic's
- * removal, and a topic created again gets a new id.
+ * whose topic was deleted while the broker was down). Absence from the topic list ({@link
+ * MetadataLayout}) proves nothing, since a broker's view of the topics may be incomplete; an id
+ * recorded here is gone for good, because the controller records it only once a majority of brokers
+ * acknowledged the topic's removal, and a topic created again gets a new id.
  *
  * <p>Durable, written with a majority by the controller alone. Only the newest {@code keep}
  * deletions are kept (entries are small, but the map travels whole in gossip): a broker down for

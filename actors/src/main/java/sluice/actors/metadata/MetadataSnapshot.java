@@ -5,12 +5,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a broker knows of the cluster's metadata at one moment: every topic by name and every broker
- * registration by broker id, as this broker's replica of Distributed Data held them. Immutable, so
- * it is read from any thread without locks; the {@link MetadataView} replaces it whole.
+ * What a broker knows of the cluster's metadata at one moment: every complete topic by name and
+ * every broker registration by broker id, as this broker's replica of Distributed Data held them.
+ * Immutable, so it is read from any thread without locks; the {@link MetadataView} replaces it
+ * whole.
  *
- * @param topicsLoaded whether the topics were read at least once (from a change, or a read that
- *     found no topics); before that, an absent topic proves nothing
+ * @param topicsLoaded whether the topics were read at least once (the topic list and the registers
+ *     of its topics); before that, an absent topic proves nothing
  */
 public record MetadataSnapshot(
     Map<String, TopicMetadata> topics,
@@ -39,9 +40,9 @@ public record MetadataSnapshot(
     return Optional.ofNullable(brokers.get(brokerId));
   }
 
-  /** This snapshot with {@code topics} (by name) as the topics, now loaded. */
-  MetadataSnapshot withTopics(Map<String, TopicMetadata> topics) {
-    return new MetadataSnapshot(topics, brokers, true);
+  /** This snapshot with {@code topics} (by name) as the topics, loaded if {@code loaded}. */
+  MetadataSnapshot withTopics(Map<String, TopicMetadata> topics, boolean loaded) {
+    return new MetadataSnapshot(topics, brokers, loaded);
   }
 
   /** This snapshot with the brokers of {@code registrations} (keyed by anything). */

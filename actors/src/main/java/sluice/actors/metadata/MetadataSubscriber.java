@@ -5,7 +5,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.ddata.Key;
 import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
@@ -16,11 +18,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@link MetadataView}'s actor: the broker's one subscriber to the topics ({@link TopicsKey})
- * and broker registrations ({@link BrokersKey}) in Distributed Data, the one writer of the view's
- * snapshot, and the registry of the view's subscriptions. Every update (a change, a read) is made
- * current in the view before any subscriber is told of it, so a subscriber that reads the view
- * after a notification sees at least what it was told. Local only; its messages never cross the
+ * The {@link MetadataView}'s actor: the broker's one subscriber to the topic metadata in
+ * Distributed Data (the topic list and the register of every partition of every listed topic,
+ * {@link MetadataLayout}, followed by {@link PartitionSubscriptions} and put together by {@link
+ * MetadataAssembly}) and to the broker registrations ({@link BrokersKey}), the one writer of the
+ * view's snapshot, and the registry of the view's subscriptions. Every update (a change, a read) is
+ * made current in the view before any subscriber is told of it, so a subscriber that reads the view
+ * after a notification sees at least what it was told. The topics count as loaded once a read of
+ * the list and of the registers of its topics answered. Local only; its messages never cross the
  * network.
  */
 final class MetadataSubscriber {
@@ -49,8 +54,16 @@ final class MetadataSubscriber {
   private record DataChanged(Replicator.SubscribeResponse<?> response) implements Command {}
 
   private record TopicsRead(
-      Replicator.GetResponse<LWWMap<String, TopicMetadata>> response, ActorRef<ReadDone> replyTo)
+      Replicator.GetResponse<LWWMap<String, TopicEntry>> response, Reading reading)
       implements Command {}
+
+  private record RegisterRead(
+      Replicator.GetResponse<LWWRegister<PartitionAssignment>> response, Reading reading)
+      implements Command {}
+
+  /** A read under way: the registers it still waits for; {@code replyTo} may be null. */
+  private record Reading(
+      Replicator.ReadConsistency consistency, Set<String> pending, ActorRef<ReadDone> replyTo) {}
 
   private record BrokersRead(Replicator.GetResponse<LWWMap<String, BrokerRegistration>> response)
       implements Command {}
@@ -63,7 +76,10 @@ final class MetadataSubscriber {
 
   private final ActorContext<Command> context;
   private final MetadataView view;
-  private final ReplicatorMessageAdapter<Command, LWWMap<String, TopicMetadata>> topics;
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, TopicEntry>> topics;
+  private final ReplicatorMessageAdapter<Command, LWWRegister<PartitionAssignment>> registers;
+  private final MetadataAssembly assembly = new MetadataAssembly();
+  private final PartitionSubscriptions subscriptions = new PartitionSubscriptions();
   private final ReplicatorMessageAdapter<Command, LWWMap<String, BrokerRegistration>> brokers;
 
   private final Map<PartitionId, Set<ActorRef<MetadataView.PartitionChanged>>>
@@ -82,16 +98,15 @@ final class MetadataSubscriber {
     // The replicator answers every read itself (timeouts included); this only guards the ask.
     Duration guard = Duration.ofMinutes(1);
     this.topics = new ReplicatorMessageAdapter<>(context, replicator, guard);
+    this.registers = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.brokers = new ReplicatorMessageAdapter<>(context, replicator, guard);
   }
 
   private Behavior<Command> start() {
-    topics.subscribe(TopicsKey.KEY, DataChanged::new);
+    topics.subscribe(MetadataLayout.TOPIC_LIST, DataChanged::new);
     brokers.subscribe(BrokersKey.KEY, DataChanged::new);
     // A first read, so the topics count as read even when there are none yet.
-    topics.askGet(
-        replyTo -> new Replicator.Get<>(TopicsKey.KEY, Replicator.readLocal(), replyTo),
-        response -> new TopicsRead(response, null));
+    read(Replicator.readLocal(), null);
     brokers.askGet(
         replyTo -> new Replicator.Get<>(BrokersKey.KEY, Replicator.readLocal(), replyTo),
         BrokersRead::new);
@@ -99,6 +114,7 @@ final class MetadataSubscriber {
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(Refresh.class, this::onRefresh)
         .onMessage(TopicsRead.class, this::onTopicsRead)
+        .onMessage(RegisterRead.class, this::onRegisterRead)
         .onMessage(BrokersRead.class, this::onBrokersRead)
         .onMessage(SubscribePartition.class, this::onSubscribePartition)
         .onMessage(SubscribeReplicas.class, this::onSubscribeReplicas)
@@ -111,15 +127,39 @@ final class MetadataSubscriber {
   @SuppressWarnings("unchecked")
   private Behavior<Command> onDataChanged(DataChanged message) {
     if (message.response() instanceof Replicator.Changed<?> changed) {
-      if (changed.key().equals(TopicsKey.KEY)) {
-        var map = (LWWMap<String, TopicMetadata>) changed.dataValue();
-        update(view.current().withTopics(map.getEntries()));
+      if (changed.key().equals(MetadataLayout.TOPIC_LIST)) {
+        list(((LWWMap<String, TopicEntry>) changed.dataValue()).getEntries());
+        publishTopics(view.current().topicsLoaded());
+      } else if (MetadataLayout.isPartitionKey(changed.key())) {
+        var register = (LWWRegister<PartitionAssignment>) changed.dataValue();
+        assembly.put(changed.key().id(), register.getValue());
+        publishTopics(view.current().topicsLoaded());
       } else if (changed.key().equals(BrokersKey.KEY)) {
         var map = (LWWMap<String, BrokerRegistration>) changed.dataValue();
         update(view.current().withBrokers(map.getEntries().values()));
       }
+    } else if (message.response() instanceof Replicator.Deleted<?> deleted
+        && MetadataLayout.isPartitionKey(deleted.key())) {
+      assembly.forget(deleted.key().id());
+      publishTopics(view.current().topicsLoaded());
     }
     return Behaviors.same();
+  }
+
+  /** Takes a new topic list: follows the registers of its topics, forgets those of the others. */
+  private void list(Map<String, TopicEntry> entries) {
+    assembly.list(entries);
+    PartitionSubscriptions.Diff diff = subscriptions.follow(entries);
+    for (var key : diff.unsubscribe()) {
+      registers.unsubscribe(key);
+      assembly.forget(key.id());
+    }
+    // The replicator answers a new subscriber with the current value, if there is one.
+    diff.subscribe().forEach(key -> registers.subscribe(key, DataChanged::new));
+  }
+
+  private void publishTopics(boolean loaded) {
+    update(view.current().withTopics(assembly.topics(), loaded));
   }
 
   private Behavior<Command> onRefresh(Refresh refresh) {
@@ -127,27 +167,66 @@ final class MetadataSubscriber {
         refresh.majorityTimeout() == null
             ? Replicator.readLocal()
             : new Replicator.ReadMajority(refresh.majorityTimeout());
-    topics.askGet(
-        replyTo -> new Replicator.Get<>(TopicsKey.KEY, consistency, replyTo),
-        response -> new TopicsRead(response, refresh.replyTo()));
+    read(consistency, refresh.replyTo());
     return Behaviors.same();
   }
 
+  /**
+   * Reads the topic list, then the registers of its incomplete topics, with {@code consistency}.
+   */
+  private void read(Replicator.ReadConsistency consistency, ActorRef<ReadDone> replyTo) {
+    Reading reading = new Reading(consistency, new HashSet<>(), replyTo);
+    topics.askGet(
+        askReplyTo -> new Replicator.Get<>(MetadataLayout.TOPIC_LIST, consistency, askReplyTo),
+        response -> new TopicsRead(response, reading));
+  }
+
   private Behavior<Command> onTopicsRead(TopicsRead read) {
-    String failure = null;
-    if (read.response() instanceof Replicator.GetSuccess<LWWMap<String, TopicMetadata>> found) {
-      update(view.current().withTopics(found.get(TopicsKey.KEY).getEntries()));
-    } else if (read.response() instanceof Replicator.NotFound<?>) {
-      if (!view.current().topicsLoaded()) {
-        update(view.current().withTopics(Map.of()));
-      }
-    } else {
-      failure = "reading the topic metadata failed: " + read.response();
+    Reading reading = read.reading();
+    if (read.response() instanceof Replicator.GetSuccess<LWWMap<String, TopicEntry>> found) {
+      list(found.get(MetadataLayout.TOPIC_LIST).getEntries());
+    } else if (!(read.response() instanceof Replicator.NotFound<?>)) {
+      done(reading, "reading the topic list failed: " + read.response());
+      return Behaviors.same();
     }
-    if (read.replyTo() != null) {
-      read.replyTo().tell(new ReadDone(failure == null ? view.current() : null, failure));
+    for (TopicEntry entry : assembly.entries().values()) {
+      if (!assembly.complete(entry.name())) {
+        for (Key<LWWRegister<PartitionAssignment>> key : MetadataLayout.partitionKeys(entry)) {
+          reading.pending().add(key.id());
+          registers.askGet(
+              askReplyTo -> new Replicator.Get<>(key, reading.consistency(), askReplyTo),
+              response -> new RegisterRead(response, reading));
+        }
+      }
+    }
+    if (reading.pending().isEmpty()) {
+      done(reading, null);
     }
     return Behaviors.same();
+  }
+
+  private Behavior<Command> onRegisterRead(RegisterRead read) {
+    Reading reading = read.reading();
+    var response = read.response();
+    reading.pending().remove(response.key().id());
+    if (response instanceof Replicator.GetSuccess<LWWRegister<PartitionAssignment>> found
+        && subscriptions.follows(response.key())) {
+      assembly.put(response.key().id(), found.get(found.key()).getValue());
+    }
+    if (reading.pending().isEmpty()) {
+      done(reading, null);
+    }
+    return Behaviors.same();
+  }
+
+  /** A read ended: the topics are loaded (unless it failed) and the reader, if any, is told. */
+  private void done(Reading reading, String failure) {
+    if (failure == null) {
+      publishTopics(true);
+    }
+    if (reading.replyTo() != null) {
+      reading.replyTo().tell(new ReadDone(failure == null ? view.current() : null, failure));
+    }
   }
 
   private Behavior<Command> onBrokersRead(BrokersRead read) {

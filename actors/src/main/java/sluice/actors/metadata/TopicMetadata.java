@@ -6,7 +6,9 @@ import java.util.Optional;
 import sluice.actors.api.CborSerializable;
 
 /**
- * A topic as the controller stores it in Distributed Data under {@link TopicsKey#KEY}.
+ * A whole topic, as readers see it: the controller stores it split in Distributed Data, its {@link
+ * TopicEntry} in the topic list and each partition in its own register ({@link MetadataLayout}),
+ * and {@link MetadataAssembly} puts it back together.
  *
  * @param topicId a UUID, new for every creation, so a topic deleted and created again is not
  *     confused with its predecessor

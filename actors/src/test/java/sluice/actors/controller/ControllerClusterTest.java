@@ -7,7 +7,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.cluster.MemberStatus;
-import akka.cluster.ddata.LWWMap;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
@@ -32,9 +31,9 @@ import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.metadata.ControllerEpochKey;
+import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.metadata.TopicsKey;
 import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
@@ -166,15 +165,8 @@ class ControllerClusterTest {
   }
 
   /** The topic as stored in broker {@code via}'s Distributed Data replica. */
-  @SuppressWarnings("unchecked")
   private TopicMetadata stored(int via, String name) {
-    TestProbe<Replicator.GetResponse<LWWMap<String, TopicMetadata>>> probe =
-        nodes.get(via).createTestProbe();
-    DistributedData.get(nodes.get(via).system())
-        .replicator()
-        .tell(new Replicator.Get<>(TopicsKey.KEY, Replicator.readLocal(), probe.getRef()));
-    var success = probe.expectMessageClass(Replicator.GetSuccess.class, TIMEOUT);
-    return ((LWWMap<String, TopicMetadata>) success.get(TopicsKey.KEY)).getEntries().get(name);
+    return TestClusters.storedTopic(nodes.get(via), name);
   }
 
   @SuppressWarnings("unchecked")
@@ -439,27 +431,20 @@ class ControllerClusterTest {
 
     // What a superseded controller (epoch 0) would write on broker 3: broker 3 as the leader.
     PartitionAssignment p = current.partitions().get(0);
-    TopicMetadata stale =
-        new TopicMetadata(
-            "fenced",
-            current.topicId(),
-            false,
-            current.configs(),
-            List.of(new PartitionAssignment(0, p.replicas(), 3, 9, p.isr(), 9)));
+    // Its partition epoch is higher, but its register clock carries controller epoch 0.
+    PartitionAssignment stale = new PartitionAssignment(0, p.replicas(), 3, 9, p.isr(), 9);
     var node = DistributedData.get(nodes.get(3).system()).selfUniqueAddress();
-    TestProbe<Replicator.UpdateResponse<LWWMap<String, TopicMetadata>>> written =
+    TestProbe<Replicator.UpdateResponse<LWWRegister<PartitionAssignment>>> written =
         nodes.get(3).createTestProbe();
     DistributedData.get(nodes.get(3).system())
         .replicator()
         .tell(
             new Replicator.Update<>(
-                TopicsKey.KEY,
-                LWWMap.empty(),
+                MetadataLayout.partitionKey(current.topicId(), 0),
+                LWWRegister.create(node, stale, MetadataLayout.clock(0)),
                 new Replicator.WriteAll(Duration.ofSeconds(5)),
                 written.getRef(),
-                map ->
-                    map.put(
-                        node, "fenced", stale, new EpochClock<>(0, System::currentTimeMillis))));
+                register -> register.withValue(node, stale, MetadataLayout.clock(0))));
     written.expectMessageClass(Replicator.UpdateResponse.class, TIMEOUT);
 
     probe.awaitAssert(

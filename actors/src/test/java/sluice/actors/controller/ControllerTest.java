@@ -35,6 +35,7 @@ import sluice.actors.controller.Controller.TopicResult;
 import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.DeletedTopicsKey;
 import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
+import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.testing.RecordingPartitions;
@@ -492,6 +493,89 @@ class ControllerTest {
     assertThat(alter("isr", "isr-id", 1, 5, 9, 1).partition().partitionEpoch())
         .as("the partition epoch survives a restart")
         .isEqualTo(10);
+  }
+
+  @Test
+  void anIsrChangeWritesOnlyItsPartitionsRegisterAndLeavesTheOthersAndTheListUntouched(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    List<PartitionAssignment> partitions = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      partitions.add(new PartitionAssignment(p, List.of(1), 1, 5, List.of(1), 7));
+    }
+    var stored = new TopicMetadata("isr", "isr-id", false, Map.of(), partitions);
+    testKit = startBroker(otherDir, Optional.empty(), stored);
+    assertThat(describe("isr").topic().partitions()).hasSize(3);
+    var listBefore = TestClusters.stored(testKit, MetadataLayout.TOPIC_LIST).orElseThrow();
+    var othersBefore =
+        List.of(
+            TestClusters.storedRegister(testKit, "isr-id", 1).orElseThrow(),
+            TestClusters.storedRegister(testKit, "isr-id", 2).orElseThrow());
+
+    assertThat(alter("isr", "isr-id", 1, 5, 7, 1).error()).isNull();
+
+    var changed = TestClusters.storedRegister(testKit, "isr-id", 0).orElseThrow();
+    assertThat(changed.getValue().partitionEpoch()).isEqualTo(8);
+    assertThat(MetadataLayout.controllerEpochOf(changed.timestamp()))
+        .isEqualTo(storedControllerEpoch());
+    assertThat(MetadataLayout.partitionEpochOf(changed.timestamp())).isEqualTo(8);
+    for (int p = 1; p < 3; p++) {
+      var after = TestClusters.storedRegister(testKit, "isr-id", p).orElseThrow();
+      assertThat(after.getValue()).isEqualTo(othersBefore.get(p - 1).getValue());
+      assertThat(after.timestamp()).isEqualTo(othersBefore.get(p - 1).timestamp());
+    }
+    var listAfter = TestClusters.stored(testKit, MetadataLayout.TOPIC_LIST).orElseThrow();
+    assertThat(listAfter.getEntries()).isEqualTo(listBefore.getEntries());
+    assertThat(listAfter.underlying().getEntries().get("isr").timestamp())
+        .as("the list's entry was not rewritten (same timestamp)")
+        .isEqualTo(listBefore.underlying().getEntries().get("isr").timestamp());
+  }
+
+  @Test
+  void topicsOfTheOldSingleMapAreMigratedToTheNewLayoutAndTheOldMapIsCleared(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    var old =
+        new TopicMetadata(
+            "legacy",
+            "legacy-id",
+            false,
+            Map.of(),
+            List.of(
+                new PartitionAssignment(0, List.of(1), 1, 2, List.of(1), 3),
+                new PartitionAssignment(1, List.of(1), 1, 4, List.of(1), 6)));
+    ActorTestKit before =
+        TestClusters.startOneNode("ControllerTest", TestClusters.config(otherDir, extraConfig));
+    var node = DistributedData.get(before.system()).selfUniqueAddress();
+    TestClusters.update(
+        before,
+        MetadataLayout.LEGACY_TOPICS,
+        LWWMap.empty(),
+        map -> map.put(node, old.name(), old));
+    before.shutdownTestKit();
+
+    testKit = startBroker(otherDir, Optional.empty());
+
+    assertThat(describe("legacy").topic().topicId()).isEqualTo("legacy-id");
+    assertThat(describe("legacy").topic().partitions().get(1).leaderEpoch()).isEqualTo(4);
+    ActorTestKit kit = testKit;
+    kit.createTestProbe()
+        .awaitAssert(
+            TIMEOUT,
+            () -> {
+              assertThat(TestClusters.storedTopic(kit, "legacy")).isEqualTo(old);
+              assertThat(partitions.placed)
+                  .as("the migrated partitions are placed")
+                  .anyMatch(placement -> placement.topic().equals("legacy"));
+              assertThat(
+                      TestClusters.stored(kit, MetadataLayout.LEGACY_TOPICS)
+                          .map(LWWMap::getEntries)
+                          .orElse(Map.of()))
+                  .isEmpty();
+              return null;
+            });
+    // The migrated partitions keep their partition epochs: ISR changes go on from them.
+    assertThat(alter("legacy", "legacy-id", 1, 2, 3, 1).partition().partitionEpoch()).isEqualTo(4);
   }
 
   @Test

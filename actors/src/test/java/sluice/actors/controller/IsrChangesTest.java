@@ -38,12 +38,14 @@ class IsrChangesTest {
     assertThat(batch.refused().get(0).result().error().code())
         .isEqualTo(ErrorCode.INVALID_UPDATE_VERSION);
     assertThat(batch.write().changes())
-        .as("one change per topic, holding both partitions")
-        .hasSize(1);
-    var after = batch.write().changes().get(0).after();
-    assertThat(after.partitions().get(0).isr()).containsExactly(1);
-    assertThat(after.partitions().get(1).isr()).containsExactly(2);
-    assertThat(after.partitions()).allMatch(p -> p.partitionEpoch() == 6);
+        .as("one register write per changed partition, nothing for the others")
+        .hasSize(2);
+    var changes = batch.write().changes();
+    assertThat(changes.get(0).after().isr()).containsExactly(1);
+    assertThat(changes.get(1).after().isr()).containsExactly(2);
+    assertThat(changes).allMatch(c -> c.after().partitionEpoch() == 6);
+    assertThat(changes)
+        .allMatch(c -> c.before().equals(TOPIC.partitions().get(c.before().partition())));
   }
 
   @Test

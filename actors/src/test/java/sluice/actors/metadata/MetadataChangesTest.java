@@ -22,7 +22,7 @@ class MetadataChangesTest {
     for (TopicMetadata topic : topics) {
       byName.put(topic.name(), topic);
     }
-    return MetadataSnapshot.EMPTY.withTopics(byName);
+    return MetadataSnapshot.EMPTY.withTopics(byName, true);
   }
 
   private static final PartitionAssignment P0 = assignment(0, 1, List.of(1, 2, 3));

@@ -6,10 +6,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
-import akka.cluster.ddata.LWWMap;
-import akka.cluster.ddata.SelfUniqueAddress;
-import akka.cluster.ddata.typed.javadsl.DistributedData;
-import akka.cluster.ddata.typed.javadsl.Replicator;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +18,6 @@ import sluice.actors.lease.WriteLease;
 import sluice.actors.lease.WriteLeases;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.metadata.TopicsKey;
 import sluice.actors.partition.PartitionLeader;
 import sluice.actors.partition.PartitionLeader.ReplicaFetch;
 import sluice.actors.testing.TestClusters;
@@ -121,19 +116,7 @@ final class ReplicaTestNode implements AutoCloseable {
   }
 
   void removeTopic(String name) {
-    TestProbe<Replicator.UpdateResponse<LWWMap<String, TopicMetadata>>> probe =
-        kit.createTestProbe();
-    SelfUniqueAddress node = DistributedData.get(kit.system()).selfUniqueAddress();
-    DistributedData.get(kit.system())
-        .replicator()
-        .tell(
-            new Replicator.Update<>(
-                TopicsKey.KEY,
-                LWWMap.empty(),
-                Replicator.writeLocal(),
-                probe.ref(),
-                map -> map.remove(node, name)));
-    assertThat(probe.receiveMessage()).isInstanceOf(Replicator.UpdateSuccess.class);
+    TestClusters.removeTopic(kit, name);
   }
 
   Optional<PartitionLog> followerLog() {

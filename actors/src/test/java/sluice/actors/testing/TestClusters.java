@@ -6,7 +6,10 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.MemberStatus;
+import akka.cluster.ddata.Key;
 import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.LWWRegister;
+import akka.cluster.ddata.ReplicatedData;
 import akka.cluster.ddata.SelfUniqueAddress;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
@@ -20,12 +23,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
+import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicEntry;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.metadata.TopicsKey;
 import sluice.storage.record.CompressionType;
 import sluice.storage.record.RecordBatchBuilder;
 
@@ -142,21 +148,109 @@ public final class TestClusters {
     probe.expectMessageClass(Replicator.UpdateSuccess.class, Duration.ofSeconds(10));
   }
 
-  /** Writes a topic's metadata into this node's Distributed Data, as the controller would. */
+  /**
+   * Writes a topic's metadata into this node's Distributed Data, as the controller would: every
+   * partition register (controller epoch 0), then the topic list entry.
+   */
   public static void putTopic(ActorTestKit testKit, TopicMetadata topic) {
-    TestProbe<Replicator.UpdateResponse<LWWMap<String, TopicMetadata>>> probe =
-        testKit.createTestProbe();
+    putTopic(testKit, topic, 0);
+  }
+
+  /**
+   * {@link #putTopic(ActorTestKit, TopicMetadata)} as the controller of {@code controllerEpoch}.
+   */
+  public static void putTopic(ActorTestKit testKit, TopicMetadata topic, int controllerEpoch) {
+    for (PartitionAssignment partition : topic.partitions()) {
+      putPartition(testKit, topic.topicId(), partition, controllerEpoch);
+    }
+    putEntry(testKit, TopicEntry.of(topic));
+  }
+
+  /**
+   * Writes one partition register, with the register clock of {@code controllerEpoch}, raised past
+   * the register's current timestamp if needed: tests rewrite partitions without raising their
+   * partition epoch, and the replicator merges an update into the current value, so a write with an
+   * equal timestamp would be lost.
+   */
+  public static void putPartition(
+      ActorTestKit testKit, String topicId, PartitionAssignment partition, int controllerEpoch) {
     SelfUniqueAddress node = DistributedData.get(testKit.system()).selfUniqueAddress();
+    LWWRegister.Clock<PartitionAssignment> clock =
+        (current, value) ->
+            Math.max(
+                MetadataLayout.timestamp(controllerEpoch, value.partitionEpoch()), current + 1);
+    update(
+        testKit,
+        MetadataLayout.partitionKey(topicId, partition.partition()),
+        LWWRegister.create(node, partition, clock),
+        register -> register.withValue(node, partition, clock));
+  }
+
+  /** Writes one topic list entry. */
+  public static void putEntry(ActorTestKit testKit, TopicEntry entry) {
+    SelfUniqueAddress node = DistributedData.get(testKit.system()).selfUniqueAddress();
+    update(
+        testKit,
+        MetadataLayout.TOPIC_LIST,
+        LWWMap.empty(),
+        map -> map.put(node, entry.name(), entry));
+  }
+
+  /** Unlists a topic, as the controller's removal does first (its registers stay). */
+  public static void removeTopic(ActorTestKit testKit, String name) {
+    SelfUniqueAddress node = DistributedData.get(testKit.system()).selfUniqueAddress();
+    update(testKit, MetadataLayout.TOPIC_LIST, LWWMap.empty(), map -> map.remove(node, name));
+  }
+
+  /** A local update of {@code key} on this node, awaited. */
+  public static <A extends ReplicatedData> void update(
+      ActorTestKit testKit, Key<A> key, A initial, Function<A, A> modify) {
+    TestProbe<Replicator.UpdateResponse<A>> probe = testKit.createTestProbe();
     DistributedData.get(testKit.system())
         .replicator()
         .tell(
             new Replicator.Update<>(
-                TopicsKey.KEY,
-                LWWMap.empty(),
-                Replicator.writeLocal(),
-                probe.ref(),
-                map -> map.put(node, topic.name(), topic)));
+                key, initial, Replicator.writeLocal(), probe.ref(), modify::apply));
     assertThat(probe.receiveMessage()).isInstanceOf(Replicator.UpdateSuccess.class);
+  }
+
+  /** {@code key}'s value in this node's replica; empty if it has none. */
+  @SuppressWarnings("unchecked")
+  public static <A extends ReplicatedData> Optional<A> stored(ActorTestKit testKit, Key<A> key) {
+    TestProbe<Replicator.GetResponse<A>> probe = testKit.createTestProbe();
+    DistributedData.get(testKit.system())
+        .replicator()
+        .tell(new Replicator.Get<>(key, Replicator.readLocal(), probe.ref()));
+    Replicator.GetResponse<A> response = probe.receiveMessage();
+    return response instanceof Replicator.GetSuccess<A> success
+        ? Optional.of(success.get(key))
+        : Optional.empty();
+  }
+
+  /** A partition's register in this node's replica; empty if it has none. */
+  public static Optional<LWWRegister<PartitionAssignment>> storedRegister(
+      ActorTestKit testKit, String topicId, int partition) {
+    return stored(testKit, MetadataLayout.partitionKey(topicId, partition));
+  }
+
+  /** The whole topic as this node's replica holds it; null if unlisted or missing a register. */
+  public static TopicMetadata storedTopic(ActorTestKit testKit, String name) {
+    TopicEntry entry =
+        stored(testKit, MetadataLayout.TOPIC_LIST)
+            .map(map -> map.getEntries().get(name))
+            .orElse(null);
+    if (entry == null) {
+      return null;
+    }
+    List<PartitionAssignment> partitions = new ArrayList<>();
+    for (int p = 0; p < entry.partitionCount(); p++) {
+      var register = storedRegister(testKit, entry.topicId(), p);
+      if (register.isEmpty()) {
+        return null;
+      }
+      partitions.add(register.get().getValue());
+    }
+    return entry.with(partitions);
   }
 
   /** A topic whose partitions are all led by {@code leader}, epoch 0. */

@@ -4,7 +4,10 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.ddata.Key;
 import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.LWWRegister;
+import akka.cluster.ddata.ReplicatedData;
 import akka.cluster.ddata.SelfUniqueAddress;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
@@ -22,9 +25,10 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import sluice.actors.journal.Logs;
+import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.metadata.TopicEntry;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.metadata.TopicsKey;
 import sluice.actors.partition.PartitionLeader;
 
 /**
@@ -100,23 +104,34 @@ public final class OneNodeBroker implements AutoCloseable {
     TopicMetadata topic =
         new TopicMetadata(name, UUID.randomUUID().toString(), false, configs, assignments);
     SelfUniqueAddress node = DistributedData.get(system).selfUniqueAddress();
-    Replicator.UpdateResponse<LWWMap<String, TopicMetadata>> response =
-        AskPattern
-            .<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, TopicMetadata>>>ask(
+    // As the controller writes: every partition register, then the topic list entry.
+    for (PartitionAssignment assignment : assignments) {
+      var clock = MetadataLayout.clock(0);
+      update(
+          MetadataLayout.partitionKey(topic.topicId(), assignment.partition()),
+          LWWRegister.create(node, assignment, clock),
+          register -> register.withValue(node, assignment, clock));
+    }
+    update(
+        MetadataLayout.TOPIC_LIST,
+        LWWMap.empty(),
+        map -> map.put(node, name, TopicEntry.of(topic)));
+  }
+
+  private <A extends ReplicatedData> void update(
+      Key<A> key, A initial, java.util.function.Function<A, A> modify) {
+    Replicator.UpdateResponse<A> response =
+        AskPattern.<Replicator.Command, Replicator.UpdateResponse<A>>ask(
                 DistributedData.get(system).replicator(),
                 replyTo ->
                     new Replicator.Update<>(
-                        TopicsKey.KEY,
-                        LWWMap.empty(),
-                        Replicator.writeLocal(),
-                        replyTo,
-                        map -> map.put(node, name, topic)),
+                        key, initial, Replicator.writeLocal(), replyTo, modify::apply),
                 TIMEOUT,
                 system.scheduler())
             .toCompletableFuture()
             .join();
     if (!(response instanceof Replicator.UpdateSuccess)) {
-      throw new IllegalStateException("writing topic " + name + " failed: " + response);
+      throw new IllegalStateException("writing " + key.id() + " failed: " + response);
     }
   }
 

@@ -15,9 +15,10 @@ import org.lmdbjava.Txn;
 /**
  * The size of every value in a broker's Distributed Data durable store: the LMDB environment in
  * {@code <data-dir>/metadata} ({@code akka.cluster.distributed-data.durable.lmdb.dir}), database
- * {@code ddata}, one entry per durable key ({@code sluice-topics}, ...) holding that key's whole
- * replicated value, serialized. Akka rewrites a key's whole entry whenever its value changes, so
- * the size of {@code sluice-topics} is what one ISR change stores per broker before LMDB's own page
+ * {@code ddata}, one entry per durable key ({@code sluice-topic-list}, each {@code
+ * sluice-partition-<topicId>-<p>}, ...) holding that key's whole replicated value, serialized. Akka
+ * rewrites a key's whole entry whenever its value changes, so the size of one {@code
+ * sluice-partition-*} register is what one ISR change stores per broker before LMDB's own page
  * overhead (values above a page go to overflow pages, written whole). Read after the broker has
  * stopped: Akka opens the store with {@code MDB_NOLOCK}, so a concurrent reader is not safe.
  * Stateless; thread-safe.

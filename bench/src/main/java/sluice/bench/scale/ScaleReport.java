@@ -24,7 +24,8 @@ public final class ScaleReport {
           new Column("open fds", r -> maxResource(r, x -> (double) x.openFds(), 0)),
           new Column(
               "idle CPU %", r -> maxResource(r, ScaleRow.Resources::idleCpuPercentOfCore, 1)),
-          new Column("topics value B", r -> count(r.topicsValueBytes)),
+          new Column("topic map B", r -> count(r.topicListBytes)),
+          new Column("partition reg B", r -> count(r.partitionRegisterBytes)),
           new Column("ISR changes", r -> r.isrCost == null ? "-" : "" + r.isrCost.changes()),
           new Column(
               "stored B/change", r -> r.isrCost == null ? "-" : count(r.isrCost.storedPerChange())),

@@ -57,7 +57,13 @@ public final class ScaleRow {
   Double touchP50Millis;
   Double touchP99Millis;
   final Map<Integer, Resources> resources = new TreeMap<>();
-  Long topicsValueBytes;
+
+  /** The stored size of the topic list ({@code sluice-topic-list}), the largest of the brokers. */
+  Long topicListBytes;
+
+  /** The stored size of the largest partition register ({@code sluice-partition-*}). */
+  Long partitionRegisterBytes;
+
   IsrCost isrCost;
   Double electionSeconds;
   Double allLedSeconds;

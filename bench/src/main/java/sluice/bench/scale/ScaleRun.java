@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import sluice.actors.metadata.MetadataLayout;
 import sluice.bench.failover.SluiceCluster;
 import sluice.bench.http.DeliveryReports;
 import sluice.bench.http.Latencies;
@@ -26,9 +27,10 @@ import sluice.bench.http.RestProxyClient;
  * partition is led with a full ISR; one 100-byte record to every partition (the first-touch
  * latency); a settle pause and an idle window (RSS, open fds, CPU per broker); on 3 brokers the ISR
  * change ({@link IsrChangeProbe}) and an election ({@link ElectionProbe}); SIGTERM of every broker
- * still running (time to stop); and the size of the {@code sluice-topics} value in the stopped
- * brokers' durable stores ({@link DurableStoreSizes}). A step that fails or passes the deadline
- * ends the row there, noted; the cluster is always stopped. Not thread-safe.
+ * still running (time to stop); and the size of the {@code sluice-topic-list} value and of the
+ * largest partition register in the stopped brokers' durable stores ({@link DurableStoreSizes}). A
+ * step that fails or passes the deadline ends the row there, noted; the cluster is always stopped.
+ * Not thread-safe.
  */
 final class ScaleRun {
 
@@ -231,10 +233,20 @@ final class ScaleRun {
       try {
         Map<String, Long> sizes = DurableStoreSizes.read(cluster.dataDir(k));
         System.out.println("  broker " + k + " durable store, bytes per key: " + sizes);
-        Long topics = sizes.get("sluice-topics");
-        if (topics != null && (row.topicsValueBytes == null || topics > row.topicsValueBytes)) {
-          row.topicsValueBytes = topics;
+        Long list = sizes.get(MetadataLayout.TOPIC_LIST.id());
+        if (list != null && (row.topicListBytes == null || list > row.topicListBytes)) {
+          row.topicListBytes = list;
         }
+        sizes.entrySet().stream()
+            .filter(e -> e.getKey().startsWith(MetadataLayout.PARTITION_PREFIX))
+            .mapToLong(Map.Entry::getValue)
+            .max()
+            .ifPresent(
+                register -> {
+                  if (row.partitionRegisterBytes == null || register > row.partitionRegisterBytes) {
+                    row.partitionRegisterBytes = register;
+                  }
+                });
       } catch (RuntimeException e) {
         row.note("cannot read broker " + k + "'s durable store: " + firstLine(e));
       }
