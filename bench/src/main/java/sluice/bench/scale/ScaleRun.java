@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -222,6 +224,31 @@ final class ScaleRun {
     }
   }
 
+  /** Every key's size, but the partition registers as one count, range and total. */
+  static String summary(Map<String, Long> sizes) {
+    var others = new TreeMap<String, Long>();
+    var registers = new LongSummaryStatistics();
+    sizes.forEach(
+        (key, bytes) -> {
+          if (key.startsWith(MetadataLayout.PARTITION_PREFIX)) {
+            registers.accept(bytes);
+          } else {
+            others.put(key, bytes);
+          }
+        });
+    if (registers.getCount() == 0) {
+      return others.toString();
+    }
+    return String.format(
+        Locale.ROOT,
+        "%s, %,d partition registers of %d-%d B (%,d B in all)",
+        others,
+        registers.getCount(),
+        registers.getMin(),
+        registers.getMax(),
+        registers.getSum());
+  }
+
   private void stop(SluiceCluster cluster, ScaleRow row) {
     Map<Integer, Duration> took = cluster.stopAll();
     took.values().stream()
@@ -232,7 +259,7 @@ final class ScaleRun {
     for (int k = 1; k <= brokers; k++) {
       try {
         Map<String, Long> sizes = DurableStoreSizes.read(cluster.dataDir(k));
-        System.out.println("  broker " + k + " durable store, bytes per key: " + sizes);
+        System.out.println("  broker " + k + " durable store, bytes per key: " + summary(sizes));
         Long list = sizes.get(MetadataLayout.TOPIC_LIST.id());
         if (list != null && (row.topicListBytes == null || list > row.topicListBytes)) {
           row.topicListBytes = list;
