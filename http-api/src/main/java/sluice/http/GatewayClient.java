@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import sluice.actors.api.Acks;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.ProduceRecord;
@@ -89,8 +90,8 @@ final class GatewayClient {
     return system;
   }
 
-  CompletionStage<Gateway.ClusterDescription> describeCluster() {
-    return ask("DescribeCluster", Gateway.DescribeCluster::new, askTimeout);
+  CompletionStage<AdminRequest.ClusterDescription> describeCluster() {
+    return admin("DescribeCluster", AdminRequest.DescribeCluster::new, askTimeout);
   }
 
   /** The cluster id, asked once and then remembered (a failed ask is asked again next time). */
@@ -132,8 +133,8 @@ final class GatewayClient {
 
   /** The topic as the controller knows it now; fails with 40401 if there is none. */
   CompletionStage<TopicDescription> describeTopic(String name) {
-    return this.<Gateway.TopicReply>ask(
-            "DescribeTopic", replyTo -> new Gateway.DescribeTopic(name, replyTo), askTimeout)
+    return this.<AdminRequest.TopicReply>admin(
+            "DescribeTopic", replyTo -> new AdminRequest.DescribeTopic(name, replyTo), askTimeout)
         .thenApply(reply -> topicOrThrow(name, reply));
   }
 
@@ -172,17 +173,18 @@ final class GatewayClient {
   }
 
   CompletionStage<List<TopicDescription>> listTopics() {
-    return this.<Gateway.TopicList>ask("ListTopics", Gateway.ListTopics::new, askTimeout)
-        .thenApply(Gateway.TopicList::topics);
+    return this.<AdminRequest.TopicList>admin(
+            "ListTopics", AdminRequest.ListTopics::new, askTimeout)
+        .thenApply(AdminRequest.TopicList::topics);
   }
 
   CompletionStage<TopicDescription> createTopic(
       String name, int partitions, Integer replicationFactor, Map<String, String> configs) {
     topics.remove(name);
-    return this.<Gateway.TopicReply>ask(
+    return this.<AdminRequest.TopicReply>admin(
             "CreateTopic",
             replyTo ->
-                new Gateway.CreateTopic(name, partitions, replicationFactor, configs, replyTo),
+                new AdminRequest.CreateTopic(name, partitions, replicationFactor, configs, replyTo),
             askTimeout)
         .thenApply(reply -> topicOrThrow(name, reply));
   }
@@ -190,9 +192,9 @@ final class GatewayClient {
   /** Adds partitions so the topic has {@code partitions}; the cached topic is dropped. */
   CompletionStage<TopicDescription> createPartitions(String name, int partitions) {
     topics.remove(name);
-    return this.<Gateway.TopicReply>ask(
+    return this.<AdminRequest.TopicReply>admin(
             "CreatePartitions",
-            replyTo -> new Gateway.CreatePartitions(name, partitions, replyTo),
+            replyTo -> new AdminRequest.CreatePartitions(name, partitions, replyTo),
             askTimeout)
         .thenApply(
             reply -> {
@@ -203,8 +205,8 @@ final class GatewayClient {
 
   CompletionStage<TopicDescription> deleteTopic(String name) {
     topics.remove(name);
-    return this.<Gateway.TopicReply>ask(
-            "DeleteTopic", replyTo -> new Gateway.DeleteTopic(name, replyTo), askTimeout)
+    return this.<AdminRequest.TopicReply>admin(
+            "DeleteTopic", replyTo -> new AdminRequest.DeleteTopic(name, replyTo), askTimeout)
         .thenApply(
             reply -> {
               topics.remove(name);
@@ -277,7 +279,7 @@ final class GatewayClient {
             });
   }
 
-  private static TopicDescription topicOrThrow(String name, Gateway.TopicReply reply) {
+  private static TopicDescription topicOrThrow(String name, AdminRequest.TopicReply reply) {
     throwIfError(reply.error(), false);
     if (reply.topic() == null) {
       throw new IllegalStateException(
@@ -290,6 +292,12 @@ final class GatewayClient {
     if (error != null) {
       throw RestException.fromApiError(error, partitionLevel);
     }
+  }
+
+  /** As {@link #ask}, for an administration request, which the gateway takes wrapped. */
+  private <R> CompletionStage<R> admin(
+      String what, Function<ActorRef<R>, AdminRequest<R>> request, Duration timeout) {
+    return ask(what, replyTo -> new Gateway.Admin(request.apply(replyTo)), timeout);
   }
 
   private <R> CompletionStage<R> ask(

@@ -26,10 +26,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.TopicDescription;
-import sluice.actors.gateway.Gateway;
 
 /**
  * The REST Proxy v3 API under {@code /v3/clusters}: the cluster, its brokers, topics (create, list,
@@ -353,7 +353,7 @@ final class V3Routes {
   }
 
   /** The cluster, once {@code clusterId} is known to be this cluster's (else 404). */
-  private CompletionStage<Gateway.ClusterDescription> checkedCluster(String clusterId) {
+  private CompletionStage<AdminRequest.ClusterDescription> checkedCluster(String clusterId) {
     return client.checkClusterId(clusterId).thenCompose(id -> client.describeCluster());
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
@@ -214,10 +215,10 @@ class ConsumeRoutesTest {
   void unknownTopicsAndPartitionsAre40401And40402() throws Exception {
     var missingTopic = harness.get(RECORDS);
     harness
-        .expect(Gateway.DescribeTopic.class)
+        .expectAdmin(AdminRequest.DescribeTopic.class)
         .replyTo()
         .tell(
-            new Gateway.TopicReply(
+            new AdminRequest.TopicReply(
                 null, new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "no topic 'orders'")));
     assertError(await(missingTopic), 404, 40401, "'orders'");
 

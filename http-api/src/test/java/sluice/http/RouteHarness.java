@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.TopicDescription;
@@ -167,18 +168,25 @@ final class RouteHarness
     return gateway.expectMessageClass(type);
   }
 
+  /** The next message is the administration request {@code type}, which it returns. */
+  <T extends AdminRequest<?>> T expectAdmin(Class<T> type) {
+    AdminRequest<?> request = expect(Gateway.Admin.class).request();
+    assertThat(request).isInstanceOf(type);
+    return type.cast(request);
+  }
+
   void answerCluster() {
-    expect(Gateway.DescribeCluster.class)
+    expectAdmin(AdminRequest.DescribeCluster.class)
         .replyTo()
         .tell(
-            new Gateway.ClusterDescription(
+            new AdminRequest.ClusterDescription(
                 CLUSTER, 1, List.of(new BrokerInfo(1, "127.0.0.1", 8080))));
   }
 
   void answerTopic(TopicDescription topic) {
-    Gateway.DescribeTopic describe = expect(Gateway.DescribeTopic.class);
+    AdminRequest.DescribeTopic describe = expectAdmin(AdminRequest.DescribeTopic.class);
     assertThat(describe.name()).isEqualTo(topic.name());
-    describe.replyTo().tell(new Gateway.TopicReply(topic, null));
+    describe.replyTo().tell(new AdminRequest.TopicReply(topic, null));
   }
 
   /**
@@ -187,7 +195,7 @@ final class RouteHarness
    * next message, with no time window to wait out.
    */
   void assertNothingMoreSent() {
-    var marker = new Gateway.ListTopics(kit.system().ignoreRef());
+    var marker = new Gateway.Admin(new AdminRequest.ListTopics(kit.system().ignoreRef()));
     gateway.ref().tell(marker);
     gateway.expectMessage(marker);
   }

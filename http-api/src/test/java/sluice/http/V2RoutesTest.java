@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import sluice.actors.api.Acks;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionOffsets;
@@ -196,9 +197,9 @@ class V2RoutesTest {
   void topicsAndPartitionsAreDescribedInTheV2Shape() throws Exception {
     var list = harness.get("/topics");
     harness
-        .expect(Gateway.ListTopics.class)
+        .expectAdmin(AdminRequest.ListTopics.class)
         .replyTo()
-        .tell(new Gateway.TopicList(List.of(topic("b", 1), topic("a", 1))));
+        .tell(new AdminRequest.TopicList(List.of(topic("b", 1), topic("a", 1))));
     HttpResponse<String> listed = await(list);
     assertThat(listed.headers().firstValue("Content-Type"))
         .hasValue("application/vnd.kafka.v2+json");
@@ -226,10 +227,10 @@ class V2RoutesTest {
 
     var missing = harness.get("/topics/nope");
     harness
-        .expect(Gateway.DescribeTopic.class)
+        .expectAdmin(AdminRequest.DescribeTopic.class)
         .replyTo()
         .tell(
-            new Gateway.TopicReply(
+            new AdminRequest.TopicReply(
                 null, new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "no topic 'nope'")));
     assertError(await(missing), 404, 40401, "'nope'");
   }

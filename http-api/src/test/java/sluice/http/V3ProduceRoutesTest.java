@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import sluice.actors.api.Acks;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.ProduceRecord;
@@ -308,10 +309,10 @@ class V3ProduceRoutesTest {
         harness.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
     harness.answerCluster();
     harness
-        .expect(Gateway.DescribeTopic.class)
+        .expectAdmin(AdminRequest.DescribeTopic.class)
         .replyTo()
         .tell(
-            new Gateway.TopicReply(
+            new AdminRequest.TopicReply(
                 null,
                 new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Unknown topic 'orders'")));
     assertError(await(response), 404, 40401, "orders");
@@ -355,7 +356,7 @@ class V3ProduceRoutesTest {
     try (RouteHarness slow =
         harness.another("sluice.http { request-timeout = 200ms, consume.timeout = 100ms }")) {
       var response = slow.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
-      slow.expect(Gateway.DescribeCluster.class);
+      slow.expectAdmin(AdminRequest.DescribeCluster.class);
       assertError(await(response), 503, 50302, "did not answer DescribeCluster");
     }
   }
@@ -437,12 +438,14 @@ class V3ProduceRoutesTest {
       // order.
       List<Gateway.Command> next = cached.gateway.receiveSeveralMessages(2);
       assertThat(next)
-          .hasOnlyElementsOfTypes(Gateway.DescribeTopic.class, Gateway.Produce.class)
-          .hasAtLeastOneElementOfType(Gateway.DescribeTopic.class)
+          .hasOnlyElementsOfTypes(Gateway.Admin.class, Gateway.Produce.class)
+          .hasAtLeastOneElementOfType(Gateway.Admin.class)
           .hasAtLeastOneElementOfType(Gateway.Produce.class);
       for (Gateway.Command command : next) {
-        if (command instanceof Gateway.DescribeTopic describe) {
-          describe.replyTo().tell(new Gateway.TopicReply(topic("orders", 3), null));
+        if (command instanceof Gateway.Admin admin) {
+          assertThat(admin.request()).isInstanceOf(AdminRequest.DescribeTopic.class);
+          var describe = (AdminRequest.DescribeTopic) admin.request();
+          describe.replyTo().tell(new AdminRequest.TopicReply(topic("orders", 3), null));
         } else if (command instanceof Gateway.Produce produce) {
           assertThat(produce.records()).extracting(ProduceRecord::partition).containsExactly(2);
           produce

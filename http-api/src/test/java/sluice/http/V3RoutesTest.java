@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionInfo;
@@ -26,9 +27,9 @@ class V3RoutesTest {
 
   private void answerTopicError(ErrorCode code, String message) {
     harness
-        .expect(Gateway.DescribeTopic.class)
+        .expectAdmin(AdminRequest.DescribeTopic.class)
         .replyTo()
-        .tell(new Gateway.TopicReply(null, new ApiError(code, message)));
+        .tell(new AdminRequest.TopicReply(null, new ApiError(code, message)));
   }
 
   @Test
@@ -90,7 +91,7 @@ class V3RoutesTest {
                          {"name": "retention.ms", "value": null}]}
             """);
     harness.answerCluster();
-    Gateway.CreateTopic create = harness.expect(Gateway.CreateTopic.class);
+    AdminRequest.CreateTopic create = harness.expectAdmin(AdminRequest.CreateTopic.class);
     assertThat(create.name()).isEqualTo("orders");
     assertThat(create.partitions()).isEqualTo(3);
     assertThat(create.replicationFactor()).isEqualTo(1);
@@ -98,7 +99,8 @@ class V3RoutesTest {
     create
         .replyTo()
         .tell(
-            new Gateway.TopicReply(topic("orders", 3, Map.of("cleanup.policy", "compact")), null));
+            new AdminRequest.TopicReply(
+                topic("orders", 3, Map.of("cleanup.policy", "compact")), null));
 
     HttpResponse<String> answer = await(response);
     assertThat(answer.statusCode()).isEqualTo(201);
@@ -116,10 +118,10 @@ class V3RoutesTest {
   void createTopicDefaultsToOnePartitionAndTheBrokersReplicationFactor() throws Exception {
     var response = harness.postJson(TOPICS, "{\"topic_name\": \"t\"}");
     harness.answerCluster();
-    Gateway.CreateTopic create = harness.expect(Gateway.CreateTopic.class);
+    AdminRequest.CreateTopic create = harness.expectAdmin(AdminRequest.CreateTopic.class);
     assertThat(create.partitions()).isEqualTo(1);
     assertThat(create.replicationFactor()).isNull();
-    create.replyTo().tell(new Gateway.TopicReply(topic("t", 1), null));
+    create.replyTo().tell(new AdminRequest.TopicReply(topic("t", 1), null));
     assertThat(await(response).statusCode()).isEqualTo(201);
   }
 
@@ -131,10 +133,10 @@ class V3RoutesTest {
             "{\"topic_name\": \"bad name\", \"configs\": [{\"name\": \"retention.ms\", \"value\": \"-7\"}]}");
     harness.answerCluster();
     harness
-        .expect(Gateway.CreateTopic.class)
+        .expectAdmin(AdminRequest.CreateTopic.class)
         .replyTo()
         .tell(
-            new Gateway.TopicReply(
+            new AdminRequest.TopicReply(
                 null,
                 new ApiError(
                     ErrorCode.INVALID_TOPIC_EXCEPTION,
@@ -143,10 +145,10 @@ class V3RoutesTest {
 
     var exists = harness.postJson(TOPICS, "{\"topic_name\": \"orders\"}");
     harness
-        .expect(Gateway.CreateTopic.class)
+        .expectAdmin(AdminRequest.CreateTopic.class)
         .replyTo()
         .tell(
-            new Gateway.TopicReply(
+            new AdminRequest.TopicReply(
                 null,
                 new ApiError(ErrorCode.TOPIC_ALREADY_EXISTS, "Topic 'orders' already exists")));
     assertError(await(exists), 400, 40002, "already exists");
@@ -196,9 +198,9 @@ class V3RoutesTest {
     var list = harness.get(TOPICS);
     harness.answerCluster();
     harness
-        .expect(Gateway.ListTopics.class)
+        .expectAdmin(AdminRequest.ListTopics.class)
         .replyTo()
-        .tell(new Gateway.TopicList(List.of(topic("b", 1), topic("a", 2))));
+        .tell(new AdminRequest.TopicList(List.of(topic("b", 1), topic("a", 2))));
     JsonNode body = json(await(list));
     assertThat(body.get("kind").textValue()).isEqualTo("KafkaTopicList");
     assertThat(body.get("data").get(0).get("topic_name").textValue()).isEqualTo("a");
@@ -221,19 +223,19 @@ class V3RoutesTest {
   void deleteAnswers204AndAnUnknownTopic40401() throws Exception {
     var response = harness.send("DELETE", TOPICS + "/orders", null, null);
     harness.answerCluster();
-    Gateway.DeleteTopic delete = harness.expect(Gateway.DeleteTopic.class);
+    AdminRequest.DeleteTopic delete = harness.expectAdmin(AdminRequest.DeleteTopic.class);
     assertThat(delete.name()).isEqualTo("orders");
-    delete.replyTo().tell(new Gateway.TopicReply(topic("orders", 1), null));
+    delete.replyTo().tell(new AdminRequest.TopicReply(topic("orders", 1), null));
     HttpResponse<String> answer = await(response);
     assertThat(answer.statusCode()).isEqualTo(204);
     assertThat(answer.body()).isEmpty();
 
     var missing = harness.send("DELETE", TOPICS + "/gone", null, null);
     harness
-        .expect(Gateway.DeleteTopic.class)
+        .expectAdmin(AdminRequest.DeleteTopic.class)
         .replyTo()
         .tell(
-            new Gateway.TopicReply(
+            new AdminRequest.TopicReply(
                 null,
                 new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic 'gone' does not exist")));
     assertError(await(missing), 404, 40401, "'gone'");
@@ -244,10 +246,10 @@ class V3RoutesTest {
     var response =
         harness.send("PATCH", TOPICS + "/orders", "application/json", "{\"partitions_count\": 4}");
     harness.answerCluster();
-    Gateway.CreatePartitions grow = harness.expect(Gateway.CreatePartitions.class);
+    AdminRequest.CreatePartitions grow = harness.expectAdmin(AdminRequest.CreatePartitions.class);
     assertThat(grow.name()).isEqualTo("orders");
     assertThat(grow.partitions()).isEqualTo(4);
-    grow.replyTo().tell(new Gateway.TopicReply(topic("orders", 4), null));
+    grow.replyTo().tell(new AdminRequest.TopicReply(topic("orders", 4), null));
     HttpResponse<String> answer = await(response);
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     JsonNode topic = json(answer);
@@ -261,10 +263,10 @@ class V3RoutesTest {
         harness.send("PATCH", TOPICS + "/orders", "application/json", "{\"partitions_count\": 2}");
     harness.answerCluster();
     harness
-        .expect(Gateway.CreatePartitions.class)
+        .expectAdmin(AdminRequest.CreatePartitions.class)
         .replyTo()
         .tell(
-            new Gateway.TopicReply(
+            new AdminRequest.TopicReply(
                 null,
                 new ApiError(
                     ErrorCode.INVALID_PARTITIONS,
@@ -274,10 +276,10 @@ class V3RoutesTest {
     var unknown =
         harness.send("PATCH", TOPICS + "/nope", "application/json", "{\"partitions_count\": 2}");
     harness
-        .expect(Gateway.CreatePartitions.class)
+        .expectAdmin(AdminRequest.CreatePartitions.class)
         .replyTo()
         .tell(
-            new Gateway.TopicReply(
+            new AdminRequest.TopicReply(
                 null,
                 new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic 'nope' does not exist")));
     assertError(await(unknown), 404, 40401, "'nope'");

@@ -13,10 +13,9 @@ import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
-import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.metadata.PartitionAssignment;
@@ -48,34 +47,19 @@ public final class Controller {
   non-sealed interface Internal extends Command {}
 
   /**
-   * Creates a topic.
-   *
-   * @param replicationFactor null for the default, min(3, live brokers)
-   * @param internal true only for the broker's own topics, whose names start with {@code __}
+   * Topic and cluster administration, the same {@link AdminRequest}s the gateway takes (it forwards
+   * them here as they came). Describe, list and describe-cluster are answered at once; the others
+   * write, one at a time.
    */
-  public record CreateTopic(
-      String name,
-      int partitions,
-      Integer replicationFactor,
-      Map<String, String> configs,
-      boolean internal,
-      ActorRef<TopicResult> replyTo)
-      implements Command {}
-
-  public record DeleteTopic(String name, ActorRef<TopicResult> replyTo) implements Command {}
+  public record Admin(AdminRequest<?> request) implements Command {}
 
   /**
-   * Adds partitions to a topic (Kafka's CreatePartitions) so that it has {@code partitions} in all;
-   * answered with the grown topic once its metadata is written and the new partitions placed.
+   * Creates one of the broker's own topics, whose names start with {@code __} (such as {@code
+   * __consumer_offsets}). A message of the controller's alone: the gateway only forwards {@link
+   * AdminRequest.CreateTopic}, which refuses those names, so no client can create an internal
+   * topic.
    */
-  public record CreatePartitions(String name, int partitions, ActorRef<TopicResult> replyTo)
-      implements Command {}
-
-  public record DescribeTopic(String name, ActorRef<TopicResult> replyTo) implements Command {}
-
-  public record ListTopics(ActorRef<TopicListing> replyTo) implements Command {}
-
-  public record DescribeCluster(ActorRef<ClusterInfo> replyTo) implements Command {}
+  public record CreateInternalTopic(AdminRequest.CreateTopic request) implements Command {}
 
   /**
    * A partition leader's proposal of a new in-sync replica set (Kafka's AlterPartition). It is a
@@ -111,19 +95,6 @@ public final class Controller {
    * propose again), {@code STALE_CONTROLLER_EPOCH} (this controller was superseded).
    */
   public record AlterPartitionResult(PartitionAssignment partition, ApiError error)
-      implements CborSerializable {}
-
-  /** Exactly one of {@code topic} and {@code error} is non-null. */
-  public record TopicResult(TopicDescription topic, ApiError error) implements CborSerializable {}
-
-  /** Every topic, by name. */
-  public record TopicListing(List<TopicDescription> topics) implements CborSerializable {}
-
-  /**
-   * @param controllerId the broker id of the broker running the controller
-   * @param brokers the live brokers, by id
-   */
-  public record ClusterInfo(String clusterId, int controllerId, List<BrokerInfo> brokers)
       implements CborSerializable {}
 
   /**

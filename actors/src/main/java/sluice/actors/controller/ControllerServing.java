@@ -18,20 +18,17 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sluice.actors.api.AdminRequest;
+import sluice.actors.api.AdminRequest.ClusterDescription;
+import sluice.actors.api.AdminRequest.TopicReply;
 import sluice.actors.api.BrokerInfo;
+import sluice.actors.controller.Controller.Admin;
 import sluice.actors.controller.Controller.AlterPartition;
 import sluice.actors.controller.Controller.AlterPartitionResult;
-import sluice.actors.controller.Controller.ClusterInfo;
 import sluice.actors.controller.Controller.Command;
-import sluice.actors.controller.Controller.CreatePartitions;
-import sluice.actors.controller.Controller.CreateTopic;
-import sluice.actors.controller.Controller.DeleteTopic;
-import sluice.actors.controller.Controller.DescribeCluster;
-import sluice.actors.controller.Controller.DescribeTopic;
+import sluice.actors.controller.Controller.CreateInternalTopic;
 import sluice.actors.controller.Controller.Internal;
-import sluice.actors.controller.Controller.ListTopics;
 import sluice.actors.controller.Controller.Settings;
-import sluice.actors.controller.Controller.TopicResult;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.TopicMetadata;
 
@@ -168,14 +165,10 @@ final class ControllerServing {
 
   private Behavior<Command> idle() {
     return Behaviors.receive(Command.class)
-        .onMessage(CreateTopic.class, this::onCreateTopic)
-        .onMessage(DeleteTopic.class, this::onDeleteTopic)
-        .onMessage(CreatePartitions.class, this::onCreatePartitions)
+        .onMessage(Admin.class, this::onAdmin)
+        .onMessage(CreateInternalTopic.class, this::onCreateInternalTopic)
         .onMessage(AlterPartition.class, this::onAlterPartition)
         .onMessage(ElectLeaders.class, this::onElectLeaders)
-        .onMessage(DescribeTopic.class, this::onDescribeTopic)
-        .onMessage(ListTopics.class, this::onListTopics)
-        .onMessage(DescribeCluster.class, this::onDescribeCluster)
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .build();
@@ -187,9 +180,7 @@ final class ControllerServing {
         .onMessage(Resume.class, this::onResume)
         .onMessage(AlterPartition.class, this::onAlterPartitionWhileBusy)
         .onMessage(ElectLeaders.class, this::onElectLeadersWhileBusy)
-        .onMessage(DescribeTopic.class, this::onDescribeTopic)
-        .onMessage(ListTopics.class, this::onListTopics)
-        .onMessage(DescribeCluster.class, this::onDescribeCluster)
+        .onMessage(Admin.class, this::onAdminWhileBusy)
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onAnyMessage(stash::stash)
@@ -237,16 +228,35 @@ final class ControllerServing {
   // ---------------------------------------------------------------------------------------------
   // Topic administration (TopicAdmin decides; this runs the write, the placement, the reply).
 
-  private Behavior<Command> onCreateTopic(CreateTopic request) {
-    return administer(request.replyTo(), admin.create(request, store.topics(), liveIds()));
+  /** The one dispatcher over the administration requests. */
+  private Behavior<Command> onAdmin(Admin message) {
+    AdminRequest<?> request = message.request();
+    if (request instanceof AdminRequest.CreateTopic create) {
+      return administer(create.replyTo(), admin.create(create, false, store.topics(), liveIds()));
+    } else if (request instanceof AdminRequest.CreatePartitions grow) {
+      return administer(grow.replyTo(), admin.grow(grow, store.topics(), liveIds()));
+    } else if (request instanceof AdminRequest.DeleteTopic delete) {
+      return administer(delete.replyTo(), admin.delete(delete, store.topics()));
+    } else if (request instanceof AdminRequest.DescribeTopic describe) {
+      describe.replyTo().tell(admin.describe(describe.name(), store.topics()));
+    } else if (request instanceof AdminRequest.ListTopics list) {
+      list.replyTo().tell(admin.list(store.topics()));
+    } else if (request instanceof AdminRequest.DescribeCluster describe) {
+      describe.replyTo().tell(describeCluster());
+    } else {
+      throw new IllegalStateException("Not an administration request: " + request);
+    }
+    return Behaviors.same();
   }
 
-  private Behavior<Command> onCreatePartitions(CreatePartitions request) {
-    return administer(request.replyTo(), admin.grow(request, store.topics(), liveIds()));
+  /** Reads are answered at once; requests that write wait for the running write. */
+  private Behavior<Command> onAdminWhileBusy(Admin message) {
+    return message.request().readOnly() ? onAdmin(message) : stash.stash(message);
   }
 
-  private Behavior<Command> onDeleteTopic(DeleteTopic request) {
-    return administer(request.replyTo(), admin.delete(request, store.topics()));
+  private Behavior<Command> onCreateInternalTopic(CreateInternalTopic message) {
+    AdminRequest.CreateTopic create = message.request();
+    return administer(create.replyTo(), admin.create(create, true, store.topics(), liveIds()));
   }
 
   /**
@@ -254,13 +264,13 @@ final class ControllerServing {
    * wrote, or deletes a deleted topic's partitions on their leaders (at most {@code
    * write-timeout}), and answers.
    */
-  private Behavior<Command> administer(ActorRef<TopicResult> replyTo, TopicAdmin.Step step) {
+  private Behavior<Command> administer(ActorRef<TopicReply> replyTo, TopicAdmin.Step step) {
     if (step instanceof TopicAdmin.Answer answer) {
       replyTo.tell(answer.result());
       return Behaviors.same();
     }
     if (fence.superseded()) {
-      replyTo.tell(new TopicResult(null, fence.staleError()));
+      replyTo.tell(new TopicReply(null, fence.staleError()));
       throw fence.failure();
     }
     TopicStore.Write write = ((TopicAdmin.Write) step).write();
@@ -280,24 +290,14 @@ final class ControllerServing {
         });
   }
 
-  private Behavior<Command> onDescribeTopic(DescribeTopic request) {
-    request.replyTo().tell(admin.describe(request.name(), store.topics()));
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onListTopics(ListTopics request) {
-    request.replyTo().tell(admin.list(store.topics()));
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onDescribeCluster(DescribeCluster request) {
+  /** The live brokers as this controller sees them, with itself as the controller. */
+  private ClusterDescription describeCluster() {
     List<BrokerInfo> live =
         brokers.live().values().stream()
             .map(BrokerRegistration::info)
             .sorted(Comparator.comparingInt(BrokerInfo::brokerId))
             .toList();
-    request.replyTo().tell(new ClusterInfo(clusterId, brokerId, live));
-    return Behaviors.same();
+    return new ClusterDescription(clusterId, brokerId, live);
   }
 
   private SortedSet<Integer> liveIds() {

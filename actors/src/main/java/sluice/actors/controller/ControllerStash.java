@@ -5,16 +5,12 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.StashBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.controller.Controller.AlterPartition;
 import sluice.actors.controller.Controller.AlterPartitionResult;
 import sluice.actors.controller.Controller.Command;
-import sluice.actors.controller.Controller.CreatePartitions;
-import sluice.actors.controller.Controller.CreateTopic;
-import sluice.actors.controller.Controller.DeleteTopic;
-import sluice.actors.controller.Controller.DescribeTopic;
-import sluice.actors.controller.Controller.TopicResult;
 
 /**
  * The controller's stash: requests that wait while the controller starts or while a write runs,
@@ -91,14 +87,11 @@ final class ControllerStash {
                 + " nothing was done, retry after a backoff",
             capacity);
     LOG.warn("Controller stash full ({} requests): answering {} with {}", capacity, request, busy);
-    if (request instanceof CreateTopic r) {
-      r.replyTo().tell(new TopicResult(null, busy));
-    } else if (request instanceof DeleteTopic r) {
-      r.replyTo().tell(new TopicResult(null, busy));
-    } else if (request instanceof CreatePartitions r) {
-      r.replyTo().tell(new TopicResult(null, busy));
-    } else if (request instanceof DescribeTopic r) {
-      r.replyTo().tell(new TopicResult(null, busy));
+    if (request instanceof Controller.Admin r
+        && r.request() instanceof AdminRequest.TopicRequest topic) {
+      topic.refuse(busy);
+    } else if (request instanceof Controller.CreateInternalTopic r) {
+      r.request().refuse(busy);
     } else if (request instanceof AlterPartition r) {
       r.replyTo().tell(new AlterPartitionResult(null, busy));
     } else {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.UUID;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.metadata.PartitionAssignment;
@@ -24,16 +25,18 @@ final class NewTopics {
   /**
    * The new topic's metadata, or why it cannot be created.
    *
+   * @param internal whether the topic is one of the broker's own, named {@code __...}
    * @param topics the existing topics, by name
    * @param live the ids of the live brokers
    */
   static Validated validate(
-      Controller.CreateTopic request,
+      AdminRequest.CreateTopic request,
+      boolean internal,
       Map<String, TopicMetadata> topics,
       SortedSet<Integer> live,
       int maxPartitions) {
     String name = request.name();
-    Optional<ApiError> nameError = TopicNames.check(name, request.internal());
+    Optional<ApiError> nameError = TopicNames.check(name, internal);
     if (nameError.isPresent()) {
       return new Validated(null, nameError.get());
     }
@@ -89,7 +92,7 @@ final class NewTopics {
         ReplicaAssigner.assign(request.partitions(), replicationFactor, live, topics.values());
     return new Validated(
         new TopicMetadata(
-            name, UUID.randomUUID().toString(), request.internal(), configs.configs(), assignments),
+            name, UUID.randomUUID().toString(), internal, configs.configs(), assignments),
         null);
   }
 

@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sluice.actors.api.AdminRequest.CreatePartitions;
+import sluice.actors.api.AdminRequest.CreateTopic;
+import sluice.actors.api.AdminRequest.DeleteTopic;
+import sluice.actors.api.AdminRequest.TopicList;
+import sluice.actors.api.AdminRequest.TopicReply;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.TopicDescription;
-import sluice.actors.controller.Controller.CreatePartitions;
-import sluice.actors.controller.Controller.CreateTopic;
-import sluice.actors.controller.Controller.DeleteTopic;
-import sluice.actors.controller.Controller.TopicListing;
-import sluice.actors.controller.Controller.TopicResult;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 
@@ -22,7 +22,7 @@ import sluice.actors.metadata.TopicMetadata;
  * Topic administration, as Kafka's {@code ReplicationControlManager} does it for topics: decides
  * what a creation, a partition addition or a deletion writes (with {@link NewTopics} and {@link
  * NewPartitions} for the checks), and what the requester is answered once the write ended; answers
- * describe and list. Every refusal is a {@link TopicResult} carrying an {@link ApiError} that names
+ * describe and list. Every refusal is a {@link TopicReply} carrying an {@link ApiError} that names
  * the value and what is allowed.
  *
  * <p>Pure functions of the topics and live brokers it is given; the controller runs the writes, the
@@ -35,7 +35,7 @@ final class TopicAdmin {
   sealed interface Step {}
 
   /** Answer {@code result} now; nothing is written. */
-  record Answer(TopicResult result) implements Step {}
+  record Answer(TopicReply result) implements Step {}
 
   /** Write {@code write}; the answer follows from its outcome. */
   record Write(TopicStore.Write write) implements Step {}
@@ -46,12 +46,12 @@ final class TopicAdmin {
    * whether {@code delete}'s id is to be recorded as deleted (only after a confirmed removal).
    */
   record Settled(
-      TopicResult result, List<TopicMetadata> place, TopicMetadata delete, boolean recordDeleted) {
+      TopicReply result, List<TopicMetadata> place, TopicMetadata delete, boolean recordDeleted) {
     Settled {
       place = List.copyOf(place);
     }
 
-    static Settled answer(TopicResult result) {
+    static Settled answer(TopicReply result) {
       return new Settled(result, List.of(), null, false);
     }
   }
@@ -64,11 +64,20 @@ final class TopicAdmin {
     this.writeTimeout = writeTimeout;
   }
 
-  /** A creation: refused, or the new topic to write (a {@link TopicStore.Create}). */
-  Step create(CreateTopic request, Map<String, TopicMetadata> topics, SortedSet<Integer> live) {
-    var validated = NewTopics.validate(request, topics, live, maxPartitionsPerTopic);
+  /**
+   * A creation: refused, or the new topic to write (a {@link TopicStore.Create}).
+   *
+   * @param internal whether the topic is one of the broker's own ({@link
+   *     Controller.CreateInternalTopic}); a client's creation never is
+   */
+  Step create(
+      CreateTopic request,
+      boolean internal,
+      Map<String, TopicMetadata> topics,
+      SortedSet<Integer> live) {
+    var validated = NewTopics.validate(request, internal, topics, live, maxPartitionsPerTopic);
     return validated.error() != null
-        ? new Answer(new TopicResult(null, validated.error()))
+        ? new Answer(new TopicReply(null, validated.error()))
         : new Write(new TopicStore.Create(validated.topic()));
   }
 
@@ -79,7 +88,7 @@ final class TopicAdmin {
   Settled settle(TopicStore.Write write, WriteOutcome outcome) {
     if (write instanceof TopicStore.Create create) {
       TopicMetadata topic = create.topic();
-      TopicResult result = created(topic, outcome);
+      TopicReply result = created(topic, outcome);
       if (outcome instanceof WriteOutcome.Written) {
         LOG.info("Created topic {}: {}", topic.name(), topic.partitions());
       }
@@ -89,7 +98,7 @@ final class TopicAdmin {
     }
     if (write instanceof TopicStore.Grow grow) {
       TopicWrites.Change change = grow.change();
-      TopicResult result = grown(change, outcome);
+      TopicReply result = grown(change, outcome);
       if (outcome instanceof WriteOutcome.Written) {
         LOG.info(
             "Added partitions to topic {}: {} -> {}",
@@ -102,7 +111,7 @@ final class TopicAdmin {
           : Settled.answer(result);
     }
     if (write instanceof TopicStore.Remove remove) {
-      TopicResult result = deleted(remove.topic(), outcome);
+      TopicReply result = deleted(remove.topic(), outcome);
       return outcome.stored()
           ? new Settled(result, List.of(), remove.topic(), outcome instanceof WriteOutcome.Written)
           : Settled.answer(result);
@@ -111,7 +120,7 @@ final class TopicAdmin {
   }
 
   /** The answer to a creation of {@code topic} whose write ended with {@code outcome}. */
-  TopicResult created(TopicMetadata topic, WriteOutcome outcome) {
+  TopicReply created(TopicMetadata topic, WriteOutcome outcome) {
     return result(
         topic,
         outcome.error(
@@ -127,14 +136,14 @@ final class TopicAdmin {
         NewPartitions.validate(
             request.name(), request.partitions(), topics, live, maxPartitionsPerTopic);
     if (validated.error() != null) {
-      return new Answer(new TopicResult(null, validated.error()));
+      return new Answer(new TopicReply(null, validated.error()));
     }
     var change = new TopicWrites.Change(topics.get(request.name()), validated.topic());
     return new Write(new TopicStore.Grow(change));
   }
 
   /** The answer to a partition addition whose write ended with {@code outcome}. */
-  TopicResult grown(TopicWrites.Change change, WriteOutcome outcome) {
+  TopicReply grown(TopicWrites.Change change, WriteOutcome outcome) {
     TopicMetadata grown = change.after();
     return result(
         grown,
@@ -172,7 +181,7 @@ final class TopicAdmin {
   }
 
   /** The answer to a deletion of {@code topic} whose write ended with {@code outcome}. */
-  TopicResult deleted(TopicMetadata topic, WriteOutcome outcome) {
+  TopicReply deleted(TopicMetadata topic, WriteOutcome outcome) {
     return result(
         topic,
         outcome.error(
@@ -187,13 +196,13 @@ final class TopicAdmin {
                 outcome)));
   }
 
-  TopicResult describe(String name, Map<String, TopicMetadata> topics) {
+  TopicReply describe(String name, Map<String, TopicMetadata> topics) {
     TopicMetadata topic = topics.get(name);
-    return topic == null ? unknown(name) : new TopicResult(describe(topic), null);
+    return topic == null ? unknown(name) : new TopicReply(describe(topic), null);
   }
 
-  TopicListing list(Map<String, TopicMetadata> topics) {
-    return new TopicListing(topics.values().stream().map(TopicAdmin::describe).toList());
+  TopicList list(Map<String, TopicMetadata> topics) {
+    return new TopicList(topics.values().stream().map(TopicAdmin::describe).toList());
   }
 
   /** The description of a topic as clients see it. */
@@ -216,11 +225,11 @@ final class TopicAdmin {
         partitionInfos);
   }
 
-  private static TopicResult result(TopicMetadata topic, ApiError error) {
-    return error == null ? new TopicResult(describe(topic), null) : new TopicResult(null, error);
+  private static TopicReply result(TopicMetadata topic, ApiError error) {
+    return error == null ? new TopicReply(describe(topic), null) : new TopicReply(null, error);
   }
 
-  private static TopicResult unknown(String name) {
+  private static TopicReply unknown(String name) {
     return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '%s' does not exist", name);
   }
 
@@ -228,7 +237,7 @@ final class TopicAdmin {
     return ApiError.of(ErrorCode.TOPIC_ALREADY_EXISTS, "Topic '%s' already exists", name);
   }
 
-  private static TopicResult failed(ErrorCode code, String format, Object... args) {
-    return new TopicResult(null, ApiError.of(code, format, args));
+  private static TopicReply failed(ErrorCode code, String format, Object... args) {
+    return new TopicReply(null, ApiError.of(code, format, args));
   }
 }

@@ -12,20 +12,18 @@ import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import sluice.actors.api.Acks;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
-import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
-import sluice.actors.api.TopicDescription;
 import sluice.actors.controller.Controller;
 import sluice.actors.metadata.MetadataSnapshot;
 import sluice.actors.metadata.MetadataView;
@@ -37,8 +35,8 @@ import sluice.actors.metadata.TopicMetadata;
  * and the metadata check; each job is elsewhere:
  *
  * <ul>
- *   <li>topic administration ({@link AdminRequest}) is forwarded to the {@link Controller} by
- *       {@link TopicAdmin};
+ *   <li>topic administration ({@link Admin}, the {@link AdminRequest}s the controller also takes)
+ *       is forwarded to the {@link Controller} by {@link TopicAdmin};
  *   <li>partition requests ({@link PartitionRequest}: produce, fetch, offsets) are checked against
  *       the broker's {@link MetadataView} by the {@link MetadataRefresh} rule (a topic or partition
  *       missing from the view is read again locally, then from a majority, before it is refused, so
@@ -58,19 +56,11 @@ public final class Gateway {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Topic administration, answered by the controller. */
-  public sealed interface AdminRequest extends Command {}
-
-  /** An administration request about one topic, answered with a {@link TopicReply}. */
-  public sealed interface TopicRequest extends AdminRequest {
-    ActorRef<TopicReply> replyTo();
-
-    /** The controller's message asking the same. */
-    Controller.Command toController(ActorRef<Controller.TopicResult> replyTo);
-
-    /** The request in words, for an error that names it. */
-    String what();
-  }
+  /**
+   * Topic and cluster administration ({@link AdminRequest}): topic requests are forwarded to the
+   * controller by {@link TopicAdmin}, the cluster is described from this broker's view.
+   */
+  public record Admin(AdminRequest<?> request) implements Command {}
 
   /** A request served by partition leaders, once its topic is known. */
   public sealed interface PartitionRequest extends Command {
@@ -82,84 +72,6 @@ public final class Gateway {
     /** Answers the request with {@code error}. */
     void refuse(ApiError error);
   }
-
-  public record DescribeCluster(ActorRef<ClusterDescription> replyTo) implements Command {}
-
-  public record ClusterDescription(String clusterId, int controllerId, List<BrokerInfo> brokers)
-      implements CborSerializable {}
-
-  public record CreateTopic(
-      String name,
-      int partitions,
-      Integer replicationFactor,
-      Map<String, String> configs,
-      ActorRef<TopicReply> replyTo)
-      implements TopicRequest {
-    @Override
-    public Controller.Command toController(ActorRef<Controller.TopicResult> replyTo) {
-      return new Controller.CreateTopic(
-          name, partitions, replicationFactor, configs, false, replyTo);
-    }
-
-    @Override
-    public String what() {
-      return "create topic '" + name + "'";
-    }
-  }
-
-  public record DeleteTopic(String name, ActorRef<TopicReply> replyTo) implements TopicRequest {
-    @Override
-    public Controller.Command toController(ActorRef<Controller.TopicResult> replyTo) {
-      return new Controller.DeleteTopic(name, replyTo);
-    }
-
-    @Override
-    public String what() {
-      return "delete topic '" + name + "'";
-    }
-  }
-
-  public record DescribeTopic(String name, ActorRef<TopicReply> replyTo) implements TopicRequest {
-    @Override
-    public Controller.Command toController(ActorRef<Controller.TopicResult> replyTo) {
-      return new Controller.DescribeTopic(name, replyTo);
-    }
-
-    @Override
-    public String what() {
-      return "describe topic '" + name + "'";
-    }
-  }
-
-  /**
-   * Adds partitions to a topic so that it has {@code partitions} in all (Kafka's CreatePartitions):
-   * the count must be greater than the current one and at most {@code
-   * sluice.controller.max-partitions-per-topic}. Answered with the grown topic; once answered, this
-   * gateway produces to, fetches from and spreads keys over the new partitions.
-   */
-  public record CreatePartitions(String name, int partitions, ActorRef<TopicReply> replyTo)
-      implements TopicRequest {
-    @Override
-    public Controller.Command toController(ActorRef<Controller.TopicResult> replyTo) {
-      return new Controller.CreatePartitions(name, partitions, replyTo);
-    }
-
-    @Override
-    public String what() {
-      return "add partitions to topic '" + name + "'";
-    }
-  }
-
-  /**
-   * The controller's {@link Controller.TopicResult}, as the front doors see it (they do not see the
-   * controller's package). Exactly one of {@code topic} and {@code error} is non-null.
-   */
-  public record TopicReply(TopicDescription topic, ApiError error) implements CborSerializable {}
-
-  public record ListTopics(ActorRef<TopicList> replyTo) implements AdminRequest {}
-
-  /** The controller's {@link Controller.TopicListing}, as the front doors see it. */
-  public record TopicList(List<TopicDescription> topics) implements CborSerializable {}
 
   public record Produce(
       String topic,
@@ -329,12 +241,7 @@ public final class Gateway {
   private Behavior<Command> start() {
     context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
     return Behaviors.receive(Command.class)
-        .onMessage(DescribeCluster.class, this::onDescribeCluster)
-        .onMessage(CreateTopic.class, this::onTopicRequest)
-        .onMessage(DeleteTopic.class, this::onTopicRequest)
-        .onMessage(DescribeTopic.class, this::onTopicRequest)
-        .onMessage(CreatePartitions.class, this::onCreatePartitions)
-        .onMessage(ListTopics.class, this::onListTopics)
+        .onMessage(Admin.class, this::onAdmin)
         .onMessage(Produce.class, this::onProduce)
         .onMessage(Fetch.class, this::onFetch)
         .onMessage(GetOffsets.class, r -> route(r, topic -> routing.offsets(r, topic)))
@@ -343,27 +250,27 @@ public final class Gateway {
         .build();
   }
 
-  private Behavior<Command> onDescribeCluster(DescribeCluster request) {
-    request
-        .replyTo()
-        .tell(
-            ClusterDescriptions.describe(
-                clusterId, Cluster.get(context.getSystem()).state().getMembers(), view.brokers()));
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onTopicRequest(TopicRequest request) {
-    admin.forward(request).thenAccept(request.replyTo()::tell);
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onCreatePartitions(CreatePartitions request) {
-    admin.createPartitions(request).thenAccept(request.replyTo()::tell);
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onListTopics(ListTopics request) {
-    admin.list().thenAccept(request.replyTo()::tell);
+  /** The one dispatcher over the administration requests. */
+  private Behavior<Command> onAdmin(Admin admin) {
+    AdminRequest<?> request = admin.request();
+    if (request instanceof AdminRequest.DescribeCluster describe) {
+      describe
+          .replyTo()
+          .tell(
+              ClusterDescriptions.describe(
+                  clusterId,
+                  Cluster.get(context.getSystem()).state().getMembers(),
+                  view.brokers()));
+    } else if (request instanceof AdminRequest.ListTopics list) {
+      this.admin.list(list).thenAccept(list.replyTo()::tell);
+    } else if (request instanceof AdminRequest.CreatePartitions grow) {
+      this.admin.createPartitions(grow).thenAccept(grow.replyTo()::tell);
+    } else if (request instanceof AdminRequest.TopicRequest topic) {
+      this.admin.forward(topic).thenAccept(topic.replyTo()::tell);
+    } else {
+      throw new IllegalStateException(
+          "Not an administration request the gateway serves: " + request);
+    }
     return Behaviors.same();
   }
 

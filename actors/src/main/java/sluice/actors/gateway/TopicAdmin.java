@@ -8,6 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sluice.actors.api.AdminRequest;
+import sluice.actors.api.AdminRequest.TopicList;
+import sluice.actors.api.AdminRequest.TopicReply;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.controller.Controller;
@@ -16,12 +19,12 @@ import sluice.actors.metadata.TopicMetadata;
 
 /**
  * The gateway's topic administration: each request is forwarded to the {@link Controller} singleton
- * as the controller's own message, and its answer (or {@code REQUEST_TIMED_OUT} when none came
- * within {@code admin-timeout}) is the reply. Two requests do more: a grown topic is read from a
- * majority into the broker's {@link MetadataView} before the reply, so this gateway uses the new
- * partitions once the client has the answer; a list the controller does not answer (it is moving to
- * another broker) is answered from the view. Every stage completes with a reply, never
- * exceptionally. Safe from any thread.
+ * as it came (the controller takes the same {@link AdminRequest}s), re-addressed to an ask of its
+ * own, and its answer (or {@code REQUEST_TIMED_OUT} when none came within {@code admin-timeout}) is
+ * the reply. Two requests do more: a grown topic is read from a majority into the broker's {@link
+ * MetadataView} before the reply, so this gateway uses the new partitions once the client has the
+ * answer; a list the controller does not answer (it is moving to another broker) is answered from
+ * the view. Every stage completes with a reply, never exceptionally. Safe from any thread.
  */
 final class TopicAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
@@ -43,13 +46,11 @@ final class TopicAdmin {
   }
 
   /** Asks the controller {@code request}'s question; its answer is the reply. */
-  CompletionStage<Gateway.TopicReply> forward(Gateway.TopicRequest request) {
-    return AskPattern.ask(controller, request::toController, settings.adminTimeout(), scheduler)
+  CompletionStage<TopicReply> forward(AdminRequest.TopicRequest request) {
+    return ask(request)
         .handle(
-            (result, failure) ->
-                failure == null
-                    ? new Gateway.TopicReply(result.topic(), result.error())
-                    : new Gateway.TopicReply(null, noAnswer(request.what())));
+            (reply, failure) ->
+                failure == null ? reply : new TopicReply(null, noAnswer(request.what())));
   }
 
   /**
@@ -57,7 +58,7 @@ final class TopicAdmin {
    * from a majority, so the view has the new count before the reply. A failed read only delays
    * that: the subscription brings the count soon after.
    */
-  CompletionStage<Gateway.TopicReply> createPartitions(Gateway.CreatePartitions request) {
+  CompletionStage<TopicReply> createPartitions(AdminRequest.CreatePartitions request) {
     return forward(request)
         .thenCompose(
             reply ->
@@ -68,22 +69,30 @@ final class TopicAdmin {
   }
 
   /** The controller's listing; the view's topics if the controller does not answer. */
-  CompletionStage<Gateway.TopicList> list() {
-    return AskPattern.<Controller.Command, Controller.TopicListing>ask(
-            controller, Controller.ListTopics::new, settings.adminTimeout(), scheduler)
+  CompletionStage<TopicList> list(AdminRequest.ListTopics request) {
+    return ask(request)
         .handle(
             (listing, failure) -> {
               if (failure == null) {
-                return new Gateway.TopicList(listing.topics());
+                return listing;
               }
               LOG.warn(
                   "The controller did not answer a topic list; answering from the local replica");
-              return new Gateway.TopicList(
+              return new TopicList(
                   view.current().topics().values().stream()
                       .sorted(Comparator.comparing(TopicMetadata::name))
                       .map(Controller::describe)
                       .toList());
             });
+  }
+
+  /** {@code request}, asked of the controller with a reply ref of the ask's own. */
+  private <R> CompletionStage<R> ask(AdminRequest<R> request) {
+    return AskPattern.ask(
+        controller,
+        (ActorRef<R> replyTo) -> new Controller.Admin(request.withReplyTo(replyTo)),
+        settings.adminTimeout(),
+        scheduler);
   }
 
   private ApiError noAnswer(String what) {

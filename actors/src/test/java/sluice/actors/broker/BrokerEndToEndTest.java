@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.Acks;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.ProduceRecord;
@@ -54,10 +55,13 @@ class BrokerEndToEndTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private Gateway.TopicReply createTopic(String name, int partitions, Map<String, String> configs) {
-    TestProbe<Gateway.TopicReply> probe = testKit.createTestProbe();
-    gateway.tell(new Gateway.CreateTopic(name, partitions, null, configs, probe.getRef()));
-    return probe.expectMessageClass(Gateway.TopicReply.class, TIMEOUT);
+  private AdminRequest.TopicReply createTopic(
+      String name, int partitions, Map<String, String> configs) {
+    TestProbe<AdminRequest.TopicReply> probe = testKit.createTestProbe();
+    gateway.tell(
+        new Gateway.Admin(
+            new AdminRequest.CreateTopic(name, partitions, null, configs, probe.getRef())));
+    return probe.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
   }
 
   private List<RecordResult> produce(String topic, List<ProduceRecord> records) {
@@ -172,9 +176,9 @@ class BrokerEndToEndTest {
     produce("doomed", List.of(new ProduceRecord(1, null, utf8("x"), null, null)));
     assertThat(dataDir.resolve("doomed-1")).isDirectory();
 
-    TestProbe<Gateway.TopicReply> probe = testKit.createTestProbe();
-    gateway.tell(new Gateway.DeleteTopic("doomed", probe.getRef()));
-    assertThat(probe.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
+    TestProbe<AdminRequest.TopicReply> probe = testKit.createTestProbe();
+    gateway.tell(new Gateway.Admin(new AdminRequest.DeleteTopic("doomed", probe.getRef())));
+    assertThat(probe.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error()).isNull();
     probe.awaitAssert(
         TIMEOUT, () -> assertThat(Files.exists(dataDir.resolve("doomed-1"))).isFalse());
     Gateway.FetchReply fetched = fetch("doomed", 1, 0);

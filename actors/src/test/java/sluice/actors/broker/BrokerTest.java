@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.Acks;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.controller.PartitionEntities;
@@ -79,21 +80,27 @@ class BrokerTest {
     assertThat(handle.settings().brokerId()).isEqualTo(1);
     assertThat(MetaProperties.read(dataDir)).contains(new MetaProperties(1, 1, handle.clusterId()));
 
-    TestProbe<Gateway.ClusterDescription> cluster = testKit.createTestProbe();
+    TestProbe<AdminRequest.ClusterDescription> cluster = testKit.createTestProbe();
     cluster.awaitAssert(
         TIMEOUT,
         () -> {
-          handle.gateway().tell(new Gateway.DescribeCluster(cluster.getRef()));
-          assertThat(cluster.expectMessageClass(Gateway.ClusterDescription.class))
+          handle
+              .gateway()
+              .tell(new Gateway.Admin(new AdminRequest.DescribeCluster(cluster.getRef())));
+          assertThat(cluster.expectMessageClass(AdminRequest.ClusterDescription.class))
               .isEqualTo(
-                  new Gateway.ClusterDescription(
+                  new AdminRequest.ClusterDescription(
                       handle.clusterId(), 1, List.of(new BrokerInfo(1, "127.0.0.1", 8080))));
           return null;
         });
 
-    TestProbe<Gateway.TopicReply> topic = testKit.createTestProbe();
-    handle.gateway().tell(new Gateway.CreateTopic("t", 2, null, Map.of(), topic.getRef()));
-    assertThat(topic.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
+    TestProbe<AdminRequest.TopicReply> topic = testKit.createTestProbe();
+    handle
+        .gateway()
+        .tell(
+            new Gateway.Admin(
+                new AdminRequest.CreateTopic("t", 2, null, Map.of(), topic.getRef())));
+    assertThat(topic.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error()).isNull();
     TestProbe<Gateway.ProduceReply> produced = testKit.createTestProbe();
     handle
         .gateway()
@@ -112,16 +119,22 @@ class BrokerTest {
   @Test
   void aRestartOnTheSameDataDirKeepsTheClusterIdAndTopics() throws Exception {
     Broker.BrokerHandle first = start(config(1));
-    TestProbe<Gateway.TopicReply> topic = testKit.createTestProbe();
-    first.gateway().tell(new Gateway.CreateTopic("kept", 1, null, Map.of(), topic.getRef()));
-    assertThat(topic.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
+    TestProbe<AdminRequest.TopicReply> topic = testKit.createTestProbe();
+    first
+        .gateway()
+        .tell(
+            new Gateway.Admin(
+                new AdminRequest.CreateTopic("kept", 1, null, Map.of(), topic.getRef())));
+    assertThat(topic.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error()).isNull();
     restart();
 
     Broker.BrokerHandle second = start(config(1));
     assertThat(second.clusterId()).isEqualTo(first.clusterId());
-    TestProbe<Gateway.TopicReply> described = testKit.createTestProbe();
-    second.gateway().tell(new Gateway.DescribeTopic("kept", described.getRef()));
-    assertThat(described.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).topic().name())
+    TestProbe<AdminRequest.TopicReply> described = testKit.createTestProbe();
+    second
+        .gateway()
+        .tell(new Gateway.Admin(new AdminRequest.DescribeTopic("kept", described.getRef())));
+    assertThat(described.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).topic().name())
         .isEqualTo("kept");
   }
 

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.Acks;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.ProduceRecord;
@@ -116,48 +117,58 @@ class ControllerClusterTest {
     return Cluster.get(node.system()).selfMember().address();
   }
 
-  private Controller.TopicResult create(int via, String name, int count, Integer rf) {
+  private AdminRequest.TopicReply create(int via, String name, int count, Integer rf) {
     return create(via, name, count, rf, Map.of());
   }
 
-  private Controller.TopicResult create(
+  private AdminRequest.TopicReply create(
       int via, String name, int count, Integer rf, Map<String, String> configs) {
-    TestProbe<Controller.TopicResult> probe = nodes.get(via).createTestProbe();
+    TestProbe<AdminRequest.TopicReply> probe = nodes.get(via).createTestProbe();
     proxies
         .get(via)
-        .tell(new Controller.CreateTopic(name, count, rf, configs, false, probe.getRef()));
-    return probe.expectMessageClass(Controller.TopicResult.class, TIMEOUT);
+        .tell(
+            new Controller.Admin(
+                new AdminRequest.CreateTopic(name, count, rf, configs, probe.getRef())));
+    return probe.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
   }
 
   /** Registrations gossip: wait until the controller counts all live brokers. */
   private void awaitLiveBrokers(int via, int count) {
-    TestProbe<Controller.ClusterInfo> probe = nodes.get(via).createTestProbe();
+    TestProbe<AdminRequest.ClusterDescription> probe = nodes.get(via).createTestProbe();
     probe.awaitAssert(
         TIMEOUT,
         () -> {
-          proxies.get(via).tell(new Controller.DescribeCluster(probe.getRef()));
-          assertThat(probe.expectMessageClass(Controller.ClusterInfo.class).brokers())
+          proxies
+              .get(via)
+              .tell(new Controller.Admin(new AdminRequest.DescribeCluster(probe.getRef())));
+          assertThat(probe.expectMessageClass(AdminRequest.ClusterDescription.class).brokers())
               .hasSize(count);
           return null;
         });
   }
 
-  private Controller.TopicResult describe(int via, String name) {
-    TestProbe<Controller.TopicResult> probe = nodes.get(via).createTestProbe();
-    proxies.get(via).tell(new Controller.DescribeTopic(name, probe.getRef()));
-    return probe.expectMessageClass(Controller.TopicResult.class, TIMEOUT);
+  private AdminRequest.TopicReply describe(int via, String name) {
+    TestProbe<AdminRequest.TopicReply> probe = nodes.get(via).createTestProbe();
+    proxies
+        .get(via)
+        .tell(new Controller.Admin(new AdminRequest.DescribeTopic(name, probe.getRef())));
+    return probe.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
   }
 
   /** Waits until {@code check} holds for the topic as the controller describes it. */
   private void awaitTopic(
       int via, String name, java.util.function.Consumer<TopicDescription> check) {
-    TestProbe<Controller.TopicResult> probe = nodes.get(via).createTestProbe();
+    TestProbe<AdminRequest.TopicReply> probe = nodes.get(via).createTestProbe();
     probe.awaitAssert(
         TIMEOUT,
         () -> {
-          proxies.get(via).tell(new Controller.DescribeTopic(name, probe.getRef()));
+          proxies
+              .get(via)
+              .tell(new Controller.Admin(new AdminRequest.DescribeTopic(name, probe.getRef())));
           TopicDescription topic =
-              probe.expectMessageClass(Controller.TopicResult.class, Duration.ofSeconds(5)).topic();
+              probe
+                  .expectMessageClass(AdminRequest.TopicReply.class, Duration.ofSeconds(5))
+                  .topic();
           assertThat(topic).isNotNull();
           check.accept(topic);
           return null;
@@ -230,7 +241,7 @@ class ControllerClusterTest {
   @Test
   void moreReplicasThanLiveBrokersIsRefusedWithTheNumbers() {
     awaitLiveBrokers(1, 3);
-    Controller.TopicResult refused = create(2, "too-many", 1, 4);
+    AdminRequest.TopicReply refused = create(2, "too-many", 1, 4);
     assertThat(refused.error().code()).isEqualTo(ErrorCode.INVALID_REPLICATION_FACTOR);
     assertThat(refused.error().message()).contains("4", "3 live brokers", "[1, 2, 3]");
   }

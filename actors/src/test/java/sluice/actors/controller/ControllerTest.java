@@ -28,10 +28,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.api.AdminRequest;
+import sluice.actors.api.AdminRequest.TopicReply;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.controller.Controller.AlterPartitionResult;
-import sluice.actors.controller.Controller.TopicResult;
 import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.DeletedTopicsKey;
 import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
@@ -87,44 +88,46 @@ class ControllerTest {
     return kit;
   }
 
-  private TopicResult create(String name, int partitions, Integer rf, Map<String, String> configs) {
-    TestProbe<TopicResult> probe = testKit.createTestProbe();
+  private TopicReply create(String name, int partitions, Integer rf, Map<String, String> configs) {
+    TestProbe<TopicReply> probe = testKit.createTestProbe();
     controller.tell(
-        new Controller.CreateTopic(name, partitions, rf, configs, false, probe.getRef()));
-    return probe.expectMessageClass(TopicResult.class, TIMEOUT);
+        new Controller.Admin(
+            new AdminRequest.CreateTopic(name, partitions, rf, configs, probe.getRef())));
+    return probe.expectMessageClass(TopicReply.class, TIMEOUT);
   }
 
-  private TopicResult describe(String name) {
-    TestProbe<TopicResult> probe = testKit.createTestProbe();
-    controller.tell(new Controller.DescribeTopic(name, probe.getRef()));
-    return probe.expectMessageClass(TopicResult.class, TIMEOUT);
+  private TopicReply describe(String name) {
+    TestProbe<TopicReply> probe = testKit.createTestProbe();
+    controller.tell(new Controller.Admin(new AdminRequest.DescribeTopic(name, probe.getRef())));
+    return probe.expectMessageClass(TopicReply.class, TIMEOUT);
   }
 
   private List<TopicDescription> list() {
-    TestProbe<Controller.TopicListing> probe = testKit.createTestProbe();
-    controller.tell(new Controller.ListTopics(probe.getRef()));
-    return probe.expectMessageClass(Controller.TopicListing.class, TIMEOUT).topics();
+    TestProbe<AdminRequest.TopicList> probe = testKit.createTestProbe();
+    controller.tell(new Controller.Admin(new AdminRequest.ListTopics(probe.getRef())));
+    return probe.expectMessageClass(AdminRequest.TopicList.class, TIMEOUT).topics();
   }
 
-  private TopicResult delete(String name) {
-    TestProbe<TopicResult> probe = testKit.createTestProbe();
-    controller.tell(new Controller.DeleteTopic(name, probe.getRef()));
-    return probe.expectMessageClass(TopicResult.class, TIMEOUT);
+  private TopicReply delete(String name) {
+    TestProbe<TopicReply> probe = testKit.createTestProbe();
+    controller.tell(new Controller.Admin(new AdminRequest.DeleteTopic(name, probe.getRef())));
+    return probe.expectMessageClass(TopicReply.class, TIMEOUT);
   }
 
-  private TopicResult grow(String name, int partitions) {
-    TestProbe<TopicResult> probe = testKit.createTestProbe();
-    controller.tell(new Controller.CreatePartitions(name, partitions, probe.getRef()));
-    return probe.expectMessageClass(TopicResult.class, TIMEOUT);
+  private TopicReply grow(String name, int partitions) {
+    TestProbe<TopicReply> probe = testKit.createTestProbe();
+    controller.tell(
+        new Controller.Admin(new AdminRequest.CreatePartitions(name, partitions, probe.getRef())));
+    return probe.expectMessageClass(TopicReply.class, TIMEOUT);
   }
 
-  private Controller.ClusterInfo describeCluster() {
-    TestProbe<Controller.ClusterInfo> probe = testKit.createTestProbe();
-    controller.tell(new Controller.DescribeCluster(probe.getRef()));
-    return probe.expectMessageClass(Controller.ClusterInfo.class, TIMEOUT);
+  private AdminRequest.ClusterDescription describeCluster() {
+    TestProbe<AdminRequest.ClusterDescription> probe = testKit.createTestProbe();
+    controller.tell(new Controller.Admin(new AdminRequest.DescribeCluster(probe.getRef())));
+    return probe.expectMessageClass(AdminRequest.ClusterDescription.class, TIMEOUT);
   }
 
-  private static void assertError(TopicResult result, ErrorCode code, String... mentions) {
+  private static void assertError(TopicReply result, ErrorCode code, String... mentions) {
     assertThat(result.topic()).isNull();
     assertThat(result.error()).isNotNull();
     assertThat(result.error().code()).isEqualTo(code);
@@ -133,7 +136,7 @@ class ControllerTest {
 
   @Test
   void createdTopicIsDescribedListedAndPlacedOnItsLeader() {
-    TopicResult created = create("orders", 3, null, Map.of("min.insync.replicas", "1"));
+    TopicReply created = create("orders", 3, null, Map.of("min.insync.replicas", "1"));
     assertThat(created.error()).isNull();
     TopicDescription topic = created.topic();
     assertThat(topic.name()).isEqualTo("orders");
@@ -199,14 +202,17 @@ class ControllerTest {
 
   @Test
   void internalTopicsNeedTheReservedPrefixAndCannotBeDeleted() {
-    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    TestProbe<TopicReply> probe = testKit.createTestProbe();
     controller.tell(
-        new Controller.CreateTopic("__consumer_offsets", 2, null, Map.of(), true, probe.getRef()));
-    TopicResult created = probe.expectMessageClass(TopicResult.class, TIMEOUT);
+        new Controller.CreateInternalTopic(
+            new AdminRequest.CreateTopic("__consumer_offsets", 2, null, Map.of(), probe.getRef())));
+    TopicReply created = probe.expectMessageClass(TopicReply.class, TIMEOUT);
     assertThat(created.topic().internal()).isTrue();
-    controller.tell(new Controller.CreateTopic("offsets", 2, null, Map.of(), true, probe.getRef()));
+    controller.tell(
+        new Controller.CreateInternalTopic(
+            new AdminRequest.CreateTopic("offsets", 2, null, Map.of(), probe.getRef())));
     assertError(
-        probe.expectMessageClass(TopicResult.class, TIMEOUT),
+        probe.expectMessageClass(TopicReply.class, TIMEOUT),
         ErrorCode.INVALID_TOPIC_EXCEPTION,
         "'offsets'",
         "'__'");
@@ -275,13 +281,13 @@ class ControllerTest {
   @Test
   void deletingATopicRemovesItAndDeletesEveryPartition() {
     assertThat(create("gone", 3, null, Map.of()).error()).isNull();
-    TopicResult deleted = delete("gone");
+    TopicReply deleted = delete("gone");
     assertThat(deleted.error()).isNull();
     assertThat(deleted.topic().name()).isEqualTo("gone");
     assertThat(partitions.deleted).containsExactlyInAnyOrder("gone-0", "gone-1", "gone-2");
     assertError(describe("gone"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'gone'");
     assertThat(list()).isEmpty();
-    TopicResult again = create("gone", 1, null, Map.of());
+    TopicReply again = create("gone", 1, null, Map.of());
     assertThat(again.topic().topicId()).isNotEqualTo(deleted.topic().topicId());
   }
 
@@ -359,7 +365,7 @@ class ControllerTest {
     TopicDescription before = create("grow", 2, null, Map.of("retention.ms", "1000")).topic();
     partitions.placed.clear();
 
-    TopicResult grown = grow("grow", 5);
+    TopicReply grown = grow("grow", 5);
     assertThat(grown.error()).isNull();
     TopicDescription topic = grown.topic();
     assertThat(topic.partitions()).hasSize(5);
@@ -397,10 +403,11 @@ class ControllerTest {
   @Test
   void addingPartitionsToAnUnknownOrInternalTopicIsRefused() {
     assertError(grow("nope", 4), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'nope'");
-    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    TestProbe<TopicReply> probe = testKit.createTestProbe();
     controller.tell(
-        new Controller.CreateTopic("__internal", 1, null, Map.of(), true, probe.getRef()));
-    assertThat(probe.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
+        new Controller.CreateInternalTopic(
+            new AdminRequest.CreateTopic("__internal", 1, null, Map.of(), probe.getRef())));
+    assertThat(probe.expectMessageClass(TopicReply.class, TIMEOUT).error()).isNull();
     assertError(grow("__internal", 2), ErrorCode.INVALID_TOPIC_EXCEPTION, "'__internal'");
     assertThat(describe("__internal").topic().partitions()).hasSize(1);
   }
@@ -605,14 +612,15 @@ class ControllerTest {
     written.expectMessageClass(Replicator.UpdateSuccess.class, TIMEOUT);
 
     // The controller learns the new epoch through its subscription; until then creations pass.
-    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    TestProbe<TopicReply> probe = testKit.createTestProbe();
     probe.awaitAssert(
         TIMEOUT,
         () -> {
           controller.tell(
-              new Controller.CreateTopic(
-                  "t-" + System.nanoTime(), 1, null, Map.of(), false, probe.getRef()));
-          TopicResult result = probe.expectMessageClass(TopicResult.class, TIMEOUT);
+              new Controller.Admin(
+                  new AdminRequest.CreateTopic(
+                      "t-" + System.nanoTime(), 1, null, Map.of(), probe.getRef())));
+          TopicReply result = probe.expectMessageClass(TopicReply.class, TIMEOUT);
           assertThat(result.error()).isNotNull();
           assertThat(result.error().code()).isEqualTo(ErrorCode.STALE_CONTROLLER_EPOCH);
           assertThat(result.error().message()).contains("epoch 1", "epoch 40");
@@ -654,7 +662,7 @@ class ControllerTest {
     testKit = startBroker(otherDir, Optional.empty(), hanging, stored);
     assertThat(describe("half").topic().partitions().get(1).leader()).isEqualTo(-1);
 
-    TopicResult deleted = delete("half");
+    TopicReply deleted = delete("half");
     assertThat(deleted.error()).isNull();
     assertThat(asked).containsExactly("half-0");
     assertError(describe("half"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "'half'");
@@ -675,8 +683,10 @@ class ControllerTest {
             new TopicMetadata("batched", "batched-id", false, Map.of(), assignments));
     assertThat(describe("batched").topic().partitions()).hasSize(3);
 
-    TestProbe<TopicResult> created = testKit.createTestProbe();
-    controller.tell(new Controller.CreateTopic("busy", 1, null, Map.of(), false, created.getRef()));
+    TestProbe<TopicReply> created = testKit.createTestProbe();
+    controller.tell(
+        new Controller.Admin(
+            new AdminRequest.CreateTopic("busy", 1, null, Map.of(), created.getRef())));
     List<TestProbe<AlterPartitionResult>> probes = new ArrayList<>();
     for (int p : new int[] {0, 1, 2, 0}) {
       TestProbe<AlterPartitionResult> probe = testKit.createTestProbe();
@@ -685,7 +695,7 @@ class ControllerTest {
           new Controller.AlterPartition(
               "batched", "batched-id", p, 1, 2, 3, List.of(1), probe.getRef()));
     }
-    assertThat(created.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
+    assertThat(created.expectMessageClass(TopicReply.class, TIMEOUT).error()).isNull();
     for (int i = 0; i < 3; i++) {
       AlterPartitionResult result =
           probes.get(i).expectMessageClass(AlterPartitionResult.class, TIMEOUT);
@@ -738,13 +748,14 @@ class ControllerTest {
         .isEqualTo(2);
 
     manual.advance(Duration.ofMinutes(10));
-    TestProbe<TopicResult> probe = testKit.createTestProbe();
+    TestProbe<TopicReply> probe = testKit.createTestProbe();
     probe.awaitAssert(
         TIMEOUT,
         () -> {
-          controller.tell(new Controller.DescribeTopic("graced", probe.getRef()));
+          controller.tell(
+              new Controller.Admin(new AdminRequest.DescribeTopic("graced", probe.getRef())));
           var partition =
-              probe.expectMessageClass(TopicResult.class, TIMEOUT).topic().partitions().get(0);
+              probe.expectMessageClass(TopicReply.class, TIMEOUT).topic().partitions().get(0);
           assertThat(partition.leader()).isEqualTo(1);
           assertThat(partition.leaderEpoch()).isEqualTo(1);
           assertThat(partition.isr()).containsExactly(1);
@@ -781,15 +792,20 @@ class ControllerTest {
     assertThat(describe("graced").topic().partitions().get(0).leader()).isEqualTo(2);
 
     // The first creation is written, then waits for its placement: the controller is busy.
-    TestProbe<TopicResult> first = testKit.createTestProbe();
-    controller.tell(new Controller.CreateTopic("first", 1, null, Map.of(), false, first.getRef()));
-    first.awaitAssert(TIMEOUT, () -> assertThat(placed).isNotEmpty());
-    TestProbe<TopicResult> second = testKit.createTestProbe();
+    TestProbe<TopicReply> first = testKit.createTestProbe();
     controller.tell(
-        new Controller.CreateTopic("second", 1, null, Map.of(), false, second.getRef()));
-    TestProbe<TopicResult> third = testKit.createTestProbe();
-    controller.tell(new Controller.CreateTopic("third", 1, null, Map.of(), false, third.getRef()));
-    TopicResult refused = third.expectMessageClass(TopicResult.class, TIMEOUT);
+        new Controller.Admin(
+            new AdminRequest.CreateTopic("first", 1, null, Map.of(), first.getRef())));
+    first.awaitAssert(TIMEOUT, () -> assertThat(placed).isNotEmpty());
+    TestProbe<TopicReply> second = testKit.createTestProbe();
+    controller.tell(
+        new Controller.Admin(
+            new AdminRequest.CreateTopic("second", 1, null, Map.of(), second.getRef())));
+    TestProbe<TopicReply> third = testKit.createTestProbe();
+    controller.tell(
+        new Controller.Admin(
+            new AdminRequest.CreateTopic("third", 1, null, Map.of(), third.getRef())));
+    TopicReply refused = third.expectMessageClass(TopicReply.class, TIMEOUT);
     assertError(refused, ErrorCode.REQUEST_TIMED_OUT, "stash-capacity", "retry");
     assertThat(refused.error().code().retriable()).isTrue();
 
@@ -805,8 +821,8 @@ class ControllerTest {
                 .contains(3));
 
     gate.complete(Done.getInstance());
-    assertThat(first.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
-    assertThat(second.expectMessageClass(TopicResult.class, TIMEOUT).error()).isNull();
+    assertThat(first.expectMessageClass(TopicReply.class, TIMEOUT).error()).isNull();
+    assertThat(second.expectMessageClass(TopicReply.class, TIMEOUT).error()).isNull();
     assertThat(describe("graced").topic().partitions().get(0).leader())
         .as("the election asked for while busy ran before the stashed creation")
         .isEqualTo(1);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.Acks;
+import sluice.actors.api.AdminRequest;
 import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
@@ -81,10 +82,12 @@ class GatewayTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private Gateway.TopicReply createTopic(String name, int partitions) {
-    TestProbe<Gateway.TopicReply> probe = testKit.createTestProbe();
-    gateway.tell(new Gateway.CreateTopic(name, partitions, null, Map.of(), probe.getRef()));
-    return probe.expectMessageClass(Gateway.TopicReply.class, TIMEOUT);
+  private AdminRequest.TopicReply createTopic(String name, int partitions) {
+    TestProbe<AdminRequest.TopicReply> probe = testKit.createTestProbe();
+    gateway.tell(
+        new Gateway.Admin(
+            new AdminRequest.CreateTopic(name, partitions, null, Map.of(), probe.getRef())));
+    return probe.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
   }
 
   private List<RecordResult> produce(String topic, List<ProduceRecord> records, Acks acks) {
@@ -209,10 +212,11 @@ class GatewayTest {
     assertThat(second).doesNotContainAnyElementsOf(first);
   }
 
-  private Gateway.TopicReply createPartitions(String name, int partitions) {
-    TestProbe<Gateway.TopicReply> probe = testKit.createTestProbe();
-    gateway.tell(new Gateway.CreatePartitions(name, partitions, probe.getRef()));
-    return probe.expectMessageClass(Gateway.TopicReply.class, TIMEOUT);
+  private AdminRequest.TopicReply createPartitions(String name, int partitions) {
+    TestProbe<AdminRequest.TopicReply> probe = testKit.createTestProbe();
+    gateway.tell(
+        new Gateway.Admin(new AdminRequest.CreatePartitions(name, partitions, probe.getRef())));
+    return probe.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
   }
 
   @Test
@@ -228,7 +232,7 @@ class GatewayTest {
                 .partition())
         .isZero();
 
-    Gateway.TopicReply grown = createPartitions("growing", 4);
+    AdminRequest.TopicReply grown = createPartitions("growing", 4);
     assertThat(grown.error()).isNull();
     assertThat(grown.topic().partitions()).hasSize(4);
 
@@ -256,7 +260,7 @@ class GatewayTest {
   @Test
   void aRefusedGrowIsAnsweredWithTheControllersErrorAndChangesNothing() {
     createTopic("steady", 2);
-    Gateway.TopicReply refused = createPartitions("steady", 1);
+    AdminRequest.TopicReply refused = createPartitions("steady", 1);
     assertThat(refused.topic()).isNull();
     assertThat(refused.error().code()).isEqualTo(ErrorCode.INVALID_PARTITIONS);
     assertThat(refused.error().message()).contains("'steady'", "2 partition", "not 1");
@@ -308,11 +312,12 @@ class GatewayTest {
 
   @Test
   void noBatchOverTheTopicsMaxMessageBytesIsSentAndARecordTooLargeAloneIsRefused() {
-    TestProbe<Gateway.TopicReply> created = testKit.createTestProbe();
+    TestProbe<AdminRequest.TopicReply> created = testKit.createTestProbe();
     gateway.tell(
-        new Gateway.CreateTopic(
-            "capped", 1, null, Map.of("max.message.bytes", "2000"), created.getRef()));
-    assertThat(created.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
+        new Gateway.Admin(
+            new AdminRequest.CreateTopic(
+                "capped", 1, null, Map.of("max.message.bytes", "2000"), created.getRef())));
+    assertThat(created.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error()).isNull();
     List<ProduceRecord> records = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       records.add(new ProduceRecord(0, null, new byte[i == 7 ? 3_000 : 500], null, null));
@@ -418,21 +423,21 @@ class GatewayTest {
     assertThat(createTopic("bad name", 1).error().code())
         .isEqualTo(ErrorCode.INVALID_TOPIC_EXCEPTION);
 
-    TestProbe<Gateway.TopicReply> reply = testKit.createTestProbe();
-    gateway.tell(new Gateway.DescribeTopic("a", reply.getRef()));
-    assertThat(reply.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).topic().name())
+    TestProbe<AdminRequest.TopicReply> reply = testKit.createTestProbe();
+    gateway.tell(new Gateway.Admin(new AdminRequest.DescribeTopic("a", reply.getRef())));
+    assertThat(reply.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).topic().name())
         .isEqualTo("a");
 
-    TestProbe<Gateway.TopicList> list = testKit.createTestProbe();
-    gateway.tell(new Gateway.ListTopics(list.getRef()));
-    assertThat(list.expectMessageClass(Gateway.TopicList.class, TIMEOUT).topics())
+    TestProbe<AdminRequest.TopicList> list = testKit.createTestProbe();
+    gateway.tell(new Gateway.Admin(new AdminRequest.ListTopics(list.getRef())));
+    assertThat(list.expectMessageClass(AdminRequest.TopicList.class, TIMEOUT).topics())
         .extracting(t -> t.name())
         .containsExactly("a");
 
-    gateway.tell(new Gateway.DeleteTopic("a", reply.getRef()));
-    assertThat(reply.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error()).isNull();
-    gateway.tell(new Gateway.DescribeTopic("a", reply.getRef()));
-    assertThat(reply.expectMessageClass(Gateway.TopicReply.class, TIMEOUT).error().code())
+    gateway.tell(new Gateway.Admin(new AdminRequest.DeleteTopic("a", reply.getRef())));
+    assertThat(reply.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error()).isNull();
+    gateway.tell(new Gateway.Admin(new AdminRequest.DescribeTopic("a", reply.getRef())));
+    assertThat(reply.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error().code())
         .isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   }
 
@@ -454,15 +459,15 @@ class GatewayTest {
 
   @Test
   void describeClusterNamesTheClusterTheControllerAndTheLiveBrokers() {
-    TestProbe<Gateway.ClusterDescription> probe = testKit.createTestProbe();
+    TestProbe<AdminRequest.ClusterDescription> probe = testKit.createTestProbe();
     probe.awaitAssert(
         TIMEOUT,
         () -> {
-          gateway.tell(new Gateway.DescribeCluster(probe.getRef()));
-          var description = probe.expectMessageClass(Gateway.ClusterDescription.class);
+          gateway.tell(new Gateway.Admin(new AdminRequest.DescribeCluster(probe.getRef())));
+          var description = probe.expectMessageClass(AdminRequest.ClusterDescription.class);
           assertThat(description)
               .isEqualTo(
-                  new Gateway.ClusterDescription(
+                  new AdminRequest.ClusterDescription(
                       "test-cluster", 1, List.of(new BrokerInfo(1, "127.0.0.1", 8080))));
           return null;
         });
