@@ -103,6 +103,9 @@ final class ControllerServing {
   private final IsrChanges isr;
   private final Elections elections;
 
+  /** True from the start of the old layout's migration until its write ended. */
+  private boolean migrating;
+
   private ControllerServing(Controller.Wiring wiring, ControllerStartup.Loaded loaded) {
     this.context = wiring.context();
     this.stash = wiring.stash();
@@ -142,6 +145,7 @@ final class ControllerServing {
 
   /** Writes the old layout's topics in the new one, then places them; requests wait meanwhile. */
   private Behavior<Command> migrate(TopicStore.Migrate migration) {
+    migrating = true;
     LOG.info(
         "Migrating {} topics to the topic list and partition registers: {}",
         migration.topics().size(),
@@ -192,6 +196,7 @@ final class ControllerServing {
    * election, else the stashed requests are served.
    */
   private Behavior<Command> resume() {
+    migrating = false;
     List<AlterPartition> proposals = isr.takeDeferred();
     if (!proposals.isEmpty()) {
       return alterPartitions(proposals, this::resume);
@@ -249,9 +254,12 @@ final class ControllerServing {
     return Behaviors.same();
   }
 
-  /** Reads are answered at once; requests that write wait for the running write. */
+  /**
+   * Reads are answered at once; requests that write wait for the running write. While the old
+   * layout's topics are migrated, reads wait too: the copy does not hold those topics yet.
+   */
   private Behavior<Command> onAdminWhileBusy(Admin message) {
-    return message.request().readOnly() ? onAdmin(message) : stash.stash(message);
+    return message.request().readOnly() && !migrating ? onAdmin(message) : stash.stash(message);
   }
 
   private Behavior<Command> onCreateInternalTopic(CreateInternalTopic message) {

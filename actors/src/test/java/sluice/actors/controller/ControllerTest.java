@@ -39,6 +39,7 @@ import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
 import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.testing.ManualClock;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
 
@@ -736,7 +737,7 @@ class ControllerTest {
   @Test
   void aBrokerStillUnregisteredAfterTheGraceIsDeadAndLosesItsPartitions(@TempDir Path otherDir) {
     testKit.shutdownTestKit();
-    var manual = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    var manual = new ManualClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     clock = manual;
     extraConfig =
         "sluice.controller.unregistered-broker-grace = 10m\n"
@@ -767,7 +768,7 @@ class ControllerTest {
   void aRequestThatFindsTheStashFullIsAnsweredRetriablyAndAnElectionAskedMeanwhileStillRuns(
       @TempDir Path otherDir) {
     testKit.shutdownTestKit();
-    var manual = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    var manual = new ManualClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     clock = manual;
     extraConfig =
         "sluice.controller.stash-capacity = 1\n"

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.testing.ManualClock;
 
 class ElectionsTest {
   private static final String ADDRESS = "akka://sys@127.0.0.1:2551";
@@ -44,7 +45,7 @@ class ElectionsTest {
 
   @Test
   void aBrokerWithoutRegistrationIsUnknownDuringTheGraceAndDeadAfterItByTheClock() {
-    var clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    var clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     var elections = new Elections(1, settings(Duration.ofSeconds(10)), clock);
     var request = new Elections.Request("test", false);
 
@@ -63,7 +64,7 @@ class ElectionsTest {
 
   @Test
   void aControllerWhoseBrokerIsNotLiveDoesNotElect() {
-    var clock = new ManualClock(Instant.EPOCH);
+    var clock = new ManualClock(0);
     var elections = new Elections(3, settings(Duration.ZERO), clock);
     assertThat(elections.elect(new Elections.Request("test", false), brokers(), List.of(LED_BY_2)))
         .isEmpty();
@@ -71,7 +72,7 @@ class ElectionsTest {
 
   @Test
   void requestsDeferredDuringAWriteAreMergedIntoOneTakenOnce() {
-    var elections = new Elections(1, settings(Duration.ZERO), new ManualClock(Instant.EPOCH));
+    var elections = new Elections(1, settings(Duration.ZERO), new ManualClock(0));
     assertThat(elections.takeDeferred()).isEmpty();
     elections.defer(new Elections.Request("member up", false));
     elections.defer(new Elections.Request("periodic check", true));
@@ -83,7 +84,7 @@ class ElectionsTest {
 
   @Test
   void writtenElectionsReturnOnlyTheMovedPartitionsToPlaceAndNothingWhenRefused() {
-    var clock = new ManualClock(Instant.EPOCH);
+    var clock = new ManualClock(0);
     var elections = new Elections(1, settings(Duration.ZERO), clock);
     var elected = elections.elect(new Elections.Request("t", false), brokers(), List.of(LED_BY_2));
 
