@@ -120,12 +120,20 @@ class BrokerTest {
   void aRestartOnTheSameDataDirKeepsTheClusterIdAndTopics() throws Exception {
     Broker.BrokerHandle first = start(config(1));
     TestProbe<AdminRequest.TopicReply> topic = testKit.createTestProbe();
-    first
-        .gateway()
-        .tell(
-            new Gateway.Admin(
-                new AdminRequest.CreateTopic("kept", 1, null, Map.of(), topic.getRef())));
-    assertThat(topic.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error()).isNull();
+    // A broker just started may not be registered with the controller yet: the create is then
+    // refused with the retriable LEADER_NOT_AVAILABLE, and retried as a client would.
+    topic.awaitAssert(
+        TIMEOUT,
+        () -> {
+          first
+              .gateway()
+              .tell(
+                  new Gateway.Admin(
+                      new AdminRequest.CreateTopic("kept", 1, null, Map.of(), topic.getRef())));
+          assertThat(topic.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error())
+              .isNull();
+          return null;
+        });
     restart();
 
     Broker.BrokerHandle second = start(config(1));
