@@ -16,9 +16,10 @@ import sluice.server.Main;
 
 /**
  * A broker run as a real OS process through the same entry point as {@code ./sluice server} ({@link
- * Main}), with this JVM's class path, on loopback. Ports are given (and kept across restarts) or 0
- * for the OS to choose. All output of every start goes to one log file, each start opened by a
- * {@code ---- start} line, which {@link #log()} returns for printing when a test fails.
+ * Main}), with this JVM's class path, on loopback or in a network namespace of its own ({@link
+ * NetworkNamespaces}). Ports are given (and kept across restarts) or 0 for the OS to choose. All
+ * output of every start goes to one log file, each start opened by a {@code ---- start} line, which
+ * {@link #log()} returns for printing when a test fails.
  *
  * <p>Not thread-safe: one test thread drives it. A broker that is paused when the test ends is
  * still killed by {@link #kill9()} (SIGKILL needs no cooperation).
@@ -33,36 +34,53 @@ public final class BrokerProcess {
   private final int brokerId;
   private final Path dataDir;
   private final Path logFile;
-  private final int configuredHttpPort;
-  private final int akkaPort;
+  private final Address address;
+  private final List<String> launcher;
   private final List<String> overrides;
   private Process process;
   private int httpPort = -1;
   private boolean paused;
 
+  /**
+   * Where a broker listens: its host (what it binds and is reached at) and ports, 0 for any.
+   *
+   * @param http the HTTP API's port
+   * @param akka the cluster (Artery) port
+   * @param management the Akka Management port (cluster formation's contact point)
+   */
+  public record Address(String host, int http, int akka, int management) {
+    static final Address LOOPBACK_ANY_PORT = new Address("127.0.0.1", 0, 0, 0);
+
+    /** This broker's entry in {@code sluice.cluster.contact-points}. */
+    public String contactPoint() {
+      return host + ":" + management;
+    }
+  }
+
   /** A broker whose ports the OS chooses at every start; its id is 1 unless an override says. */
   public BrokerProcess(Path dataDir, Path logFile, String... overrides) {
-    this(1, dataDir, logFile, 0, 0, List.of(overrides));
+    this(1, dataDir, logFile, Address.LOOPBACK_ANY_PORT, List.of(), List.of(overrides));
   }
 
   /**
    * @param brokerId the id the broker is started with ({@code sluice.broker-id})
-   * @param httpPort the HTTP port, 0 for any
-   * @param akkaPort the cluster (Artery) port, 0 for any
+   * @param address where it listens
+   * @param launcher what the java command is run through (a network namespace's {@code ip netns
+   *     exec}), or nothing
    * @param overrides further {@code -Dkey=value} arguments
    */
   public BrokerProcess(
       int brokerId,
       Path dataDir,
       Path logFile,
-      int httpPort,
-      int akkaPort,
+      Address address,
+      List<String> launcher,
       List<String> overrides) {
     this.brokerId = brokerId;
     this.dataDir = dataDir;
     this.logFile = logFile;
-    this.configuredHttpPort = httpPort;
-    this.akkaPort = akkaPort;
+    this.address = address;
+    this.launcher = List.copyOf(launcher);
     this.overrides = List.copyOf(overrides);
   }
 
@@ -71,7 +89,7 @@ public final class BrokerProcess {
     if (isAlive()) {
       throw new IllegalStateException("broker already running, pid " + process.pid());
     }
-    var command = new ArrayList<String>();
+    var command = new ArrayList<String>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
         List.of(
@@ -87,8 +105,11 @@ public final class BrokerProcess {
             "server",
             "-Dsluice.data-dir=" + dataDir,
             "-Dsluice.broker-id=" + brokerId,
-            "-Dsluice.http.port=" + configuredHttpPort,
-            "-Dakka.remote.artery.canonical.port=" + akkaPort));
+            "-Dsluice.http.host=" + address.host(),
+            "-Dsluice.http.port=" + address.http(),
+            "-Dakka.remote.artery.canonical.hostname=" + address.host(),
+            "-Dakka.remote.artery.canonical.port=" + address.akka(),
+            "-Dakka.management.http.port=" + address.management()));
     command.addAll(overrides);
     Files.createDirectories(logFile.getParent());
     Files.writeString(
@@ -145,12 +166,9 @@ public final class BrokerProcess {
     return brokerId;
   }
 
-  /**
-   * The configured cluster (Artery) port. On one host, a cluster split in two equal halves keeps
-   * the half with the lowest address, i.e. the lowest port (Split Brain Resolver, keep-majority).
-   */
-  public int akkaPort() {
-    return akkaPort;
+  /** Where the broker listens (ports as configured: 0 where the OS chooses). */
+  public Address address() {
+    return address;
   }
 
   /** This broker's HTTP API; the broker must be ready. */
@@ -162,7 +180,7 @@ public final class BrokerProcess {
     if (httpPort < 0) {
       throw new IllegalStateException("the broker " + logFile.getFileName() + " is not ready");
     }
-    return "http://127.0.0.1:" + httpPort;
+    return "http://" + address.host() + ":" + httpPort;
   }
 
   public long pid() {

@@ -51,11 +51,28 @@ public final class ClusterExtension implements BeforeEachCallback, AfterEachCall
 
   /** Starts a cluster of {@code size} brokers and waits until all of them know each other. */
   public TestCluster start(int size) throws IOException, InterruptedException {
-    var prefix = clusters.isEmpty() ? "" : "cluster-" + (clusters.size() + 1) + "-";
+    var prefix = prefix();
     TestCluster cluster =
         TestCluster.create(size, dataDir.resolve(prefix + "data"), logDir.resolve(prefix + "logs"));
     clusters.add(cluster);
     return cluster.start();
+  }
+
+  /**
+   * Starts a cluster of {@code size} brokers, each in a network namespace of its own so the test
+   * can partition them ({@link TestCluster#network()}), and waits until all know each other.
+   */
+  public TestCluster startPartitionable(int size) throws IOException, InterruptedException {
+    var prefix = prefix();
+    TestCluster cluster =
+        TestCluster.createPartitionable(
+            size, dataDir.resolve(prefix + "data"), logDir.resolve(prefix + "logs"));
+    clusters.add(cluster);
+    return cluster.start();
+  }
+
+  private String prefix() {
+    return clusters.isEmpty() ? "" : "cluster-" + (clusters.size() + 1) + "-";
   }
 
   /**

@@ -50,7 +50,7 @@ class MinInsyncReplicasTest {
 
     BrokerProcess survivor =
         cluster.brokers().stream()
-            .min(Comparator.comparingInt(BrokerProcess::akkaPort))
+            .min(Comparator.comparingInt((BrokerProcess b) -> b.address().akka()))
             .orElseThrow();
     List<BrokerProcess> victims = cluster.brokers().stream().filter(b -> b != survivor).toList();
     victims.get(0).kill9();

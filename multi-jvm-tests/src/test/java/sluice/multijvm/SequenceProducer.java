@@ -39,8 +39,11 @@ public final class SequenceProducer implements AutoCloseable {
   private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
   private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
 
-  /** One acknowledged record: its seq, its offset, and when the answer arrived (nanoTime). */
-  public record Ack(long seq, long offset, long answeredAtNanos) {}
+  /**
+   * One acknowledged record: its seq, its offset, when its request was sent and when the answer
+   * arrived (nanoTime).
+   */
+  public record Ack(long seq, long offset, long sentAtNanos, long answeredAtNanos) {}
 
   private final String topic;
   private final int partition;
@@ -53,13 +56,15 @@ public final class SequenceProducer implements AutoCloseable {
   private final long startedAtNanos = System.nanoTime();
   private final Thread thread;
   private final Duration requestDeadline;
+  private final String acks;
 
   private SequenceProducer(
       String topic,
       int partition,
       String prefix,
       List<BrokerClient> brokers,
-      Duration requestDeadline) {
+      Duration requestDeadline,
+      String acks) {
     if (brokers.isEmpty()) {
       throw new IllegalArgumentException("a producer needs at least one broker to send through");
     }
@@ -68,6 +73,7 @@ public final class SequenceProducer implements AutoCloseable {
     this.prefix = prefix;
     this.brokers = List.copyOf(brokers);
     this.requestDeadline = requestDeadline;
+    this.acks = acks;
     this.thread = new Thread(this::produce, "sequence-producer-" + topic + "-" + partition);
     thread.setDaemon(true);
   }
@@ -86,7 +92,19 @@ public final class SequenceProducer implements AutoCloseable {
    */
   public static SequenceProducer start(
       String topic, int partition, String prefix, List<BrokerClient> brokers, Duration deadline) {
-    SequenceProducer producer = new SequenceProducer(topic, partition, prefix, brokers, deadline);
+    return start(topic, partition, prefix, brokers, deadline, "all");
+  }
+
+  /** As {@link #start(String, int, String, List, Duration)}, with the given acks (0, 1, all). */
+  public static SequenceProducer start(
+      String topic,
+      int partition,
+      String prefix,
+      List<BrokerClient> brokers,
+      Duration deadline,
+      String acks) {
+    SequenceProducer producer =
+        new SequenceProducer(topic, partition, prefix, brokers, deadline, acks);
     producer.thread.start();
     return producer;
   }
@@ -97,17 +115,19 @@ public final class SequenceProducer implements AutoCloseable {
       BrokerClient client = brokers.get(via % brokers.size());
       String value = prefix + "-" + seq;
       String failure;
+      long sentAt = System.nanoTime();
       try {
         Response response =
             client.send(
                 "POST",
-                "/v3/clusters/%s/topics/%s/records?acks=all".formatted(client.clusterId(), topic),
+                "/v3/clusters/%s/topics/%s/records?acks=%s"
+                    .formatted(client.clusterId(), topic, acks),
                 "{\"partition_id\": %d, \"value\": {\"type\": \"STRING\", \"data\": \"%s\"}}"
                     .formatted(partition, value),
                 requestDeadline);
         Optional<List<Long>> offsets = BrokerClient.acknowledgedOffsets(response, 1);
         if (offsets.isPresent()) {
-          acked.add(new Ack(seq, offsets.get().get(0), System.nanoTime()));
+          acked.add(new Ack(seq, offsets.get().get(0), sentAt, System.nanoTime()));
           continue;
         }
         failure = "HTTP " + response.status() + " " + abbreviate(response.body());

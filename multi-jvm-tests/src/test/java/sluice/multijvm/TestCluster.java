@@ -15,15 +15,15 @@ import org.awaitility.core.ConditionTimeoutException;
 import sluice.multijvm.BrokerClient.PartitionState;
 
 /**
- * A cluster of N brokers, each a real JVM ({@link BrokerProcess}) on loopback, with broker ids
- * 1..N, data in {@code <dataRoot>/node-K} and its log in {@code <logDir>/broker-K.log}.
+ * A cluster of N brokers, each a real JVM ({@link BrokerProcess}), with broker ids 1..N, data in
+ * {@code <dataRoot>/node-K} and its log in {@code <logDir>/broker-K.log}; on loopback ({@link
+ * #create}), or each in a network namespace of its own so the test can partition the network
+ * ({@link #createPartitionable}, {@link #network()}).
  *
  * <p>Ports are chosen before any broker starts (bound to port 0, noted, released) because every
- * broker must know the seed nodes: {@code akka.cluster.seed-nodes} lists every broker, broker 1
- * first, on all of them, as in {@code ./sluice cluster}. Broker 1 forms the cluster; the others
- * join it. Listing only broker 1 would make a restarted broker 1 form a second cluster of its own
- * (a seed list of just itself makes Akka join itself), which {@code BrokerRestartTest} shows. A
- * restarted broker keeps its ports, so it comes back at the same cluster address.
+ * broker must know every broker's contact point ({@code sluice.cluster.contact-points}, as in
+ * {@code ./sluice cluster}): the cluster forms once a quorum of them are in contact. A restarted
+ * broker keeps its ports, so it comes back at the same cluster address.
  *
  * <p>Every wait has a deadline and polls a condition ({@link #AWAIT} unless given); nothing sleeps
  * a fixed time. Not thread-safe: one test thread drives it. {@link #close()} SIGKILLs whatever
@@ -36,9 +36,11 @@ public final class TestCluster implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(250);
 
   private final List<BrokerProcess> brokers;
+  private final NetworkNamespaces network;
 
-  private TestCluster(List<BrokerProcess> brokers) {
+  private TestCluster(List<BrokerProcess> brokers, NetworkNamespaces network) {
     this.brokers = brokers;
+    this.network = network;
   }
 
   /**
@@ -55,32 +57,76 @@ public final class TestCluster implements AutoCloseable {
     return awaitBrokers(brokers.size());
   }
 
-  /** The brokers of a cluster, none started yet. */
+  /** The brokers of a cluster on loopback, none started yet. */
   public static TestCluster create(int size, Path dataRoot, Path logDir) throws IOException {
+    checkSize(size);
+    int[] ports = freePorts(3 * size);
+    var addresses = new ArrayList<BrokerProcess.Address>();
+    for (int k = 0; k < size; k++) {
+      addresses.add(
+          new BrokerProcess.Address("127.0.0.1", ports[k], ports[size + k], ports[2 * size + k]));
+    }
+    return new TestCluster(brokers(addresses, dataRoot, logDir, null), null);
+  }
+
+  /**
+   * The brokers of a cluster each in a network namespace of its own ({@link NetworkNamespaces}),
+   * none started yet: {@link #network()} cuts and heals the network between them. Every broker has
+   * an address of its own, so all use the same ports.
+   */
+  public static TestCluster createPartitionable(int size, Path dataRoot, Path logDir)
+      throws IOException, InterruptedException {
+    checkSize(size);
+    NetworkNamespaces network = NetworkNamespaces.create(size);
+    var addresses = new ArrayList<BrokerProcess.Address>();
+    for (int k = 1; k <= size; k++) {
+      addresses.add(new BrokerProcess.Address(network.address(k), 8080, 25520, 8558));
+    }
+    return new TestCluster(brokers(addresses, dataRoot, logDir, network), network);
+  }
+
+  private static void checkSize(int size) {
     if (size < 1) {
       throw new IllegalArgumentException("a cluster needs at least 1 broker, not " + size);
     }
-    int[] ports = freePorts(2 * size);
-    List<String> seeds = new ArrayList<>();
-    for (int k = 1; k <= size; k++) {
-      seeds.add(
-          "-Dakka.cluster.seed-nodes."
-              + (k - 1)
-              + "=akka://sluice@127.0.0.1:"
-              + ports[size + k - 1]);
+  }
+
+  private static List<BrokerProcess> brokers(
+      List<BrokerProcess.Address> addresses,
+      Path dataRoot,
+      Path logDir,
+      NetworkNamespaces network) {
+    List<String> contactPoints = new ArrayList<>();
+    for (int k = 1; k <= addresses.size(); k++) {
+      contactPoints.add(
+          "-Dsluice.cluster.contact-points." + (k - 1) + "=" + addresses.get(k - 1).contactPoint());
     }
     List<BrokerProcess> brokers = new ArrayList<>();
-    for (int k = 1; k <= size; k++) {
+    for (int k = 1; k <= addresses.size(); k++) {
       brokers.add(
           new BrokerProcess(
               k,
               dataRoot.resolve("node-" + k),
               logDir.resolve("broker-" + k + ".log"),
-              ports[k - 1],
-              ports[size + k - 1],
-              seeds));
+              addresses.get(k - 1),
+              network == null ? List.of() : network.launcher(k),
+              contactPoints));
     }
-    return new TestCluster(brokers);
+    return brokers;
+  }
+
+  /**
+   * The network between the brokers, to cut and heal.
+   *
+   * @throws IllegalStateException for a cluster on loopback, which cannot be partitioned
+   */
+  public NetworkNamespaces network() {
+    if (network == null) {
+      throw new IllegalStateException(
+          "this cluster runs on loopback: start it with ClusterExtension.startPartitionable to"
+              + " partition its network");
+    }
+    return network;
   }
 
   /** Distinct free loopback ports: all are held open until all are chosen. */
@@ -192,6 +238,20 @@ public final class TestCluster implements AutoCloseable {
       String what,
       Predicate<PartitionState> state,
       Duration deadline) {
+    return awaitPartition(null, topic, partition, what, state, deadline);
+  }
+
+  /**
+   * As {@link #awaitPartition(String, int, String, Predicate, Duration)}, as {@code via} describes
+   * it (the lowest running broker if null): on one side of a network partition.
+   */
+  public PartitionState awaitPartition(
+      BrokerProcess via,
+      String topic,
+      int partition,
+      String what,
+      Predicate<PartitionState> state,
+      Duration deadline) {
     AtomicReference<PartitionState> last = new AtomicReference<>();
     try {
       await("partition " + topic + "-" + partition + " " + what)
@@ -200,7 +260,7 @@ public final class TestCluster implements AutoCloseable {
           .ignoreExceptions()
           .until(
               () -> {
-                last.set(http().describePartition(topic, partition));
+                last.set((via == null ? http() : via.http()).describePartition(topic, partition));
                 return state.test(last.get());
               });
     } catch (ConditionTimeoutException e) {
@@ -284,9 +344,14 @@ public final class TestCluster implements AutoCloseable {
   public void close() {
     try {
       kill9All();
+      if (network != null) {
+        network.close();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while killing the brokers", e);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot delete the brokers' network: " + e, e);
     }
   }
 }

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * reach the controller again, so this one does too: once the old system has terminated (its HTTP
  * port unbound, its partition logs flushed and closed in {@code before-actor-system-terminate}, and
  * Distributed Data's LMDB environment closed when its durable store actor stopped), a new system
- * starts on the same ports and data directory and joins the seed nodes again as a new incarnation.
- * The controller then treats it as a returning broker: the partitions it led have new leaders, so
- * it comes back as their follower and truncates whatever it wrote after it was deposed.
+ * starts on the same ports and data directory and joins the cluster again as a new incarnation
+ * (through Cluster Bootstrap: it joins the cluster its contact points are in and never forms one of
+ * its own, so while it is still cut off it waits). The controller then treats it as a returning
+ * broker: the partitions it led have new leaders, so it comes back as their follower and truncates
+ * whatever it wrote after it was deposed.
  *
  * <p>Any other reason ends the loop: SIGTERM (the JVM's shutdown hook runs coordinated shutdown
  * with {@code JvmExit}), a graceful leave, an explicit stop. A JVM shutdown that begins while a

@@ -4,7 +4,6 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
@@ -55,9 +54,11 @@ public final class SluiceServer {
   public static SluiceServer start(Config config) {
     BrokerSettings settings = Broker.checkDataDir(config);
     HttpSettings http = HttpSettings.fromConfig(config);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+    Config formed = ClusterFormation.configure(config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, formed);
     try {
-      joinSelfWithoutSeeds(system, config);
+      ClusterFormation.start(system);
+      ClusterFormation.awaitMembership(system);
       Broker.BrokerHandle broker =
           await(Broker.start(system).toCompletableFuture(), settings.startTimeout().plusSeconds(5));
       ServerBinding binding =
@@ -72,14 +73,6 @@ public final class SluiceServer {
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
-    }
-  }
-
-  /** With no seed nodes configured, the broker forms a one-node cluster of its own. */
-  private static void joinSelfWithoutSeeds(ActorSystem<?> system, Config config) {
-    if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
   }
 

@@ -36,7 +36,8 @@ import sluice.actors.metadata.MetadataView;
 
 /**
  * Starts a broker inside an ActorSystem that is (or is becoming) a cluster member: the server
- * creates the system with its cluster configuration (seed nodes), then calls {@link #start}.
+ * creates the system with its cluster configuration and joins the cluster, then calls {@link
+ * #start}.
  *
  * <p>Order, and why: (1) {@link #checkDataDir} refuses another broker's data and a metadata store
  * outside the data directory; the server may call it before creating the ActorSystem, since
@@ -237,7 +238,7 @@ public final class Broker {
                             "No cluster id was recorded within "
                                 + settings.startTimeout()
                                 + " (sluice.broker.start-timeout): has this broker joined a"
-                                + " cluster (akka.cluster.seed-nodes) whose controller is up?")
+                                + " cluster (sluice.cluster.contact-points) whose controller is up?")
                         : failure));
   }
 

@@ -75,7 +75,7 @@ public final class SluiceCluster implements AutoCloseable {
     }
     String classpath = serverClasspath(home);
     Path workDir = Files.createTempDirectory("sluice-bench-cluster-");
-    List<Integer> ports = FreePorts.pick(2 * size);
+    List<Integer> ports = FreePorts.pick(3 * size);
     SluiceCluster cluster =
         new SluiceCluster(
             workDir, keepWorkDir, ports.subList(0, size), ports.subList(size, 2 * size));
@@ -103,12 +103,15 @@ public final class SluiceCluster implements AutoCloseable {
         command.add("-Dsluice.broker-id=" + k);
         command.add("-Dsluice.http.port=" + ports.get(k - 1));
         command.add("-Dakka.remote.artery.canonical.port=" + ports.get(size + k - 1));
-        for (int s = 1; s <= size; s++) {
-          command.add(
-              "-Dakka.cluster.seed-nodes."
-                  + (s - 1)
-                  + "=akka://sluice@127.0.0.1:"
-                  + ports.get(size + s - 1));
+        command.add("-Dakka.management.http.port=" + ports.get(2 * size + k - 1));
+        if (size > 1) {
+          for (int s = 1; s <= size; s++) {
+            command.add(
+                "-Dsluice.cluster.contact-points."
+                    + (s - 1)
+                    + "=127.0.0.1:"
+                    + ports.get(2 * size + s - 1));
+          }
         }
         command.addAll(overrides);
         cluster.processes.add(
