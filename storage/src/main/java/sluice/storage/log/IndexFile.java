@@ -8,6 +8,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * A memory-mapped file of fixed-size entries, the base of {@link OffsetIndex} and {@link TimeIndex}
@@ -142,17 +143,28 @@ abstract class IndexFile {
     return (int) relative;
   }
 
-  /** The buffer to write the next entry into; call {@link #entryWritten()} after. */
-  final ByteBuffer bufferForAppend() {
+  /**
+   * Writes the next entry through {@code put} (given the mapped buffer) and publishes it.
+   *
+   * <p>The file is sparse (created by {@code setLength}), so a page first touched here needs a new
+   * block; on a full file system the kernel answers the write fault with SIGBUS, which the JVM
+   * raises as an {@link InternalError}. That becomes an {@link UncheckedIOException} naming the
+   * file, and the entry stays unpublished (the next append reuses its slot).
+   *
+   * @throws IllegalStateException if the index is full
+   */
+  final void appendEntry(Consumer<ByteBuffer> put) {
     if (entries >= maxEntries) {
       throw new IllegalStateException(
           "Index " + file + " is full: " + entries + " entries of " + maxEntries);
     }
-    return mmap;
-  }
-
-  /** Publishes the entry written at slot {@code entries()}. */
-  final void entryWritten() {
+    try {
+      put.accept(mmap);
+    } catch (InternalError e) {
+      throw new UncheckedIOException(
+          new IOException(
+              "Cannot write an entry of index " + file + " (is its file system full?): " + e, e));
+    }
     entries = entries + 1;
   }
 

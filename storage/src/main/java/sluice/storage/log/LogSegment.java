@@ -2,6 +2,7 @@ package sluice.storage.log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ import sluice.storage.record.RecordBatch;
  * and advanced after the bytes are written, so a reader that snapshots it sees whole batches.
  */
 final class LogSegment {
+  private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
+
   static final String LOG_SUFFIX = ".log";
   static final String INDEX_SUFFIX = ".index";
   static final String TIME_INDEX_SUFFIX = ".timeindex";
@@ -235,9 +238,15 @@ final class LogSegment {
     if (bytesSinceLastIndexEntry > indexIntervalBytes
         && !offsetIndex.isFull()
         && !timeIndex.isFull()) {
-      offsetIndex.append(lastOffset, position);
-      timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, false);
-      bytesSinceLastIndexEntry = 0;
+      try {
+        offsetIndex.append(lastOffset, position);
+        timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, false);
+        bytesSinceLastIndexEntry = 0;
+      } catch (UncheckedIOException e) {
+        // The batch is in the log; indexes are sparse, so a missing entry only makes lookups
+        // scan from the previous one. The next batch tries again.
+        LOG.log(Level.WARNING, "Skipped an index entry of " + logFile + ": " + e.getMessage());
+      }
     }
     bytesSinceLastIndexEntry += batchSize;
     nextOffset = lastOffset + 1;

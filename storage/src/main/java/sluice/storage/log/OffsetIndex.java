@@ -57,11 +57,12 @@ final class OffsetIndex extends IndexFile {
       }
     }
     int relative = relativeOffset(offset);
-    ByteBuffer buffer = bufferForAppend();
     int at = slotPosition(n);
-    buffer.putInt(at + RELATIVE_OFFSET_OFFSET, relative);
-    buffer.putInt(at + POSITION_OFFSET, position);
-    entryWritten();
+    appendEntry(
+        buffer -> {
+          buffer.putInt(at + RELATIVE_OFFSET_OFFSET, relative);
+          buffer.putInt(at + POSITION_OFFSET, position);
+        });
   }
 
   /**

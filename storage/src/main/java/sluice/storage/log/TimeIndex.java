@@ -69,11 +69,12 @@ final class TimeIndex extends IndexFile {
       return;
     }
     int relative = relativeOffset(offset);
-    ByteBuffer buffer = bufferForAppend();
     int at = slotPosition(entries());
-    buffer.putLong(at + TIMESTAMP_OFFSET, timestamp);
-    buffer.putInt(at + RELATIVE_OFFSET_OFFSET, relative);
-    entryWritten();
+    appendEntry(
+        buffer -> {
+          buffer.putLong(at + TIMESTAMP_OFFSET, timestamp);
+          buffer.putInt(at + RELATIVE_OFFSET_OFFSET, relative);
+        });
   }
 
   /**

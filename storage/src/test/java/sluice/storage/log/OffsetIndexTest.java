@@ -24,6 +24,25 @@ class OffsetIndexTest {
 
   @TempDir Path dir;
 
+  @Test
+  void aMappedWriteFaultIsAnIoErrorNamingTheFileAndLeavesTheEntryUnpublished() {
+    var index = new OffsetIndex(dir.resolve("fault.index"), BASE, 100 * OffsetIndex.ENTRY_SIZE);
+    index.append(BASE + 1, 0);
+    // What the JVM raises when the kernel cannot back a page of the mapping (SIGBUS: disk full).
+    assertThatThrownBy(
+            () ->
+                index.appendEntry(
+                    buffer -> {
+                      throw new InternalError("a fault occurred in an unsafe memory access");
+                    }))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("fault.index")
+        .hasMessageContaining("file system full");
+    assertThat(index.entries()).isEqualTo(1);
+    index.append(BASE + 2, 100);
+    assertThat(index.lookup(BASE + 2)).isEqualTo(new OffsetIndex.Entry(BASE + 2, 100));
+  }
+
   sealed interface Op {}
 
   record Append(int offsetGap, int positionGap) implements Op {}
