@@ -73,6 +73,7 @@ public final class Logs implements Extension {
   private final Map<String, String> topicIds = new ConcurrentHashMap<>();
   private final Map<String, JournalStats> stats = new ConcurrentHashMap<>();
   private final ScheduledExecutorService cleaner;
+  private final DataDirHealth health;
   private volatile boolean closed;
 
   /** Journal activity of one partition since this broker started. */
@@ -116,8 +117,12 @@ public final class Logs implements Extension {
               thread.setDaemon(true);
               return thread;
             });
+    this.health =
+        new DataDirHealth(
+            dataDir, clock, (int) config.getBytes("sluice.log.offline-probe-bytes").longValue());
     schedule(config.getDuration("sluice.log.retention-check-interval"), this::runRetention);
     schedule(config.getDuration("sluice.log.compaction-interval"), this::runCompaction);
+    schedule(config.getDuration("sluice.log.offline-probe-interval"), health::probe);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -134,6 +139,11 @@ public final class Logs implements Extension {
     }
     long millis = interval.toMillis();
     cleaner.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether the data directory takes writes; journal writes that fail report to it. */
+  public DataDirHealth health() {
+    return health;
   }
 
   /** The directory under which every partition directory lives ({@code sluice.data-dir}). */

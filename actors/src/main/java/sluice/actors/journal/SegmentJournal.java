@@ -112,6 +112,7 @@ public final class SegmentJournal extends AsyncWriteJournal {
       }
     } catch (RuntimeException e) {
       rollBack(log, persistenceId, startOffset, e);
+      logs.health().reportFailure(persistenceId, e);
       throw e;
     }
     logs.recordWrite(persistenceId, events.size());

@@ -225,6 +225,9 @@ public final class SegmentSnapshotStore extends SnapshotStore {
       syncer.execute(() -> sync(target));
       return Futures.successful(null);
     } catch (IOException | RuntimeException e) {
+      // A snapshot is only a shortcut for recovery (the log has everything), so the leader goes on
+      // without it; but a disk that cannot take a snapshot cannot take appends either.
+      logs.health().reportFailure("the snapshot of " + metadata.persistenceId(), e);
       return Futures.failed(e);
     }
   }
