@@ -51,11 +51,19 @@ public final class ClusterExtension implements BeforeEachCallback, AfterEachCall
 
   /** Starts a cluster of {@code size} brokers and waits until all of them know each other. */
   public TestCluster start(int size) throws IOException, InterruptedException {
+    return prepare(size).start();
+  }
+
+  /**
+   * A cluster of {@code size} brokers on loopback, not started: the test can prepare their data
+   * directories (mount a {@link SmallDisk}) and then {@link TestCluster#start()} it.
+   */
+  public TestCluster prepare(int size) throws IOException {
     var prefix = prefix();
     TestCluster cluster =
         TestCluster.create(size, dataDir.resolve(prefix + "data"), logDir.resolve(prefix + "logs"));
     clusters.add(cluster);
-    return cluster.start();
+    return cluster;
   }
 
   /**

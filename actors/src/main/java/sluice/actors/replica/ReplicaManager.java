@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.RecipientRef;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -14,7 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import sluice.actors.journal.DataDirHealth;
 import sluice.actors.journal.Logs;
 import sluice.actors.lease.WriteLease;
 import sluice.actors.metadata.DeletedTopicsKey.DeletedTopic;
@@ -97,6 +100,9 @@ public final class ReplicaManager {
 
   private record RestartDue(String topicPartition) implements Command {}
 
+  /** The data directory takes writes again ({@link DataDirHealth}). */
+  private record DataDirOnline() implements Command {}
+
   // ---- creation --------------------------------------------------------------------------------
 
   /** The manager of this broker, fetching from the sharded partition leaders. */
@@ -129,6 +135,11 @@ public final class ReplicaManager {
   private final ActorRef<TruncationNeeded> cutAdapter;
   private final StrayLogDeletion strayLogs;
   private final Map<String, ReplicaSlot> slots = new HashMap<>();
+
+  /** Followers that stopped while the data directory was offline: restarted once it is back. */
+  private final Set<String> waitingForDisk = new HashSet<>();
+
+  private final DataDirHealth health;
   private Map<String, TopicMetadata> topics = Map.of();
   private boolean topicsRead;
   private long generation;
@@ -144,10 +155,19 @@ public final class ReplicaManager {
     this.leaders = leaders;
     this.cutAdapter = context.messageAdapter(TruncationNeeded.class, CutRequested::new);
     this.strayLogs = new StrayLogDeletion(Logs.get(context.getSystem()), context.getLog());
+    this.health = Logs.get(context.getSystem()).health();
   }
 
   private Behavior<WriteLease.GranterMessage> begin() {
     ReplicaMetadataFeed.subscribe(context, settings.brokerId());
+    ActorRef<WriteLease.GranterMessage> self = context.getSelf();
+    Consumer<DataDirHealth.State> onHealth =
+        state -> {
+          if (state instanceof DataDirHealth.Online) {
+            self.tell(new DataDirOnline());
+          }
+        };
+    health.subscribe(onHealth);
     return Behaviors.receive(WriteLease.GranterMessage.class)
         .onMessage(TopicsChanged.class, this::onTopicsChanged)
         .onMessage(DeletedTopicsChanged.class, this::onDeletedTopicsChanged)
@@ -156,7 +176,14 @@ public final class ReplicaManager {
         .onMessage(HolderTerminated.class, this::onHolderTerminated)
         .onMessage(CutRequested.class, this::onCutRequested)
         .onMessage(RestartDue.class, this::onRestartDue)
+        .onMessage(DataDirOnline.class, this::onDataDirOnline)
         .onMessage(Stop.class, this::onStop)
+        .onSignal(
+            PostStop.class,
+            stop -> {
+              health.unsubscribe(onHealth);
+              return Behaviors.same();
+            })
         .build();
   }
 
@@ -215,7 +242,17 @@ public final class ReplicaManager {
     if (exit == ReplicaSlot.FollowerExit.NOT_MINE) {
       return Behaviors.same();
     }
-    if (exit == ReplicaSlot.FollowerExit.STOPPED_ON_ITS_OWN) {
+    if (exit == ReplicaSlot.FollowerExit.STOPPED_ON_ITS_OWN && !health.isOnline()) {
+      // Its writes failed on the offline directory: another would only fail again.
+      waitingForDisk.add(topicPartition);
+      context
+          .getLog()
+          .warn(
+              "The follower of {} stopped while the data directory is offline ({}); another starts"
+                  + " once the directory takes writes again",
+              topicPartition,
+              health.state());
+    } else if (exit == ReplicaSlot.FollowerExit.STOPPED_ON_ITS_OWN) {
       timers.startSingleTimer(
           topicPartition, new RestartDue(topicPartition), settings.fetchMaxBackoff());
       context
@@ -252,6 +289,21 @@ public final class ReplicaManager {
     if (slot != null) {
       slot.restartDue();
       reconcile(due.topicPartition());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<WriteLease.GranterMessage> onDataDirOnline(DataDirOnline online) {
+    if (!waitingForDisk.isEmpty()) {
+      context
+          .getLog()
+          .info(
+              "The data directory takes writes again: restarting {} follower(s)",
+              waitingForDisk.size());
+    }
+    for (String topicPartition : Set.copyOf(waitingForDisk)) {
+      waitingForDisk.remove(topicPartition);
+      onRestartDue(new RestartDue(topicPartition));
     }
     return Behaviors.same();
   }
