@@ -30,6 +30,7 @@ import sluice.actors.gateway.PartitionLeaders;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
+import sluice.actors.metadata.ControllerClaimsKey;
 import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.MetadataView;
@@ -108,7 +109,8 @@ public final class Broker {
     }
     List<String> durable = config.getStringList(DURABLE_KEYS_KEY);
     List<String> required = new ArrayList<>(MetadataLayout.DURABLE_KEYS);
-    required.addAll(List.of(ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id()));
+    required.addAll(
+        List.of(ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id(), ControllerClaimsKey.KEY.id()));
     for (String key : required) {
       if (!durable.contains(key)) {
         throw new IllegalArgumentException(
