@@ -34,6 +34,7 @@ import sluice.actors.metadata.ControllerClaimsKey;
 import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.MetadataView;
+import sluice.actors.quorum.BrokerQuorum;
 
 /**
  * Starts a broker inside an ActorSystem that is (or is becoming) a cluster member: the server
@@ -161,6 +162,8 @@ public final class Broker {
         settings.dataDir(),
         meta.map(m -> "cluster " + m.clusterId()).orElse("new data directory"));
     MetadataView.get(system);
+    // Follows membership from now on, so leaders and the controller find a current view.
+    BrokerQuorum.get(system);
     ActorRef<Controller.Command> controller =
         Controller.init(
             system,
