@@ -32,7 +32,16 @@ public enum ErrorCode {
   FENCED_LEADER_EPOCH(74, true),
   UNKNOWN_LEADER_EPOCH(75, true),
   INVALID_RECORD(87, false),
-  INVALID_UPDATE_VERSION(108, false);
+  INVALID_UPDATE_VERSION(108, false),
+  /**
+   * Sluice's own, not Kafka's: this broker does not see a quorum of the configured brokers ({@code
+   * sluice.cluster.contact-points}), so it changes no metadata and acknowledges no write; nothing
+   * was done. Retriable: the request succeeds once the broker is with a majority again (or at
+   * another broker that is). Kafka has no such code; a Kafka-protocol front door answers it as
+   * {@code NOT_ENOUGH_REPLICAS} to a produce and {@code REQUEST_TIMED_OUT} to an admin request,
+   * both retriable there too.
+   */
+  NO_QUORUM(-1001, true);
 
   private final int code;
   private final boolean retriable;

@@ -30,9 +30,11 @@ import sluice.actors.gateway.PartitionLeaders;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
+import sluice.actors.metadata.ControllerClaimsKey;
 import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.MetadataView;
+import sluice.actors.quorum.BrokerQuorum;
 
 /**
  * Starts a broker inside an ActorSystem that is (or is becoming) a cluster member: the server
@@ -109,7 +111,8 @@ public final class Broker {
     }
     List<String> durable = config.getStringList(DURABLE_KEYS_KEY);
     List<String> required = new ArrayList<>(MetadataLayout.DURABLE_KEYS);
-    required.addAll(List.of(ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id()));
+    required.addAll(
+        List.of(ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id(), ControllerClaimsKey.KEY.id()));
     for (String key : required) {
       if (!durable.contains(key)) {
         throw new IllegalArgumentException(
@@ -160,6 +163,8 @@ public final class Broker {
         settings.dataDir(),
         meta.map(m -> "cluster " + m.clusterId()).orElse("new data directory"));
     MetadataView.get(system);
+    // Follows membership from now on, so leaders and the controller find a current view.
+    BrokerQuorum.get(system);
     ActorRef<Controller.Command> controller =
         Controller.init(
             system,

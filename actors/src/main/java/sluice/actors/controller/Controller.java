@@ -20,6 +20,8 @@ import sluice.actors.api.CborSerializable;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.quorum.BrokerQuorum;
+import sluice.actors.quorum.QuorumState;
 
 /**
  * The controller: a cluster singleton that owns topic metadata, as Kafka's controller does. This
@@ -145,7 +147,11 @@ public final class Controller {
       Settings settings,
       PartitionEntities partitions,
       int brokerId,
-      Clock clock) {}
+      Clock clock,
+      MetadataQuorum quorum) {}
+
+  /** This broker's quorum view changed ({@link sluice.actors.quorum.BrokerQuorum#subscribe}). */
+  record QuorumChanged(QuorumState state) implements Internal {}
 
   /**
    * Starts the controller singleton (on the oldest broker) and returns a proxy to it, usable from
@@ -201,7 +207,11 @@ public final class Controller {
                                         settings,
                                         partitions,
                                         brokerId,
-                                        clock),
+                                        clock,
+                                        new MetadataQuorum(
+                                            BrokerQuorum.get(context.getSystem()),
+                                            settings.writeTimeout(),
+                                            settings.readTimeout())),
                                     localClusterId))));
     return Behaviors.supervise(controller)
         .onFailure(

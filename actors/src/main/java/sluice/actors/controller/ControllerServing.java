@@ -46,8 +46,10 @@ import sluice.actors.metadata.TopicMetadata;
  * proposals wait in {@link IsrChanges} and election requests in {@link Elections} (merged), and are
  * served when it is done, proposals first; describe and list are answered at once from the store's
  * copy. No internal message is stashed. A controller that saw a higher controller epoch writes
- * nothing ({@link EpochFence}). Time comes from the wiring's clock; no handler reads the wall
- * clock.
+ * nothing ({@link EpochFence}). Nor does one whose broker sees no quorum of the configured brokers
+ * ({@link MetadataQuorum}): requests that write are answered {@code NO_QUORUM} ({@link
+ * QuorumRefusals}), elections wait, and run again once the quorum returns. Time comes from the
+ * wiring's clock; no handler reads the wall clock.
  *
  * <p>Not thread-safe: it is the actor's state, used only on the actor's thread.
  */
@@ -94,6 +96,7 @@ final class ControllerServing {
   private final int brokerId;
   private final String clusterId;
   private final EpochFence fence;
+  private final MetadataQuorum quorum;
 
   private final TopicStore store;
   private final LiveBrokers brokers;
@@ -114,6 +117,7 @@ final class ControllerServing {
     this.brokerId = wiring.brokerId();
     this.clusterId = loaded.clusterId();
     this.fence = new EpochFence(loaded.epoch());
+    this.quorum = wiring.quorum();
     this.store = loaded.topics();
     store.serveAs(loaded.epoch());
     this.brokers = new LiveBrokers(Cluster.get(context.getSystem()), loaded.brokers());
@@ -175,6 +179,7 @@ final class ControllerServing {
         .onMessage(ElectLeaders.class, this::onElectLeaders)
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
+        .onMessage(Controller.QuorumChanged.class, this::onQuorumChanged)
         .build();
   }
 
@@ -187,6 +192,7 @@ final class ControllerServing {
         .onMessage(Admin.class, this::onAdminWhileBusy)
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
+        .onMessage(Controller.QuorumChanged.class, this::onQuorumChanged)
         .onAnyMessage(stash::stash)
         .build();
   }
@@ -235,6 +241,9 @@ final class ControllerServing {
 
   /** The one dispatcher over the administration requests. */
   private Behavior<Command> onAdmin(Admin message) {
+    if (refusedWithoutQuorum(message)) {
+      return Behaviors.same();
+    }
     AdminRequest<?> request = message.request();
     if (request instanceof AdminRequest.CreateTopic create) {
       return administer(create.replyTo(), admin.create(create, false, store.topics(), liveIds()));
@@ -263,6 +272,9 @@ final class ControllerServing {
   }
 
   private Behavior<Command> onCreateInternalTopic(CreateInternalTopic message) {
+    if (refusedWithoutQuorum(message)) {
+      return Behaviors.same();
+    }
     AdminRequest.CreateTopic create = message.request();
     return administer(create.replyTo(), admin.create(create, true, store.topics(), liveIds()));
   }
@@ -331,6 +343,10 @@ final class ControllerServing {
    */
   private Behavior<Command> alterPartitions(
       List<AlterPartition> requests, Supplier<Behavior<Command>> nothingToWrite) {
+    if (!quorum.current().present()) {
+      requests.forEach(this::refusedWithoutQuorum);
+      return nothingToWrite.get();
+    }
     IsrChanges.Batch batch = IsrChanges.check(requests, store.topics(), brokers.live().keySet());
     tell(batch.refused());
     if (batch.write() == null) {
@@ -370,6 +386,13 @@ final class ControllerServing {
    */
   private Behavior<Command> elect(
       Elections.Request request, Supplier<Behavior<Command>> nothingToWrite) {
+    if (!quorum.current().present()) {
+      LOG.debug(
+          "Elections ({}) wait for a quorum: this broker sees {}",
+          request.reason(),
+          quorum.current().describe());
+      return nothingToWrite.get();
+    }
     var changes = elections.elect(request, brokers, store.topics().values());
     if (changes.isEmpty()) {
       return nothingToWrite.get();
@@ -379,6 +402,19 @@ final class ControllerServing {
         outcome ->
             placement.place(
                 Elections.written(changes, outcome, settings.writeTimeout()), "new leaders"));
+  }
+
+  /** Whether {@code command} writes and was answered {@code NO_QUORUM}: no quorum now. */
+  private boolean refusedWithoutQuorum(Command command) {
+    return !quorum.current().present() && QuorumRefusals.refuse(command, quorum.current());
+  }
+
+  /** Elections skipped without a quorum run again when it returns. */
+  private Behavior<Command> onQuorumChanged(Controller.QuorumChanged changed) {
+    if (changed.state().present()) {
+      context.getSelf().tell(new ElectLeaders("quorum regained", false));
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onMembershipChanged(MembershipChanged message) {

@@ -2,6 +2,7 @@ package sluice.actors.controller;
 
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.ddata.GSet;
 import akka.cluster.ddata.LWWMap;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.SelfUniqueAddress;
@@ -15,24 +16,32 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
+import sluice.actors.metadata.ControllerClaimsKey;
 import sluice.actors.metadata.ControllerEpochKey;
+import sluice.actors.quorum.QuorumState;
 
 /**
  * The controller's first behavior: it loads what the controller needs and claims a new controller
  * epoch, stashing every request meanwhile, then becomes the {@link Controller} proper.
  *
- * <p>Loaded in parallel: the cluster id ({@code ReadMajority}, falling back to the local durable
- * copy; if the cluster has none, the broker's recorded id or a new one is written, first write
- * wins), the topics (same reads), the broker registry (local). The controller epoch is read with
- * {@code ReadMajority} (local copy if no majority answers), then the next epoch is written with
- * {@code WriteMajority}; the write refuses if a higher epoch appeared meanwhile, and a refused or
- * unconfirmed write starts the claim again, so the controller serves only once a majority holds its
- * epoch. Every topic write of the controller then carries that epoch ({@link EpochClock}).
+ * <p>Nothing is loaded before this broker sees a quorum of the configured brokers ({@link
+ * MetadataQuorum}); meanwhile requests that would write are answered {@code NO_QUORUM} and the
+ * others wait. Then, in parallel: the cluster id (read from a quorum, falling back to the local
+ * durable copy; if the cluster has none, the broker's recorded id or a new one is written, first
+ * write wins), the topics (same reads), the broker registry (local), and the controller epoch's
+ * claim: the epoch is read from a quorum (never locally: a stale copy would claim a taken epoch),
+ * the claim of the next one is added to {@link ControllerClaimsKey} and the epoch register raised,
+ * both written to a quorum (the register's write refuses if that epoch is stored already), and the
+ * claims are read back from a quorum: if another node claimed that epoch or a higher one, or any
+ * step failed, the claim starts over after a random pause. So the controller serves only once a
+ * quorum holds its epoch and no other controller can hold the same one. Every topic write of the
+ * controller then carries that epoch ({@link EpochClock}).
  *
  * <p>Runs inside the controller actor; a crash restarts the controller from here.
  */
@@ -53,6 +62,15 @@ final class ControllerStartup {
 
   private record EpochWritten(int epoch, Replicator.UpdateResponse<LWWRegister<Integer>> response)
       implements Controller.Internal {}
+
+  private record ClaimWritten(int epoch, Replicator.UpdateResponse<GSet<String>> response)
+      implements Controller.Internal {}
+
+  private record ClaimsRead(int epoch, Replicator.GetResponse<GSet<String>> response)
+      implements Controller.Internal {}
+
+  /** The pause after a failed or contested claim is over. */
+  private record ClaimAgain() implements Controller.Internal {}
 
   /** Thrown inside the epoch's modify function when another controller claimed the epoch. */
   private static final class EpochTaken extends RuntimeException {
@@ -84,6 +102,9 @@ final class ControllerStartup {
   private final ReplicatorMessageAdapter<Controller.Command, LWWRegister<String>>
       clusterIdReplicator;
   private final ReplicatorMessageAdapter<Controller.Command, LWWRegister<Integer>> epochReplicator;
+  private final ReplicatorMessageAdapter<Controller.Command, GSet<String>> claimsReplicator;
+  private final MetadataQuorum quorum;
+  private boolean loading;
 
   private String clusterId;
   private boolean topicsLoaded;
@@ -98,39 +119,77 @@ final class ControllerStartup {
     var replicator = DistributedData.get(context.getSystem()).replicator();
     // The replicator answers every request itself (timeouts included); this only guards the ask.
     Duration guard = settings.writeTimeout().plus(settings.readTimeout());
-    this.topics = new TopicStore(context, settings, wiring.clock());
+    this.quorum = wiring.quorum();
+    this.topics = new TopicStore(context, settings, wiring.clock(), quorum);
     this.brokersReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.clusterIdReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.epochReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
+    this.claimsReplicator = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.node = DistributedData.get(context.getSystem()).selfUniqueAddress();
   }
 
   /** Starts loading; requests wait in {@code stash} until the controller serves. */
   static Behavior<Controller.Command> start(
       Controller.Wiring wiring, Optional<String> localClusterId) {
-    return new ControllerStartup(wiring, localClusterId).load();
+    return new ControllerStartup(wiring, localClusterId).begin();
   }
 
-  private Behavior<Controller.Command> load() {
+  /**
+   * Subscribes to the quorum view (once for the actor's life: {@link ControllerServing} handles the
+   * changes later) and loads as soon as the quorum is there.
+   */
+  private Behavior<Controller.Command> begin() {
+    var context = wiring.context();
+    quorum
+        .view()
+        .subscribe(context.messageAdapter(QuorumState.class, Controller.QuorumChanged::new));
+    if (quorum.current().present()) {
+      load();
+    } else {
+      LOG.warn(
+          "Controller waits for a quorum before it loads and claims an epoch: this broker sees {}",
+          quorum.current().describe());
+    }
+    return Behaviors.receive(Controller.Command.class)
+        .onMessage(Controller.QuorumChanged.class, this::onQuorumChanged)
+        .onMessage(ClusterIdRead.class, this::onClusterIdRead)
+        .onMessage(ClusterIdWritten.class, this::onClusterIdWritten)
+        .onMessage(TopicStore.Read.class, this::onTopicsRead)
+        .onMessage(BrokersRead.class, this::onBrokersRead)
+        .onMessage(EpochRead.class, this::onEpochRead)
+        .onMessage(ClaimWritten.class, this::onClaimWritten)
+        .onMessage(EpochWritten.class, this::onEpochWritten)
+        .onMessage(ClaimsRead.class, this::onClaimsRead)
+        .onMessage(ClaimAgain.class, again -> readEpoch())
+        .onAnyMessage(this::stashOrRefuse)
+        .build();
+  }
+
+  private Behavior<Controller.Command> onQuorumChanged(Controller.QuorumChanged changed) {
+    if (changed.state().present() && !loading) {
+      load();
+    }
+    return Behaviors.same();
+  }
+
+  /** Without a quorum a request that writes is refused at once; the rest wait for the start. */
+  private Behavior<Controller.Command> stashOrRefuse(Controller.Command command) {
+    if (!quorum.current().present() && QuorumRefusals.refuse(command, quorum.current())) {
+      return Behaviors.same();
+    }
+    return wiring.stash().stash(command);
+  }
+
+  private void load() {
+    loading = true;
     clusterIdReplicator.askGet(
-        replyTo ->
-            new Replicator.Get<>(
-                ClusterIdKey.KEY, new Replicator.ReadMajority(settings.readTimeout()), replyTo),
+        replyTo -> new Replicator.Get<>(ClusterIdKey.KEY, quorum.read(), replyTo),
         ClusterIdRead::new);
     topics.load();
     brokersReplicator.askGet(
         replyTo -> new Replicator.Get<>(BrokersKey.KEY, Replicator.readLocal(), replyTo),
         BrokersRead::new);
     readEpoch();
-    return Behaviors.receive(Controller.Command.class)
-        .onMessage(ClusterIdRead.class, this::onClusterIdRead)
-        .onMessage(ClusterIdWritten.class, this::onClusterIdWritten)
-        .onMessage(TopicStore.Read.class, this::onTopicsRead)
-        .onMessage(BrokersRead.class, this::onBrokersRead)
-        .onMessage(EpochRead.class, this::onEpochRead)
-        .onMessage(EpochWritten.class, this::onEpochWritten)
-        .onAnyMessage(wiring.stash()::stash)
-        .build();
   }
 
   private Behavior<Controller.Command> onClusterIdRead(ClusterIdRead message) {
@@ -155,7 +214,7 @@ final class ControllerStartup {
             new Replicator.Update<>(
                 ClusterIdKey.KEY,
                 LWWRegister.create(node, id, LWWRegister.reverseClock()),
-                new Replicator.WriteMajority(settings.writeTimeout()),
+                quorum.write(),
                 replyTo,
                 register -> register),
         ClusterIdWritten::new);
@@ -187,14 +246,19 @@ final class ControllerStartup {
     return startedIfLoaded();
   }
 
-  private void readEpoch() {
+  private Behavior<Controller.Command> readEpoch() {
     epochReplicator.askGet(
-        replyTo ->
-            new Replicator.Get<>(
-                ControllerEpochKey.KEY,
-                new Replicator.ReadMajority(settings.readTimeout()),
-                replyTo),
+        replyTo -> new Replicator.Get<>(ControllerEpochKey.KEY, quorum.read(), replyTo),
         EpochRead::new);
+    return Behaviors.same();
+  }
+
+  /** Starts the claim again after a random pause, so two contesting claimers drift apart. */
+  private Behavior<Controller.Command> claimAgain(String why) {
+    Duration pause = Duration.ofMillis(200 + ThreadLocalRandom.current().nextInt(800));
+    LOG.warn("Claiming the controller epoch again in {} ms: {}", pause.toMillis(), why);
+    wiring.timers().startSingleTimer(new ClaimAgain(), pause);
+    return Behaviors.same();
   }
 
   private Behavior<Controller.Command> onEpochRead(EpochRead message) {
@@ -205,21 +269,41 @@ final class ControllerStartup {
     } else if (response instanceof Replicator.NotFound) {
       stored = 0;
     } else if (response instanceof Replicator.GetFailure) {
-      LOG.warn("No majority answered for the controller epoch; claiming from the local copy");
-      epochReplicator.askGet(
-          replyTo -> new Replicator.Get<>(ControllerEpochKey.KEY, Replicator.readLocal(), replyTo),
-          EpochRead::new);
-      return Behaviors.same();
+      return claimAgain(
+          "no quorum answered for the controller epoch (this broker sees "
+              + quorum.current().describe()
+              + ")");
     } else {
       throw new IllegalStateException("The controller epoch key was deleted; it never is");
     }
     int next = stored + 1;
+    claimsReplicator.askUpdate(
+        replyTo ->
+            new Replicator.Update<>(
+                ControllerClaimsKey.KEY,
+                GSet.create(),
+                quorum.write(),
+                replyTo,
+                claims -> claims.add(ControllerClaimsKey.claim(next, self()))),
+        written -> new ClaimWritten(next, written));
+    return Behaviors.same();
+  }
+
+  private String self() {
+    return node.uniqueAddress().toString();
+  }
+
+  private Behavior<Controller.Command> onClaimWritten(ClaimWritten message) {
+    if (!(message.response() instanceof Replicator.UpdateSuccess)) {
+      return claimAgain("the claim of epoch " + message.epoch() + " failed: " + message.response());
+    }
+    int next = message.epoch();
     epochReplicator.askUpdate(
         replyTo ->
             new Replicator.Update<>(
                 ControllerEpochKey.KEY,
                 LWWRegister.create(node, 0, ControllerEpochKey.CLOCK),
-                new Replicator.WriteMajority(settings.writeTimeout()),
+                quorum.write(),
                 replyTo,
                 register -> {
                   if (register.getValue() >= next) {
@@ -232,16 +316,29 @@ final class ControllerStartup {
   }
 
   private Behavior<Controller.Command> onEpochWritten(EpochWritten message) {
-    if (message.response() instanceof Replicator.UpdateSuccess) {
-      epoch = message.epoch();
-      return startedIfLoaded();
+    if (!(message.response() instanceof Replicator.UpdateSuccess)) {
+      return claimAgain(
+          "raising the epoch to " + message.epoch() + " failed: " + message.response());
     }
-    LOG.warn(
-        "Claiming controller epoch {} failed ({}); claiming the next one",
-        message.epoch(),
-        message.response());
-    readEpoch();
+    claimsReplicator.askGet(
+        replyTo -> new Replicator.Get<>(ControllerClaimsKey.KEY, quorum.read(), replyTo),
+        read -> new ClaimsRead(message.epoch(), read));
     return Behaviors.same();
+  }
+
+  private Behavior<Controller.Command> onClaimsRead(ClaimsRead message) {
+    if (!(message.response() instanceof Replicator.GetSuccess<GSet<String>> success)) {
+      return claimAgain("reading the claims back failed: " + message.response());
+    }
+    String contest =
+        EpochClaims.contest(
+            success.get(ControllerClaimsKey.KEY).getElements(), message.epoch(), self());
+    if (contest != null) {
+      return claimAgain(
+          "epoch " + message.epoch() + " is contested by the claim '" + contest + "'");
+    }
+    epoch = message.epoch();
+    return startedIfLoaded();
   }
 
   private Behavior<Controller.Command> startedIfLoaded() {

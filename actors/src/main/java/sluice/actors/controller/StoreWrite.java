@@ -21,11 +21,11 @@ import java.util.function.Supplier;
 
 /**
  * Runs one controller write of topic metadata as phases of key writes ({@link KeyWrite}: an update
- * or a deletion of one Distributed Data key with a majority), and combines their {@link
- * WriteOutcome}s into one {@link Result}. A phase starts once every key write of the one before
- * answered; within a phase at most {@link #MAX_CONCURRENT} key writes are outstanding. A phase with
- * a refused key write ({@link WriteOutcome.Refused}) is the last: the phases after it are not run,
- * so a later phase never makes visible what a refused earlier one did not write.
+ * or a deletion of one Distributed Data key with a quorum, {@link MetadataQuorum}), and combines
+ * their {@link WriteOutcome}s into one {@link Result}. A phase starts once every key write of the
+ * one before answered; within a phase at most {@link #MAX_CONCURRENT} key writes are outstanding. A
+ * phase with a refused key write ({@link WriteOutcome.Refused}) is the last: the phases after it
+ * are not run, so a later phase never makes visible what a refused earlier one did not write.
  *
  * <p>Thread-safety: the futures complete on the threads of the asks; a {@link Result} is immutable
  * and is meant to be taken on the actor's thread (through {@code pipeToSelf}).
@@ -53,17 +53,19 @@ final class StoreWrite {
   }
 
   private final ActorRef<Replicator.Command> replicator;
-  private final Replicator.WriteConsistency consistency;
+  private final Supplier<Replicator.WriteConsistency> consistency;
   private final Duration askTimeout;
   private final Scheduler scheduler;
 
   /**
+   * @param consistency how far each key write must reach, asked at each one ({@link
+   *     MetadataQuorum#write()})
    * @param askTimeout guards each ask; the replicator itself answers within {@code consistency}'s
    *     timeout
    */
   StoreWrite(
       ActorRef<Replicator.Command> replicator,
-      Replicator.WriteConsistency consistency,
+      Supplier<Replicator.WriteConsistency> consistency,
       Duration askTimeout,
       Scheduler scheduler) {
     this.replicator = replicator;
@@ -83,7 +85,8 @@ final class StoreWrite {
             AskPattern.<Replicator.Command, Replicator.UpdateResponse<A>>ask(
                     replicator,
                     replyTo ->
-                        new Replicator.Update<>(key, initial, consistency, replyTo, modify::apply),
+                        new Replicator.Update<>(
+                            key, initial, consistency.get(), replyTo, modify::apply),
                     askTimeout,
                     scheduler)
                 .handle(
@@ -100,7 +103,7 @@ final class StoreWrite {
         () ->
             AskPattern.<Replicator.Command, Replicator.DeleteResponse<A>>ask(
                     replicator,
-                    replyTo -> new Replicator.Delete<>(key, consistency, replyTo),
+                    replyTo -> new Replicator.Delete<>(key, consistency.get(), replyTo),
                     askTimeout,
                     scheduler)
                 .handle(

@@ -27,8 +27,9 @@ import sluice.actors.metadata.TopicMetadata;
 /**
  * The controller's read of the topic metadata at start: the topic list, the register of every
  * partition of every listed topic (at most {@link StoreWrite#MAX_CONCURRENT} reads at a time) and
- * the old layout's map ({@link MetadataLayout#LEGACY_TOPICS}), each from a majority, or from the
- * local replica if no majority answers. Stateless; the future completes on an ask's thread.
+ * the old layout's map ({@link MetadataLayout#LEGACY_TOPICS}), each from a quorum ({@link
+ * MetadataQuorum}), or from the local replica if no majority answers. Stateless; the future
+ * completes on an ask's thread.
  */
 final class TopicLoad {
   private static final Logger LOG = LoggerFactory.getLogger(TopicLoad.class);
@@ -48,17 +49,17 @@ final class TopicLoad {
   }
 
   private final ActorRef<Replicator.Command> replicator;
-  private final Duration readTimeout;
+  private final Supplier<Replicator.ReadConsistency> consistency;
   private final Duration askTimeout;
   private final Scheduler scheduler;
 
   TopicLoad(
       ActorRef<Replicator.Command> replicator,
-      Duration readTimeout,
+      Supplier<Replicator.ReadConsistency> consistency,
       Duration askTimeout,
       Scheduler scheduler) {
     this.replicator = replicator;
-    this.readTimeout = readTimeout;
+    this.consistency = consistency;
     this.askTimeout = askTimeout;
     this.scheduler = scheduler;
   }
@@ -92,13 +93,13 @@ final class TopicLoad {
             });
   }
 
-  /** {@code key}'s value from a majority, else locally; empty if not found or deleted. */
+  /** {@code key}'s value from a quorum, else locally; empty if not found or deleted. */
   private <A extends ReplicatedData> CompletionStage<Optional<A>> read(Key<A> key) {
-    return get(key, new Replicator.ReadMajority(readTimeout))
+    return get(key, consistency.get())
         .thenCompose(
             response -> {
               if (response instanceof Replicator.GetFailure<A>) {
-                LOG.warn("No majority answered for {}; reading the local copy", key.id());
+                LOG.warn("No quorum answered for {}; reading the local copy", key.id());
                 return get(key, Replicator.readLocal());
               }
               return CompletableFuture.completedFuture(response);

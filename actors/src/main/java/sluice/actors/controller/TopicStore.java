@@ -116,6 +116,7 @@ final class TopicStore {
   private final ActorContext<Controller.Command> context;
   private final Controller.Settings settings;
   private final Clock clock;
+  private final MetadataQuorum quorum;
   private final SelfUniqueAddress node;
   private final ActorRef<Replicator.Command> replicator;
   private final ReplicatorMessageAdapter<Controller.Command, LWWMap<String, TopicEntry>> list;
@@ -130,8 +131,13 @@ final class TopicStore {
   private Function<Replicator.SubscribeResponse<?>, Controller.Command> adapt;
   private TopicWrites writes;
 
-  TopicStore(ActorContext<Controller.Command> context, Controller.Settings settings, Clock clock) {
+  TopicStore(
+      ActorContext<Controller.Command> context,
+      Controller.Settings settings,
+      Clock clock,
+      MetadataQuorum quorum) {
     this.context = context;
+    this.quorum = quorum;
     this.settings = settings;
     this.clock = clock;
     this.node = DistributedData.get(context.getSystem()).selfUniqueAddress();
@@ -140,12 +146,7 @@ final class TopicStore {
     var guard = settings.writeTimeout().plus(settings.readTimeout());
     this.list = new ReplicatorMessageAdapter<>(context, replicator, guard);
     this.registers = new ReplicatorMessageAdapter<>(context, replicator, guard);
-    this.store =
-        new StoreWrite(
-            replicator,
-            new Replicator.WriteMajority(settings.writeTimeout()),
-            guard,
-            context.getSystem().scheduler());
+    this.store = new StoreWrite(replicator, quorum::write, guard, context.getSystem().scheduler());
   }
 
   /** Every topic, by name; read-only, changes with the store. */
@@ -156,8 +157,7 @@ final class TopicStore {
   /** Reads the topics; the answer comes as a {@link Read}, see {@link #loaded}. */
   void load() {
     var guard = settings.writeTimeout().plus(settings.readTimeout());
-    var load =
-        new TopicLoad(replicator, settings.readTimeout(), guard, context.getSystem().scheduler());
+    var load = new TopicLoad(replicator, quorum::read, guard, context.getSystem().scheduler());
     context.pipeToSelf(load.load(), Read::new);
   }
 
@@ -282,8 +282,9 @@ final class TopicStore {
   }
 
   /**
-   * Writes with a majority; once every key write answered, the copy takes the write (the refused
-   * keys excepted) and the controller gets {@code adapt}'s message with the worst outcome.
+   * Writes to a quorum ({@link MetadataQuorum}); once every key write answered, the copy takes the
+   * write (the refused keys excepted) and the controller gets {@code adapt}'s message with the
+   * worst outcome.
    *
    * @throws IllegalStateException if called before {@link #serveAs}
    */
@@ -395,7 +396,7 @@ final class TopicStore {
   }
 
   /**
-   * Records {@code topic}'s id as deleted, with a majority. Not awaited: the record is in this
+   * Records {@code topic}'s id as deleted, with a quorum. Not awaited: the record is in this
    * broker's replica at once and spreads from there; one that is lost (the controller's broker dies
    * first) leaves stray replica logs on disk, never deletes a live one.
    */
@@ -407,7 +408,7 @@ final class TopicStore {
                 new Replicator.Update<>(
                     DeletedTopicsKey.KEY,
                     LWWMap.empty(),
-                    new Replicator.WriteMajority(settings.writeTimeout()),
+                    quorum.write(),
                     replyTo,
                     map ->
                         DeletedTopicsKey.record(

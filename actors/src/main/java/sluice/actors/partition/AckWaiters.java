@@ -7,6 +7,7 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.partition.PartitionLeader.Append;
 import sluice.actors.partition.PartitionLeader.AppendReply;
+import sluice.actors.quorum.QuorumState;
 
 /**
  * The acks=all appends a partition leader has written and not yet answered: each waits until the
@@ -71,19 +72,39 @@ final class AckWaiters {
   /**
    * Answers, in order, every waiter whose batch lies below {@code highWatermark}: with success, or,
    * if {@code isrTooSmall} is not null (the ISR shrank below {@code min.insync.replicas} since the
-   * append was accepted), with that error.
+   * append was accepted), with that error, or, if this broker has lost its {@code quorum}, with
+   * {@link #writtenWithoutQuorum}.
    */
-  void completeBelow(long highWatermark, ApiError isrTooSmall) {
+  void completeBelow(long highWatermark, ApiError isrTooSmall, QuorumState quorum) {
     while (!waiters.isEmpty() && waiters.peekFirst().lastOffset() < highWatermark) {
       Waiter waiter = waiters.pollFirst();
-      waiter
-          .append()
-          .replyTo()
-          .tell(
-              isrTooSmall != null
-                  ? AppendReply.failed(isrTooSmall)
-                  : new AppendReply(waiter.baseOffset(), waiter.logAppendTime(), null));
+      AppendReply reply;
+      if (!quorum.present()) {
+        reply =
+            AppendReply.failed(writtenWithoutQuorum(topicPartition, waiter.baseOffset(), quorum));
+      } else if (isrTooSmall != null) {
+        reply = AppendReply.failed(isrTooSmall);
+      } else {
+        reply = new AppendReply(waiter.baseOffset(), waiter.logAppendTime(), null);
+      }
+      waiter.append().replyTo().tell(reply);
     }
+  }
+
+  /**
+   * The answer to an append written before this broker lost its quorum and due after: {@code
+   * REQUEST_TIMED_OUT}, as for an append whose ISR did not confirm it in time, since the batch may
+   * or may not survive; not {@code NO_QUORUM}, which says nothing was written.
+   */
+  static ApiError writtenWithoutQuorum(String topicPartition, long baseOffset, QuorumState quorum) {
+    return ApiError.of(
+        ErrorCode.REQUEST_TIMED_OUT,
+        "The batch was written to %s at offset %d but this broker lost its quorum before"
+            + " acknowledging it (it sees %s); it may or may not be kept, sending it again may"
+            + " write it twice",
+        topicPartition,
+        baseOffset,
+        quorum.describe());
   }
 
   /**

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.partition.PartitionLeader.Append;
+import sluice.actors.quorum.QuorumState;
 import sluice.storage.log.LogConfig;
 import sluice.storage.record.CorruptRecordException;
 import sluice.storage.record.RecordBatch;
@@ -70,6 +71,17 @@ public final class AppendValidation {
           topicPartition);
     }
     return null;
+  }
+
+  /**
+   * {@code NO_QUORUM} if this broker does not see a quorum of the configured brokers, else null. A
+   * leader cut off from the majority may be deposed there already; a write it acknowledged, at any
+   * acks level, could be lost when it rejoins, so it writes nothing.
+   */
+  static ApiError quorumError(QuorumState quorum, String topicPartition) {
+    return quorum.present()
+        ? null
+        : quorum.error(String.format("The batch for %s was not written", topicPartition));
   }
 
   /**

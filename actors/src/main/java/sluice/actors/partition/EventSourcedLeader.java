@@ -42,6 +42,7 @@ import sluice.actors.partition.PartitionLeader.OffsetForTimeReply;
 import sluice.actors.partition.PartitionLeader.OffsetsReply;
 import sluice.actors.partition.PartitionLeader.ReplicaFetch;
 import sluice.actors.partition.PartitionLeader.Stop;
+import sluice.actors.quorum.QuorumState;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 
@@ -215,6 +216,9 @@ final class EventSourcedLeader
 
   private ReplyEffect<BatchEvent, LeaderState> onAppend(LeaderState state, Append append) {
     ApiError error = AppendValidation.check(append, partition.topicPartition(), config);
+    if (error == null) {
+      error = AppendValidation.quorumError(partition.quorum().get(), partition.topicPartition());
+    }
     if (error == null && append.acks() == Acks.ALL) {
       error = replication.highWatermark().refuseAcksAll();
     }
@@ -248,12 +252,25 @@ final class EventSourcedLeader
         .thenNoReply();
   }
 
+  /**
+   * Answers the acks=1 appends of a write, each success only while this broker still has its
+   * quorum: a leader cut off from the majority may already be deposed there, so what it wrote may
+   * never be committed.
+   */
   private void afterWrite(LeaderState state, List<Written> written) {
     List<Written> acksAll = new ArrayList<>();
+    QuorumState quorum = partition.quorum().get();
     for (Written entry : written) {
       Append append = entry.append();
       if (append.acks() == Acks.LEADER) {
-        append.replyTo().tell(new AppendReply(entry.baseOffset(), entry.logAppendTime(), null));
+        append
+            .replyTo()
+            .tell(
+                quorum.present()
+                    ? new AppendReply(entry.baseOffset(), entry.logAppendTime(), null)
+                    : AppendReply.failed(
+                        AckWaiters.writtenWithoutQuorum(
+                            partition.topicPartition(), entry.baseOffset(), quorum)));
       } else if (append.acks() == Acks.ALL) {
         acksAll.add(entry);
       }

@@ -96,7 +96,7 @@ final class HighWatermark {
               new CheckpointHighWatermark(),
               partition.settings().highWatermarkCheckpointInterval());
     }
-    ackWaiters.completeBelow(log.highWatermark(), isrTooSmall());
+    ackWaiters.completeBelow(log.highWatermark(), isrTooSmall(), partition.quorum().get());
     purgatory.checkAndComplete(log.highWatermark(), logEndOffset);
   }
 

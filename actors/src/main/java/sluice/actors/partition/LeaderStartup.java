@@ -27,6 +27,7 @@ import sluice.actors.partition.PartitionLeader.Delete;
 import sluice.actors.partition.PartitionLeader.Internal;
 import sluice.actors.partition.PartitionLeader.Message;
 import sluice.actors.partition.PartitionLeader.Stop;
+import sluice.actors.quorum.BrokerQuorum;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 
@@ -242,7 +243,8 @@ final class LeaderStartup {
                     .getSystem()
                     .dispatchers()
                     .lookup(DispatcherSelector.fromConfig("sluice.partition.fetch-dispatcher")),
-                context.getSystem().dispatchers().lookup(DispatcherSelector.blocking())),
+                context.getSystem().dispatchers().lookup(DispatcherSelector.blocking()),
+                BrokerQuorum.get(context.getSystem())::current),
             shard,
             metadata,
             assignment,

@@ -3,7 +3,9 @@ package sluice.actors.partition;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.TimerScheduler;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import sluice.actors.partition.PartitionLeader.Message;
+import sluice.actors.quorum.QuorumState;
 import sluice.storage.log.PartitionLog;
 
 /**
@@ -16,6 +18,8 @@ import sluice.storage.log.PartitionLog;
  * @param timers the leader's timers; each part uses its own keys
  * @param fetchExecutor where fetches read segment files ({@code sluice.partition.fetch-dispatcher})
  * @param blockingIo where the high watermark checkpoint is written
+ * @param quorum this broker's quorum now ({@code BrokerQuorum}): without one the leader writes and
+ *     acknowledges nothing
  */
 record PartitionContext(
     ActorContext<Message> actor,
@@ -27,7 +31,8 @@ record PartitionContext(
     PartitionLog log,
     LeaderClock clock,
     Executor fetchExecutor,
-    Executor blockingIo) {
+    Executor blockingIo,
+    Supplier<QuorumState> quorum) {
 
   /** {@code topic-partition}, the name errors and logs give the partition. */
   String topicPartition() {

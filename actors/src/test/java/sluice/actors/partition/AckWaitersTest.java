@@ -12,6 +12,7 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.partition.PartitionLeader.Append;
 import sluice.actors.partition.PartitionLeader.AppendReply;
+import sluice.actors.quorum.QuorumState;
 
 class AckWaitersTest {
   private static final ActorTestKit KIT = ActorTestKit.create();
@@ -21,6 +22,8 @@ class AckWaitersTest {
    * one sender's messages in order, so a probe whose next message is the marker was told nothing.
    */
   private static final AppendReply MARKER = new AppendReply(-42, -42, null);
+
+  private static final QuorumState QUORUM = new QuorumState(3, 2, 3);
 
   @AfterAll
   static void shutDown() {
@@ -38,13 +41,13 @@ class AckWaitersTest {
     waiters.add(append(probe, 0), 0, 1, -1, AckWaiters.NO_DEADLINE);
     waiters.add(append(probe, 0), 2, 4, 77, AckWaiters.NO_DEADLINE);
 
-    waiters.completeBelow(4, null);
+    waiters.completeBelow(4, null, QUORUM);
     probe.ref().tell(MARKER);
     assertThat(probe.receiveMessage()).isEqualTo(new AppendReply(0, -1, null));
     assertThat(probe.receiveMessage()).as("nothing else was answered").isEqualTo(MARKER);
     assertThat(waiters.size()).isEqualTo(1);
 
-    waiters.completeBelow(5, null);
+    waiters.completeBelow(5, null, QUORUM);
     assertThat(probe.receiveMessage()).isEqualTo(new AppendReply(2, 77, null));
     assertThat(waiters.isEmpty()).isTrue();
   }
@@ -56,9 +59,24 @@ class AckWaitersTest {
     waiters.add(append(probe, 0), 0, 0, -1, AckWaiters.NO_DEADLINE);
     ApiError tooSmall = ApiError.of(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, "ISR [1]");
 
-    waiters.completeBelow(1, tooSmall);
+    waiters.completeBelow(1, tooSmall, QUORUM);
 
     assertThat(probe.receiveMessage().error()).isEqualTo(tooSmall);
+  }
+
+  @Test
+  void aBatchCommittedAfterTheQuorumWasLostIsNeverAnsweredSuccess() {
+    AckWaiters waiters = new AckWaiters("t-0");
+    TestProbe<AppendReply> probe = KIT.createTestProbe();
+    waiters.add(append(probe, 0), 7, 8, -1, AckWaiters.NO_DEADLINE);
+
+    waiters.completeBelow(9, null, new QuorumState(3, 1, 3));
+
+    ApiError error = probe.receiveMessage().error();
+    assertThat(error.code()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
+    assertThat(error.message())
+        .contains("t-0 at offset 7", "lost its quorum", "1 of 3 configured brokers");
+    assertThat(waiters.isEmpty()).isTrue();
   }
 
   @Test

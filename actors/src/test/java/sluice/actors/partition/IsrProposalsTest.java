@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.metadata.PartitionAssignment;
+import sluice.actors.quorum.QuorumState;
 
 /** Leader 1 of replicas [1, 2, 3], ISR [1, 2, 3], leader epoch 4, partition epoch 6. */
 class IsrProposalsTest {
@@ -36,7 +37,8 @@ class IsrProposalsTest {
               null,
               clock,
               null,
-              null),
+              null,
+              QuorumState::alone),
           replicas);
 
   private static PartitionAssignment assignment(List<Integer> isr, int partitionEpoch) {

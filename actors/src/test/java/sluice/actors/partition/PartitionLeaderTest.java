@@ -35,6 +35,8 @@ import sluice.actors.partition.PartitionLeader.GetOffsets;
 import sluice.actors.partition.PartitionLeader.OffsetForTime;
 import sluice.actors.partition.PartitionLeader.OffsetForTimeReply;
 import sluice.actors.partition.PartitionLeader.OffsetsReply;
+import sluice.actors.quorum.QuorumSetup;
+import sluice.actors.quorum.QuorumState;
 import sluice.actors.testing.TestClusters;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
@@ -122,6 +124,34 @@ class PartitionLeaderTest {
       }
     }
     return values;
+  }
+
+  @Test
+  void withoutAQuorumTheLeaderWritesNothingAtAnyAcksAndStillServesWhatIsCommitted() {
+    QuorumSetup quorum = QuorumSetup.manual(new QuorumState(3, 3, 3));
+    kit =
+        TestClusters.startOneNode(
+            "leader",
+            TestClusters.config(dataDir, BROKER, TestClusters.Metadata.IN_MEMORY, ""),
+            quorum);
+    PartitionLeader.init(kit.system(), clock);
+    EntityRef<Command> leader = newTopic("orders", Map.of());
+    assertThat(append(leader, batch(1_000, "a")).baseOffset()).isZero();
+
+    quorum.set(new QuorumState(3, 1, 3));
+    for (Acks acks : Acks.values()) {
+      TestProbe<AppendReply> probe = kit.createTestProbe();
+      leader.tell(new Append(batch(1_001, "b"), acks, 30_000, probe.ref()));
+      AppendReply refused = probe.receiveMessage(Duration.ofSeconds(30));
+      assertThat(refused.error().code()).as("acks=%s", acks).isEqualTo(ErrorCode.NO_QUORUM);
+      assertThat(refused.error().message())
+          .contains("orders-0 was not written", "1 of the 3 configured brokers, 2 are needed");
+    }
+    assertThat(offsets(leader).offsets().logEndOffset()).as("nothing written").isEqualTo(1);
+    assertThat(values(fetch(leader, 0, 0).batches())).containsExactly("0:a");
+
+    quorum.set(new QuorumState(3, 2, 3));
+    assertThat(append(leader, batch(1_002, "c")).baseOffset()).isEqualTo(1);
   }
 
   @Test

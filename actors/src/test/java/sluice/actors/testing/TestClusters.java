@@ -2,9 +2,13 @@ package sluice.actors.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import akka.actor.BootstrapSetup;
+import akka.actor.setup.ActorSystemSetup;
+import akka.actor.setup.Setup;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.MemberStatus;
 import akka.cluster.ddata.Key;
 import akka.cluster.ddata.LWWMap;
@@ -101,6 +105,20 @@ public final class TestClusters {
   /** A test kit whose system has joined itself and is up. */
   public static ActorTestKit startOneNode(String name, Config config) {
     ActorTestKit testKit = ActorTestKit.create(name, config);
+    joinSelf(testKit);
+    return testKit;
+  }
+
+  /**
+   * A test kit whose system, set up with {@code setups} (a {@code QuorumSetup}, a {@code
+   * LogsSetup}), has joined itself and is up.
+   */
+  public static ActorTestKit startOneNode(String name, Config config, Setup... setups) {
+    ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config));
+    for (Setup extra : setups) {
+      setup = setup.and(extra);
+    }
+    ActorTestKit testKit = ActorTestKit.create(ActorSystem.create(Behaviors.empty(), name, setup));
     joinSelf(testKit);
     return testKit;
   }
