@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
@@ -18,13 +20,13 @@ import sluice.actors.api.RecordResult;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.partition.PartitionLeader;
 import sluice.storage.log.LogConfig;
-import sluice.storage.record.CorruptRecordException;
 
 /**
  * The gateway's requests to partition leaders, once the gateway has checked the topic and chosen
  * partitions: plans produce batches, asks the leaders through {@link PartitionLeaders} with {@link
  * LeaderRetry}, and turns the answers into gateway replies (per-record results in request order,
- * decoded fetches). Every stage completes with a reply, never exceptionally.
+ * decoded fetches: the valid batches before a corrupt one, see {@link BatchDecoder}). Every stage
+ * completes with a reply, never exceptionally.
  *
  * <p>Order: batches are encoded in parallel on the executor, but each topic's batches are handed to
  * the leaders in the order {@link #produce} was called, so records of successive requests (a
@@ -32,6 +34,8 @@ import sluice.storage.record.CorruptRecordException;
  * called from one thread at a time (the gateway actor); the other calls are safe from any thread.
  */
 final class PartitionCalls {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionCalls.class);
+
   private final PartitionLeaders leaders;
   private final LeaderRetry retry;
   private final Clock clock;
@@ -186,27 +190,42 @@ final class PartitionCalls {
                         failure)));
   }
 
+  /**
+   * The records of the fetched batches up to the first corrupt one (logged); the fetch fails with
+   * {@code CORRUPT_MESSAGE} only when no record comes before it, so a consumer gets every valid
+   * record and meets the error when its next fetch starts at the bad batch.
+   */
   private static Gateway.FetchReply decode(Gateway.Fetch request, PartitionLeaders.Fetched reply) {
     if (reply.error() != null) {
       return new Gateway.FetchReply(List.of(), reply.offsets(), reply.error());
     }
-    try {
-      return new Gateway.FetchReply(
-          BatchDecoder.decode(
-              request.topic(), request.partition(), reply.batches(), request.offset()),
-          reply.offsets(),
-          null);
-    } catch (CorruptRecordException e) {
+    BatchDecoder.Decoded decoded =
+        BatchDecoder.decodePrefix(
+            request.topic(), request.partition(), reply.batches(), request.offset());
+    if (decoded.corruption() == null) {
+      return new Gateway.FetchReply(decoded.records(), reply.offsets(), null);
+    }
+    if (decoded.records().isEmpty()) {
       return new Gateway.FetchReply(
           List.of(),
           reply.offsets(),
           ApiError.of(
               ErrorCode.CORRUPT_MESSAGE,
-              "Partition %s-%d served a corrupt batch: %s",
+              "Partition %s-%d served a corrupt batch at offset %d: %s",
               request.topic(),
               request.partition(),
-              e.getMessage()));
+              decoded.corruptOffset(),
+              decoded.corruption()));
     }
+    LOG.warn(
+        "Partition {}-{} served a corrupt batch at offset {}: {}; answered the {} records before"
+            + " it",
+        request.topic(),
+        request.partition(),
+        decoded.corruptOffset(),
+        decoded.corruption(),
+        decoded.records().size());
+    return new Gateway.FetchReply(decoded.records(), reply.offsets(), null);
   }
 
   CompletionStage<Gateway.OffsetsReply> offsets(String topic, int partition) {

@@ -16,6 +16,7 @@ import sluice.storage.log.EpochEntry;
 import sluice.storage.log.FollowerTruncation;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.Batches;
+import sluice.storage.record.CorruptRecordException;
 import sluice.storage.record.RecordBatch;
 
 /**
@@ -24,12 +25,16 @@ import sluice.storage.record.RecordBatch;
  * values it is given, and the follower carries out the outcome.
  *
  * <p>The rules (Kafka's follower, KIP-101 and KIP-279): batches must be whole valid v2 batches, the
- * first at the log end, each right after the one before. A divergence is decided by {@link
- * FollowerTruncation#decide}, never to the high watermark: a cut below the log end needs the
- * persistent writer stopped ({@link Cut}); a cut at the log end only drops epoch entries assigned
- * there that never wrote ({@link DropUnwrittenEpochs}: no batch and no sequence number moves). A
- * log end below the leader's log start restarts the log empty there; {@code OFFSET_OUT_OF_RANGE}
- * above the leader's log end cuts to it. Anything else is retried ({@link Retry}).
+ * first at the log end, each right after the one before. A batch that is not (a CRC that fails, as
+ * after a byte flipped on the leader's disk or on the way) is never written, nor anything after it:
+ * the valid batches before it are, and the follower fetches again from its offset after a backoff
+ * ({@link AppendPrefix}), so a batch damaged once arrives whole the next time. A divergence is
+ * decided by {@link FollowerTruncation#decide}, never to the high watermark: a cut below the log
+ * end needs the persistent writer stopped ({@link Cut}); a cut at the log end only drops epoch
+ * entries assigned there that never wrote ({@link DropUnwrittenEpochs}: no batch and no sequence
+ * number moves). A log end below the leader's log start restarts the log empty there; {@code
+ * OFFSET_OUT_OF_RANGE} above the leader's log end cuts to it. Anything else is retried ({@link
+ * Retry}).
  */
 final class FetchReplyRule {
   private FetchReplyRule() {}
@@ -49,6 +54,15 @@ final class FetchReplyRule {
    * min(the leader's, own log end) and fetches again at once.
    */
   record Append(List<BatchEvent> events, long leaderHighWatermark) implements Outcome {}
+
+  /**
+   * Persists {@code events}, the valid batches before a bad one (maybe none), then sets the high
+   * watermark as {@link Append} does, backs off and fetches again from {@code refetchFrom}, the bad
+   * batch's offset; {@code reason} names the leader, the offset and what failed (both CRCs).
+   */
+  record AppendPrefix(
+      List<BatchEvent> events, long leaderHighWatermark, long refetchFrom, String reason)
+      implements Outcome {}
 
   /** Stops to have the log cut as {@code truncation} says. */
   record Cut(Truncation truncation) implements Outcome {}
@@ -71,18 +85,22 @@ final class FetchReplyRule {
       }
       return onDiverging(assignment, log, reply.diverging());
     }
-    try {
-      return new Append(appendable(reply.batches(), logEnd), reply.highWatermark());
-    } catch (RuntimeException e) {
-      return new Retry(
-          "broker "
-              + assignment.leaderId()
-              + " answered the fetch at offset "
-              + logEnd
-              + " with batches that cannot be appended: "
-              + e,
-          true);
+    Appendable appendable = appendable(reply.batches(), logEnd);
+    if (appendable.problem() == null) {
+      return new Append(appendable.events(), reply.highWatermark());
     }
+    return new AppendPrefix(
+        appendable.events(),
+        reply.highWatermark(),
+        appendable.next(),
+        "broker "
+            + assignment.leaderId()
+            + " answered the fetch at offset "
+            + logEnd
+            + " with a batch at offset "
+            + appendable.next()
+            + " that cannot be appended: "
+            + appendable.problem());
   }
 
   private static Outcome onError(Assignment assignment, long fetchOffset, ReplicaFetchReply reply) {
@@ -171,30 +189,42 @@ final class FetchReplyRule {
   }
 
   /**
-   * The batches of a reply as events, checked: whole valid v2 batches, the first at {@code
-   * logEndOffset}, each right after the one before.
+   * The valid prefix of a reply's batches as events, and why it ends early, if it does.
    *
-   * @throws IllegalStateException if they do not follow on
-   * @throws sluice.storage.record.CorruptRecordException if one fails its CRC or length checks
+   * @param next the offset after the prefix: where a bad batch is, or the new log end
+   * @param problem why the batch at {@code next} cannot be appended, or null if all could be
    */
-  static List<BatchEvent> appendable(byte[] bytes, long logEndOffset) {
+  record Appendable(List<BatchEvent> events, long next, String problem) {}
+
+  /**
+   * The batches of a reply as events, checked one by one up to the first bad one: whole valid v2
+   * batches (magic, CRC, lengths), the first at {@code logEndOffset}, each right after the one
+   * before.
+   */
+  static Appendable appendable(byte[] bytes, long logEndOffset) {
     List<BatchEvent> events = new ArrayList<>();
-    if (bytes == null) {
-      return events;
-    }
     long next = logEndOffset;
-    for (RecordBatch batch : Batches.iterate(ByteBuffer.wrap(bytes))) {
-      batch.ensureValid();
-      if (batch.baseOffset() != next) {
-        throw new IllegalStateException(
-            "batch at offset " + batch.baseOffset() + " where offset " + next + " was expected");
-      }
-      ByteBuffer buffer = batch.buffer();
-      byte[] copy = new byte[buffer.remaining()];
-      buffer.get(copy);
-      events.add(new BatchAppended(copy));
-      next = batch.nextOffset();
+    if (bytes == null) {
+      return new Appendable(events, next, null);
     }
-    return events;
+    try {
+      for (RecordBatch batch : Batches.iterate(ByteBuffer.wrap(bytes))) {
+        if (batch.baseOffset() != next) {
+          return new Appendable(
+              events,
+              next,
+              "batch at offset " + batch.baseOffset() + " where offset " + next + " was expected");
+        }
+        batch.ensureValid();
+        ByteBuffer buffer = batch.buffer();
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.get(copy);
+        events.add(new BatchAppended(copy));
+        next = batch.nextOffset();
+      }
+    } catch (CorruptRecordException | IllegalArgumentException e) {
+      return new Appendable(events, next, e.getMessage());
+    }
+    return new Appendable(events, next, null);
   }
 }

@@ -23,6 +23,7 @@ import sluice.actors.partition.PartitionLeader;
 import sluice.actors.partition.PartitionLeader.ReplicaFetch;
 import sluice.actors.partition.PartitionLeader.ReplicaFetchReply;
 import sluice.actors.replica.FetchReplyRule.Append;
+import sluice.actors.replica.FetchReplyRule.AppendPrefix;
 import sluice.actors.replica.FetchReplyRule.Cut;
 import sluice.actors.replica.FetchReplyRule.DropUnwrittenEpochs;
 import sluice.actors.replica.FetchReplyRule.LogPosition;
@@ -46,8 +47,10 @@ import sluice.storage.log.PartitionLog;
  * {@link FetchReplyRule}: batches are persisted in one write, the high watermark becomes
  * min(leader's, own log end), and the next fetch goes at once (the leader parks it while it has
  * nothing new). A cut below the log end is a {@link TruncationNeeded} to the owner, which stops
- * this follower and starts a new one with the truncation; meanwhile nothing is fetched. Errors, a
- * missing answer, a malformed reply or an undecided divergence back off and fetch again.
+ * this follower and starts a new one with the truncation; meanwhile nothing is fetched. A batch
+ * that fails its CRC is never written: the valid batches before it are, and the follower backs off
+ * and fetches again from its offset. Errors, a missing answer or an undecided divergence back off
+ * and fetch again.
  *
  * <p>A follower that cannot recover its log, or whose write fails, stops; its owner starts another
  * after a pause. Threading: an actor; the log is read and written only from it (and from the
@@ -290,6 +293,8 @@ public final class PartitionFollower
         FetchReplyRule.decide(assignment, LogPosition.of(log), fetched.reply());
     if (outcome instanceof Append append) {
       return onAppend(append);
+    } else if (outcome instanceof AppendPrefix prefix) {
+      return onAppendPrefix(prefix);
     } else if (outcome instanceof Cut cut) {
       requestTruncation(cut.truncation());
     } else if (outcome instanceof DropUnwrittenEpochs drop) {
@@ -340,6 +345,38 @@ public final class PartitionFollower
               updateHighWatermark(append.leaderHighWatermark());
               context.getSelf().tell(new FetchNow());
             });
+  }
+
+  /**
+   * Writes the valid batches before a bad one, never the bad one, then fetches from it again after
+   * a backoff that grows while the leader keeps serving it (no busy loop).
+   */
+  private Effect<BatchEvent, LeaderState> onAppendPrefix(AppendPrefix prefix) {
+    if (prefix.events().isEmpty()) {
+      refetchAfterBadBatch(prefix);
+      return Effect().none();
+    }
+    return Effect()
+        .persist(prefix.events())
+        .thenRun(
+            newState -> {
+              updateHighWatermark(prefix.leaderHighWatermark());
+              refetchAfterBadBatch(prefix);
+            });
+  }
+
+  private void refetchAfterBadBatch(AppendPrefix prefix) {
+    Duration pause = backOff();
+    context
+        .getLog()
+        .warn(
+            "Follower of {}: {}; wrote the {} valid batches before it, not it; fetching again from"
+                + " offset {} in {} ms",
+            topicPartition,
+            prefix.reason(),
+            prefix.events().size(),
+            prefix.refetchFrom(),
+            pause.toMillis());
   }
 
   private void updateHighWatermark(long leaderHighWatermark) {

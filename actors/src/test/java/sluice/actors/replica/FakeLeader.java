@@ -17,6 +17,8 @@ import sluice.actors.partition.PartitionLeader.ReplicaFetch;
 import sluice.actors.partition.PartitionLeader.ReplicaFetchReply;
 import sluice.storage.log.EpochEndOffset;
 import sluice.storage.log.PartitionLog;
+import sluice.storage.record.Batches;
+import sluice.storage.record.RecordBatch;
 
 /**
  * A stand-in partition leader for follower tests: serves {@link ReplicaFetch} from a real {@link
@@ -24,8 +26,9 @@ import sluice.storage.log.PartitionLog;
  * leader epoch is checked, divergence is answered from {@link PartitionLog#endOffsetForEpoch}, the
  * range from the log's start and end, and a fetch at the log end is answered (empty or with what
  * arrived meanwhile) after its {@code maxWaitMs}. Errors queued in {@link #errors} are answered
- * first, one per fetch; before them, {@code unanswered} fetches get no answer at all. Every fetch
- * is recorded in {@link Control#received} and sent to {@code fetches} as it is received.
+ * first, one per fetch; before them, {@code unanswered} fetches get no answer at all; {@code
+ * corruptServes} answers carry a batch damaged. Every fetch is recorded in {@link Control#received}
+ * and sent to {@code fetches} as it is received.
  */
 final class FakeLeader {
   private FakeLeader() {}
@@ -37,6 +40,14 @@ final class FakeLeader {
     final AtomicLong highWatermark = new AtomicLong();
     final Queue<ErrorCode> errors = new ConcurrentLinkedQueue<>();
     final Queue<ReplicaFetch> received = new ConcurrentLinkedQueue<>();
+
+    /**
+     * How many of the next answers carrying the batch at {@link #corruptOffset} carry it with its
+     * last byte flipped, as if damaged on the way (its CRC then fails).
+     */
+    final AtomicInteger corruptServes = new AtomicInteger();
+
+    final AtomicLong corruptOffset = new AtomicLong(-1);
 
     /** How many of the next fetches to leave unanswered, as if lost on the way. */
     final AtomicInteger unanswered = new AtomicInteger();
@@ -142,7 +153,20 @@ final class FakeLeader {
     ByteBuffer slice = log.read(fetch.fetchOffset(), fetch.maxBytes(), logEnd).readFully();
     byte[] bytes = new byte[slice.remaining()];
     slice.get(bytes);
+    corruptIfAsked(control, bytes);
     return new ReplicaFetchReply(bytes, highWatermark, logStart, logEnd, null, null);
+  }
+
+  private static void corruptIfAsked(Control control, byte[] bytes) {
+    int position = 0;
+    for (RecordBatch batch : Batches.iterate(ByteBuffer.wrap(bytes))) {
+      position += batch.sizeInBytes();
+      if (batch.baseOffset() == control.corruptOffset.get()
+          && control.corruptServes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        bytes[position - 1] ^= 0x40;
+        return;
+      }
+    }
   }
 
   private static ReplicaFetchReply failed(

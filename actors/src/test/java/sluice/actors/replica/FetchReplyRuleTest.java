@@ -12,6 +12,7 @@ import sluice.actors.journal.BatchEvent.BatchAppended;
 import sluice.actors.partition.PartitionLeader.Diverging;
 import sluice.actors.partition.PartitionLeader.ReplicaFetchReply;
 import sluice.actors.replica.FetchReplyRule.Append;
+import sluice.actors.replica.FetchReplyRule.AppendPrefix;
 import sluice.actors.replica.FetchReplyRule.Cut;
 import sluice.actors.replica.FetchReplyRule.DropUnwrittenEpochs;
 import sluice.actors.replica.FetchReplyRule.LogPosition;
@@ -85,17 +86,45 @@ class FetchReplyRuleTest {
   }
 
   @Test
-  void batchesThatDoNotStartAtTheLogEndOrAreCorruptAreRetriedAsUnexpected() {
+  void batchesThatDoNotStartAtTheLogEndOrAreCorruptAreNotAppendedAndFetchedAgain() {
     Outcome gap = FetchReplyRule.decide(ASSIGNMENT, log(5), batches(batchesAt(6, 4, 1), 7));
     byte[] corrupt = batchesAt(5, 4, 1);
     corrupt[corrupt.length - 1] ^= 1;
     Outcome bad = FetchReplyRule.decide(ASSIGNMENT, log(5), batches(corrupt, 6));
 
-    assertThat(gap).isInstanceOf(Retry.class);
-    assertThat(((Retry) gap).unexpected()).isTrue();
-    assertThat(((Retry) gap).reason()).contains("offset 6 where offset 5 was expected");
-    assertThat(bad).isInstanceOf(Retry.class);
-    assertThat(((Retry) bad).unexpected()).isTrue();
+    assertThat(gap).isInstanceOf(AppendPrefix.class);
+    assertThat(((AppendPrefix) gap).events()).isEmpty();
+    assertThat(((AppendPrefix) gap).refetchFrom()).isEqualTo(5);
+    assertThat(((AppendPrefix) gap).reason()).contains("offset 6 where offset 5 was expected");
+    assertThat(bad).isInstanceOf(AppendPrefix.class);
+    assertThat(((AppendPrefix) bad).events()).isEmpty();
+    assertThat(((AppendPrefix) bad).refetchFrom()).isEqualTo(5);
+  }
+
+  @Test
+  void theValidBatchesBeforeACorruptOneAreAppendedAndTheFetchResumesAtIt() {
+    byte[] bytes = batchesAt(5, 4, 4);
+    int batchSize = bytes.length / 4;
+    // the last byte of the third batch (offset 7), inside what its CRC covers
+    bytes[3 * batchSize - 1] ^= 1;
+    RecordBatch damaged =
+        RecordBatch.wrap(ByteBuffer.wrap(bytes, 2 * batchSize, batchSize).slice());
+
+    Outcome outcome = FetchReplyRule.decide(ASSIGNMENT, log(5), batches(bytes, 9));
+
+    assertThat(outcome).isInstanceOf(AppendPrefix.class);
+    AppendPrefix prefix = (AppendPrefix) outcome;
+    assertThat(prefix.events())
+        .extracting(event -> ((BatchAppended) event).header().baseOffset())
+        .containsExactly(5L, 6L);
+    assertThat(prefix.refetchFrom()).isEqualTo(7);
+    assertThat(prefix.leaderHighWatermark()).isEqualTo(9);
+    assertThat(prefix.reason())
+        .contains("broker 1", "offset 7")
+        .contains(
+            String.format(
+                "stored CRC32C 0x%08x, computed 0x%08x",
+                damaged.checksum(), damaged.computeChecksum()));
   }
 
   @Test

@@ -290,6 +290,28 @@ class PartitionFollowerTest {
   }
 
   @Test
+  void aBatchCorruptedOnTheWayIsNeverWrittenAndIsFetchedAgainFromItsOffset() {
+    append(leaderLog, 1, "a", "b");
+    append(leaderLog, 1, "c");
+    append(leaderLog, 1, "d", "e");
+    FakeLeader.Control control = new FakeLeader.Control(leaderLog, 1);
+    control.highWatermark.set(5);
+    control.corruptOffset.set(2);
+    control.corruptServes.set(2);
+    start(control, "");
+    node.putTopic(topic(topicId, LEADER, 1));
+
+    PartitionLog follower = node.awaitCaughtUp();
+    assertThat(control.corruptServes).hasValue(0);
+    // 0: [0-1 good, 2 corrupt, 3-4 good] writes 0-1 only; 2: corrupt first, nothing written;
+    // 2: good at last. A corrupt batch written would have moved the next fetch past it.
+    assertThat(node.fetches.receiveSeveralMessages(3, WAIT))
+        .extracting(ReplicaFetch::fetchOffset)
+        .containsExactly(0L, 2L, 2L);
+    assertThat(contents(follower)).isEqualTo(contents(leaderLog));
+  }
+
+  @Test
   void retriableErrorsAreRetriedAfterABackoffUntilTheLeaderAnswers() {
     append(leaderLog, 1, "a", "b");
     FakeLeader.Control control = new FakeLeader.Control(leaderLog, 1);
