@@ -3,6 +3,7 @@ package sluice.actors.partition;
 import java.nio.ByteBuffer;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.journal.DataDirHealth;
 import sluice.actors.partition.PartitionLeader.Append;
 import sluice.actors.quorum.QuorumState;
 import sluice.storage.log.LogConfig;
@@ -82,6 +83,25 @@ public final class AppendValidation {
     return quorum.present()
         ? null
         : quorum.error(String.format("The batch for %s was not written", topicPartition));
+  }
+
+  /**
+   * {@code KAFKA_STORAGE_ERROR} (retriable: leadership moves to a replica on another broker) while
+   * this broker's data directory is offline, naming the broker, the directory and why; else null.
+   */
+  static ApiError storageError(DataDirHealth.State state, int brokerId, java.nio.file.Path dir) {
+    if (!(state instanceof DataDirHealth.Offline offline)) {
+      return null;
+    }
+    return ApiError.of(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        "Broker %d cannot write its data directory %s (KAFKA_STORAGE_ERROR, offline since %s: %s);"
+            + " retry: leadership moves to an in-sync replica on another broker, or writes resume"
+            + " here once the directory takes writes again",
+        brokerId,
+        dir,
+        offline.since(),
+        offline.cause());
   }
 
   /**

@@ -2,6 +2,7 @@ package sluice.actors.partition;
 
 import akka.Done;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.PostStop;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
@@ -21,6 +22,7 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.journal.BatchEvent;
+import sluice.actors.journal.DataDirHealth;
 import sluice.actors.journal.Logs;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
@@ -89,6 +91,11 @@ final class EventSourcedLeader
   /** Why this entity no longer leads, once it does not; it is then passivating. */
   private ApiError refusal;
 
+  /** The appends of the write in flight, answered if the write fails and the leader stops. */
+  private List<Written> inFlight = List.of();
+
+  private final DataDirHealth health;
+
   EventSourcedLeader(
       PartitionContext partition,
       ActorRef<ClusterSharding.ShardCommand> shard,
@@ -121,6 +128,7 @@ final class EventSourcedLeader
             });
     this.fetches = new ConsumerFetches(partition, purgatory);
     this.replication = new LeaderReplication(partition, assignment, topicConfigs, purgatory);
+    this.health = Logs.get(partition.actor().getSystem()).health();
   }
 
   @Override
@@ -196,6 +204,7 @@ final class EventSourcedLeader
   public SignalHandler<LeaderState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted)
+        .onSignal(PostStop.instance(), state -> answerFailedWrite())
         .build();
   }
 
@@ -218,6 +227,11 @@ final class EventSourcedLeader
     ApiError error = AppendValidation.check(append, partition.topicPartition(), config);
     if (error == null) {
       error = AppendValidation.quorumError(partition.quorum().get(), partition.topicPartition());
+    }
+    if (error == null) {
+      error =
+          AppendValidation.storageError(
+              health.state(), partition.settings().brokerId(), health.dataDir());
     }
     if (error == null && append.acks() == Acks.ALL) {
       error = replication.highWatermark().refuseAcksAll();
@@ -246,10 +260,36 @@ final class EventSourcedLeader
     if (group.events().isEmpty()) {
       return Effect().noReply();
     }
+    inFlight = group.written();
     return Effect()
         .persist(group.events())
         .thenRun(newState -> afterWrite(newState, group.written()))
         .thenNoReply();
+  }
+
+  /**
+   * The leader stopped with a write in flight: the journal failed it (and rolled back whatever of
+   * it was appended, so nothing of it is stored) and akka-persistence stops a writer whose write
+   * failed. Its senders hear why now rather than at their ask timeout; on an offline data directory
+   * that is the storage error, which sends them elsewhere.
+   */
+  private void answerFailedWrite() {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    ApiError error =
+        health.isOnline()
+            ? ApiError.of(
+                ErrorCode.KAFKA_STORAGE_ERROR,
+                "The write of %d batch(es) to %s failed and none was stored; retry",
+                inFlight.size(),
+                partition.topicPartition())
+            : AppendValidation.storageError(
+                health.state(), partition.settings().brokerId(), health.dataDir());
+    for (Written entry : inFlight) {
+      entry.append().replyTo().tell(AppendReply.failed(error));
+    }
+    inFlight = List.of();
   }
 
   /**
@@ -258,6 +298,7 @@ final class EventSourcedLeader
    * never be committed.
    */
   private void afterWrite(LeaderState state, List<Written> written) {
+    inFlight = List.of();
     List<Written> acksAll = new ArrayList<>();
     QuorumState quorum = partition.quorum().get();
     for (Written entry : written) {

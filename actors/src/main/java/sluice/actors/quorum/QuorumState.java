@@ -66,8 +66,8 @@ public record QuorumState(int configured, int reachable, int members)
   public ApiError error(String refused) {
     return ApiError.of(
         ErrorCode.NO_QUORUM,
-        "%s: this broker sees %d of the %d configured brokers, %d are needed for a quorum; retry"
-            + " once the brokers are back together",
+        "%s (NO_QUORUM): this broker sees %d of the %d configured brokers, %d are needed for a"
+            + " quorum; retry once the brokers are back together",
         refused,
         reachable,
         configured,
