@@ -37,18 +37,23 @@ public final class SmallDisk implements AutoCloseable {
   /** Writes a filler file until the file system is full; returns how many bytes it took. */
   public long fill() throws IOException {
     Path filler = mountPoint.resolve(FILLER);
-    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
     long written = 0;
     try (FileChannel channel =
         FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       written = channel.size();
-      while (true) {
-        chunk.clear();
-        written += channel.write(chunk, written);
-      }
-    } catch (IOException e) {
-      if (!String.valueOf(e.getMessage()).contains("No space left")) {
-        throw e;
+      // Large chunks first, then pages, so not even a page is left.
+      for (int size : new int[] {64 * 1024, 4096}) {
+        ByteBuffer chunk = ByteBuffer.allocate(size);
+        try {
+          while (true) {
+            chunk.clear();
+            written += channel.write(chunk, written);
+          }
+        } catch (IOException e) {
+          if (!String.valueOf(e.getMessage()).contains("No space left")) {
+            throw e;
+          }
+        }
       }
     }
     return written;

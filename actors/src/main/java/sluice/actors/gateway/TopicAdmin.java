@@ -45,12 +45,30 @@ final class TopicAdmin {
     this.scheduler = scheduler;
   }
 
-  /** Asks the controller {@code request}'s question; its answer is the reply. */
+  /**
+   * Asks the controller {@code request}'s question; its answer is the reply. A describe the
+   * controller does not answer in time (it is starting, or waits for a quorum) is answered from the
+   * local replica when that knows the topic: survivors without a quorum still serve what they hold.
+   */
   CompletionStage<TopicReply> forward(AdminRequest.TopicRequest request) {
     return ask(request)
         .handle(
-            (reply, failure) ->
-                failure == null ? reply : new TopicReply(null, noAnswer(request.what())));
+            (reply, failure) -> {
+              if (failure == null) {
+                return reply;
+              }
+              if (request instanceof AdminRequest.DescribeTopic describe) {
+                TopicMetadata local = view.current().topics().get(describe.name());
+                if (local != null) {
+                  LOG.warn(
+                      "The controller did not answer a describe of '{}'; answering from the local"
+                          + " replica",
+                      describe.name());
+                  return new TopicReply(Controller.describe(local), null);
+                }
+              }
+              return new TopicReply(null, noAnswer(request.what()));
+            });
   }
 
   /**
