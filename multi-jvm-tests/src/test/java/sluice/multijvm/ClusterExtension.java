@@ -54,14 +54,20 @@ public final class ClusterExtension implements BeforeEachCallback, AfterEachCall
     return prepare(size).start();
   }
 
+  /** As {@link #start(int)}, every broker also started with {@code overrides} ({@code -Dk=v}). */
+  public TestCluster start(int size, String... overrides) throws IOException, InterruptedException {
+    return prepare(size, overrides).start();
+  }
+
   /**
    * A cluster of {@code size} brokers on loopback, not started: the test can prepare their data
    * directories (mount a {@link SmallDisk}) and then {@link TestCluster#start()} it.
    */
-  public TestCluster prepare(int size) throws IOException {
+  public TestCluster prepare(int size, String... overrides) throws IOException {
     var prefix = prefix();
     TestCluster cluster =
-        TestCluster.create(size, dataDir.resolve(prefix + "data"), logDir.resolve(prefix + "logs"));
+        TestCluster.create(
+            size, dataDir.resolve(prefix + "data"), logDir.resolve(prefix + "logs"), overrides);
     clusters.add(cluster);
     return cluster;
   }

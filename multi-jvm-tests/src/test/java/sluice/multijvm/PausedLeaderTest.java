@@ -81,7 +81,11 @@ class PausedLeaderTest {
   @Test
   void aLeaderPausedPastTheTimeoutsIsReplacedAcknowledgesNothingMoreAndCutsItsDivergentSuffix()
       throws Exception {
-    TestCluster cluster = clusters.start(3);
+    // The leader writes its divergent suffix alone, with both followers paused: only until its
+    // failure detector marks them unreachable, when it loses its quorum and refuses writes. A
+    // longer acceptable pause gives those few large writes room on a loaded 2-core machine.
+    TestCluster cluster =
+        clusters.start(3, "-Dakka.cluster.failure-detector.acceptable-heartbeat-pause=6s");
     BrokerClient admin = cluster.broker(1).http();
     String clusterId = admin.clusterId();
     admin.createTopic(TOPIC, 1, 3, 2);

@@ -57,8 +57,12 @@ public final class TestCluster implements AutoCloseable {
     return awaitBrokers(brokers.size());
   }
 
-  /** The brokers of a cluster on loopback, none started yet. */
-  public static TestCluster create(int size, Path dataRoot, Path logDir) throws IOException {
+  /**
+   * The brokers of a cluster on loopback, none started yet, each started with {@code overrides}
+   * ({@code -Dkey=value}) too.
+   */
+  public static TestCluster create(int size, Path dataRoot, Path logDir, String... overrides)
+      throws IOException {
     checkSize(size);
     int[] ports = freePorts(3 * size);
     var addresses = new ArrayList<BrokerProcess.Address>();
@@ -66,7 +70,7 @@ public final class TestCluster implements AutoCloseable {
       addresses.add(
           new BrokerProcess.Address("127.0.0.1", ports[k], ports[size + k], ports[2 * size + k]));
     }
-    return new TestCluster(brokers(addresses, dataRoot, logDir, null), null);
+    return new TestCluster(brokers(addresses, dataRoot, logDir, null, overrides), null);
   }
 
   /**
@@ -95,12 +99,15 @@ public final class TestCluster implements AutoCloseable {
       List<BrokerProcess.Address> addresses,
       Path dataRoot,
       Path logDir,
-      NetworkNamespaces network) {
+      NetworkNamespaces network,
+      String... overrides) {
     List<String> contactPoints = new ArrayList<>();
     for (int k = 1; k <= addresses.size(); k++) {
       contactPoints.add(
           "-Dsluice.cluster.contact-points." + (k - 1) + "=" + addresses.get(k - 1).contactPoint());
     }
+    List<String> arguments = new ArrayList<>(contactPoints);
+    arguments.addAll(List.of(overrides));
     List<BrokerProcess> brokers = new ArrayList<>();
     for (int k = 1; k <= addresses.size(); k++) {
       brokers.add(
@@ -110,7 +117,7 @@ public final class TestCluster implements AutoCloseable {
               logDir.resolve("broker-" + k + ".log"),
               addresses.get(k - 1),
               network == null ? List.of() : network.launcher(k),
-              contactPoints));
+              arguments));
     }
     return brokers;
   }
