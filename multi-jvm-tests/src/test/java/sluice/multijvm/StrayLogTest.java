@@ -56,7 +56,7 @@ class StrayLogTest {
 
     away.kill9();
     cluster.awaitBrokers(2);
-    admin.send("DELETE", "/v3/clusters/" + clusterId + "/topics/doomed", null).expect(204);
+    deleteTopic(admin, clusterId, "doomed");
     assertThat(doomed).as("broker 3 was down: nothing deleted its replica").isDirectory();
     if (metadataLost) {
       deleteRecursively(away.dataDir().resolve("metadata"));
@@ -75,6 +75,22 @@ class StrayLogTest {
     cluster.awaitInSync("kept", 0);
     assertThat(away.http().readCommitted("kept", 0).stream().map(Consumed::value).toList())
         .containsExactly("kept-1", "kept-2");
+  }
+
+  /**
+   * Deletes the topic as a client would: a 408 (the controller did not answer in time; the deletion
+   * may have been done) is retried, and then a 404 means an earlier try deleted it.
+   */
+  private static void deleteTopic(BrokerClient admin, String clusterId, String topic) {
+    String path = "/v3/clusters/" + clusterId + "/topics/" + topic;
+    await("topic " + topic + " is deleted")
+        .atMost(TestCluster.AWAIT)
+        .until(
+            () -> {
+              int status = admin.send("DELETE", path, null).status();
+              assertThat(status).as("deleting %s", topic).isIn(204, 404, 408, 503);
+              return status == 204 || status == 404;
+            });
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

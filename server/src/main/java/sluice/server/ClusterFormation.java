@@ -22,8 +22,9 @@ import sluice.actors.broker.ConfiguredBrokers;
 /**
  * How a broker gets into its cluster: a broker on its own forms its cluster at once; a broker of N
  * > 1 runs Akka Cluster Bootstrap over {@code sluice.cluster.contact-points}, which joins the
- * cluster one of them already belongs to, or forms a new one only once a quorum (N/2 + 1) of them
- * are in contact and none is in a cluster, the lowest contact point among them joining itself.
+ * cluster one of them already belongs to, or forms a new one only once all of them are in contact
+ * and none is in a cluster, the lowest contact point joining itself (a quorum was not safe:
+ * architecture.md).
  *
  * <p>Why not seed nodes: Akka makes the first seed node join itself when no other seed answers in
  * time, so a first seed cut off from the others (or restarted in-process after being downed) forms
@@ -109,10 +110,9 @@ final class ClusterFormation {
       return;
     }
     LOG.info(
-        "Joining the cluster of {} brokers {}: forming a new one needs {} of them in contact",
+        "Joining the cluster of {} brokers {}: a new one forms only with all of them in contact",
         brokers.count(),
-        brokers.contactPoints(),
-        brokers.quorum());
+        brokers.contactPoints());
     AkkaManagement.get(system).start().toCompletableFuture().join();
     ClusterBootstrap.get(system).start();
   }

@@ -35,8 +35,8 @@ class ClusterFormationTest {
     assertThat(
             formed.getBoolean(
                 "akka.management.cluster.bootstrap.contact-point-discovery.contact-with-all-contact-points"))
-        .as("a quorum of the contact points is enough to form a cluster")
-        .isFalse();
+        .as("a new cluster forms only with every contact point in contact")
+        .isTrue();
   }
 
   @Test
