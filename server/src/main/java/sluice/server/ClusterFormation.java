@@ -17,7 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sluice.actors.broker.ConfiguredBrokers;
+import sluice.actors.quorum.ConfiguredBrokers;
 
 /**
  * How a broker gets into its cluster: a broker on its own forms its cluster at once; a broker of N
@@ -41,8 +41,9 @@ final class ClusterFormation {
   private ClusterFormation() {}
 
   /**
-   * The configuration with Bootstrap's contact points and quorum derived from {@code
-   * sluice.cluster.contact-points} (unchanged for a broker on its own).
+   * The configuration with Bootstrap's contact points derived from {@code
+   * sluice.cluster.contact-points}, all of which must be discovered and in contact before a new
+   * cluster forms (unchanged for a broker on its own).
    *
    * @throws IllegalArgumentException when seed nodes are set, a contact point is malformed, or this
    *     broker's own management endpoint is not among the contact points
@@ -90,7 +91,7 @@ final class ClusterFormation {
         config.getString("akka.management.cluster.bootstrap.contact-point-discovery.service-name");
     return ConfigFactory.parseString(
             "akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr = "
-                + brokers.quorum()
+                + brokers.count()
                 + "\nakka.discovery.config.services."
                 + ConfigUtil.quoteString(service)
                 + ".endpoints = "
@@ -138,9 +139,9 @@ final class ClusterFormation {
         return;
       } catch (TimeoutException e) {
         LOG.warn(
-            "Not in a cluster yet after {} s: waiting for a quorum of"
-                + " sluice.cluster.contact-points to be reachable (or one of them to be in a"
-                + " cluster)",
+            "Not in a cluster yet after {} s: waiting for one of"
+                + " sluice.cluster.contact-points to answer that it is in a cluster, or for all"
+                + " of them to answer that none is",
             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
       } catch (ExecutionException e) {
         throw (RuntimeException) e.getCause();

@@ -16,7 +16,7 @@ class ClusterFormationTest {
   }
 
   @Test
-  void theContactPointsBecomeBootstrapsServiceAndItsQuorum() {
+  void theContactPointsBecomeBootstrapsServiceAllOfThemRequired() {
     Config formed =
         ClusterFormation.configure(
             load(
@@ -28,7 +28,7 @@ class ClusterFormationTest {
     assertThat(
             formed.getInt(
                 "akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr"))
-        .isEqualTo(2);
+        .isEqualTo(3);
     var endpoints = formed.getConfigList("akka.discovery.config.services.sluice.endpoints");
     assertThat(endpoints.stream().map(e -> e.getString("host") + ":" + e.getInt("port")).toList())
         .containsExactly("127.0.0.1:8558", "127.0.0.1:8559", "127.0.0.1:8560");

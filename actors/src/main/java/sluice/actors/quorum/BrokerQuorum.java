@@ -6,7 +6,6 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import akka.actor.typed.Props;
 import akka.actor.typed.eventstream.EventStream;
-import com.typesafe.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +17,13 @@ import org.slf4j.LoggerFactory;
  * when the quorum returns (the controller's elections) subscribes with {@link #subscribe}. Losing
  * and regaining the quorum is logged once each, with the counts.
  *
- * <p>The number of configured brokers is the length of {@code sluice.cluster.contact-points} (1 if
- * empty), as {@code sluice.actors.broker.ConfiguredBrokers} counts them; that class validates the
- * list when the server starts. See {@code docs/control-plane.md}, "The quorum rule".
+ * <p>The number of configured brokers is {@link ConfiguredBrokers#count()}. See {@code
+ * docs/control-plane.md}, "The quorum rule".
  *
  * <p>Thread-safe.
  */
 public final class BrokerQuorum implements Extension {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerQuorum.class);
-
-  /** Where the configured brokers are listed; N is its length. */
-  static final String CONTACT_POINTS = "sluice.cluster.contact-points";
 
   public static final ExtensionId<BrokerQuorum> ID = new Id();
 
@@ -48,7 +43,7 @@ public final class BrokerQuorum implements Extension {
 
   private BrokerQuorum(ActorSystem<?> system) {
     this.system = system;
-    int configured = configured(system.settings().config());
+    int configured = ConfiguredBrokers.fromConfig(system.settings().config()).count();
     var manual = system.settings().setup().get(QuorumSetup.class);
     if (manual.isPresent()) {
       this.state = manual.get().bind(this);
@@ -57,11 +52,6 @@ public final class BrokerQuorum implements Extension {
       this.state = new QuorumState(configured, 0, 1);
       system.systemActorOf(QuorumWatcher.create(this, configured), "sluice-quorum", Props.empty());
     }
-  }
-
-  /** N, the configured brokers: the contact points listed, 1 if none. */
-  static int configured(Config config) {
-    return Math.max(1, config.getStringList(CONTACT_POINTS).size());
   }
 
   /** What this broker sees now. */

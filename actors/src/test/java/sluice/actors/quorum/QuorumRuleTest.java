@@ -3,7 +3,6 @@ package sluice.actors.quorum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.cluster.MemberStatus;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import sluice.actors.api.ErrorCode;
 
@@ -96,14 +95,5 @@ class QuorumRuleTest {
     assertThat(error.message())
         .startsWith("Topic 'orders' was not created")
         .contains("sees 1 of the 3 configured brokers, 2 are needed");
-  }
-
-  @Test
-  void theConfiguredBrokersAreTheContactPoints() {
-    assertThat(BrokerQuorum.configured(ConfigFactory.load())).isEqualTo(1);
-    assertThat(
-            BrokerQuorum.configured(
-                ConfigFactory.parseString("sluice.cluster.contact-points = [\"a:1\", \"b:1\"]")))
-        .isEqualTo(2);
   }
 }

@@ -1,4 +1,4 @@
-package sluice.actors.broker;
+package sluice.actors.quorum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

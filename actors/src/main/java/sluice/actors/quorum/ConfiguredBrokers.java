@@ -1,4 +1,4 @@
-package sluice.actors.broker;
+package sluice.actors.quorum;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
