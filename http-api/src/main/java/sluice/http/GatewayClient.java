@@ -146,9 +146,11 @@ final class GatewayClient {
   /**
    * The topic for validating a request that names partitions up to {@code highestPartition} ({@link
    * #NO_PARTITION} when it names none): from the cache when the cached topic is fresh and has that
-   * partition, else described by the controller and cached. So a partition added through another
-   * broker is known as soon as a request names it, and a partition beyond the fresh count is
-   * refused by the caller's check.
+   * partition, else from the broker's metadata view ({@link Gateway.TopicInView}: read again
+   * locally and then from a majority when it lacks the topic or partition) and cached. So a
+   * partition added through another broker is known as soon as a request names it, a partition
+   * beyond the fresh count is refused by the caller's check, and produce and consume do not wait on
+   * the controller, which may be moving or waiting for a quorum.
    */
   CompletionStage<TopicDescription> topicMetadataCovering(String name, int highestPartition) {
     CachedTopic cached = topics.get(name);
@@ -161,10 +163,14 @@ final class GatewayClient {
         == MetadataRefresh.Step.USE) {
       return CompletableFuture.completedFuture(cached.topic());
     }
-    // Described again: the controller's answer is final (an unknown topic fails the stage).
-    return describeTopic(name)
+    // Read again: the view's answer is final (an unknown topic fails the stage).
+    return this.<AdminRequest.TopicReply>ask(
+            "DescribeTopic",
+            replyTo -> new Gateway.TopicInView(name, highestPartition, replyTo),
+            askTimeout)
         .thenApply(
-            topic -> {
+            reply -> {
+              TopicDescription topic = topicOrThrow(name, reply);
               if (!settings.metadataMaxAge().isZero()) {
                 topics.put(name, new CachedTopic(topic, clock.millis()));
               }

@@ -72,7 +72,7 @@ class ConsumeRoutesTest {
   @Test
   void recordsAreReturnedWithHeadersAndTimestampsInTheBinaryFormat() throws Exception {
     var response = harness.get(RECORDS + "?offset=5&max_bytes=1000&timeout=250");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     Gateway.Fetch fetch =
         answerFetch(List.of(record(4, "k", "before"), record(5, "k", "v5"), record(6, null, "v6")));
     assertThat(fetch.topic()).isEqualTo("orders");
@@ -104,7 +104,7 @@ class ConsumeRoutesTest {
   void theJsonFormatEmbedsValuesWhenAcceptAsksForIt() throws Exception {
     var response =
         harness.get(RECORDS + "?offset=0", "Accept", "application/vnd.kafka.json.v2+json");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     Gateway.Fetch fetch = answerFetch(List.of(record(0, "\"k\"", "{\"n\":1}")));
     assertThat(fetch.maxBytes()).isEqualTo(harness.settings.consumeMaxBytes());
     assertThat(fetch.maxWaitMs()).isEqualTo(harness.settings.consumeTimeout().toMillis());
@@ -120,7 +120,7 @@ class ConsumeRoutesTest {
   void aValueThatIsNotJsonCannotBeSentInTheJsonFormat() throws Exception {
     var response =
         harness.get(RECORDS + "?offset=0", "Accept", "application/vnd.kafka.json.v2+json");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     answerFetch(List.of(record(3, null, "plain text")));
     assertError(await(response), 406, 40601, "value", "offset 3", "binary");
   }
@@ -128,7 +128,7 @@ class ConsumeRoutesTest {
   @Test
   void earliestIsTheDefaultAndLatestIsTheHighWatermark() throws Exception {
     var earliest = harness.get(RECORDS);
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     harness
         .expect(Gateway.GetOffsets.class)
         .replyTo()
@@ -137,7 +137,7 @@ class ConsumeRoutesTest {
     assertThat(await(earliest).body()).isEqualTo("[]");
 
     var latest = harness.get(RECORDS + "?offset=latest");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     harness
         .expect(Gateway.GetOffsets.class)
         .replyTo()
@@ -149,7 +149,7 @@ class ConsumeRoutesTest {
   @Test
   void aTimestampStartsAtTheFirstRecordAtOrAfterItOrAtTheEnd() throws Exception {
     var response = harness.get(RECORDS + "?timestamp=2024-05-01T10:00:00Z");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     Gateway.OffsetForTime byTime = harness.expect(Gateway.OffsetForTime.class);
     assertThat(byTime.partition()).isEqualTo(1);
     assertThat(byTime.timestamp()).isEqualTo(1714557600000L);
@@ -158,7 +158,7 @@ class ConsumeRoutesTest {
     assertThat(await(response).statusCode()).isEqualTo(200);
 
     var future = harness.get(RECORDS + "?timestamp=1714557600000");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     harness
         .expect(Gateway.OffsetForTime.class)
         .replyTo()
@@ -197,7 +197,7 @@ class ConsumeRoutesTest {
   @Test
   void anOffsetOutOfRangeIs416WithTheRange() throws Exception {
     var response = harness.get(RECORDS + "?offset=99");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     harness
         .expect(Gateway.Fetch.class)
         .replyTo()
@@ -215,7 +215,7 @@ class ConsumeRoutesTest {
   void unknownTopicsAndPartitionsAre40401And40402() throws Exception {
     var missingTopic = harness.get(RECORDS);
     harness
-        .expectAdmin(AdminRequest.DescribeTopic.class)
+        .expectTopicInView()
         .replyTo()
         .tell(
             new AdminRequest.TopicReply(
@@ -223,7 +223,7 @@ class ConsumeRoutesTest {
     assertError(await(missingTopic), 404, 40401, "'orders'");
 
     var missingPartition = harness.get(RECORDS);
-    harness.answerTopic(topic("orders", 1));
+    harness.answerTopicInView(topic("orders", 1));
     assertError(await(missingPartition), 404, 40402, "Partition 1", "1 partition ");
     harness.assertNothingMoreSent();
   }
@@ -233,7 +233,7 @@ class ConsumeRoutesTest {
     var response =
         Http.get(harness.system())
             .singleRequest(HttpRequest.GET(harness.base + path).addHeaders(List.of(headers)));
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     HttpResponse answer = response.toCompletableFuture().get(10, TimeUnit.SECONDS);
     lines =
         answer
@@ -349,7 +349,7 @@ class ConsumeRoutesTest {
   void aPartitionBeyondTheCachedCountIsLookedUpAgainBeforeItIsConsumedOrRefused() throws Exception {
     try (RouteHarness cached = harness.another("sluice.http.metadata-max-age = 1h")) {
       var first = cached.get("/topics/orders/partitions/0/records?offset=0");
-      cached.answerTopic(topic("orders", 1));
+      cached.answerTopicInView(topic("orders", 1));
       cached
           .expect(Gateway.Fetch.class)
           .replyTo()
@@ -357,14 +357,14 @@ class ConsumeRoutesTest {
       assertThat(await(first).statusCode()).isEqualTo(200);
 
       var added = cached.get("/topics/orders/partitions/2/records?offset=0");
-      cached.answerTopic(topic("orders", 3));
+      cached.answerTopicInView(topic("orders", 3));
       Gateway.Fetch fetch = cached.expect(Gateway.Fetch.class);
       assertThat(fetch.partition()).isEqualTo(2);
       fetch.replyTo().tell(new Gateway.FetchReply(List.of(), OFFSETS, null));
       assertThat(await(added).statusCode()).isEqualTo(200);
 
       var missing = cached.get("/topics/orders/partitions/5/records?offset=0");
-      cached.answerTopic(topic("orders", 3));
+      cached.answerTopicInView(topic("orders", 3));
       assertError(await(missing), 404, 40402, "Partition 5", "3 partitions");
       cached.assertNothingMoreSent();
     }
@@ -375,7 +375,7 @@ class ConsumeRoutesTest {
     try (RouteHarness cached = harness.another("sluice.http.metadata-max-age = 1s")) {
       String path = "/topics/orders/partitions/0/records?offset=0";
       var first = cached.get(path);
-      cached.answerTopic(topic("orders", 1));
+      cached.answerTopicInView(topic("orders", 1));
       answerFetch(cached);
       assertThat(await(first).statusCode()).isEqualTo(200);
 
@@ -386,7 +386,7 @@ class ConsumeRoutesTest {
 
       cached.clock.advance(Duration.ofMillis(1));
       var aged = cached.get(path);
-      cached.answerTopic(topic("orders", 1));
+      cached.answerTopicInView(topic("orders", 1));
       answerFetch(cached);
       assertThat(await(aged).statusCode()).isEqualTo(200);
       cached.assertNothingMoreSent();

@@ -183,6 +183,19 @@ final class RouteHarness
                 CLUSTER, 1, List.of(new BrokerInfo(1, "127.0.0.1", 8080))));
   }
 
+  /** The next message looks a topic up in the broker's view (a produce or consume check). */
+  Gateway.TopicInView expectTopicInView() {
+    return expect(Gateway.TopicInView.class);
+  }
+
+  /** Answers the view look-up of {@code topic}'s name, which must come next, with it. */
+  void answerTopicInView(TopicDescription topic) {
+    Gateway.TopicInView lookUp = expectTopicInView();
+    assertThat(lookUp.topic()).isEqualTo(topic.name());
+    lookUp.replyTo().tell(new AdminRequest.TopicReply(topic, null));
+  }
+
+  /** Answers the controller's describe of {@code topic}'s name, which must come next, with it. */
   void answerTopic(TopicDescription topic) {
     AdminRequest.DescribeTopic describe = expectAdmin(AdminRequest.DescribeTopic.class);
     assertThat(describe.name()).isEqualTo(topic.name());

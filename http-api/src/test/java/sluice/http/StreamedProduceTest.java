@@ -63,7 +63,7 @@ class StreamedProduceTest {
                     .withEntity(
                         HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, queue.second())));
     harness.answerCluster();
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     HttpResponse answer = response.toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(answer.status().intValue()).isEqualTo(200);
     reports =
@@ -159,7 +159,7 @@ class StreamedProduceTest {
 
     sendRaw("{\"partition_id\": 7, \"value\": {\"type\": \"STRING\", \"data\": \"x\"}}\n");
     // A partition beyond the topic as the stream knows it is looked up again before it is refused.
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     JsonNode error = nextReport();
     assertThat(error.get("error_code").intValue()).isEqualTo(40402);
     assertThat(error.get("message").textValue()).contains("record 1", "Partition 7");

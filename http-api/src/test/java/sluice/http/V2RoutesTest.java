@@ -51,7 +51,7 @@ class V2RoutesTest {
             "/topics/orders",
             BINARY,
             "{\"records\": [{\"key\": \"a2V5\", \"value\": \"dmFsdWU=\"}, {\"value\": \"eA==\", \"partition\": 1}]}");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     Gateway.Produce produce = answerProduce(List.of());
     assertThat(produce.acks()).isEqualTo(Acks.LEADER);
     ProduceRecord first = produce.records().get(0);
@@ -82,7 +82,7 @@ class V2RoutesTest {
             "/topics/orders/partitions/1?acks=all",
             JSON,
             "{\"records\": [{\"key\": {\"id\": 1}, \"value\": [1, \"two\"]}]}");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     Gateway.Produce produce = answerProduce(List.of());
     assertThat(produce.acks()).isEqualTo(Acks.ALL);
     ProduceRecord record = produce.records().get(0);
@@ -100,7 +100,7 @@ class V2RoutesTest {
             "/topics/orders",
             BINARY,
             "{\"records\": [{\"value\": \"eA==\"}, {\"value\": \"eQ==\"}]}");
-    harness.answerTopic(topic("orders", 1));
+    harness.answerTopicInView(topic("orders", 1));
     answerProduce(
         List.of(
             new ApiError(ErrorCode.NOT_ENOUGH_REPLICAS, "only 1 in sync"),
@@ -178,7 +178,7 @@ class V2RoutesTest {
             "/topics/orders/partitions/4",
             BINARY,
             "{\"records\": [{\"value\": \"eA==\"}]}");
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     assertError(await(response), 404, 40402, "Partition 4");
 
     String big = "A".repeat(400);
@@ -188,7 +188,7 @@ class V2RoutesTest {
             "/topics/orders",
             BINARY,
             "{\"records\": [{\"value\": \"eA==\"}, {\"value\": \"" + big + "\"}]}");
-    harness.answerTopic(topic("orders", 2, Map.of("max.message.bytes", "300")));
+    harness.answerTopicInView(topic("orders", 2, Map.of("max.message.bytes", "300")));
     assertError(await(tooBig), 413, 413, "records[1] is too large", "max.message.bytes=300");
     harness.assertNothingMoreSent();
   }
@@ -238,7 +238,7 @@ class V2RoutesTest {
   @Test
   void partitionOffsetsAreTheLogStartAndTheHighWatermark() throws Exception {
     var response = harness.get("/topics/a/partitions/0/offsets");
-    harness.answerTopic(topic("a", 1));
+    harness.answerTopicInView(topic("a", 1));
     harness
         .expect(Gateway.GetOffsets.class)
         .replyTo()

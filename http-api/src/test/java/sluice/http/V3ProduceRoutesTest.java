@@ -72,7 +72,7 @@ class V3ProduceRoutesTest {
             """
                 .formatted(b64("t-1"), b64("k1")));
     harness.answerCluster();
-    harness.answerTopic(topic("orders", 3));
+    harness.answerTopicInView(topic("orders", 3));
     Gateway.Produce produce = answerProduce(41);
 
     assertThat(produce.topic()).isEqualTo("orders");
@@ -107,7 +107,7 @@ class V3ProduceRoutesTest {
     var response =
         harness.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"grüße\"}}");
     harness.answerCluster();
-    harness.answerTopic(topic("orders", 1));
+    harness.answerTopicInView(topic("orders", 1));
     ProduceRecord record = answerProduce(0).records().get(0);
 
     assertThat(record.key()).isNull();
@@ -128,7 +128,7 @@ class V3ProduceRoutesTest {
             {"value": {"type": "STRING", "data": "b"}} {"value": {"type": "STRING", "data": "c"}}
             """);
     harness.answerCluster();
-    harness.answerTopic(topic("orders", 1));
+    harness.answerTopicInView(topic("orders", 1));
     Gateway.Produce produce = answerProduce(7);
     assertThat(produce.records())
         .extracting(r -> new String(r.value()))
@@ -149,7 +149,7 @@ class V3ProduceRoutesTest {
         harness.postJson(
             RECORDS + "?acks=0", "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
     harness.answerCluster();
-    harness.answerTopic(topic("orders", 1));
+    harness.answerTopicInView(topic("orders", 1));
     Gateway.Produce produce = harness.expect(Gateway.Produce.class);
     assertThat(produce.acks()).isEqualTo(Acks.NONE);
     produce
@@ -261,7 +261,7 @@ class V3ProduceRoutesTest {
             {"partition_id": 5, "value": {"type": "STRING", "data": "lost"}}
             """);
     harness.answerCluster();
-    harness.answerTopic(topic("orders", 2));
+    harness.answerTopicInView(topic("orders", 2));
     assertError(await(response), 404, 40402, "record 1", "Partition 5", "'orders'", "2 partitions");
     harness.assertNothingMoreSent();
   }
@@ -279,7 +279,7 @@ class V3ProduceRoutesTest {
             """
                 .formatted(big));
     harness.answerCluster();
-    harness.answerTopic(topic("orders", 1, Map.of("max.message.bytes", "200")));
+    harness.answerTopicInView(topic("orders", 1, Map.of("max.message.bytes", "200")));
     assertError(await(response), 413, 413, "record 1 is too large", "max.message.bytes=200");
     harness.assertNothingMoreSent();
   }
@@ -309,7 +309,7 @@ class V3ProduceRoutesTest {
         harness.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
     harness.answerCluster();
     harness
-        .expectAdmin(AdminRequest.DescribeTopic.class)
+        .expectTopicInView()
         .replyTo()
         .tell(
             new AdminRequest.TopicReply(
@@ -335,7 +335,7 @@ class V3ProduceRoutesTest {
     var response =
         harness.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
     harness.answerCluster();
-    harness.answerTopic(topic("orders", 1));
+    harness.answerTopicInView(topic("orders", 1));
     Gateway.Produce produce = harness.expect(Gateway.Produce.class);
     produce
         .replyTo()
@@ -367,14 +367,14 @@ class V3ProduceRoutesTest {
     try (RouteHarness cached = cachingServer()) {
       var first = cached.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
       cached.answerCluster();
-      cached.answerTopic(topic("orders", 1));
+      cached.answerTopicInView(topic("orders", 1));
       answerProduce(cached, 0);
       assertThat(await(first).statusCode()).isEqualTo(200);
 
       var added =
           cached.postJson(
               RECORDS, "{\"partition_id\": 2, \"value\": {\"type\": \"STRING\", \"data\": \"b\"}}");
-      cached.answerTopic(topic("orders", 3));
+      cached.answerTopicInView(topic("orders", 3));
       Gateway.Produce produce = answerProduce(cached, 10);
       assertThat(produce.records().get(0).partition()).isEqualTo(2);
       HttpResponse<String> answer = await(added);
@@ -395,14 +395,14 @@ class V3ProduceRoutesTest {
     try (RouteHarness cached = cachingServer()) {
       var first = cached.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
       cached.answerCluster();
-      cached.answerTopic(topic("orders", 1));
+      cached.answerTopicInView(topic("orders", 1));
       answerProduce(cached, 0);
       assertThat(await(first).statusCode()).isEqualTo(200);
 
       var missing =
           cached.postJson(
               RECORDS, "{\"partition_id\": 5, \"value\": {\"type\": \"STRING\", \"data\": \"b\"}}");
-      cached.answerTopic(topic("orders", 3));
+      cached.answerTopicInView(topic("orders", 3));
       assertError(
           await(missing), 404, 40402, "record 0", "Partition 5", "'orders'", "3 partitions");
       cached.assertNothingMoreSent();
@@ -415,7 +415,7 @@ class V3ProduceRoutesTest {
     try (RouteHarness cached = cachingServer()) {
       var first = cached.postJson(RECORDS, "{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
       cached.answerCluster();
-      cached.answerTopic(topic("orders", 1));
+      cached.answerTopicInView(topic("orders", 1));
       answerProduce(cached, 0);
       assertThat(await(first).statusCode()).isEqualTo(200);
 
@@ -433,19 +433,19 @@ class V3ProduceRoutesTest {
                                   .getBytes(StandardCharsets.UTF_8))))
               .build();
       var streamed = RouteHarness.HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-      cached.answerTopic(topic("orders", 3));
+      cached.answerTopicInView(topic("orders", 3));
       // The first record's produce and the second record's look-up may reach the gateway in either
       // order.
       List<Gateway.Command> next = cached.gateway.receiveSeveralMessages(2);
       assertThat(next)
-          .hasOnlyElementsOfTypes(Gateway.Admin.class, Gateway.Produce.class)
-          .hasAtLeastOneElementOfType(Gateway.Admin.class)
+          .hasOnlyElementsOfTypes(Gateway.TopicInView.class, Gateway.Produce.class)
+          .hasAtLeastOneElementOfType(Gateway.TopicInView.class)
           .hasAtLeastOneElementOfType(Gateway.Produce.class);
       for (Gateway.Command command : next) {
-        if (command instanceof Gateway.Admin admin) {
-          assertThat(admin.request()).isInstanceOf(AdminRequest.DescribeTopic.class);
-          var describe = (AdminRequest.DescribeTopic) admin.request();
-          describe.replyTo().tell(new AdminRequest.TopicReply(topic("orders", 3), null));
+        if (command instanceof Gateway.TopicInView lookUp) {
+          assertThat(lookUp.topic()).isEqualTo("orders");
+          assertThat(lookUp.highestPartition()).isEqualTo(5);
+          lookUp.replyTo().tell(new AdminRequest.TopicReply(topic("orders", 3), null));
         } else if (command instanceof Gateway.Produce produce) {
           assertThat(produce.records()).extracting(ProduceRecord::partition).containsExactly(2);
           produce

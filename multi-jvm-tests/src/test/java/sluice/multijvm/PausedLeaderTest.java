@@ -84,13 +84,8 @@ class PausedLeaderTest {
     // The leader writes its divergent suffix alone, with both followers paused: only until its
     // failure detector marks them unreachable, when it loses its quorum and refuses writes. A
     // longer acceptable pause gives those few large writes room on a loaded 2-core machine.
-    // And the HTTP API's topic cache outlives the test (warmed below through the leader), so the
-    // leader's produce does not wait on a controller that may run on a paused follower.
     TestCluster cluster =
-        clusters.start(
-            3,
-            "-Dakka.cluster.failure-detector.acceptable-heartbeat-pause=6s",
-            "-Dsluice.http.metadata-max-age=10m");
+        clusters.start(3, "-Dakka.cluster.failure-detector.acceptable-heartbeat-pause=6s");
     BrokerClient admin = cluster.broker(1).http();
     String clusterId = admin.clusterId();
     admin.createTopic(TOPIC, 1, 3, 2);

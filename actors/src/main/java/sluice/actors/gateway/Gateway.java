@@ -155,6 +155,22 @@ public final class Gateway {
 
   public record OffsetForTimeReply(long offset, ApiError error) implements CborSerializable {}
 
+  /**
+   * The topic as this broker's metadata view holds it, for a front door that checks a request
+   * before sending it: read again locally, then from a majority, when the view lacks the topic or
+   * the partition {@code highestPartition} ({@link MetadataRefresh}), never asked of the
+   * controller, so it is answered while the controller is moving or waits for a quorum. An unknown
+   * topic is answered {@code UNKNOWN_TOPIC_OR_PARTITION}.
+   */
+  public record TopicInView(
+      String topic, int highestPartition, ActorRef<AdminRequest.TopicReply> replyTo)
+      implements PartitionRequest {
+    @Override
+    public void refuse(ApiError error) {
+      replyTo.tell(new AdminRequest.TopicReply(null, error));
+    }
+  }
+
   /** Settings under {@code sluice.gateway}. */
   public record Settings(
       Duration adminTimeout,
@@ -246,6 +262,14 @@ public final class Gateway {
         .onMessage(Fetch.class, this::onFetch)
         .onMessage(GetOffsets.class, r -> route(r, topic -> routing.offsets(r, topic)))
         .onMessage(OffsetForTime.class, r -> route(r, topic -> routing.offsetForTime(r, topic)))
+        .onMessage(
+            TopicInView.class,
+            r ->
+                route(
+                    r,
+                    topic ->
+                        r.replyTo()
+                            .tell(new AdminRequest.TopicReply(Controller.describe(topic), null))))
         .onMessage(Refreshed.class, this::onRefreshed)
         .build();
   }

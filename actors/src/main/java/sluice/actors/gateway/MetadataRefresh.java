@@ -6,7 +6,7 @@ import java.time.Duration;
  * The one rule by which a reader of cached topic metadata decides that its copy cannot answer a
  * request and must read the topic again, shared by the gateway (reading its broker's {@code
  * MetadataView}: again locally, then from a majority) and the HTTP API's {@code GatewayClient} (its
- * own copies of topic descriptions: described again by the controller).
+ * own copies of topic descriptions: read again from the gateway's view).
  *
  * <p>A copy is stale when the topic is not in it, when it has aged past the reader's maximum age,
  * or when the request names a partition beyond its partition count (partitions may have been added

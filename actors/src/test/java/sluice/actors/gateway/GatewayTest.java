@@ -311,6 +311,36 @@ class GatewayTest {
   }
 
   @Test
+  void aTopicInViewIsAnsweredFromTheBrokersViewWithoutTheController() {
+    createTopic("viewed", 2);
+    TestProbe<Controller.Command> silentController = testKit.createTestProbe();
+    ActorRef<Gateway.Command> withoutController =
+        testKit.spawn(
+            Gateway.create(
+                new Gateway.Wiring(
+                    Gateway.Settings.fromConfig(testKit.system().settings().config()),
+                    silentController.getRef(),
+                    leaders,
+                    "test-cluster",
+                    clock,
+                    clock.pauses(),
+                    new Random(42))));
+    TestProbe<AdminRequest.TopicReply> reply = testKit.createTestProbe();
+
+    withoutController.tell(new Gateway.TopicInView("viewed", 1, reply.getRef()));
+    var viewed = reply.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
+    assertThat(viewed.error()).isNull();
+    assertThat(viewed.topic().name()).isEqualTo("viewed");
+    assertThat(viewed.topic().partitions()).hasSize(2);
+
+    withoutController.tell(new Gateway.TopicInView("absent", -1, reply.getRef()));
+    var absent = reply.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
+    assertThat(absent.error().code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assertThat(absent.error().message()).contains("'absent'");
+    silentController.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
   void noBatchOverTheTopicsMaxMessageBytesIsSentAndARecordTooLargeAloneIsRefused() {
     TestProbe<AdminRequest.TopicReply> created = testKit.createTestProbe();
     gateway.tell(
