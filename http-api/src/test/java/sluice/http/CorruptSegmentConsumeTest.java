@@ -4,34 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static sluice.http.RouteHarness.assertError;
 import static sluice.http.RouteHarness.json;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sluice.actors.broker.Broker;
 import sluice.storage.record.Batches;
 import sluice.storage.record.RecordBatch;
 
@@ -42,76 +27,18 @@ import sluice.storage.record.RecordBatch;
  */
 class CorruptSegmentConsumeTest {
   @TempDir Path dataDir;
-  private ActorTestKit kit;
-  private ServerBinding binding;
-  private String base;
-  private String clusterId;
+  private OneNodeBroker broker;
 
   @BeforeEach
   void startBroker() throws Exception {
-    Config config =
-        ConfigFactory.load(
-            ConfigFactory.parseString(
-                """
-                sluice.data-dir = "%s"
-                sluice.broker.start-timeout = 20s
-                sluice.http.metadata-max-age = 0s
-                akka.remote.artery.canonical.port = 0
-                akka.actor.serialize-messages = on
-                akka.actor.serialize-creators = off
-                akka.cluster.jmx.multi-mbeans-in-same-jvm = on
-                akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-                akka.loggers = ["akka.event.slf4j.Slf4jLogger"]
-                akka.logging-filter = "akka.event.slf4j.Slf4jLoggingFilter"
-                """
-                    .formatted(dataDir.toString().replace("\\", "/"))));
-    kit = ActorTestKit.create("CorruptSegmentConsumeTest", config);
-    Cluster cluster = Cluster.get(kit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    TestProbe<Object> probe = kit.createTestProbe();
-    probe.awaitAssert(
-        Duration.ofSeconds(20),
-        () -> {
-          assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-          return null;
-        });
-    Broker.BrokerHandle broker =
-        Broker.start(kit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS);
-    clusterId = broker.clusterId();
-    binding =
-        Http.get(kit.system())
-            .newServerAt("127.0.0.1", 0)
-            .bind(
-                SluiceRoutes.routes(
-                    kit.system(), broker.gateway(), HttpSettings.fromConfig(config)))
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-    base = "http://127.0.0.1:" + binding.localAddress().getPort();
+    broker = OneNodeBroker.start("CorruptSegmentConsumeTest", dataDir);
   }
 
   @AfterEach
   void stopBroker() throws Exception {
-    if (binding != null) {
-      binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (broker != null) {
+      broker.close();
     }
-    if (kit != null) {
-      kit.shutdownTestKit();
-    }
-  }
-
-  private HttpResponse<String> send(String method, String path, String contentType, String body)
-      throws Exception {
-    var request =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .method(method, HttpRequest.BodyPublishers.ofString(body));
-    request.header("Content-Type", contentType);
-    return RouteHarness.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return RouteHarness.HTTP.send(
-        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -119,9 +46,9 @@ class CorruptSegmentConsumeTest {
       throws Exception {
     // two batches of two 200-byte records fit a 1100-byte segment, a third rolls it
     var created =
-        send(
+        broker.send(
             "POST",
-            "/v3/clusters/" + clusterId + "/topics",
+            broker.topics(),
             "application/json",
             """
             {"topic_name": "flipped", "partitions_count": 1,
@@ -130,7 +57,7 @@ class CorruptSegmentConsumeTest {
     String value = Base64.getEncoder().encodeToString(new byte[200]);
     for (int b = 0; b < 3; b++) {
       var produced =
-          send(
+          broker.send(
               "POST",
               "/topics/flipped/partitions/0",
               "application/vnd.kafka.binary.v2+json",
@@ -141,12 +68,12 @@ class CorruptSegmentConsumeTest {
     assertThat(partitionDir.resolve("00000000000000000004.log")).exists();
     String crcs = flipTheLastByteOfTheBatchAt(partitionDir.resolve("00000000000000000000.log"), 2);
 
-    var prefix = get("/topics/flipped/partitions/0/records?offset=0&max_bytes=10000000");
+    var prefix = broker.get("/topics/flipped/partitions/0/records?offset=0&max_bytes=10000000");
     assertThat(prefix.statusCode()).as(prefix.body()).isEqualTo(200);
     assertThat(offsets(json(prefix))).containsExactly(0L, 1L);
 
     assertError(
-        get("/topics/flipped/partitions/0/records?offset=2&max_bytes=10000000"),
+        broker.get("/topics/flipped/partitions/0/records?offset=2&max_bytes=10000000"),
         503,
         RestException.KAFKA_RETRIABLE_ERROR,
         "Partition flipped-0",

@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static sluice.http.RouteHarness.assertError;
 import static sluice.http.RouteHarness.json;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpRequest;
@@ -22,13 +16,9 @@ import akka.stream.javadsl.SinkQueueWithCancel;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -51,66 +41,22 @@ class EndToEndTest {
   private static final HttpClient HTTP = RouteHarness.HTTP;
 
   @TempDir static Path dataDir;
-  private static ActorTestKit kit;
-  private static ServerBinding binding;
+  private static OneNodeBroker broker;
   private static String base;
   private static String clusterId;
 
   @BeforeAll
   static void startBroker() throws Exception {
-    Config config =
-        ConfigFactory.load(
-            ConfigFactory.parseString(
-                """
-                sluice.data-dir = "%s"
-                sluice.broker.start-timeout = 20s
-                sluice.http.metadata-max-age = 0s
-                akka.remote.artery.canonical.port = 0
-                akka.actor.serialize-messages = on
-                akka.actor.serialize-creators = off
-                akka.cluster.jmx.multi-mbeans-in-same-jvm = on
-                akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-                akka.loggers = ["akka.event.slf4j.Slf4jLogger"]
-                akka.logging-filter = "akka.event.slf4j.Slf4jLoggingFilter"
-                """
-                    .formatted(dataDir.toString().replace("\\", "/"))));
-    kit = ActorTestKit.create("EndToEndTest", config);
-    Cluster cluster = Cluster.get(kit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    TestProbe<Object> probe = kit.createTestProbe();
-    probe.awaitAssert(
-        Duration.ofSeconds(20),
-        () -> {
-          assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-          return null;
-        });
-    Broker.BrokerHandle broker =
-        Broker.start(kit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    broker = OneNodeBroker.start("EndToEndTest", dataDir);
+    base = broker.base();
     clusterId = broker.clusterId();
-    binding =
-        Http.get(kit.system())
-            .newServerAt("127.0.0.1", 0)
-            .bind(
-                SluiceRoutes.routes(
-                    kit.system(), broker.gateway(), HttpSettings.fromConfig(config)))
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-    base = "http://127.0.0.1:" + binding.localAddress().getPort();
   }
 
   @AfterAll
   static void stopBroker() throws Exception {
-    if (binding != null) {
-      // Terminate, not unbind: an open stream (a live consume) keeps fetching from its partition
-      // leader until its connection closes, and a fetch sent while sharding shuts down waits out
-      // the region's hand-off timeout, past the test kit's 10 s to stop. The broker does the same
-      // (SluiceServer: addToCoordinatedShutdown).
-      binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      binding = null;
-    }
-    if (kit != null) {
-      kit.shutdownTestKit();
-      kit = null;
+    if (broker != null) {
+      broker.close();
+      broker = null;
     }
   }
 
@@ -122,29 +68,16 @@ class EndToEndTest {
 
   private static java.net.http.HttpResponse<String> send(
       String method, String path, String contentType, String body) throws Exception {
-    var request = java.net.http.HttpRequest.newBuilder(URI.create(base + path));
-    if (contentType != null) {
-      request.header("Content-Type", contentType);
-    }
-    request.method(
-        method,
-        body == null
-            ? java.net.http.HttpRequest.BodyPublishers.noBody()
-            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    return broker.send(method, path, contentType, body);
   }
 
   private static java.net.http.HttpResponse<String> get(String path, String... headers)
       throws Exception {
-    var request = java.net.http.HttpRequest.newBuilder(URI.create(base + path)).GET();
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    return broker.get(path, headers);
   }
 
   private static String topics() {
-    return "/v3/clusters/" + clusterId + "/topics";
+    return broker.topics();
   }
 
   private static void createTopic(String name, int partitions, String configs) throws Exception {
@@ -446,7 +379,7 @@ class EndToEndTest {
                     ByteString.fromString(
                         "{\"value\": {\"type\": \"STRING\", \"data\": \"r" + i + "\"}}\n"));
     HttpResponse response =
-        Http.get(kit.system())
+        Http.get(broker.system())
             .singleRequest(
                 HttpRequest.POST(base + topics() + "/streamed/records")
                     .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, body)))
@@ -460,7 +393,7 @@ class EndToEndTest {
             .via(
                 Framing.delimiter(ByteString.fromString("\n"), 1 << 16, FramingTruncation.DISALLOW))
             .map(line -> Json.MAPPER.readTree(line.utf8String()).get("offset").longValue())
-            .runWith(Sink.seq(), kit.system())
+            .runWith(Sink.seq(), broker.system())
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     assertThat(offsets)
@@ -476,7 +409,7 @@ class EndToEndTest {
   void aLiveStreamReceivesRecordsProducedAfterItStarted() throws Exception {
     createTopic("live", 1, "");
     HttpResponse response =
-        Http.get(kit.system())
+        Http.get(broker.system())
             .singleRequest(HttpRequest.GET(base + "/topics/live/partitions/0/stream?offset=latest"))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
@@ -487,7 +420,7 @@ class EndToEndTest {
             .getDataBytes()
             .via(Framing.delimiter(ByteString.fromString("\n"), 1 << 20, FramingTruncation.ALLOW))
             .filterNot(ByteString::isEmpty)
-            .runWith(Sink.queue(), kit.system());
+            .runWith(Sink.queue(), broker.system());
     try {
       List<String> values = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
