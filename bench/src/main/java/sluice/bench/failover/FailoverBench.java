@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import sluice.bench.Args;
 import sluice.bench.http.HttpProduceLoad;
@@ -34,16 +36,20 @@ import sluice.bench.report.MachineLoad;
  *       flight; after {@code --before-kill} seconds the bench SIGKILLs the partition leader's
  *       process, waits for production to resume, goes on for {@code --after-resume} seconds, and
  *       reports the longest gap between consecutive acknowledgements ({@link StallScenario}), then
- *       reads the partition back to check that no acknowledged record was lost.
+ *       reads the partition back to check that no acknowledged record was lost. With {@code
+ *       --victim controller} the stall topic has a partition per node and the one produced to is
+ *       led by the node running the controller (Kafka's active KRaft controller, Sluice's
+ *       controller singleton), so the kill also costs a controller failover; on Sluice the
+ *       survivors' logs give the failover's timeline ({@link FailoverTimeline}).
  * </ol>
  *
  * Then prints every Sluice figure beside Kafka's with the ratio ({@link FailoverReport}). Usage:
  * {@code failover [--systems kafka,sluice] [--records 1000000] [--record-size 100] [--connections
  * 8] [--batch 1000] [--warmup-records 100000] [--stall-rate 5000] [--stall-connections 4]
- * [--stall-batch 50] [--before-kill 10] [--after-resume 10] [--max-outage 120] [--broker-heap 1g]
- * [--sluice-home .] [--sluice-overrides "-Dkey=value ..."] [--keep-data no]}. The Sluice brokers
- * run from {@code ./sluice build}'s output under {@code --sluice-home}, with the overrides on their
- * command line; {@code --keep-data yes} leaves their data and logs in place.
+ * [--stall-batch 50] [--before-kill 10] [--after-resume 10] [--max-outage 120] [--victim leader]
+ * [--broker-heap 1g] [--sluice-home .] [--sluice-overrides "-Dkey=value ..."] [--keep-data no]}.
+ * The Sluice brokers run from {@code ./sluice build}'s output under {@code --sluice-home}, with the
+ * overrides on their command line; {@code --keep-data yes} leaves their data and logs in place.
  */
 public final class FailoverBench {
 
@@ -60,6 +66,7 @@ public final class FailoverBench {
   private final double stallRate;
   private final int stallConnections;
   private final int stallBatch;
+  private final boolean controllerVictim;
 
   private FailoverBench(Args args) {
     this.args = args;
@@ -78,6 +85,20 @@ public final class FailoverBench {
     this.stallRate = args.longValue("stall-rate", 5000);
     this.stallConnections = args.intValue("stall-connections", 4);
     this.stallBatch = args.intValue("stall-batch", 50);
+    String victim = args.string("victim", "leader");
+    if (!victim.equals("leader") && !victim.equals("controller")) {
+      throw new IllegalArgumentException(
+          "--victim is leader (any partition leader) or controller (the broker running the"
+              + " controller, leading the partition produced to), got '"
+              + victim
+              + "'");
+    }
+    this.controllerVictim = victim.equals("controller");
+  }
+
+  /** Partitions of the stall topic: one per node when the victim must lead one of them. */
+  private int stallPartitions() {
+    return controllerVictim ? NODES : 1;
   }
 
   public static void main(String[] argv) throws IOException {
@@ -97,6 +118,7 @@ public final class FailoverBench {
                 "before-kill",
                 "after-resume",
                 "max-outage",
+                "victim",
                 "broker-heap",
                 "sluice-home",
                 "sluice-overrides",
@@ -152,16 +174,19 @@ public final class FailoverBench {
         }
       }
       try {
-        cluster.createTopic(STALL_TOPIC, 1, NODES, TOPIC_CONFIGS);
+        cluster.createTopic(STALL_TOPIC, stallPartitions(), NODES, TOPIC_CONFIGS);
+        int partition = controllerVictim ? kafkaControllersPartition(cluster) : 0;
         KafkaStallProducer producer =
             new KafkaStallProducer(
                 cluster.bootstrapServers(),
                 STALL_TOPIC,
+                partition,
                 recordSize,
                 stallRate,
                 stallConnections * stallBatch);
         System.out.println("Kafka stall run:");
-        figures.stall(scenario.run(producer, () -> kafkaLeader(cluster), producer::readBack));
+        figures.stall(
+            scenario.run(producer, () -> kafkaLeader(cluster, partition), producer::readBack));
         System.out.println("  " + figures.stall().describe());
       } catch (IOException | RuntimeException e) {
         figures.error("stall", e);
@@ -171,22 +196,42 @@ public final class FailoverBench {
     }
   }
 
-  private static StallScenario.Victim kafkaLeader(KafkaCluster cluster) throws IOException {
-    int leader = cluster.leaderOf(STALL_TOPIC, 0);
-    if (leader < 0) {
-      throw new IOException("partition " + STALL_TOPIC + "-0 has no leader to kill");
-    }
-    int controller = -1;
+  /** The active controller of Kafka's KRaft quorum, -1 when it cannot be told. */
+  private static int kafkaController(KafkaCluster cluster) {
     try (Admin admin = cluster.admin()) {
-      controller = admin.describeMetadataQuorum().quorumInfo().get().leaderId();
+      return admin.describeMetadataQuorum().quorumInfo().get().leaderId();
     } catch (Exception e) {
       System.out.println("  (cannot tell the active controller: " + e + ")");
+      return -1;
     }
+  }
+
+  /** The stall topic's partition led by Kafka's active controller. */
+  private static int kafkaControllersPartition(KafkaCluster cluster) throws IOException {
+    int controller = kafkaController(cluster);
+    for (int p = 0; p < NODES; p++) {
+      if (cluster.leaderOf(STALL_TOPIC, p) == controller) {
+        return p;
+      }
+    }
+    throw new IOException(
+        "no partition of " + STALL_TOPIC + " is led by the active controller, node " + controller);
+  }
+
+  private static StallScenario.Victim kafkaLeader(KafkaCluster cluster, int partition)
+      throws IOException {
+    int leader = cluster.leaderOf(STALL_TOPIC, partition);
+    if (leader < 0) {
+      throw new IOException(
+          "partition " + STALL_TOPIC + "-" + partition + " has no leader to kill");
+    }
+    int controller = kafkaController(cluster);
     return new StallScenario.Victim(
         leader,
         "node "
             + leader
-            + " (partition leader"
+            + " (leader of partition "
+            + partition
             + (leader == controller
                 ? ", also the active controller"
                 : "; controller: " + controller)
@@ -194,7 +239,7 @@ public final class FailoverBench {
         () -> cluster.kill9(leader),
         () -> {
           try {
-            return cluster.leaderOf(STALL_TOPIC, 0);
+            return cluster.leaderOf(STALL_TOPIC, partition);
           } catch (IOException e) {
             return -1;
           }
@@ -227,49 +272,109 @@ public final class FailoverBench {
         sluiceThroughput(cluster, clusterId, "perf-acks-" + acks, acks, records, figures);
       }
       try {
-        any.createTopic(clusterId, STALL_TOPIC, 1, NODES, TOPIC_CONFIGS);
-        int leader = awaitSluiceInSync(any, clusterId, STALL_TOPIC, 0);
-        int survivor = leader == 1 ? 2 : 1;
-        SluiceStallProducer producer =
-            new SluiceStallProducer(
-                cluster.client(survivor),
-                clusterId,
-                STALL_TOPIC,
-                recordSize,
-                stallRate,
-                stallConnections,
-                stallBatch);
-        System.out.println("Sluice stall run (producing through broker " + survivor + "):");
-        figures.stall(
-            scenario.run(
-                producer,
-                () -> {
-                  int current = awaitSluiceInSync(any, clusterId, STALL_TOPIC, 0);
-                  if (current == survivor) {
-                    throw new IOException(
-                        "the leader moved to broker " + survivor + ", the one produced through");
-                  }
-                  int controller = any.controllerId(clusterId);
-                  return new StallScenario.Victim(
-                      current,
-                      "broker "
-                          + current
-                          + " (partition leader"
-                          + (current == controller
-                              ? ", also the controller's broker"
-                              : "; controller on broker " + controller)
-                          + ")",
-                      () -> cluster.kill9(current),
-                      () -> leaderOrNone(cluster.client(survivor), clusterId, STALL_TOPIC));
-                },
-                producer::readBack));
-        System.out.println("  " + figures.stall().describe());
+        sluiceStall(cluster, clusterId, figures);
       } catch (IOException | RuntimeException e) {
         figures.error("stall", e);
       }
     } catch (IOException | RuntimeException e) {
       figures.error("start", e);
     }
+  }
+
+  /**
+   * The stall run on Sluice: the victim leads the partition produced to (and, with {@code --victim
+   * controller}, also runs the controller); the producer talks to another broker. Prints the
+   * survivors' timeline of the failover ({@link FailoverTimeline}).
+   */
+  private void sluiceStall(SluiceCluster cluster, String clusterId, SystemFigures figures)
+      throws IOException {
+    RestProxyClient any = cluster.client(1);
+    any.createTopic(clusterId, STALL_TOPIC, stallPartitions(), NODES, TOPIC_CONFIGS);
+    int partition = 0;
+    int leader = awaitSluiceInSync(any, clusterId, STALL_TOPIC, 0);
+    if (controllerVictim) {
+      int controller = any.controllerId(clusterId);
+      partition = -1;
+      for (int p = 0; p < NODES; p++) {
+        if (awaitSluiceInSync(any, clusterId, STALL_TOPIC, p) == controller) {
+          partition = p;
+          leader = controller;
+        }
+      }
+      if (partition < 0) {
+        throw new IOException(
+            "no partition of " + STALL_TOPIC + " is led by the controller's broker " + controller);
+      }
+    }
+    int survivor = leader == 1 ? 2 : 1;
+    int stallPartition = partition;
+    SluiceStallProducer producer =
+        new SluiceStallProducer(
+            cluster.client(survivor),
+            clusterId,
+            STALL_TOPIC,
+            stallPartition,
+            recordSize,
+            stallRate,
+            stallConnections,
+            stallBatch);
+    System.out.println(
+        "Sluice stall run (partition "
+            + partition
+            + ", producing through broker "
+            + survivor
+            + "):");
+    AtomicLong killedAtMillis = new AtomicLong();
+    AtomicInteger killedBroker = new AtomicInteger();
+    figures.stall(
+        scenario.run(
+            producer,
+            () -> {
+              int current = awaitSluiceInSync(any, clusterId, STALL_TOPIC, stallPartition);
+              if (current == survivor) {
+                throw new IOException(
+                    "the leader moved to broker " + survivor + ", the one produced through");
+              }
+              int controller = any.controllerId(clusterId);
+              return new StallScenario.Victim(
+                  current,
+                  "broker "
+                      + current
+                      + " (leader of partition "
+                      + stallPartition
+                      + (current == controller
+                          ? ", also the controller's broker"
+                          : "; controller on broker " + controller)
+                      + ")",
+                  () -> {
+                    killedBroker.set(current);
+                    killedAtMillis.set(System.currentTimeMillis());
+                    cluster.kill9(current);
+                  },
+                  () ->
+                      leaderOrNone(
+                          cluster.client(survivor), clusterId, STALL_TOPIC, stallPartition));
+            },
+            producer::readBack));
+    System.out.println("  " + figures.stall().describe());
+    List<Path> survivors = new ArrayList<>();
+    for (int k = 1; k <= NODES; k++) {
+      if (k != killedBroker.get()) {
+        survivors.add(cluster.logFile(k));
+      }
+    }
+    StallScenario.Result stall = figures.stall();
+    FailoverTimeline timeline =
+        FailoverTimeline.read(
+            survivors,
+            "akka://sluice@127.0.0.1:" + cluster.clusterPort(killedBroker.get()),
+            killedAtMillis.get(),
+            STALL_TOPIC + "-" + stallPartition);
+    System.out.print(
+        "  failover timeline (from the kill; the survivors' logs):\n"
+            + timeline.describe(
+                stall.newLeaderAfterNanos() < 0 ? -1 : stall.newLeaderAfterNanos() / 1_000_000,
+                (stall.analysis().stallEndNanos() - stall.analysis().killNanos()) / 1_000_000));
   }
 
   /**
@@ -357,9 +462,10 @@ public final class FailoverBench {
     }
   }
 
-  private static int leaderOrNone(RestProxyClient client, String clusterId, String topic) {
+  private static int leaderOrNone(
+      RestProxyClient client, String clusterId, String topic, int partition) {
     try {
-      return client.partition(clusterId, topic, 0).leaderId();
+      return client.partition(clusterId, topic, partition).leaderId();
     } catch (IOException e) {
       return -1;
     }

@@ -30,6 +30,7 @@ public final class KafkaStallProducer implements StallProducer {
 
   private final String bootstrapServers;
   private final String topic;
+  private final int partition;
   private final int recordSize;
   private final double rate;
   private final int maxInFlight;
@@ -40,15 +41,22 @@ public final class KafkaStallProducer implements StallProducer {
 
   /**
    * @param bootstrapServers the cluster
-   * @param topic the topic; partition 0 is written
+   * @param topic the topic
+   * @param partition the partition written
    * @param recordSize bytes of each value
    * @param rate records per second
    * @param maxInFlight records sent but not yet acknowledged, at most
    */
   public KafkaStallProducer(
-      String bootstrapServers, String topic, int recordSize, double rate, int maxInFlight) {
+      String bootstrapServers,
+      String topic,
+      int partition,
+      int recordSize,
+      double rate,
+      int maxInFlight) {
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
+    this.partition = partition;
     this.recordSize = recordSize;
     this.rate = rate;
     this.maxInFlight = maxInFlight;
@@ -79,7 +87,8 @@ public final class KafkaStallProducer implements StallProducer {
                 }
                 long s = seq;
                 producer.send(
-                    new ProducerRecord<>(topic, 0, null, SequencedValue.encode(seq, recordSize)),
+                    new ProducerRecord<>(
+                        topic, partition, null, SequencedValue.encode(seq, recordSize)),
                     (metadata, error) -> {
                       if (error == null) {
                         timeline.acknowledged(s, System.nanoTime());
@@ -113,13 +122,13 @@ public final class KafkaStallProducer implements StallProducer {
     return sent;
   }
 
-  /** Every record of partition 0 from its start to its end offset, as sequence numbers. */
+  /** Every record of the partition from its start to its end offset, as sequence numbers. */
   public long[] readBack() {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    TopicPartition tp = new TopicPartition(topic, 0);
+    TopicPartition tp = new TopicPartition(topic, partition);
     List<Long> seqs = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

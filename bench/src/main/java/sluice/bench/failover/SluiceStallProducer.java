@@ -30,6 +30,7 @@ public final class SluiceStallProducer implements StallProducer {
   private final RestProxyClient client;
   private final String clusterId;
   private final String topic;
+  private final int partition;
   private final int recordSize;
   private final double rate;
   private final int connections;
@@ -41,7 +42,8 @@ public final class SluiceStallProducer implements StallProducer {
   /**
    * @param client the broker the producer talks to (one that survives the kill)
    * @param clusterId its cluster id
-   * @param topic the topic; partition 0 is written
+   * @param topic the topic
+   * @param partition the partition written
    * @param recordSize bytes of each value
    * @param rate records per second
    * @param connections concurrent requests
@@ -51,6 +53,7 @@ public final class SluiceStallProducer implements StallProducer {
       RestProxyClient client,
       String clusterId,
       String topic,
+      int partition,
       int recordSize,
       double rate,
       int connections,
@@ -58,6 +61,7 @@ public final class SluiceStallProducer implements StallProducer {
     this.client = client;
     this.clusterId = clusterId;
     this.topic = topic;
+    this.partition = partition;
     this.recordSize = recordSize;
     this.rate = rate;
     this.connections = connections;
@@ -121,7 +125,7 @@ public final class SluiceStallProducer implements StallProducer {
   private byte[] body(List<Long> seqs) {
     StringBuilder body = new StringBuilder(seqs.size() * (recordSize * 4 / 3 + 64));
     for (long seq : seqs) {
-      body.append(RecordBodies.record(0, SequencedValue.encode(seq, recordSize)));
+      body.append(RecordBodies.record(partition, SequencedValue.encode(seq, recordSize)));
     }
     return body.toString().getBytes(StandardCharsets.US_ASCII);
   }
@@ -149,7 +153,7 @@ public final class SluiceStallProducer implements StallProducer {
     return next.get();
   }
 
-  /** Every record of partition 0 from offset 0 to the high watermark, as sequence numbers. */
+  /** Every record of the partition from offset 0 to the high watermark, as sequence numbers. */
   public long[] readBack() throws IOException {
     List<Long> seqs = new ArrayList<>();
     long offset = 0;
@@ -157,7 +161,7 @@ public final class SluiceStallProducer implements StallProducer {
       ConsumedBatch fetched =
           client.fetch(
               topic,
-              0,
+              partition,
               offset,
               FETCH_BYTES,
               (o, value) -> {

@@ -137,7 +137,7 @@ class HttpProduceLoadTest {
       throws IOException {
     failEveryThirdRecord = true;
     SluiceStallProducer producer =
-        new SluiceStallProducer(new RestProxyClient(url()), "c1", "stall", 100, 5_000, 2, 10);
+        new SluiceStallProducer(new RestProxyClient(url()), "c1", "stall", 0, 100, 5_000, 2, 10);
     AckTimeline timeline = new AckTimeline();
 
     producer.start(timeline);
