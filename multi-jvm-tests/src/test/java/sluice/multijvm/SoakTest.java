@@ -1,7 +1,11 @@
 package sluice.multijvm;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,10 +15,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The soak run (tag {@code soak}: only with {@code -Psoak}): while a producer sends
  * sequence-numbered records (RF 3, min.insync.replicas 2, acks=all) through all three brokers, one
  * broker at a time is chosen at random and killed (-9) and started again, paused (SIGSTOP) past the
- * failure timeouts and resumed (it rejoins in-process), or stopped (SIGTERM) and started again.
- * After each disruption the cluster must list three brokers again, the partition must be fully in
- * sync and production must go on. At the end every acknowledged record is read back exactly once,
- * at its offset, in order, through every broker.
+ * failure timeouts and resumed (it rejoins in-process), stopped (SIGTERM) and started again, cut
+ * off from the other two ({@link NetworkNamespaces}) until they remove it, then for up to {@link
+ * #MAX_PARTITION_HOLD} more, and healed (it rejoins in-process), or cut off for less than the
+ * failure detector notices ({@link #BLIP}). Every broker runs in a network namespace of its own, so
+ * the soak needs root, as {@code NetworkPartitionTest} does. After each disruption the cluster must
+ * list three brokers again, the partition must be fully in sync and production must go on. At the
+ * end every acknowledged record is read back exactly once, at its offset, in order, through every
+ * broker.
  *
  * <p>Runs for {@code -Dsluice.soak.minutes} (default 5) minutes; the random seed is printed and can
  * be given back with {@code -Dsluice.soak.seed}.
@@ -24,13 +32,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SoakTest {
   private static final Duration STEP_DEADLINE = Duration.ofSeconds(120);
   private static final int RECORDS_PER_STEP = 50;
+  private static final Duration MAX_PARTITION_HOLD = Duration.ofSeconds(10);
+  private static final Duration BLIP = Duration.ofMillis(800);
 
   @RegisterExtension final ClusterExtension clusters = new ClusterExtension();
 
   private enum Disruption {
     KILL,
     PAUSE,
-    SIGTERM
+    SIGTERM,
+    PARTITION,
+    BLIP
   }
 
   @Test
@@ -40,7 +52,7 @@ class SoakTest {
     System.out.printf("soak: %s with seed %d (-Dsluice.soak.seed=%d)%n", length, seed, seed);
     Random random = new Random(seed);
 
-    TestCluster cluster = clusters.start(3);
+    TestCluster cluster = clusters.startPartitionable(3);
     BrokerClient admin = cluster.broker(1).http();
     String clusterId = admin.clusterId();
     admin.createTopic("soak", 1, 3, 2);
@@ -72,6 +84,19 @@ class SoakTest {
             cluster.awaitBrokers(2, STEP_DEADLINE);
             victim.start().awaitReady(BrokerProcess.START_DEADLINE);
           }
+          case PARTITION -> {
+            cluster.network().isolate(victim.brokerId());
+            awaitRemovedByTheOthers(cluster, victim);
+            // The fault's length, not a wait for a condition: the cut lasts this long.
+            TimeUnit.MILLISECONDS.sleep(random.nextLong(MAX_PARTITION_HOLD.toMillis() + 1));
+            cluster.network().heal();
+          }
+          case BLIP -> {
+            cluster.network().isolate(victim.brokerId());
+            // The fault's length, not a wait for a condition: the cut lasts this long.
+            TimeUnit.NANOSECONDS.sleep(BLIP.toNanos());
+            cluster.network().heal();
+          }
         }
         cluster.awaitBrokers(3, STEP_DEADLINE);
         cluster.awaitPartition(
@@ -99,5 +124,16 @@ class SoakTest {
           "soak: broker %d reads %d records, %d of them unacknowledged%n",
           broker.brokerId(), read.size(), unacknowledged);
     }
+  }
+
+  /** Waits until the brokers other than {@code victim} list only each other. */
+  private static void awaitRemovedByTheOthers(TestCluster cluster, BrokerProcess victim) {
+    List<BrokerProcess> others = cluster.brokers().stream().filter(b -> b != victim).toList();
+    List<Integer> otherIds = others.stream().map(BrokerProcess::brokerId).toList();
+    await("brokers " + otherIds + " remove broker " + victim.brokerId() + " and list each other")
+        .atMost(STEP_DEADLINE)
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(() -> others.stream().allMatch(b -> b.http().brokerIds().equals(otherIds)));
   }
 }

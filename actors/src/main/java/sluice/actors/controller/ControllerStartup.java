@@ -36,10 +36,13 @@ import sluice.actors.quorum.QuorumState;
  * durable copy; if the cluster has none, the broker's recorded id or a new one is written, first
  * write wins), the topics (same reads), the broker registry (local), and the controller epoch's
  * claim: the epoch is read from a quorum (never locally: a stale copy would claim a taken epoch),
- * the claim of the next one is added to {@link ControllerClaimsKey} and the epoch register raised,
- * both written to a quorum (the register's write refuses if that epoch is stored already), and the
- * claims are read back from a quorum: if another node claimed that epoch or a higher one, or any
- * step failed, the claim starts over after a random pause. So the controller serves only once a
+ * then, at once, the claim of the next one is added to {@link ControllerClaimsKey} and the epoch
+ * register raised, both written to a quorum (the register's write refuses if that epoch is stored
+ * already), and once both are written the claims are read back from a quorum: if another node
+ * claimed that epoch or a higher one, or any step failed, the claim starts over after a random
+ * pause. The two writes go out together because only the read-back must follow the claim's write:
+ * of two claimers, the one whose read-back starts later finds the other's claim (quorums intersect,
+ * and the set only grows), so at least one of them backs off. So the controller serves only once a
  * quorum holds its epoch and no other controller can hold the same one. Every topic write of the
  * controller then carries that epoch ({@link EpochClock}).
  *
@@ -60,13 +63,16 @@ final class ControllerStartup {
   private record EpochRead(Replicator.GetResponse<LWWRegister<Integer>> response)
       implements Controller.Internal {}
 
-  private record EpochWritten(int epoch, Replicator.UpdateResponse<LWWRegister<Integer>> response)
+  /** {@code attempt} tells a claim's answers from those of an earlier, abandoned one. */
+  private record EpochWritten(
+      int attempt, int epoch, Replicator.UpdateResponse<LWWRegister<Integer>> response)
       implements Controller.Internal {}
 
-  private record ClaimWritten(int epoch, Replicator.UpdateResponse<GSet<String>> response)
+  private record ClaimWritten(
+      int attempt, int epoch, Replicator.UpdateResponse<GSet<String>> response)
       implements Controller.Internal {}
 
-  private record ClaimsRead(int epoch, Replicator.GetResponse<GSet<String>> response)
+  private record ClaimsRead(int attempt, int epoch, Replicator.GetResponse<GSet<String>> response)
       implements Controller.Internal {}
 
   /** The pause after a failed or contested claim is over. */
@@ -110,6 +116,13 @@ final class ControllerStartup {
   private boolean topicsLoaded;
   private Map<Integer, BrokerRegistration> brokers;
   private int epoch = -1;
+
+  /** The claim under way (counted from 1), and which of its two writes have succeeded so far. */
+  private int attempt;
+
+  private boolean claimWritten;
+  private boolean epochWritten;
+  private boolean claimFailed;
 
   private ControllerStartup(Controller.Wiring wiring, Optional<String> localClusterId) {
     this.wiring = wiring;
@@ -277,6 +290,10 @@ final class ControllerStartup {
       throw new IllegalStateException("The controller epoch key was deleted; it never is");
     }
     int next = stored + 1;
+    int current = ++attempt;
+    claimWritten = false;
+    epochWritten = false;
+    claimFailed = false;
     claimsReplicator.askUpdate(
         replyTo ->
             new Replicator.Update<>(
@@ -285,19 +302,7 @@ final class ControllerStartup {
                 quorum.write(),
                 replyTo,
                 claims -> claims.add(ControllerClaimsKey.claim(next, self()))),
-        written -> new ClaimWritten(next, written));
-    return Behaviors.same();
-  }
-
-  private String self() {
-    return node.uniqueAddress().toString();
-  }
-
-  private Behavior<Controller.Command> onClaimWritten(ClaimWritten message) {
-    if (!(message.response() instanceof Replicator.UpdateSuccess)) {
-      return claimAgain("the claim of epoch " + message.epoch() + " failed: " + message.response());
-    }
-    int next = message.epoch();
+        written -> new ClaimWritten(current, next, written));
     epochReplicator.askUpdate(
         replyTo ->
             new Replicator.Update<>(
@@ -311,22 +316,53 @@ final class ControllerStartup {
                   }
                   return register.withValue(node, next, ControllerEpochKey.CLOCK);
                 }),
-        written -> new EpochWritten(next, written));
+        written -> new EpochWritten(current, next, written));
     return Behaviors.same();
   }
 
-  private Behavior<Controller.Command> onEpochWritten(EpochWritten message) {
+  private String self() {
+    return node.uniqueAddress().toString();
+  }
+
+  private Behavior<Controller.Command> onClaimWritten(ClaimWritten message) {
+    if (message.attempt() != attempt || claimFailed) {
+      return Behaviors.same();
+    }
     if (!(message.response() instanceof Replicator.UpdateSuccess)) {
+      claimFailed = true;
+      return claimAgain("the claim of epoch " + message.epoch() + " failed: " + message.response());
+    }
+    claimWritten = true;
+    return readClaimsBackOnceWritten(message.epoch());
+  }
+
+  private Behavior<Controller.Command> onEpochWritten(EpochWritten message) {
+    if (message.attempt() != attempt || claimFailed) {
+      return Behaviors.same();
+    }
+    if (!(message.response() instanceof Replicator.UpdateSuccess)) {
+      claimFailed = true;
       return claimAgain(
           "raising the epoch to " + message.epoch() + " failed: " + message.response());
     }
-    claimsReplicator.askGet(
-        replyTo -> new Replicator.Get<>(ControllerClaimsKey.KEY, quorum.read(), replyTo),
-        read -> new ClaimsRead(message.epoch(), read));
+    epochWritten = true;
+    return readClaimsBackOnceWritten(message.epoch());
+  }
+
+  private Behavior<Controller.Command> readClaimsBackOnceWritten(int claimed) {
+    if (claimWritten && epochWritten) {
+      int current = attempt;
+      claimsReplicator.askGet(
+          replyTo -> new Replicator.Get<>(ControllerClaimsKey.KEY, quorum.read(), replyTo),
+          read -> new ClaimsRead(current, claimed, read));
+    }
     return Behaviors.same();
   }
 
   private Behavior<Controller.Command> onClaimsRead(ClaimsRead message) {
+    if (message.attempt() != attempt) {
+      return Behaviors.same();
+    }
     if (!(message.response() instanceof Replicator.GetSuccess<GSet<String>> success)) {
       return claimAgain("reading the claims back failed: " + message.response());
     }

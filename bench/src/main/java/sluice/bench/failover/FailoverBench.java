@@ -36,11 +36,12 @@ import sluice.bench.report.MachineLoad;
  *       flight; after {@code --before-kill} seconds the bench SIGKILLs the partition leader's
  *       process, waits for production to resume, goes on for {@code --after-resume} seconds, and
  *       reports the longest gap between consecutive acknowledgements ({@link StallScenario}), then
- *       reads the partition back to check that no acknowledged record was lost. With {@code
- *       --victim controller} the stall topic has a partition per node and the one produced to is
- *       led by the node running the controller (Kafka's active KRaft controller, Sluice's
- *       controller singleton), so the kill also costs a controller failover; on Sluice the
- *       survivors' logs give the failover's timeline ({@link FailoverTimeline}).
+ *       reads the partition back to check that no acknowledged record was lost. The stall topic has
+ *       a partition per node; the one produced to is led by a node that does not run the controller
+ *       ({@code --victim leader}, the default) or by the one that does ({@code --victim
+ *       controller}: Kafka's active KRaft controller, Sluice's controller singleton), so that the
+ *       kill also costs a controller failover. On Sluice the survivors' logs give the failover's
+ *       timeline ({@link FailoverTimeline}).
  * </ol>
  *
  * Then prints every Sluice figure beside Kafka's with the ratio ({@link FailoverReport}). Usage:
@@ -96,9 +97,9 @@ public final class FailoverBench {
     this.controllerVictim = victim.equals("controller");
   }
 
-  /** Partitions of the stall topic: one per node when the victim must lead one of them. */
-  private int stallPartitions() {
-    return controllerVictim ? NODES : 1;
+  /** Whether a partition led by {@code leader} is the one to produce to and kill the leader of. */
+  private boolean isVictim(int leader, int controller) {
+    return controllerVictim == (leader == controller);
   }
 
   public static void main(String[] argv) throws IOException {
@@ -174,8 +175,8 @@ public final class FailoverBench {
         }
       }
       try {
-        cluster.createTopic(STALL_TOPIC, stallPartitions(), NODES, TOPIC_CONFIGS);
-        int partition = controllerVictim ? kafkaControllersPartition(cluster) : 0;
+        cluster.createTopic(STALL_TOPIC, NODES, NODES, TOPIC_CONFIGS);
+        int partition = kafkaStallPartition(cluster);
         KafkaStallProducer producer =
             new KafkaStallProducer(
                 cluster.bootstrapServers(),
@@ -206,16 +207,22 @@ public final class FailoverBench {
     }
   }
 
-  /** The stall topic's partition led by Kafka's active controller. */
-  private static int kafkaControllersPartition(KafkaCluster cluster) throws IOException {
+  /** The stall topic's partition whose leader is the victim ({@link #isVictim}). */
+  private int kafkaStallPartition(KafkaCluster cluster) throws IOException {
     int controller = kafkaController(cluster);
     for (int p = 0; p < NODES; p++) {
-      if (cluster.leaderOf(STALL_TOPIC, p) == controller) {
+      if (isVictim(cluster.leaderOf(STALL_TOPIC, p), controller)) {
         return p;
       }
     }
     throw new IOException(
-        "no partition of " + STALL_TOPIC + " is led by the active controller, node " + controller);
+        "no partition of "
+            + STALL_TOPIC
+            + " has a leader to kill (--victim "
+            + (controllerVictim ? "controller" : "leader")
+            + ", active controller: node "
+            + controller
+            + ")");
   }
 
   private static StallScenario.Victim kafkaLeader(KafkaCluster cluster, int partition)
@@ -289,22 +296,26 @@ public final class FailoverBench {
   private void sluiceStall(SluiceCluster cluster, String clusterId, SystemFigures figures)
       throws IOException {
     RestProxyClient any = cluster.client(1);
-    any.createTopic(clusterId, STALL_TOPIC, stallPartitions(), NODES, TOPIC_CONFIGS);
-    int partition = 0;
-    int leader = awaitSluiceInSync(any, clusterId, STALL_TOPIC, 0);
-    if (controllerVictim) {
-      int controller = any.controllerId(clusterId);
-      partition = -1;
-      for (int p = 0; p < NODES; p++) {
-        if (awaitSluiceInSync(any, clusterId, STALL_TOPIC, p) == controller) {
-          partition = p;
-          leader = controller;
-        }
+    any.createTopic(clusterId, STALL_TOPIC, NODES, NODES, TOPIC_CONFIGS);
+    int controller = any.controllerId(clusterId);
+    int partition = -1;
+    int leader = -1;
+    for (int p = 0; p < NODES; p++) {
+      int led = awaitSluiceInSync(any, clusterId, STALL_TOPIC, p);
+      if (partition < 0 && isVictim(led, controller)) {
+        partition = p;
+        leader = led;
       }
-      if (partition < 0) {
-        throw new IOException(
-            "no partition of " + STALL_TOPIC + " is led by the controller's broker " + controller);
-      }
+    }
+    if (partition < 0) {
+      throw new IOException(
+          "no partition of "
+              + STALL_TOPIC
+              + " has a leader to kill (--victim "
+              + (controllerVictim ? "controller" : "leader")
+              + ", controller on broker "
+              + controller
+              + ")");
     }
     int survivor = leader == 1 ? 2 : 1;
     int stallPartition = partition;
@@ -335,16 +346,16 @@ public final class FailoverBench {
                 throw new IOException(
                     "the leader moved to broker " + survivor + ", the one produced through");
               }
-              int controller = any.controllerId(clusterId);
+              int controllerNow = any.controllerId(clusterId);
               return new StallScenario.Victim(
                   current,
                   "broker "
                       + current
                       + " (leader of partition "
                       + stallPartition
-                      + (current == controller
+                      + (current == controllerNow
                           ? ", also the controller's broker"
-                          : "; controller on broker " + controller)
+                          : "; controller on broker " + controllerNow)
                       + ")",
                   () -> {
                     killedBroker.set(current);
