@@ -199,6 +199,14 @@ class NetworkPartitionTest {
           }
         }
       }
+      System.out.printf(
+          "partition fault: broker %d cut off; its last acknowledgement of a request sent after"
+              + " the cut came %s (acks=1) and %s (acks=all) after the cut; the majority's"
+              + " acks=all production resumed %s after the cut%n",
+          isolated,
+          lastAckAfterCut(islandOne),
+          lastAckAfterCut(islandAll),
+          firstAckAfterCut(mainlandAll));
       assertThat(late)
           .as(
               "acknowledgements by broker %d of requests sent over %s after the cut",
@@ -227,6 +235,30 @@ class NetworkPartitionTest {
       List<Consumed> read = cluster.broker(isolated).http().readCommitted(TOPIC, partition);
       islandAll.checkReadBack(read, "after the heal");
       mainlandAll.checkReadBack(read, "after the heal");
+    }
+
+    /** When the last answer to a request sent between the cut and the heal came, from the cut. */
+    private String lastAckAfterCut(SequenceProducer producer) {
+      return producer.acked().stream()
+          .filter(a -> a.sentAtNanos() >= cutAt && a.sentAtNanos() < healedAt)
+          .mapToLong(a -> a.answeredAtNanos() - cutAt)
+          .max()
+          .stream()
+          .mapToObj(n -> n / 1_000_000 + " ms")
+          .findFirst()
+          .orElse("never");
+    }
+
+    /** When the first answer to a request sent after the cut came, from the cut. */
+    private String firstAckAfterCut(SequenceProducer producer) {
+      return producer.acked().stream()
+          .filter(a -> a.sentAtNanos() >= cutAt)
+          .mapToLong(a -> a.answeredAtNanos() - cutAt)
+          .min()
+          .stream()
+          .mapToObj(n -> n / 1_000_000 + " ms")
+          .findFirst()
+          .orElse("never");
     }
   }
 
