@@ -293,8 +293,7 @@ final class LogLoader {
       return -1;
     }
     try {
-      segment.offsetIndex().truncateTo(recoveryPoint);
-      segment.timeIndex().truncateTo(recoveryPoint);
+      segment.indexes().truncateTo(recoveryPoint);
       segment.sanityCheckIndexes(recoveryPoint);
       return segment.positionOfBoundary(recoveryPoint);
     } catch (CorruptIndexException | CorruptRecordException e) {
