@@ -23,9 +23,9 @@ import java.util.List;
  * never behind the log, only possibly ahead of it after a crash; {@link LogLoader} truncates it to
  * the recovered log, and rebuilds it from batch headers if it is missing or malformed.
  *
- * <p><b>Thread-safety.</b> One writer at a time (the owning {@link PartitionLog} calls the mutators
- * under its lock); any thread may read. The entries are an immutable list in a volatile field,
- * replaced on each change, so a reader sees one consistent version without locking.
+ * <p><b>Thread-safety.</b> One writer at a time (the owning log's {@link ReplicationState} calls
+ * the mutators under the log's lock); any thread may read. The entries are an immutable list in a
+ * volatile field, replaced on each change, so a reader sees one consistent version without locking.
  */
 public final class LeaderEpochCache {
   private static final System.Logger LOG = System.getLogger(LeaderEpochCache.class.getName());

@@ -2,11 +2,13 @@ package sluice.storage.log;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import sluice.storage.record.Record;
 import sluice.storage.record.RecordBatch;
@@ -50,7 +52,10 @@ import sluice.storage.record.TimestampType;
 final class LogCompactor {
   private static final String CLEANED_SUFFIX = ".cleaned";
 
-  private final PartitionLog log;
+  private final Object lock;
+  private final Clock clock;
+  private final LogSegments segments;
+  private final Supplier<LogConfig> currentConfig;
   private final AtomicBoolean running = new AtomicBoolean();
   // what the last pass saw; a pass with the same input and no tombstone due would change nothing
   private long lastCleanableEnd = -1;
@@ -58,8 +63,15 @@ final class LogCompactor {
   private LogConfig lastConfig;
   private long nextTombstoneExpiry = Long.MAX_VALUE;
 
-  LogCompactor(PartitionLog log) {
-    this.log = log;
+  /**
+   * @param lock the log's lock, held while choosing segments and swapping one in
+   * @param currentConfig the log's config, read at each pass
+   */
+  LogCompactor(Object lock, Clock clock, LogSegments segments, Supplier<LogConfig> currentConfig) {
+    this.lock = lock;
+    this.clock = clock;
+    this.segments = segments;
+    this.currentConfig = currentConfig;
   }
 
   /** One compaction pass; returns the number of segments rewritten. */
@@ -75,13 +87,13 @@ final class LogCompactor {
   }
 
   private int compactOnce() {
-    LogConfig config = log.config();
-    long now = log.clock().millis();
+    LogConfig config = currentConfig.get();
+    long now = clock.millis();
     long truncations;
     List<LogSegment> cleanable = new ArrayList<>();
-    synchronized (log.lock()) {
-      truncations = log.truncations();
-      for (LogSegment segment : log.closedSegments()) {
+    synchronized (lock) {
+      truncations = segments.truncations();
+      for (LogSegment segment : segments.closedSegments()) {
         if (config.minCompactionLagMs() > 0
             && now - segment.largestTimestamp() < config.minCompactionLagMs()) {
           break;
@@ -108,17 +120,18 @@ final class LogCompactor {
         continue;
       }
       LogSegment cleaned = writeCleaned(segment, batches, config, now);
-      synchronized (log.lock()) {
-        if (log.isClosed()
-            || log.truncations() != truncations
-            || !log.isCurrentClosedSegment(segment)) {
+      synchronized (lock) {
+        if (segments.isClosed()
+            || segments.truncations() != truncations
+            || !segments.isCurrentClosedSegment(segment)) {
           cleaned.release();
           cleaned.deleteFiles();
           lastCleanableEnd = -1; // the input changed: the next pass starts over
           return rewritten;
         }
         swap(segment, cleaned);
-        log.replaceSegment(segment, cleaned);
+        segments.replace(
+            segment, cleaned, clock.millis() + currentConfig.get().fileDeleteDelayMs());
       }
       rewritten++;
     }

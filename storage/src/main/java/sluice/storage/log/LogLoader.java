@@ -41,7 +41,6 @@ import sluice.storage.record.CorruptRecordException;
 final class LogLoader {
   private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
   private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}\\.log");
-  private static final String DELETED_SUFFIX = ".deleted";
   private static final String CLEANED_SUFFIX = ".cleaned";
 
   /**
@@ -294,8 +293,7 @@ final class LogLoader {
       return -1;
     }
     try {
-      segment.offsetIndex().truncateTo(recoveryPoint);
-      segment.timeIndex().truncateTo(recoveryPoint);
+      segment.indexes().truncateTo(recoveryPoint);
       segment.sanityCheckIndexes(recoveryPoint);
       return segment.positionOfBoundary(recoveryPoint);
     } catch (CorruptIndexException | CorruptRecordException e) {
@@ -369,7 +367,7 @@ final class LogLoader {
               && !Files.exists(
                   file.resolveSibling(
                       name.substring(0, name.indexOf('.')) + LogSegment.LOG_SUFFIX));
-      if (name.endsWith(DELETED_SUFFIX)
+      if (name.endsWith(RetiredSegments.DELETED_SUFFIX)
           || name.endsWith(CLEANED_SUFFIX)
           || name.endsWith(".tmp")
           || orphanIndex) {

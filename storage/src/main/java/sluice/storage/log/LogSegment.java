@@ -1,22 +1,18 @@
 package sluice.storage.log;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 import sluice.storage.record.CorruptRecordException;
-import sluice.storage.record.Record;
 import sluice.storage.record.RecordBatch;
 
 /**
- * One segment of a partition log: {@code <base>.log} holding concatenated v2 batches exactly as
- * appended (no file header), with its {@link OffsetIndex} ({@code <base>.index}) and {@link
- * TimeIndex} ({@code <base>.timeindex}); {@code <base>} is the segment's base offset in 20 digits.
+ * One segment of a partition log: its {@code <base>.log} file ({@link SegmentFile}) and that file's
+ * {@link SegmentIndexes}, {@code <base>.index} and {@code <base>.timeindex}, where {@code <base>}
+ * is the segment's base offset in 20 digits. The segment keeps the two in step (append, truncation,
+ * recovery, roll), owns the size up to which the file holds whole batches and its next offset, and
+ * hands reads to a {@link SegmentReader}.
  *
  * <p>Crash behaviour: bytes are appended with positional writes and not forced until {@link
  * #flush()}; after a crash {@link #recover} checks each batch from a position on (lengths, CRC,
@@ -24,73 +20,36 @@ import sluice.storage.record.RecordBatch;
  *
  * <p>Thread-safety: one writer ({@link PartitionLog} under its lock) appends, truncates, recovers
  * and closes; {@link #read} and the other queries are safe from any thread. The size is volatile
- * and advanced after the bytes are written, so a reader that snapshots it sees whole batches.
+ * and advanced after the bytes and their index entries are written, so a reader that snapshots it
+ * sees whole batches.
  */
 final class LogSegment {
-  private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
-
   static final String LOG_SUFFIX = ".log";
   static final String INDEX_SUFFIX = ".index";
   static final String TIME_INDEX_SUFFIX = ".timeindex";
 
-  private static final int SCAN_READ_AHEAD = 64 * 1024;
-
-  /**
-   * One batch header per reading thread: a fetch reads just the headers it needs into it, so the
-   * read path allocates nothing but its {@link FetchSlice}.
-   */
-  private static final ThreadLocal<ByteBuffer> READ_HEADER =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RecordBatch.HEADER_SIZE));
-
   private final long baseOffset;
-  private final FileChannel channel;
-  private final OffsetIndex offsetIndex;
-  private final TimeIndex timeIndex;
+  private final SegmentFile file;
+  private final SegmentIndexes indexes;
+  private final SegmentReader reader;
   private final long createdMs;
-  private volatile Path logFile;
   private volatile int size;
   private volatile long nextOffset;
-  private volatile long maxTimestampSoFar = TimeIndex.NO_TIMESTAMP;
-  private volatile long offsetOfMaxTimestampSoFar;
   private volatile long firstBatchTimestamp = TimeIndex.NO_TIMESTAMP;
   private volatile long firstSequence;
-  private int bytesSinceLastIndexEntry;
 
   private LogSegment(
       Path dir, long baseOffset, String suffix, int maxIndexSize, long createdMs, boolean fresh) {
     this.baseOffset = baseOffset;
     this.createdMs = createdMs;
-    this.logFile = file(dir, baseOffset, LOG_SUFFIX + suffix);
-    try {
-      if (fresh) {
-        Files.deleteIfExists(file(dir, baseOffset, INDEX_SUFFIX + suffix));
-        Files.deleteIfExists(file(dir, baseOffset, TIME_INDEX_SUFFIX + suffix));
-      }
-      var options =
-          fresh
-              ? new StandardOpenOption[] {
-                StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ,
-                StandardOpenOption.WRITE
-              }
-              : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
-      this.channel = FileChannel.open(logFile, options);
-      long length = channel.size();
-      if (length > Integer.MAX_VALUE) {
-        throw new CorruptRecordException(
-            "Segment " + logFile + " is " + length + " bytes, beyond the 2 GiB segment limit");
-      }
-      this.size = (int) length;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot open segment " + logFile, e);
+    if (fresh) {
+      SegmentIndexes.deleteFiles(dir, baseOffset, suffix);
     }
-    this.offsetIndex =
-        new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX + suffix), baseOffset, maxIndexSize);
-    this.timeIndex =
-        new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX + suffix), baseOffset, maxIndexSize);
+    this.file = new SegmentFile(file(dir, baseOffset, LOG_SUFFIX + suffix), fresh);
+    this.size = (int) file.length();
+    this.indexes = new SegmentIndexes(dir, baseOffset, suffix, maxIndexSize);
+    this.reader = new SegmentReader(baseOffset, file, indexes);
     this.nextOffset = baseOffset;
-    this.offsetOfMaxTimestampSoFar = baseOffset;
   }
 
   /** A new empty segment; any files of that name are replaced. */
@@ -124,19 +83,15 @@ final class LogSegment {
   }
 
   Path logFile() {
-    return logFile;
+    return file.path();
   }
 
   FileChannel channel() {
-    return channel;
+    return file.channel();
   }
 
-  OffsetIndex offsetIndex() {
-    return offsetIndex;
-  }
-
-  TimeIndex timeIndex() {
-    return timeIndex;
+  SegmentIndexes indexes() {
+    return indexes;
   }
 
   int size() {
@@ -163,15 +118,8 @@ final class LogSegment {
 
   /** The largest record timestamp, or the file's modification time if no batch has one. */
   long largestTimestamp() {
-    long max = maxTimestampSoFar;
-    if (max >= 0) {
-      return max;
-    }
-    try {
-      return Files.getLastModifiedTime(logFile).toMillis();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot stat " + logFile, e);
-    }
+    long max = indexes.maxTimestamp();
+    return max >= 0 ? max : file.lastModifiedMs();
   }
 
   /**
@@ -187,8 +135,7 @@ final class LogSegment {
   /** True if appending a batch of {@code batchSize} bytes ending at {@code lastOffset} fits. */
   boolean canFit(int batchSize, long lastOffset, int segmentBytes) {
     return (long) size + batchSize <= segmentBytes
-        && !offsetIndex.isFull()
-        && !timeIndex.isFull()
+        && !indexes.isFull()
         && lastOffset - baseOffset <= Integer.MAX_VALUE;
   }
 
@@ -200,14 +147,7 @@ final class LogSegment {
     int position = size;
     ByteBuffer bytes = batch.buffer().duplicate();
     int batchSize = bytes.remaining();
-    try {
-      long at = position;
-      while (bytes.hasRemaining()) {
-        at += channel.write(bytes, at);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot append to " + logFile, e);
-    }
+    file.write(bytes, position);
     onBatch(
         position,
         batch.baseOffset(),
@@ -231,24 +171,7 @@ final class LogSegment {
     if (position == 0) {
       firstBatchTimestamp = maxTimestamp;
     }
-    if (maxTimestamp > maxTimestampSoFar) {
-      maxTimestampSoFar = maxTimestamp;
-      offsetOfMaxTimestampSoFar = lastOffset;
-    }
-    if (bytesSinceLastIndexEntry > indexIntervalBytes
-        && !offsetIndex.isFull()
-        && !timeIndex.isFull()) {
-      try {
-        offsetIndex.append(lastOffset, position);
-        timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, false);
-        bytesSinceLastIndexEntry = 0;
-      } catch (UncheckedIOException e) {
-        // The batch is in the log; indexes are sparse, so a missing entry only makes lookups
-        // scan from the previous one. The next batch tries again.
-        LOG.log(Level.WARNING, "Skipped an index entry of " + logFile + ": " + e.getMessage());
-      }
-    }
-    bytesSinceLastIndexEntry += batchSize;
+    indexes.onBatch(position, lastOffset, maxTimestamp, batchSize, indexIntervalBytes, logFile());
     nextOffset = lastOffset + 1;
     if (batchBaseOffset < baseOffset) {
       throw new IllegalStateException(
@@ -256,174 +179,24 @@ final class LogSegment {
     }
   }
 
-  /**
-   * Where the batch holding {@code offset} starts, or the first batch after it: a header scan from
-   * the closest index entry.
-   *
-   * @return the scanner positioned on that batch, or null if no batch in the first {@code end}
-   *     bytes ends at or after {@code offset}
-   */
-  private BatchScanner seek(long offset, long end, int readAhead) {
-    int start = offset <= baseOffset ? 0 : offsetIndex.lookup(offset - 1).position();
-    var scanner = new BatchScanner(channel, logFile, start, end, readAhead);
-    while (scanner.next()) {
-      if (scanner.header().lastOffset() >= offset) {
-        return scanner;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Whole batches from the one holding {@code offset}: at least one if its last offset is below
-   * {@code maxOffsetExclusive}, then more while they fit in {@code maxBytes} and stay below it.
-   *
-   * <p>Cost: the offset index gives the start (with an entry per batch, as when batches exceed
-   * {@code index.interval.bytes}, one header read finds it) and jumps over every indexed batch that
-   * certainly fits; headers are read one at a time ({@value RecordBatch#HEADER_SIZE} bytes, into a
-   * per-thread buffer) only for the batches after the last such entry. A corrupt header after the
-   * first batch ends the slice; a read starting there reports it.
-   *
-   * @return null if no batch in this segment ends at or after {@code offset}
-   */
+  /** See {@link SegmentReader#read}. */
   FetchSlice read(long offset, int maxBytes, long maxOffsetExclusive) {
-    int end = size;
-    int entries = offsetIndex.entries();
-    ByteBuffer header = READ_HEADER.get();
-    long start = locate(offset, end, entries, header);
-    if (start < 0) {
-      return null;
-    }
-    if (lastOffsetOf(header) >= maxOffsetExclusive) {
-      return new FetchSlice(channel, start, 0);
-    }
-    long stop = start + sizeOf(header);
-    long limit = Math.min(end, start + Math.max(maxBytes, 0));
-    int jump =
-        Math.min(
-            offsetIndex.slotAtMostPosition(entries, limit),
-            offsetIndex.slotAtMostOffset(entries, maxOffsetExclusive - 1));
-    if (jump >= 0 && offsetIndex.positionAt(jump) > stop) {
-      // every batch before the entry's ends by its position (<= limit) and below its offset
-      stop = offsetIndex.positionAt(jump);
-    }
-    while (limit - stop >= RecordBatch.HEADER_SIZE) {
-      try {
-        readHeader(stop, header);
-      } catch (CorruptRecordException e) {
-        break;
-      }
-      int batchSize = sizeOf(header);
-      if (lastOffsetOf(header) >= maxOffsetExclusive || stop + batchSize > limit) {
-        break;
-      }
-      stop += batchSize;
-    }
-    return new FetchSlice(channel, start, (int) (stop - start));
+    return reader.read(size, offset, maxBytes, maxOffsetExclusive);
   }
 
-  /**
-   * The position of the batch holding {@code offset} (or the first after it) among the whole
-   * batches in the first {@code end} bytes, with its header in {@code header}; -1 if there is none.
-   * The index entry after the last one below {@code offset} points at a batch ending at or after
-   * it: if that batch starts at or before {@code offset}, it is the one; otherwise the batches
-   * between the two entries are walked.
-   */
-  private long locate(long offset, int end, int entries, ByteBuffer header) {
-    long position = 0;
-    if (offset > baseOffset) {
-      int below = offsetIndex.slotAtMostOffset(entries, offset - 1);
-      if (below + 1 < entries) {
-        int candidate = offsetIndex.positionAt(below + 1);
-        if (candidate + (long) RecordBatch.HEADER_SIZE <= end
-            && readHeaderOrFalse(candidate, header)
-            && header.getLong(RecordBatch.BASE_OFFSET_OFFSET) <= offset) {
-          return candidate + (long) sizeOf(header) <= end ? candidate : -1;
-        }
-      }
-      position = below < 0 ? 0 : offsetIndex.positionAt(below);
-    }
-    while (end - position >= RecordBatch.HEADER_SIZE) {
-      readHeader(position, header);
-      long next = position + sizeOf(header);
-      if (next > end) {
-        return -1;
-      }
-      if (lastOffsetOf(header) >= offset) {
-        return position;
-      }
-      position = next;
-    }
-    return -1;
-  }
-
-  private boolean readHeaderOrFalse(long position, ByteBuffer header) {
-    try {
-      readHeader(position, header);
-      return true;
-    } catch (CorruptRecordException e) {
-      return false;
-    }
-  }
-
-  /** Reads and checks the batch header at {@code position} into {@code header}. */
-  private void readHeader(long position, ByteBuffer header) {
-    header.clear();
-    try {
-      while (header.hasRemaining()) {
-        if (channel.read(header, position + header.position()) < 0) {
-          throw new CorruptRecordException(
-              "File "
-                  + logFile
-                  + " ended at "
-                  + (position + header.position())
-                  + " while reading a batch header at position "
-                  + position);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + logFile + " at position " + position, e);
-    }
-    BatchHeader.check(header, 0, logFile, position);
-  }
-
-  private static int sizeOf(ByteBuffer header) {
-    return RecordBatch.LOG_OVERHEAD + header.getInt(RecordBatch.LENGTH_OFFSET);
-  }
-
-  private static long lastOffsetOf(ByteBuffer header) {
-    return header.getLong(RecordBatch.BASE_OFFSET_OFFSET)
-        + header.getInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET);
-  }
-
-  /**
-   * The first offset in this segment holding a record with a timestamp at or above {@code
-   * timestamp}: from the time index entry before it, a header scan to the first batch whose max
-   * timestamp reaches it, then a decode of that batch's records.
-   */
+  /** See {@link SegmentReader#findOffsetByTimestamp}. */
   OptionalLong findOffsetByTimestamp(long timestamp) {
-    int end = size;
-    if (maxTimestampSoFar < timestamp) {
-      return OptionalLong.empty();
-    }
-    TimeIndex.Entry before = timeIndex.lookupBefore(timestamp);
-    int start = before.timestamp() < 0 ? 0 : offsetIndex.lookup(before.offset()).position();
-    var scanner = scan(start, end);
-    while (scanner.next()) {
-      if (scanner.header().maxTimestamp() >= timestamp) {
-        for (Record record : RecordBatch.wrap(scanner.batchBytes()).records()) {
-          if (record.timestamp() >= timestamp) {
-            return OptionalLong.of(record.offset());
-          }
-        }
-      }
-    }
-    return OptionalLong.empty();
+    return reader.findOffsetByTimestamp(size, timestamp);
+  }
+
+  /** See {@link SegmentReader#positionOfBoundary}. */
+  int positionOfBoundary(long offset) {
+    return reader.positionOfBoundary(size, offset);
   }
 
   /** A scanner over the batches in {@code [start, end)}. */
   BatchScanner scan(long start, long end) {
-    return new BatchScanner(channel, logFile, start, end, SCAN_READ_AHEAD);
+    return file.scan(start, end);
   }
 
   /** Number of whole batches in {@code [start, end)}. */
@@ -437,42 +210,14 @@ final class LogSegment {
   }
 
   /**
-   * The position of the batch whose base offset is exactly {@code offset}, {@link #size()} if the
-   * segment ends exactly before it, or -1 if no batch boundary is there.
-   */
-  int positionOfBoundary(long offset) {
-    if (offset == baseOffset) {
-      return 0;
-    }
-    int start = offsetIndex.lookup(offset - 1).position();
-    var scanner = new BatchScanner(channel, logFile, start, size, SCAN_READ_AHEAD);
-    long expectedNext = -1;
-    while (scanner.next()) {
-      BatchHeader header = scanner.header();
-      if (header.baseOffset() == offset) {
-        return (int) scanner.position();
-      }
-      if (header.baseOffset() > offset) {
-        return -1;
-      }
-      expectedNext = header.nextOffset();
-    }
-    return expectedNext == offset && scanner.position() == size ? size : -1;
-  }
-
-  /**
    * Recomputes the in-memory state (next offset, max timestamp, first batch timestamp) for a file
    * whose first {@code validSize} bytes hold trusted batches and whose indexes are consistent with
    * them; scans only from the last time-index entry.
    */
   void loadState(int validSize) {
     size = validSize;
-    TimeIndex.Entry lastTime = timeIndex.lastEntry();
-    OffsetIndex.Entry lastIndexed = offsetIndex.lastEntry();
-    int start = Math.min(offsetIndex.lookup(lastTime.offset()).position(), lastIndexed.position());
-    maxTimestampSoFar = lastTime.timestamp();
-    offsetOfMaxTimestampSoFar = lastTime.offset();
-    nextOffset = lastIndexed.offset() + (offsetIndex.entries() == 0 ? 0 : 1);
+    int start = indexes.restore(validSize);
+    nextOffset = indexes.nextOffsetIndexed();
     firstBatchTimestamp = TimeIndex.NO_TIMESTAMP;
     if (validSize >= RecordBatch.HEADER_SIZE) {
       var first = scan(0, validSize);
@@ -483,32 +228,14 @@ final class LogSegment {
     var scanner = scan(start, validSize);
     while (scanner.next()) {
       BatchHeader header = scanner.header();
-      if (header.maxTimestamp() > maxTimestampSoFar) {
-        maxTimestampSoFar = header.maxTimestamp();
-        offsetOfMaxTimestampSoFar = header.lastOffset();
-      }
+      indexes.observe(header.maxTimestamp(), header.lastOffset());
       nextOffset = Math.max(nextOffset, header.nextOffset());
     }
-    bytesSinceLastIndexEntry = validSize - lastIndexed.position();
   }
 
-  /** Checks both indexes against this segment; {@code nextOffset} bounds the time index. */
+  /** See {@link SegmentIndexes#sanityCheck}. */
   void sanityCheckIndexes(long nextOffsetBound) {
-    offsetIndex.sanityCheck(size);
-    if (offsetIndex.entries() > 0) {
-      OffsetIndex.Entry last = offsetIndex.lastEntry();
-      var scanner = scan(last.position(), size);
-      if (!scanner.next() || scanner.header().lastOffset() != last.offset()) {
-        throw new CorruptIndexException(
-            "Index "
-                + offsetIndex.file()
-                + " last entry "
-                + last
-                + " does not point at a batch ending at that offset in "
-                + logFile);
-      }
-    }
-    timeIndex.sanityCheck(nextOffsetBound);
+    indexes.sanityCheck(file, size, nextOffsetBound);
   }
 
   /**
@@ -519,8 +246,6 @@ final class LogSegment {
    * @return null, or the corrupt header's description
    */
   String rebuildIndexes(int indexIntervalBytes) {
-    offsetIndex.reset();
-    timeIndex.reset();
     resetState();
     var scanner = scan(0, size);
     try {
@@ -541,11 +266,9 @@ final class LogSegment {
   }
 
   private void resetState() {
-    maxTimestampSoFar = TimeIndex.NO_TIMESTAMP;
-    offsetOfMaxTimestampSoFar = baseOffset;
+    indexes.reset();
     firstBatchTimestamp = TimeIndex.NO_TIMESTAMP;
     nextOffset = baseOffset;
-    bytesSinceLastIndexEntry = 0;
   }
 
   /** Outcome of {@link #recover}: batches kept after the start and what ended the scan. */
@@ -559,23 +282,14 @@ final class LogSegment {
    * never served.
    */
   Recovery recover(int from, long expectedOffset, int indexIntervalBytes) {
-    long fileSize;
-    try {
-      fileSize = channel.size();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot stat " + logFile, e);
-    }
+    long fileSize = file.length();
     if (from == 0) {
-      offsetIndex.reset();
-      timeIndex.reset();
       resetState();
     } else {
-      long firstRecovered = expectedOffset;
-      offsetIndex.truncateTo(firstRecovered);
-      timeIndex.truncateTo(firstRecovered);
+      indexes.truncateTo(expectedOffset);
       loadState(from);
     }
-    var scanner = new BatchScanner(channel, logFile, from, fileSize, SCAN_READ_AHEAD);
+    var scanner = scan(from, fileSize);
     long expected = Math.max(expectedOffset, baseOffset);
     int valid = 0;
     String problem = null;
@@ -611,7 +325,7 @@ final class LogSegment {
     long truncated = fileSize - validEnd;
     if (truncated > 0) {
       truncateFile((int) validEnd);
-      problem = "at position " + validEnd + " in " + logFile + ": " + problem;
+      problem = "at position " + validEnd + " in " + logFile() + ": " + problem;
     } else {
       size = (int) validEnd;
     }
@@ -625,15 +339,13 @@ final class LogSegment {
    * @return the number of batches removed
    */
   int truncateTo(long offset) {
-    BatchScanner scanner = seek(offset, size, SCAN_READ_AHEAD);
+    BatchScanner scanner = reader.seek(offset, size);
     if (scanner == null) {
       return 0;
     }
     int position = (int) scanner.position();
     int removed = countBatches(position, size);
-    long firstRemoved = scanner.header().baseOffset();
-    offsetIndex.truncateTo(firstRemoved);
-    timeIndex.truncateTo(firstRemoved);
+    indexes.truncateTo(scanner.header().baseOffset());
     truncateFile(position);
     loadState(position);
     return removed;
@@ -641,40 +353,28 @@ final class LogSegment {
 
   private void truncateFile(int position) {
     size = position;
-    try {
-      channel.truncate(position);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot truncate " + logFile + " to " + position, e);
-    }
+    file.truncate(position);
   }
 
   /** Records the final max timestamp and trims the indexes: the segment is closed for appends. */
   void onBecomeInactive() {
-    timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
-    offsetIndex.trimToValidSize();
-    timeIndex.trimToValidSize();
+    indexes.onBecomeInactive();
   }
 
   /** Preallocates the indexes for appends: the segment is the active one. */
   void onBecomeActive(int maxIndexSize) {
-    offsetIndex.resize(maxIndexSize);
-    timeIndex.resize(maxIndexSize);
+    indexes.onBecomeActive(maxIndexSize);
   }
 
   /** Forces the log and both indexes to disk. */
   void flush() {
-    try {
-      channel.force(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot fsync " + logFile, e);
-    }
-    offsetIndex.flush();
-    timeIndex.flush();
+    file.flush();
+    indexes.flush();
   }
 
   /** Trims the indexes, forces everything and closes the file. */
   void close() {
-    if (!channel.isOpen()) {
+    if (!file.isOpen()) {
       return;
     }
     onBecomeInactive();
@@ -684,11 +384,7 @@ final class LogSegment {
 
   /** Closes the file without touching it (a retired segment whose files are gone or renamed). */
   void release() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot close " + logFile, e);
-    }
+    file.close();
   }
 
   /**
@@ -696,23 +392,19 @@ final class LogSegment {
    * made durable before the indexes follow, so a crash never pairs a log with another's indexes.
    */
   void renameFiles(String to) {
-    Path dir = logFile.getParent();
-    Fs.move(logFile, file(dir, baseOffset, LOG_SUFFIX + to));
-    logFile = file(dir, baseOffset, LOG_SUFFIX + to);
-    Fs.fsyncDirectory(dir);
-    offsetIndex.renameTo(file(dir, baseOffset, INDEX_SUFFIX + to));
-    timeIndex.renameTo(file(dir, baseOffset, TIME_INDEX_SUFFIX + to));
+    Path dir = logFile().getParent();
+    file.renameTo(file(dir, baseOffset, LOG_SUFFIX + to));
+    indexes.renameTo(dir, to);
   }
 
   /** Deletes the three files (after {@link #release()}). */
   void deleteFiles() {
-    Fs.deleteIfExists(logFile);
-    offsetIndex.deleteFile();
-    timeIndex.deleteFile();
+    file.delete();
+    indexes.deleteFiles();
   }
 
   @Override
   public String toString() {
-    return "LogSegment(" + logFile + ", size " + size + ", next offset " + nextOffset + ")";
+    return "LogSegment(" + logFile() + ", size " + size + ", next offset " + nextOffset + ")";
   }
 }
