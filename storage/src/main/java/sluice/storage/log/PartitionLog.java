@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import sluice.storage.record.RecordBatch;
 
 /**
@@ -47,8 +48,10 @@ import sluice.storage.record.RecordBatch;
  * when that fsync has finished does the recovery point (everything below it is on disk) move to the
  * new segment and get checkpointed. A crash before then leaves the recovery point where it was, so
  * {@link #open} checks the closed segment again ({@link LogLoader}). Flushes complete in roll
- * order; a failed one leaves the recovery point behind and the next flush retries it. {@link
- * #close()} fsyncs everything itself and waits for the flusher to finish.
+ * order; a failed one leaves the recovery point behind and the next flush retries it, and is told
+ * to the listener given at {@link #open(Path, LogConfig, Clock, BiConsumer) open} (no caller would
+ * hear of it otherwise: the broker takes its data directory offline). {@link #close()} fsyncs
+ * everything itself and waits for the flusher to finish.
  *
  * <p>The flusher is one thread per log, started at a roll and stopped after {@value
  * #FLUSHER_IDLE_SECONDS} s without work, so a broker with many quiet partitions holds no threads
@@ -78,6 +81,7 @@ public final class PartitionLog implements AutoCloseable {
   private final LogCompactor compactor = new LogCompactor(this);
   private final Executor flusher;
   private final ExecutorService ownedFlusher;
+  private final BiConsumer<String, RuntimeException> backgroundWriteFailures;
   private volatile LogConfig config;
   private volatile LogSegment active;
   private volatile long logEndOffset;
@@ -97,8 +101,14 @@ public final class PartitionLog implements AutoCloseable {
   private record PendingDeletion(LogSegment segment, long dueMs, boolean deleteFiles) {}
 
   private PartitionLog(
-      Path dir, LogConfig config, Clock clock, LogLoader.Loaded loaded, Executor flusher) {
+      Path dir,
+      LogConfig config,
+      Clock clock,
+      LogLoader.Loaded loaded,
+      Executor flusher,
+      BiConsumer<String, RuntimeException> backgroundWriteFailures) {
     this.dir = dir;
+    this.backgroundWriteFailures = backgroundWriteFailures;
     this.config = config;
     this.clock = clock;
     this.ownedFlusher = flusher == null ? newFlusher(dir) : null;
@@ -121,7 +131,21 @@ public final class PartitionLog implements AutoCloseable {
    * (see {@link #recoveryReport()}).
    */
   public static PartitionLog open(Path dir, LogConfig config, Clock clock) {
-    return open(dir, config, clock, null);
+    return open(dir, config, clock, null, (what, failure) -> {});
+  }
+
+  /**
+   * As {@link #open(Path, LogConfig, Clock)}; {@code backgroundWriteFailures} is told, on the
+   * flusher thread, of each write the log makes on its own that fails (the fsync of a rolled
+   * segment, the checkpoint after it) with what failed and the failure. Writes made in a caller's
+   * thread throw to that caller instead.
+   */
+  public static PartitionLog open(
+      Path dir,
+      LogConfig config,
+      Clock clock,
+      BiConsumer<String, RuntimeException> backgroundWriteFailures) {
+    return open(dir, config, clock, null, backgroundWriteFailures);
   }
 
   /**
@@ -130,8 +154,23 @@ public final class PartitionLog implements AutoCloseable {
    * the log's own.
    */
   static PartitionLog open(Path dir, LogConfig config, Clock clock, Executor flusher) {
+    return open(dir, config, clock, flusher, (what, failure) -> {});
+  }
+
+  static PartitionLog open(
+      Path dir,
+      LogConfig config,
+      Clock clock,
+      Executor flusher,
+      BiConsumer<String, RuntimeException> backgroundWriteFailures) {
     var log =
-        new PartitionLog(dir, config, clock, LogLoader.load(dir, config, clock.millis()), flusher);
+        new PartitionLog(
+            dir,
+            config,
+            clock,
+            LogLoader.load(dir, config, clock.millis()),
+            flusher,
+            backgroundWriteFailures);
     synchronized (log.lock) {
       log.flushLocked(clock.millis());
       log.writeCheckpoint();
@@ -742,16 +781,31 @@ public final class PartitionLog implements AutoCloseable {
                 + recoveryPoint()
                 + " until a flush succeeds",
             e);
+        backgroundWriteFailures.accept("the background fsync of " + segment.logFile(), e);
         return;
       }
     }
+    UncheckedIOException checkpointFailure = null;
     synchronized (lock) {
       if (closed || truncations != truncationsAtRoll || recoveryPoint >= upTo) {
         return;
       }
       recoveryPoint = upTo;
       recoverySequence = sequenceBelow;
-      writeCheckpoint();
+      try {
+        writeCheckpoint();
+      } catch (UncheckedIOException e) {
+        // The next checkpoint (a flush, a retention check, close) writes it: it differs from the
+        // recovery point checkpointed.
+        checkpointFailure = e;
+      }
+    }
+    if (checkpointFailure != null) {
+      LOG.log(
+          Level.ERROR,
+          "Checkpoint of " + dir + " after a background fsync failed",
+          checkpointFailure);
+      backgroundWriteFailures.accept("the checkpoint of " + dir, checkpointFailure);
     }
   }
 
