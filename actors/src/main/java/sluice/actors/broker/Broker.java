@@ -5,13 +5,10 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.ddata.LWWMap;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
-import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import sluice.actors.controller.Controller;
 import sluice.actors.controller.ControllerRef;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.gateway.PartitionLeaders;
-import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
 import sluice.actors.metadata.ControllerClaimsKey;
@@ -45,12 +41,12 @@ import sluice.actors.quorum.BrokerQuorum;
  * outside the data directory; the server may call it before creating the ActorSystem, since
  * Distributed Data opens its LMDB files when the system starts. (2) The broker's {@link
  * MetadataView} starts, before anything that reads it (the partition machinery, the gateway). (3)
- * The broker registers itself in Distributed Data ({@link BrokersKey}) so the controller counts it.
- * (4) The controller singleton is started (it runs on the oldest broker), which records the cluster
- * id on first start. (5) The broker waits for the cluster id, compares it with {@code
- * meta.properties} (refusing another cluster's data) or writes {@code meta.properties} on first
- * start. (6) Only then are the partition logs and leaders ({@link PartitionRuntime#start()}) and
- * the gateway started.
+ * The broker registers itself in Distributed Data ({@link BrokersKey}) so the controller counts it
+ * ({@link Registration}, which also announces its data directory going offline and back). (4) The
+ * controller singleton is started (it runs on the oldest broker), which records the cluster id on
+ * first start. (5) The broker waits for the cluster id, compares it with {@code meta.properties}
+ * (refusing another cluster's data) or writes {@code meta.properties} on first start. (6) Only then
+ * are the partition logs and leaders ({@link PartitionRuntime#start()}) and the gateway started.
  *
  * <p>On failure the returned stage fails with the reason ({@link DataDirMismatchException}, a
  * timeout naming what was awaited); the caller should terminate the ActorSystem and exit.
@@ -173,12 +169,15 @@ public final class Broker {
             settings.brokerId(),
             meta.map(MetaProperties::clusterId));
     ControllerRef.get(system).set(controller);
-    return register(system, settings)
+    Registration registration = new Registration(system, settings);
+    return registration
+        .register()
         .thenCompose(registered -> awaitClusterId(system, settings))
         .thenApply(
             clusterId -> {
               checkOrRecord(settings, meta, clusterId);
               PartitionLeaders leaders = partitions.start();
+              registration.follow(partitions.dataDirHealth());
               ActorRef<Gateway.Command> gateway =
                   system.systemActorOf(
                       Gateway.create(
@@ -203,29 +202,6 @@ public final class Broker {
           clusterId,
           settings.dataDir().resolve(MetaProperties.FILE_NAME));
     }
-  }
-
-  /** Writes this broker's registration locally; gossip spreads it. */
-  private static CompletionStage<Replicator.UpdateResponse<LWWMap<String, BrokerRegistration>>>
-      register(ActorSystem<?> system, BrokerSettings settings) {
-    var node = DistributedData.get(system).selfUniqueAddress();
-    var registration =
-        new BrokerRegistration(
-            settings.brokerId(),
-            settings.httpHost(),
-            settings.httpPort(),
-            Cluster.get(system).selfMember().address().toString());
-    return AskPattern.ask(
-        DistributedData.get(system).replicator(),
-        (ActorRef<Replicator.UpdateResponse<LWWMap<String, BrokerRegistration>>> replyTo) ->
-            new Replicator.Update<>(
-                BrokersKey.KEY,
-                LWWMap.empty(),
-                Replicator.writeLocal(),
-                replyTo,
-                map -> map.put(node, Integer.toString(settings.brokerId()), registration)),
-        settings.startTimeout(),
-        system.scheduler());
   }
 
   /** The cluster id once the controller has recorded it (at once if it already has). */

@@ -2,6 +2,7 @@ package sluice.actors.broker;
 
 import sluice.actors.controller.PartitionEntities;
 import sluice.actors.gateway.PartitionLeaders;
+import sluice.actors.journal.DataDirHealth;
 
 /**
  * The partition machinery a broker runs: in production the partition logs and the sharded partition
@@ -15,4 +16,10 @@ public interface PartitionRuntime {
 
   /** Starts the partition logs and leaders on this broker; returns how the gateway reaches them. */
   PartitionLeaders start();
+
+  /**
+   * Whether the data directory takes writes; after {@link #start()}. The broker's registration
+   * follows it, so the controller moves leadership off a directory that went offline.
+   */
+  DataDirHealth dataDirHealth();
 }

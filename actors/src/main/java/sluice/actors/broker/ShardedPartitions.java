@@ -21,6 +21,7 @@ import sluice.actors.controller.PartitionEntities;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.gateway.PartitionLeaders;
 import sluice.actors.gateway.Pauses;
+import sluice.actors.journal.DataDirHealth;
 import sluice.actors.journal.Logs;
 import sluice.actors.partition.PartitionLeader;
 import sluice.actors.replica.LocalReplicaManager;
@@ -73,6 +74,11 @@ public final class ShardedPartitions
     PartitionLeader.init(system);
     LocalReplicaManager.get(system).start();
     return this;
+  }
+
+  @Override
+  public DataDirHealth dataDirHealth() {
+    return Logs.get(system).health();
   }
 
   private EntityRef<PartitionLeader.Command> leader(String topic, int partition) {

@@ -20,7 +20,9 @@ import sluice.actors.metadata.TopicMetadata;
  *   <li>the sender is the current leader, else {@code INVALID_REQUEST};
  *   <li>the partition epoch is the current one, else {@code INVALID_UPDATE_VERSION};
  *   <li>the new ISR is not empty, has no duplicates, holds only replicas, holds the leader, and
- *       every broker it adds is live, else {@code INVALID_REQUEST}.
+ *       every broker it adds is live with an online data directory, else {@code INVALID_REQUEST}
+ *       (Kafka answers {@code INELIGIBLE_REPLICA} for a fenced broker or one whose log directory is
+ *       offline; a leader that sees it tries again at its next check).
  * </ol>
  *
  * The stored partition keeps its leader and leader epoch and gets the new ISR with the partition
@@ -34,10 +36,10 @@ public final class AlterPartitionCheck {
 
   /**
    * @param topic the topic as stored, null if there is none of that name
-   * @param live the live broker ids
+   * @param serving the brokers an ISR may add: live, with an online data directory
    */
   public static Result check(
-      TopicMetadata topic, Controller.AlterPartition request, Set<Integer> live) {
+      TopicMetadata topic, Controller.AlterPartition request, Set<Integer> serving) {
     String tp = request.topic() + "-" + request.partition();
     if (topic == null || !topic.topicId().equals(request.topicId())) {
       return failed(
@@ -109,12 +111,12 @@ public final class AlterPartitionCheck {
     List<Integer> deadAdded =
         isr.stream()
             .filter(b -> !current.isr().contains(b))
-            .filter(b -> !live.contains(b))
+            .filter(b -> !serving.contains(b))
             .toList();
     if (!deadAdded.isEmpty()) {
       return failed(
           ErrorCode.INVALID_REQUEST,
-          "New ISR %s of %s adds brokers %s that are not live",
+          "New ISR %s of %s adds brokers %s that are not live or whose data directory is offline",
           isr,
           tp,
           deadAdded);

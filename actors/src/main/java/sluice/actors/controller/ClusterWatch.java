@@ -82,21 +82,34 @@ final class ClusterWatch {
   /**
    * Takes a change of the registrations or of the epoch.
    *
-   * @return the brokers registered for the first time or at a new address
+   * @return the brokers registered for the first time or at a new address, and those whose data
+   *     directories went offline or came back
    */
   @SuppressWarnings("unchecked")
-  List<Integer> changed(Replicator.Changed<?> change) {
+  LiveBrokers.Changes changed(Replicator.Changed<?> change) {
     if (change.key().equals(BrokersKey.KEY)) {
       var registrations = ((LWWMap<String, BrokerRegistration>) change.dataValue()).getEntries();
-      List<Integer> moved = brokers.update(registrations.values());
-      if (!moved.isEmpty()) {
-        LOG.info("Brokers {} registered at new addresses; placing their partitions", moved);
+      LiveBrokers.Changes changes = brokers.update(registrations.values());
+      if (!changes.moved().isEmpty()) {
+        LOG.info(
+            "Brokers {} registered at new addresses; placing their partitions", changes.moved());
       }
-      return moved;
+      for (int brokerId : changes.dataDirs()) {
+        List<String> offline = brokers.offlineDirs(brokerId);
+        if (offline.isEmpty()) {
+          LOG.info("Broker {} reports its data directory online again", brokerId);
+        } else {
+          LOG.warn(
+              "Broker {} reports data directories {} offline; moving its leaderships away",
+              brokerId,
+              offline);
+        }
+      }
+      return changes;
     }
     if (change.key().equals(ControllerEpochKey.KEY)) {
       fence.seen(((LWWRegister<Integer>) change.dataValue()).getValue());
     }
-    return List.of();
+    return new LiveBrokers.Changes(List.of(), List.of());
   }
 }

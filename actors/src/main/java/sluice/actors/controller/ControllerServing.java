@@ -347,7 +347,7 @@ final class ControllerServing {
       requests.forEach(this::refusedWithoutQuorum);
       return nothingToWrite.get();
     }
-    IsrChanges.Batch batch = IsrChanges.check(requests, store.topics(), brokers.live().keySet());
+    IsrChanges.Batch batch = IsrChanges.check(requests, store.topics(), brokers.serving());
     tell(batch.refused());
     if (batch.write() == null) {
       return nothingToWrite.get();
@@ -427,10 +427,19 @@ final class ControllerServing {
 
   private Behavior<Command> onDataChanged(DataChanged message) {
     if (message.response() instanceof Replicator.Changed<?> changed && !store.changed(changed)) {
-      List<Integer> moved = watch.changed(changed);
-      if (!moved.isEmpty()) {
-        placeLedBy(moved, "registered");
-        context.getSelf().tell(new ElectLeaders("brokers " + moved + " registered", false));
+      LiveBrokers.Changes changes = watch.changed(changed);
+      placeLedBy(changes.moved(), "registered");
+      if (!changes.moved().isEmpty()) {
+        context
+            .getSelf()
+            .tell(new ElectLeaders("brokers " + changes.moved() + " registered", false));
+      }
+      if (!changes.dataDirs().isEmpty()) {
+        context
+            .getSelf()
+            .tell(
+                new ElectLeaders(
+                    "data directories of brokers " + changes.dataDirs() + " changed", false));
       }
     }
     return Behaviors.same();

@@ -25,6 +25,8 @@ import sluice.actors.metadata.TopicMetadata;
  * {@code unregistered-broker-grace} after the controller started, by {@code clock}, a replica
  * without any registration is neither live nor dead (registrations are not durable: after a full
  * cluster restart brokers register one by one); so are brokers whose member is still joining.
+ * Brokers whose registration names an offline data directory lead only when no ISR member can
+ * write, and leave the ISRs ({@link LeaderElection}).
  *
  * <p>Holds the start time and the deferred request. Not thread-safe: only the controller actor uses
  * it.
@@ -85,16 +87,19 @@ final class Elections {
       return List.of();
     }
     Set<Integer> unknown = unknown(brokers, topics);
+    Set<Integer> dirOffline = brokers.dirOffline();
+    var states = new LeaderElection.Brokers(live, unknown, dirOffline);
     boolean preferred = request.preferred() && autoLeaderRebalance;
     List<LeaderElection.TopicElection> elections = new ArrayList<>();
     for (TopicMetadata topic : topics) {
-      LeaderElection.elect(topic, live, unknown, preferred).ifPresent(elections::add);
+      LeaderElection.elect(topic, states, preferred).ifPresent(elections::add);
     }
     if (!elections.isEmpty()) {
       LOG.info(
-          "Electing leaders ({}): live brokers {}{}, {} topics change",
+          "Electing leaders ({}): live brokers {}{}{}, {} topics change",
           request.reason(),
           live,
+          dirOffline.isEmpty() ? "" : ", data directory offline on " + dirOffline,
           unknown.isEmpty() ? "" : ", joining or not yet registered " + unknown,
           elections.size());
     }
@@ -158,6 +163,10 @@ final class Elections {
               decision.describe(topic));
       case OFFLINE ->
           LOG.warn("{}: no live ISR member, the partition is offline", decision.describe(topic));
+      case DIR_OFFLINE ->
+          LOG.warn(
+              "{}: the leader's data directory is offline, an in-sync replica leads",
+              decision.describe(topic));
       default -> LOG.info(decision.describe(topic));
     }
   }

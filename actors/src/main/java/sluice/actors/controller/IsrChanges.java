@@ -68,16 +68,16 @@ final class IsrChanges {
    * Checks proposals in arrival order, each against the topic as the accepted ones before it leave
    * it.
    *
-   * @param live the live broker ids
+   * @param serving the brokers an ISR may add: live, with an online data directory
    */
   static Batch check(
-      List<AlterPartition> requests, Map<String, TopicMetadata> topics, Set<Integer> live) {
+      List<AlterPartition> requests, Map<String, TopicMetadata> topics, Set<Integer> serving) {
     Map<String, TopicMetadata> altered = new TreeMap<>();
     List<Answer> refused = new ArrayList<>();
     List<Accepted> accepted = new ArrayList<>();
     for (AlterPartition request : requests) {
       TopicMetadata current = altered.getOrDefault(request.topic(), topics.get(request.topic()));
-      var checked = AlterPartitionCheck.check(current, request, live);
+      var checked = AlterPartitionCheck.check(current, request, serving);
       if (checked.error() != null) {
         refused.add(new Answer(request, new AlterPartitionResult(null, checked.error())));
       } else {

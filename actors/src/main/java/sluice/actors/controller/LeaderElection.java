@@ -25,6 +25,16 @@ import sluice.actors.metadata.TopicMetadata;
  * <p>Brokers whose state is not known yet (a controller just started after a full cluster restart
  * and has no registration for them) count as neither live nor dead: nothing is taken from them.
  *
+ * <p>A live broker whose data directory is offline (its registration says so, {@link
+ * sluice.actors.journal.DataDirHealth}) cannot write: it leaves every ISR and a partition it leads
+ * moves to the first ISR member, in replica order, that is live with an online directory (leader
+ * and partition epoch + 1, as a failover), as Kafka moves leadership off a failed log directory. If
+ * the ISR has no such member it keeps leading (and refusing writes with {@code
+ * KAFKA_STORAGE_ERROR}) rather than going offline: it holds every acknowledged record and leads
+ * again the moment its directory works. For the same reason, a dead leader whose only live ISR
+ * members have offline directories is replaced by the first of them. Such brokers are never chosen
+ * by unclean or preferred elections.
+ *
  * <p>Preferred leader: a partition whose first replica is live, in the ISR and not the leader gets
  * it back as leader (leader and partition epoch + 1, same ISR).
  */
@@ -42,7 +52,41 @@ public final class LeaderElection {
     /** The leader stays; dead brokers left the ISR. */
     ISR_SHRUNK,
     /** The preferred replica took the leadership back. */
-    PREFERRED
+    PREFERRED,
+    /** The leader's data directory is offline: a live ISR member with an online one took over. */
+    DIR_OFFLINE
+  }
+
+  /**
+   * The brokers as an election sees them.
+   *
+   * @param live brokers whose member is up
+   * @param unknown brokers whose state is not known yet (not in {@code live}): neither live nor
+   *     dead
+   * @param dirOffline live brokers whose data directory is offline
+   */
+  public record Brokers(Set<Integer> live, Set<Integer> unknown, Set<Integer> dirOffline) {
+    public Brokers {
+      live = Set.copyOf(live);
+      unknown = Set.copyOf(unknown);
+      dirOffline = Set.copyOf(dirOffline);
+    }
+
+    /** Only live brokers, every directory online. */
+    public static Brokers live(Set<Integer> live) {
+      return new Brokers(live, Set.of(), Set.of());
+    }
+
+    /** Live brokers that can write: they may lead and stay in or join an ISR. */
+    public Set<Integer> serving() {
+      Set<Integer> serving = new HashSet<>(live);
+      serving.removeAll(dirOffline);
+      return serving;
+    }
+
+    boolean liveWithOfflineDir(int brokerId) {
+      return live.contains(brokerId) && dirOffline.contains(brokerId);
+    }
   }
 
   /** A partition's assignment before and after. */
@@ -84,7 +128,7 @@ public final class LeaderElection {
    */
   public static Optional<Decision> onLiveBrokers(
       PartitionAssignment p, Set<Integer> live, boolean unclean) {
-    return onLiveBrokers(p, live, Set.of(), unclean);
+    return onBrokers(p, Brokers.live(live), unclean);
   }
 
   /**
@@ -99,28 +143,72 @@ public final class LeaderElection {
    */
   public static Optional<Decision> onLiveBrokers(
       PartitionAssignment p, Set<Integer> live, Set<Integer> unknown, boolean unclean) {
-    Set<Integer> notDead = new HashSet<>(live);
-    notDead.addAll(unknown);
-    List<Integer> isr = withoutDead(p, notDead);
-    if (notDead.contains(p.leader())) {
-      return isr.equals(p.isr())
-          ? Optional.empty()
-          : decide(p, p.leader(), p.leaderEpoch(), isr, Kind.ISR_SHRUNK);
+    return onBrokers(p, new Brokers(live, unknown, Set.of()), unclean);
+  }
+
+  /**
+   * Applies the rules to one partition: unknown brokers as in {@link #onLiveBrokers(
+   * PartitionAssignment, Set, Set, boolean)}, brokers with an offline data directory as the class
+   * comment says.
+   *
+   * @param unclean the topic's {@code unclean.leader.election.enable}
+   * @return the change, or empty if the partition needs none
+   */
+  public static Optional<Decision> onBrokers(
+      PartitionAssignment p, Brokers brokers, boolean unclean) {
+    Set<Integer> serving = brokers.serving();
+    Set<Integer> keep = new HashSet<>(serving);
+    keep.addAll(brokers.unknown());
+    if (keep.contains(p.leader())) {
+      return shrinkOnly(p, keep);
     }
     Optional<Integer> clean =
-        p.replicas().stream().filter(live::contains).filter(p.isr()::contains).findFirst();
+        p.replicas().stream().filter(serving::contains).filter(p.isr()::contains).findFirst();
     if (clean.isPresent()) {
-      return decide(p, clean.get(), p.leaderEpoch() + 1, isr, Kind.CLEAN);
+      Kind kind = brokers.liveWithOfflineDir(p.leader()) ? Kind.DIR_OFFLINE : Kind.CLEAN;
+      return decide(p, clean.get(), p.leaderEpoch() + 1, isrWith(p, keep, clean.get()), kind);
     }
-    Optional<Integer> anyLive = p.replicas().stream().filter(live::contains).findFirst();
-    if (unclean && anyLive.isPresent() && p.isr().stream().noneMatch(unknown::contains)) {
-      return decide(p, anyLive.get(), p.leaderEpoch() + 1, List.of(anyLive.get()), Kind.UNCLEAN);
+    if (brokers.live().contains(p.leader())) {
+      // Its directory is offline and no ISR member can take over: it keeps the partition.
+      return shrinkOnly(p, keep);
     }
+    Optional<Integer> cannotWriteYet =
+        p.replicas().stream()
+            .filter(brokers::liveWithOfflineDir)
+            .filter(p.isr()::contains)
+            .findFirst();
+    if (cannotWriteYet.isPresent()) {
+      int leader = cannotWriteYet.get();
+      return decide(p, leader, p.leaderEpoch() + 1, isrWith(p, keep, leader), Kind.CLEAN);
+    }
+    Optional<Integer> anyServing = p.replicas().stream().filter(serving::contains).findFirst();
+    if (unclean
+        && anyServing.isPresent()
+        && p.isr().stream().noneMatch(brokers.unknown()::contains)) {
+      return decide(
+          p, anyServing.get(), p.leaderEpoch() + 1, List.of(anyServing.get()), Kind.UNCLEAN);
+    }
+    List<Integer> isr = withoutDead(p, keep);
     if (p.leader() < 0 && isr.equals(p.isr())) {
       return Optional.empty();
     }
     int leaderEpoch = p.leader() < 0 ? p.leaderEpoch() : p.leaderEpoch() + 1;
     return decide(p, -1, leaderEpoch, isr, Kind.OFFLINE);
+  }
+
+  /** The leader stays; ISR members outside {@code keep} but the leader leave. */
+  private static Optional<Decision> shrinkOnly(PartitionAssignment p, Set<Integer> keep) {
+    List<Integer> isr = isrWith(p, keep, p.leader());
+    return isr.equals(p.isr())
+        ? Optional.empty()
+        : decide(p, p.leader(), p.leaderEpoch(), isr, Kind.ISR_SHRUNK);
+  }
+
+  /** The ISR members in {@code keep}, and {@code leader}. */
+  private static List<Integer> isrWith(PartitionAssignment p, Set<Integer> keep, int leader) {
+    Set<Integer> kept = new HashSet<>(keep);
+    kept.add(leader);
+    return withoutDead(p, kept);
   }
 
   /**
@@ -142,7 +230,7 @@ public final class LeaderElection {
    */
   public static Optional<TopicElection> elect(
       TopicMetadata topic, Set<Integer> live, boolean preferredLeaders) {
-    return elect(topic, live, Set.of(), preferredLeaders);
+    return elect(topic, Brokers.live(live), preferredLeaders);
   }
 
   /**
@@ -154,18 +242,30 @@ public final class LeaderElection {
    */
   public static Optional<TopicElection> elect(
       TopicMetadata topic, Set<Integer> live, Set<Integer> unknown, boolean preferredLeaders) {
+    return elect(topic, new Brokers(live, unknown, Set.of()), preferredLeaders);
+  }
+
+  /**
+   * Applies {@link #onBrokers} to every partition of a topic, then {@link #preferred} (among the
+   * brokers that can write) if asked.
+   *
+   * @return the topic's new metadata, or empty if no partition changed
+   */
+  public static Optional<TopicElection> elect(
+      TopicMetadata topic, Brokers brokers, boolean preferredLeaders) {
     boolean unclean = TopicConfigs.uncleanLeaderElectionEnable(topic.configs());
+    Set<Integer> serving = brokers.serving();
     List<PartitionAssignment> partitions = new ArrayList<>(topic.partitions().size());
     List<Decision> decisions = new ArrayList<>();
     for (PartitionAssignment p : topic.partitions()) {
       PartitionAssignment current = p;
-      Optional<Decision> onLive = onLiveBrokers(current, live, unknown, unclean);
-      if (onLive.isPresent()) {
-        decisions.add(onLive.get());
-        current = onLive.get().after();
+      Optional<Decision> onBrokers = onBrokers(current, brokers, unclean);
+      if (onBrokers.isPresent()) {
+        decisions.add(onBrokers.get());
+        current = onBrokers.get().after();
       }
       if (preferredLeaders) {
-        Optional<Decision> preferred = preferred(current, live);
+        Optional<Decision> preferred = preferred(current, serving);
         if (preferred.isPresent()) {
           decisions.add(preferred.get());
           current = preferred.get().after();

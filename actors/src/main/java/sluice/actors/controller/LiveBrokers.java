@@ -83,19 +83,34 @@ final class LiveBrokers {
   }
 
   /**
-   * Takes the current registrations.
+   * What a change of the registrations changed.
    *
-   * @return the ids of brokers registered for the first time or at a new address
+   * @param moved brokers registered for the first time or at a new address: their partitions are
+   *     placed again
+   * @param dataDirs brokers whose data directories went offline or came back: elections move
+   *     leadership off them or let them back
    */
-  List<Integer> update(Collection<BrokerRegistration> current) {
+  record Changes(List<Integer> moved, List<Integer> dataDirs) {
+    boolean isEmpty() {
+      return moved.isEmpty() && dataDirs.isEmpty();
+    }
+  }
+
+  /** Takes the current registrations and says what changed. */
+  Changes update(Collection<BrokerRegistration> current) {
     List<Integer> moved = new ArrayList<>();
+    List<Integer> dataDirs = new ArrayList<>();
     for (BrokerRegistration registration : current) {
       BrokerRegistration before = registrations.put(registration.brokerId(), registration);
       if (before == null || !before.address().equals(registration.address())) {
         moved.add(registration.brokerId());
       }
+      boolean offlineBefore = before != null && !before.dataDirsOnline();
+      if (offlineBefore != !registration.dataDirsOnline()) {
+        dataDirs.add(registration.brokerId());
+      }
     }
-    return moved;
+    return new Changes(moved, dataDirs);
   }
 
   /** The brokers registered at {@code address} ({@code akka://...}). */
@@ -115,6 +130,31 @@ final class LiveBrokers {
         .filter(b -> up.contains(b.address()))
         .forEach(b -> live.put(b.brokerId(), b));
     return live;
+  }
+
+  /**
+   * Live brokers whose registration names an offline data directory: they can neither lead nor stay
+   * in an ISR ({@link LeaderElection}).
+   */
+  Set<Integer> dirOffline() {
+    Set<Integer> offline = new TreeSet<>();
+    live().values().stream()
+        .filter(b -> !b.dataDirsOnline())
+        .forEach(b -> offline.add(b.brokerId()));
+    return offline;
+  }
+
+  /** Live brokers that can write: the live ones without an offline data directory. */
+  Set<Integer> serving() {
+    Set<Integer> serving = new TreeSet<>(live().keySet());
+    serving.removeAll(dirOffline());
+    return serving;
+  }
+
+  /** The offline data directories of broker {@code brokerId}, as its registration names them. */
+  List<String> offlineDirs(int brokerId) {
+    BrokerRegistration registration = registrations.get(brokerId);
+    return registration == null ? List.of() : registration.offlineDirs();
   }
 
   /**

@@ -41,8 +41,10 @@ import sluice.storage.log.PartitionLog;
  * <p>A single background thread runs retention ({@link PartitionLog#deleteRetainedSegments()})
  * every {@code sluice.log.retention-check-interval} and compaction ({@link PartitionLog#compact()})
  * every {@code sluice.log.compaction-interval}; storage makes both safe alongside appends and
- * reads. In the coordinated shutdown phase {@code before-actor-system-terminate}, after sharding
- * has stopped every partition leader, all logs are flushed and closed.
+ * reads. Their I/O failures (a retention check rolls, flushes and checkpoints), and those of each
+ * log's background flusher, take the data directory offline ({@link DataDirHealth}) as a failed
+ * journal write does. In the coordinated shutdown phase {@code before-actor-system-terminate},
+ * after sharding has stopped every partition leader, all logs are flushed and closed.
  *
  * <p>Every log reads time through one clock: the system's {@link LogsSetup} if it has one, else the
  * UTC system clock.
@@ -214,7 +216,7 @@ public final class Logs implements Extension {
             "Deleting snapshots of unknown origin in {} (no {})", dir, PartitionMetadata.FILE_NAME);
         Directories.deleteRecursively(dir.resolve(SegmentSnapshotStore.DIRECTORY));
       }
-      PartitionLog log = PartitionLog.open(dir, config, clock);
+      PartitionLog log = PartitionLog.open(dir, config, clock, health::reportFailure);
       if (storedId == null || !storedId.equals(topicId)) {
         PartitionMetadata.write(dir, topicId);
       }
@@ -398,6 +400,7 @@ public final class Logs implements Extension {
         }
       } catch (RuntimeException e) {
         LOG.error("Retention of {} failed; retrying at the next check", entry.getKey(), e);
+        health.reportFailure("the retention check of " + entry.getKey(), e);
       }
     }
   }
@@ -411,6 +414,7 @@ public final class Logs implements Extension {
         }
       } catch (RuntimeException e) {
         LOG.error("Compaction of {} failed; retrying at the next run", entry.getKey(), e);
+        health.reportFailure("the compaction of " + entry.getKey(), e);
       }
     }
   }

@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.controller.TopicConfigs;
+import sluice.actors.journal.DataDirHealth;
+import sluice.actors.journal.Logs;
 import sluice.actors.partition.AppendQueue.Written;
 import sluice.actors.partition.PartitionLeader.Internal;
 
@@ -42,6 +44,7 @@ final class HighWatermark {
   private final FetchPurgatory purgatory;
   private final AckWaiters ackWaiters;
   private final DeadlineTimer ackTimer;
+  private final DataDirHealth health;
   private Map<String, String> topicConfigs;
   private boolean checkpointDue;
 
@@ -54,6 +57,7 @@ final class HighWatermark {
     this.replicas = replicas;
     this.purgatory = purgatory;
     this.topicConfigs = topicConfigs;
+    this.health = Logs.get(partition.actor().getSystem()).health();
     this.ackWaiters = new AckWaiters(partition.topicPartition());
     this.ackTimer =
         new DeadlineTimer(
@@ -164,12 +168,16 @@ final class HighWatermark {
     partition.blockingIo().execute(this::checkpoint);
   }
 
-  /** Safe from any thread; a no-op once the log is closed. */
+  /**
+   * Safe from any thread; a no-op once the log is closed. A failed write takes the data directory
+   * offline ({@link DataDirHealth}).
+   */
   void checkpoint() {
     try {
       partition.log().checkpointHighWatermark();
     } catch (RuntimeException e) {
       LOG.error("Cannot checkpoint the high watermark of {}", partition.topicPartition(), e);
+      health.reportFailure("the high watermark checkpoint of " + partition.topicPartition(), e);
     }
   }
 

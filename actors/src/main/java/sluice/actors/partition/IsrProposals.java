@@ -2,6 +2,7 @@ package sluice.actors.partition;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.api.ApiError;
@@ -14,8 +15,10 @@ import sluice.actors.metadata.PartitionAssignment;
  * INVALID_UPDATE_VERSION}) until newer metadata arrives. Out: the members behind the log end and
  * not caught up for longer than {@code replica-lag-time-max} (only at the periodic check); in: the
  * followers outside the ISR that reached the high watermark and the start of the leader's epoch and
- * fetched within that time. Time is the leader's clock; the sending is the leader's ({@link
- * LeaderReplication}).
+ * fetched within that time, if they may join: not while their broker's registration names an
+ * offline data directory (Kafka's leader checks a replica's eligibility the same way before it
+ * proposes; the controller would refuse it). Time is the leader's clock; the sending is the
+ * leader's ({@link LeaderReplication}).
  *
  * <p>Not thread-safe: owned by one partition leader.
  */
@@ -25,6 +28,7 @@ final class IsrProposals {
 
   private final PartitionContext partition;
   private final ReplicaTracker replicas;
+  private final IntPredicate mayJoin;
 
   /** An ISR change is at the controller; at most one is. */
   private boolean inFlight;
@@ -32,9 +36,13 @@ final class IsrProposals {
   /** The controller refused an ISR change as stale: propose nothing until new metadata comes. */
   private boolean awaitingMetadata;
 
-  IsrProposals(PartitionContext partition, ReplicaTracker replicas) {
+  /**
+   * @param mayJoin whether a broker may join the ISR now (its data directory takes writes)
+   */
+  IsrProposals(PartitionContext partition, ReplicaTracker replicas, IntPredicate mayJoin) {
     this.partition = partition;
     this.replicas = replicas;
+    this.mayJoin = mayJoin;
   }
 
   /**
@@ -62,7 +70,10 @@ final class IsrProposals {
         return newIsr;
       }
     }
-    List<Integer> caughtUp = replicas.caughtUpOutsideIsr(highWatermark, epochStartOffset, now);
+    List<Integer> caughtUp =
+        replicas.caughtUpOutsideIsr(highWatermark, epochStartOffset, now).stream()
+            .filter(mayJoin::test)
+            .toList();
     if (caughtUp.isEmpty()) {
       return null;
     }

@@ -7,6 +7,8 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.controller.Controller;
 import sluice.actors.controller.ControllerRef;
+import sluice.actors.metadata.BrokerRegistration;
+import sluice.actors.metadata.MetadataView;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.partition.AppendQueue.Written;
 import sluice.actors.partition.PartitionLeader.Internal;
@@ -72,7 +74,13 @@ final class LeaderReplication {
             partition.clock().millis());
     this.followers = new FollowerFetches(partition, replicas, purgatory);
     this.highWatermark = new HighWatermark(partition, replicas, purgatory, topicConfigs);
-    this.isr = new IsrProposals(partition, replicas);
+    MetadataView view = MetadataView.get(partition.actor().getSystem());
+    this.isr =
+        new IsrProposals(
+            partition,
+            replicas,
+            broker ->
+                view.current().broker(broker).map(BrokerRegistration::dataDirsOnline).orElse(true));
   }
 
   /** The leader epoch batches are written in. */

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
 import com.typesafe.config.Config;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +28,9 @@ import sluice.actors.api.ProduceRecord;
 import sluice.actors.controller.PartitionEntities;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.gateway.PartitionLeaders;
+import sluice.actors.journal.DataDirHealth;
+import sluice.actors.metadata.BrokerRegistration;
+import sluice.actors.metadata.BrokersKey;
 import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
@@ -32,6 +40,7 @@ class BrokerTest {
 
   @TempDir Path dataDir;
   private ActorTestKit testKit;
+  private DataDirHealth health;
 
   @AfterEach
   void stop() {
@@ -40,10 +49,15 @@ class BrokerTest {
     }
   }
 
-  private static PartitionRuntime inMemory() {
+  private PartitionRuntime inMemory() {
     var entities = new RecordingPartitions();
     var leaders = new FakePartitionLeaders();
     return new PartitionRuntime() {
+      @Override
+      public DataDirHealth dataDirHealth() {
+        return health;
+      }
+
       @Override
       public PartitionEntities entities() {
         return entities;
@@ -62,6 +76,7 @@ class BrokerTest {
   }
 
   private Broker.BrokerHandle start(Config config) throws Exception {
+    health = new DataDirHealth(dataDir, Clock.systemUTC(), 1);
     testKit = TestClusters.startOneNode("BrokerTest", config);
     return Broker.start(testKit.system(), inMemory())
         .toCompletableFuture()
@@ -114,6 +129,36 @@ class BrokerTest {
     var result = produced.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results();
     assertThat(result.get(0).error()).isNull();
     assertThat(result.get(0).partition()).isEqualTo(1);
+  }
+
+  @Test
+  void theRegistrationNamesTheDataDirectoryWhileItIsOfflineAndDropsItOnceItIsBack()
+      throws Exception {
+    start(config(1));
+    assertThat(registration().offlineDirs()).isEmpty();
+
+    health.reportFailure("a test write", new IOException("No space left on device"));
+    TestProbe<Void> waiting = testKit.createTestProbe();
+    waiting.awaitAssert(
+        TIMEOUT,
+        () -> assertThat(registration().offlineDirs()).containsExactly(dataDir.toString()));
+
+    assertThat(health.probe()).isTrue();
+    waiting.awaitAssert(TIMEOUT, () -> assertThat(registration().dataDirsOnline()).isTrue());
+  }
+
+  /** Broker 1's registration in the local replica. */
+  private BrokerRegistration registration() {
+    TestProbe<Replicator.GetResponse<LWWMap<String, BrokerRegistration>>> reply =
+        testKit.createTestProbe();
+    DistributedData.get(testKit.system())
+        .replicator()
+        .tell(new Replicator.Get<>(BrokersKey.KEY, Replicator.readLocal(), reply.getRef()));
+    var response = reply.expectMessageClass(Replicator.GetSuccess.class, TIMEOUT);
+    @SuppressWarnings("unchecked")
+    LWWMap<String, BrokerRegistration> map =
+        (LWWMap<String, BrokerRegistration>) response.get(BrokersKey.KEY);
+    return map.getEntries().get("1");
   }
 
   @Test

@@ -2,11 +2,13 @@ package sluice.actors.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import akka.cluster.MemberStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 
@@ -109,6 +111,28 @@ class AlterPartitionCheckTest {
             TOPIC, request("topic-id", 1, 2, 4, 9, List.of(2, 3, 1)), Set.of(2, 3));
     assertThat(result.error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(result.error().message()).contains("[1]", "not live");
+  }
+
+  @Test
+  void addingABrokerWhoseDataDirIsOfflineIsRefusedThroughTheServingSet() {
+    var brokers =
+        new LiveBrokers(
+            Map.of(
+                "akka://s@h:1",
+                MemberStatus.up(),
+                "akka://s@h:2",
+                MemberStatus.up(),
+                "akka://s@h:3",
+                MemberStatus.up()),
+            Map.of(
+                1, new BrokerRegistration(1, "h", 1, "akka://s@h:1", List.of("/data/1")),
+                2, new BrokerRegistration(2, "h", 2, "akka://s@h:2"),
+                3, new BrokerRegistration(3, "h", 3, "akka://s@h:3")));
+    var result =
+        AlterPartitionCheck.check(
+            TOPIC, request("topic-id", 1, 2, 4, 9, List.of(2, 3, 1)), brokers.serving());
+    assertThat(result.error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(result.error().message()).contains("[1]", "data directory is offline");
   }
 
   @Test

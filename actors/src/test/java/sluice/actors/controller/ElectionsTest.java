@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import akka.cluster.MemberStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,56 @@ class ElectionsTest {
     assertThat(after.leader()).isEqualTo(1);
     assertThat(after.leaderEpoch()).isEqualTo(1);
     assertThat(after.isr()).containsExactly(1);
+  }
+
+  /** Brokers 1, 2 and 3 up and registered; broker 2's data directory offline if {@code full}. */
+  private static LiveBrokers threeBrokers(boolean full) {
+    Map<String, MemberStatus> members = new HashMap<>();
+    Map<Integer, BrokerRegistration> registrations = new HashMap<>();
+    for (int b = 1; b <= 3; b++) {
+      String address = "akka://sys@127.0.0.1:255" + b;
+      members.put(address, MemberStatus.up());
+      List<String> offline = full && b == 2 ? List.of("/data/2") : List.of();
+      registrations.put(b, new BrokerRegistration(b, "127.0.0.1", 8080 + b, address, offline));
+    }
+    return new LiveBrokers(members, registrations);
+  }
+
+  @Test
+  void aRegistrationNamingAnOfflineDataDirMovesItsBrokersLeadershipsAndIsrPlaces() {
+    var elections = new Elections(1, settings(Duration.ZERO), new ManualClock(0));
+    var request = new Elections.Request("test", false);
+    var topic =
+        new TopicMetadata(
+            "t",
+            "t-id",
+            false,
+            Map.of(),
+            List.of(
+                new PartitionAssignment(0, List.of(2, 3, 1), 2, 3, List.of(2, 3, 1), 6),
+                new PartitionAssignment(1, List.of(1, 2, 3), 1, 3, List.of(1, 2, 3), 6),
+                new PartitionAssignment(2, List.of(2, 1, 3), 2, 3, List.of(2), 6)));
+    assertThat(elections.elect(request, threeBrokers(false), List.of(topic))).isEmpty();
+
+    var elected = elections.elect(request, threeBrokers(true), List.of(topic));
+    assertThat(elected).hasSize(1);
+    List<PartitionAssignment> after = elected.get(0).after().partitions();
+    assertThat(after.get(0).leader()).as("moved to an in-sync replica").isEqualTo(3);
+    assertThat(after.get(0).leaderEpoch()).isEqualTo(4);
+    assertThat(after.get(0).isr()).containsExactly(3, 1);
+    assertThat(after.get(1).leader()).isEqualTo(1);
+    assertThat(after.get(1).isr()).as("the follower leaves the ISR").containsExactly(1, 3);
+    assertThat(after.get(2))
+        .as("no other ISR member: the leader stays")
+        .isEqualTo(topic.partitions().get(2));
+    assertThat(Elections.written(elected, new WriteOutcome.Written(), Duration.ofSeconds(5)))
+        .as("the moved partition is placed on its new leader")
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t.partitions())
+                    .extracting(PartitionAssignment::partition)
+                    .containsExactly(0));
   }
 
   @Test

@@ -36,11 +36,19 @@ class LeaderElectionPropertyTest {
           live.add(b);
         }
       }
-      if (p.leader() >= 0 && live.contains(p.leader()) && random.nextBoolean()) {
-        p = leaderAddsALiveReplica(p, live, random);
+      Set<Integer> dirOffline = new HashSet<>();
+      for (int b : live) {
+        if (random.nextInt(5) == 0) {
+          dirOffline.add(b);
+        }
+      }
+      var brokers = new LeaderElection.Brokers(live, Set.of(), dirOffline);
+      Set<Integer> serving = brokers.serving();
+      if (p.leader() >= 0 && serving.contains(p.leader()) && random.nextBoolean()) {
+        p = leaderAddsALiveReplica(p, serving, random);
       }
       PartitionAssignment before = p;
-      Optional<LeaderElection.Decision> decision = LeaderElection.onLiveBrokers(p, live, unclean);
+      Optional<LeaderElection.Decision> decision = LeaderElection.onBrokers(p, brokers, unclean);
       if (decision.isPresent()) {
         p = decision.get().after();
         epochsGrow(before, p);
@@ -48,7 +56,7 @@ class LeaderElectionPropertyTest {
       }
       if (preferredLeaders) {
         PartitionAssignment beforePreferred = p;
-        Optional<LeaderElection.Decision> preferred = LeaderElection.preferred(p, live);
+        Optional<LeaderElection.Decision> preferred = LeaderElection.preferred(p, serving);
         if (preferred.isPresent()) {
           p = preferred.get().after();
           epochsGrow(beforePreferred, p);
@@ -58,8 +66,10 @@ class LeaderElectionPropertyTest {
       shapeHolds(p);
       leaderIsLiveOrAbsent(p, live);
       deadBrokersLeaveTheIsrButNotTheLastOne(p, live);
-      anElectionIsAFixpoint(p, live, unclean);
-      assertThat(p.leader() >= 0 || !uncleanCouldElect(p, live, unclean))
+      brokersThatCannotWriteLeaveTheIsrUnlessTheyLead(p, brokers);
+      aLeaderThatCannotWriteLeadsOnlyWhenNoIsrMemberCan(before, p, brokers);
+      anElectionIsAFixpoint(p, brokers, unclean);
+      assertThat(p.leader() >= 0 || !uncleanCouldElect(p, brokers, unclean))
           .as("offline only when no allowed replica lives: %s live %s", p, live)
           .isTrue();
     }
@@ -120,16 +130,39 @@ class LeaderElectionPropertyTest {
     }
   }
 
-  private static void anElectionIsAFixpoint(
-      PartitionAssignment p, Set<Integer> live, boolean unclean) {
-    assertThat(LeaderElection.onLiveBrokers(p, live, unclean)).as("second election").isEmpty();
+  private static void brokersThatCannotWriteLeaveTheIsrUnlessTheyLead(
+      PartitionAssignment p, LeaderElection.Brokers brokers) {
+    for (int b : p.isr()) {
+      if (brokers.dirOffline().contains(b) && b != p.leader()) {
+        assertThat(p.isr())
+            .as("broker %d with an offline directory stays only as the last member", b)
+            .hasSize(1);
+      }
+    }
   }
 
+  private static void aLeaderThatCannotWriteLeadsOnlyWhenNoIsrMemberCan(
+      PartitionAssignment before, PartitionAssignment p, LeaderElection.Brokers brokers) {
+    if (p.leader() >= 0 && brokers.dirOffline().contains(p.leader())) {
+      assertThat(before.isr().stream().filter(brokers.serving()::contains).toList())
+          .as("leader %d cannot write, though an ISR member of %s could", p.leader(), before)
+          .isEmpty();
+    }
+  }
+
+  private static void anElectionIsAFixpoint(
+      PartitionAssignment p, LeaderElection.Brokers brokers, boolean unclean) {
+    assertThat(LeaderElection.onBrokers(p, brokers, unclean)).as("second election").isEmpty();
+  }
+
+  /**
+   * Whether a replica may lead: a live ISR member, or under unclean election one that can write.
+   */
   private static boolean uncleanCouldElect(
-      PartitionAssignment p, Set<Integer> live, boolean unclean) {
+      PartitionAssignment p, LeaderElection.Brokers brokers, boolean unclean) {
     boolean cleanCandidate =
-        p.replicas().stream().anyMatch(b -> live.contains(b) && p.isr().contains(b));
-    boolean anyLive = p.replicas().stream().anyMatch(live::contains);
-    return cleanCandidate || (unclean && anyLive);
+        p.replicas().stream().anyMatch(b -> brokers.live().contains(b) && p.isr().contains(b));
+    boolean anyServing = p.replicas().stream().anyMatch(brokers.serving()::contains);
+    return cleanCandidate || (unclean && anyServing);
   }
 }

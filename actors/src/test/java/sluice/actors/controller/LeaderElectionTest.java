@@ -188,4 +188,84 @@ class LeaderElectionTest {
         .as("no unclean election while an ISR member may return")
         .containsExactly(2);
   }
+
+  private static LeaderElection.Brokers dirOfflineOn(Set<Integer> live, Integer... offline) {
+    return new LeaderElection.Brokers(live, Set.of(), Set.of(offline));
+  }
+
+  @Test
+  void aLeaderWhoseDataDirIsOfflineHandsOverToTheFirstIsrMemberThatCanWrite() {
+    var p = partition(List.of(2, 1, 3), 2, 4, List.of(2, 3, 1), 7);
+    var after =
+        after(
+            LeaderElection.onBrokers(p, dirOfflineOn(Set.of(1, 2, 3), 2), false), Kind.DIR_OFFLINE);
+    assertThat(after.leader()).as("first in replica order after broker 2").isEqualTo(1);
+    assertThat(after.leaderEpoch()).as("a new leader epoch, as a failover").isEqualTo(5);
+    assertThat(after.partitionEpoch()).isEqualTo(8);
+    assertThat(after.isr()).as("broker 2 leaves the ISR").containsExactly(3, 1);
+    assertThat(LeaderElection.onBrokers(after, dirOfflineOn(Set.of(1, 2, 3), 2), false))
+        .as("a fixpoint")
+        .isEmpty();
+  }
+
+  @Test
+  void aReplicaOutsideTheIsrDoesNotTakeOverFromALeaderWithAnOfflineDataDir() {
+    var p = partition(List.of(2, 1, 3), 2, 4, List.of(2, 3), 7);
+    var after =
+        after(
+            LeaderElection.onBrokers(p, dirOfflineOn(Set.of(1, 2, 3), 2), true), Kind.DIR_OFFLINE);
+    assertThat(after.leader()).as("broker 1 is live but not in sync, even if unclean").isEqualTo(3);
+  }
+
+  @Test
+  void aLeaderWhoseDataDirIsOfflineKeepsThePartitionWhenNoOtherIsrMemberCanWrite() {
+    var alone = partition(List.of(2, 1, 3), 2, 4, List.of(2), 7);
+    assertThat(LeaderElection.onBrokers(alone, dirOfflineOn(Set.of(1, 2, 3), 2), true))
+        .as("no ISR member but the leader: it stays, no unclean election")
+        .isEmpty();
+
+    var othersCannotWrite = partition(List.of(2, 1, 3), 2, 4, List.of(2, 1, 3), 7);
+    var after =
+        after(
+            LeaderElection.onBrokers(othersCannotWrite, dirOfflineOn(Set.of(1, 2), 2, 1), false),
+            Kind.ISR_SHRUNK);
+    assertThat(after.leader()).isEqualTo(2);
+    assertThat(after.leaderEpoch()).as("no new leader epoch").isEqualTo(4);
+    assertThat(after.isr())
+        .as("broker 1 (offline directory) and broker 3 (dead) leave; the leader stays")
+        .containsExactly(2);
+  }
+
+  @Test
+  void aFollowerWhoseDataDirIsOfflineLeavesTheIsrOfAWritingLeader() {
+    var p = partition(List.of(1, 2, 3), 1, 4, List.of(1, 2, 3), 7);
+    var after =
+        after(
+            LeaderElection.onBrokers(p, dirOfflineOn(Set.of(1, 2, 3), 2), false), Kind.ISR_SHRUNK);
+    assertThat(after.leader()).isEqualTo(1);
+    assertThat(after.leaderEpoch()).isEqualTo(4);
+    assertThat(after.isr()).containsExactly(1, 3);
+    assertThat(LeaderElection.onBrokers(after, LeaderElection.Brokers.live(Set.of(1, 2, 3)), false))
+        .as("once its directory is back it rejoins through the leader's ISR expansion, not here")
+        .isEmpty();
+  }
+
+  @Test
+  void aDeadLeadersOnlyLiveIsrMemberLeadsEvenWithAnOfflineDataDir() {
+    var p = partition(List.of(1, 2, 3), 1, 4, List.of(1, 2), 7);
+    var after = after(LeaderElection.onBrokers(p, dirOfflineOn(Set.of(2, 3), 2), true), Kind.CLEAN);
+    assertThat(after.leader())
+        .as("broker 2 holds every acknowledged record; broker 3 would be unclean")
+        .isEqualTo(2);
+    assertThat(after.isr()).containsExactly(2);
+  }
+
+  @Test
+  void aBrokerWithAnOfflineDataDirIsNotMadePreferredLeader() {
+    var p0 = partition(List.of(1, 2), 2, 3, List.of(2, 1), 5);
+    var topic = new TopicMetadata("t", "id", false, Map.of(), List.of(p0));
+    var election = LeaderElection.elect(topic, dirOfflineOn(Set.of(1, 2), 1), true).orElseThrow();
+    assertThat(election.after().partitions().get(0).leader()).isEqualTo(2);
+    assertThat(election.after().partitions().get(0).isr()).containsExactly(2);
+  }
 }

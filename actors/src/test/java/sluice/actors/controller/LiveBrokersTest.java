@@ -77,4 +77,29 @@ class LiveBrokersTest {
         .as("counted dead, the partition would go offline")
         .isPresent();
   }
+
+  @Test
+  void aRegistrationThatNamesAnOfflineDataDirIsReportedOnceAndThatBrokerStopsServing() {
+    Map<String, MemberStatus> members =
+        Map.of(address(1), MemberStatus.up(), address(2), MemberStatus.up());
+    LiveBrokers brokers = new LiveBrokers(members, Map.of(1, registration(1), 2, registration(2)));
+    assertThat(brokers.serving()).containsExactly(1, 2);
+
+    var offline = new BrokerRegistration(2, "127.0.0.1", 8082, address(2), List.of("/data/node-2"));
+    LiveBrokers.Changes changes = brokers.update(List.of(registration(1), offline));
+    assertThat(changes.dataDirs()).containsExactly(2);
+    assertThat(changes.moved()).isEmpty();
+    assertThat(brokers.live().keySet()).as("still live").containsExactly(1, 2);
+    assertThat(brokers.dirOffline()).containsExactly(2);
+    assertThat(brokers.serving()).containsExactly(1);
+    assertThat(brokers.offlineDirs(2)).containsExactly("/data/node-2");
+    assertThat(brokers.update(List.of(registration(1), offline)).isEmpty())
+        .as("the same registration again changes nothing")
+        .isTrue();
+
+    assertThat(brokers.update(List.of(registration(1), registration(2))).dataDirs())
+        .as("back online")
+        .containsExactly(2);
+    assertThat(brokers.serving()).containsExactly(1, 2);
+  }
 }

@@ -110,6 +110,30 @@ class LogsTest {
   }
 
   @Test
+  void aCheckpointFailingInTheBackgroundTakesTheDataDirectoryOffline() throws Exception {
+    PartitionLog log = logs.open("t-0", "id-1", LogConfig.from(Map.of("segment.bytes", "200")));
+    // A directory where the checkpoint's temporary file goes: its write fails, as on a full disk.
+    Path blocker = Files.createDirectories(dataDir.resolve("t-0/partition.checkpoint.tmp"));
+    Files.writeString(blocker.resolve("x"), "x");
+    for (int i = 0; i < 5; i++) {
+      appendOne(log);
+    }
+
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(logs.health().state())
+                  .isInstanceOfSatisfying(
+                      DataDirHealth.Offline.class,
+                      offline -> assertThat(offline.cause()).contains("t-0", "checkpoint"));
+              return null;
+            });
+    Files.delete(blocker.resolve("x"));
+    Files.delete(blocker);
+    assertThat(logs.health().probe()).isTrue();
+  }
+
+  @Test
   void retentionRunsInTheBackground() {
     PartitionLog log =
         logs.open(

@@ -15,7 +15,10 @@ class IsrProposalsTest {
   private static final Duration LAG = Duration.ofSeconds(10);
   private static final List<Integer> REPLICAS = List.of(1, 2, 3);
 
+  private static final int WITH_OFFLINE_DIR = 3;
+
   private final ManualClock clock = new ManualClock();
+  private boolean offlineDir;
   private final ReplicaTracker replicas =
       new ReplicaTracker(1, assignment(REPLICAS, 6), LAG.toMillis(), clock.millis());
   private final IsrProposals proposals =
@@ -39,7 +42,8 @@ class IsrProposalsTest {
               null,
               null,
               QuorumState::alone),
-          replicas);
+          replicas,
+          broker -> broker != WITH_OFFLINE_DIR || !offlineDir);
 
   private static PartitionAssignment assignment(List<Integer> isr, int partitionEpoch) {
     return new PartitionAssignment(0, REPLICAS, 1, 4, isr, partitionEpoch);
@@ -128,6 +132,18 @@ class IsrProposalsTest {
 
     assertThat(proposals.next(10, 10, 0, false)).isNull();
     replicas.onFetch(3, 10, 10, clock.millis());
+
+    assertThat(proposals.next(10, 10, 0, false)).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void aFollowerWhoseDataDirIsOfflineIsNotProposedInUntilItIsBack() {
+    replicas.apply(assignment(List.of(1, 2), 7), clock.millis());
+    replicas.onFetch(WITH_OFFLINE_DIR, 10, 10, clock.millis());
+    offlineDir = true;
+
+    assertThat(proposals.next(10, 10, 0, false)).isNull();
+    offlineDir = false;
 
     assertThat(proposals.next(10, 10, 0, false)).containsExactly(1, 2, 3);
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The fsyncs of one partition log and its recovery point: everything below the recovery point is on
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * finished does the recovery point move to the new segment and get checkpointed. A crash before
  * then leaves the recovery point where it was, so recovery checks the closed segment again. Flushes
  * complete in roll order; a failed one leaves the recovery point behind and the next flush retries
- * it. A flush queued before the log was closed or truncated does nothing (a truncation may have
+ * it, and is told to the log's background-failure listener (no caller would hear of it otherwise:
+ * the broker takes its data directory offline). A flush queued before the log was closed or truncated does nothing (a truncation may have
  * removed or rewritten what it would flush).
  *
  * <p>The flusher is one thread per log, started at a roll and stopped after {@value #IDLE_SECONDS}
@@ -40,6 +42,7 @@ final class LogFlusher {
   private final ReplicationState replication;
   private final Executor executor;
   private final ExecutorService ownExecutor;
+  private final BiConsumer<String, RuntimeException> backgroundWriteFailures;
   // guarded by lock
   private long recoveryPoint;
   private long recoverySequence;
@@ -52,6 +55,8 @@ final class LogFlusher {
    * @param recoveryPoint the offset below which the segments were on disk when the log was loaded
    * @param executor runs the background flushes, in submission order, one at a time; null for a
    *     thread of the log's own
+   * @param backgroundWriteFailures told, on the flusher thread, what background write failed and
+   *     how
    */
   LogFlusher(
       Object lock,
@@ -59,8 +64,10 @@ final class LogFlusher {
       ReplicationState replication,
       long recoveryPoint,
       long nowMs,
-      Executor executor) {
+      Executor executor,
+      BiConsumer<String, RuntimeException> backgroundWriteFailures) {
     this.lock = lock;
+    this.backgroundWriteFailures = backgroundWriteFailures;
     this.segments = segments;
     this.replication = replication;
     this.recoveryPoint = recoveryPoint;
@@ -180,16 +187,31 @@ final class LogFlusher {
                 + recoveryPoint()
                 + " until a flush succeeds",
             e);
+        backgroundWriteFailures.accept("the background fsync of " + segment.logFile(), e);
         return;
       }
     }
+    UncheckedIOException checkpointFailure = null;
     synchronized (lock) {
       if (isStale(upTo, truncationsAtRoll)) {
         return;
       }
       recoveryPoint = upTo;
       recoverySequence = sequenceBelow;
-      writeCheckpoint();
+      try {
+        writeCheckpoint();
+      } catch (UncheckedIOException e) {
+        // The next checkpoint (a flush, a retention check, close) writes it: it differs from the
+        // recovery point checkpointed.
+        checkpointFailure = e;
+      }
+    }
+    if (checkpointFailure != null) {
+      LOG.log(
+          Level.ERROR,
+          "Checkpoint of " + segments.dir() + " after a background fsync failed",
+          checkpointFailure);
+      backgroundWriteFailures.accept("the checkpoint of " + segments.dir(), checkpointFailure);
     }
   }
 

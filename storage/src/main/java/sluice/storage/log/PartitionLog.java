@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import sluice.storage.record.RecordBatch;
 
 /**
@@ -45,7 +46,12 @@ public final class PartitionLog implements AutoCloseable {
   private volatile LogConfig config;
 
   private PartitionLog(
-      Path dir, LogConfig config, Clock clock, LogLoader.Loaded loaded, Executor flusher) {
+      Path dir,
+      LogConfig config,
+      Clock clock,
+      LogLoader.Loaded loaded,
+      Executor flusher,
+      BiConsumer<String, RuntimeException> backgroundWriteFailures) {
     this.dir = dir;
     this.config = config;
     this.clock = clock;
@@ -53,7 +59,13 @@ public final class PartitionLog implements AutoCloseable {
     this.replication = new ReplicationState(segments, loaded.leaderEpochs());
     this.flusher =
         new LogFlusher(
-            lock, segments, replication, loaded.durableOffset(), clock.millis(), flusher);
+            lock,
+            segments,
+            replication,
+            loaded.durableOffset(),
+            clock.millis(),
+            flusher,
+            backgroundWriteFailures);
     this.compactor = new LogCompactor(lock, clock, segments, this::config);
     this.recoveryReport = loaded.report();
   }
@@ -64,7 +76,21 @@ public final class PartitionLog implements AutoCloseable {
    * (see {@link #recoveryReport()}).
    */
   public static PartitionLog open(Path dir, LogConfig config, Clock clock) {
-    return open(dir, config, clock, null);
+    return open(dir, config, clock, null, (what, failure) -> {});
+  }
+
+  /**
+   * As {@link #open(Path, LogConfig, Clock)}; {@code backgroundWriteFailures} is told, on the
+   * flusher thread, of each write the log makes on its own that fails (the fsync of a rolled
+   * segment, the checkpoint after it) with what failed and the failure. Writes made in a caller's
+   * thread throw to that caller instead.
+   */
+  public static PartitionLog open(
+      Path dir,
+      LogConfig config,
+      Clock clock,
+      BiConsumer<String, RuntimeException> backgroundWriteFailures) {
+    return open(dir, config, clock, null, backgroundWriteFailures);
   }
 
   /**
@@ -73,8 +99,23 @@ public final class PartitionLog implements AutoCloseable {
    * the log's own.
    */
   static PartitionLog open(Path dir, LogConfig config, Clock clock, Executor flusher) {
+    return open(dir, config, clock, flusher, (what, failure) -> {});
+  }
+
+  static PartitionLog open(
+      Path dir,
+      LogConfig config,
+      Clock clock,
+      Executor flusher,
+      BiConsumer<String, RuntimeException> backgroundWriteFailures) {
     var log =
-        new PartitionLog(dir, config, clock, LogLoader.load(dir, config, clock.millis()), flusher);
+        new PartitionLog(
+            dir,
+            config,
+            clock,
+            LogLoader.load(dir, config, clock.millis()),
+            flusher,
+            backgroundWriteFailures);
     synchronized (log.lock) {
       log.flusher.flush(clock.millis());
       log.flusher.writeCheckpoint();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static sluice.storage.log.TestBatches.batch;
 import static sluice.storage.log.TestBatches.readAll;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -81,6 +82,29 @@ class BackgroundFlushTest {
       appended.add(b);
     }
     return appended;
+  }
+
+  @Test
+  void aCheckpointThatFailsOnTheFlusherIsToldToTheListenerAndWrittenByTheNextCheckpoint()
+      throws Exception {
+    List<String> failures = new ArrayList<>();
+    PartitionLog log =
+        PartitionLog.open(dir(), config, clock, flusher, (what, e) -> failures.add(what));
+    opened.add(log);
+    append(log, 5);
+    // A directory where the checkpoint's temporary file goes: its write fails, as on a full disk.
+    Path blocker = Files.createDirectories(dir().resolve("partition.checkpoint.tmp"));
+    Files.writeString(blocker.resolve("x"), "x");
+
+    flusher.runAll();
+
+    assertThat(failures).containsExactly("the checkpoint of " + dir());
+    assertThat(PartitionCheckpoint.read(dir()).orElseThrow().recoveryPoint()).isZero();
+
+    Files.delete(blocker.resolve("x"));
+    Files.delete(blocker);
+    log.deleteRetainedSegments();
+    assertThat(PartitionCheckpoint.read(dir()).orElseThrow().recoveryPoint()).isEqualTo(8);
   }
 
   @Test
