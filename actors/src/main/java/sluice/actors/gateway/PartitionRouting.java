@@ -44,8 +44,20 @@ final class PartitionRouting {
     return FetchValidation.limits("A fetch", request.maxBytes(), request.maxWaitMs());
   }
 
-  /** Produces the records (a partition a record names beyond the topic is refused for it). */
+  /**
+   * Produces the records (a partition a record names beyond the topic is refused for it). An
+   * internal topic ({@code __consumer_offsets}) is refused whole, as Kafka refuses a client's
+   * append to one: only the broker's own components write there, past the gateway.
+   */
   void produce(Gateway.Produce request, TopicMetadata topic) {
+    if (topic.internal()) {
+      request.refuse(
+          ApiError.of(
+              ErrorCode.INVALID_TOPIC_EXCEPTION,
+              "Topic '%s' is internal: clients cannot produce to it",
+              topic.name()));
+      return;
+    }
     List<ProduceRecord> records = request.records();
     Partitioner.Request choice = partitioner.startRequest(topic.name(), topic.partitions().size());
     calls

@@ -45,6 +45,7 @@ class GatewayTest {
   @TempDir Path dataDir;
   private ActorTestKit testKit;
   private ActorRef<Gateway.Command> gateway;
+  private ActorRef<Controller.Command> controller;
   private final FakePartitionLeaders leaders = new FakePartitionLeaders();
   private final ManualClock clock = new ManualClock(NOW);
 
@@ -53,7 +54,7 @@ class GatewayTest {
     Config config = TestClusters.config(dataDir, "sluice.gateway.leader-ask-margin = 2s");
     testKit = TestClusters.startOneNode("GatewayTest", config);
     TestClusters.registerBroker(testKit, 1, 8080);
-    var controller =
+    controller =
         testKit.spawn(
             Controller.create(
                 Controller.Settings.fromConfig(config),
@@ -308,6 +309,34 @@ class GatewayTest {
     gateway.tell(new Gateway.GetOffsets("small", -1, offsets.getRef()));
     assertThat(offsets.expectMessageClass(Gateway.OffsetsReply.class, TIMEOUT).error().message())
         .contains("Partition -1");
+  }
+
+  @Test
+  void clientsCannotProduceToAnInternalTopicButMayReadIt() {
+    TestProbe<AdminRequest.TopicReply> created = testKit.createTestProbe();
+    controller.tell(
+        new Controller.CreateInternalTopic(
+            new AdminRequest.CreateTopic(
+                "__consumer_offsets", 2, null, Map.of(), created.getRef())));
+    assertThat(created.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT).error()).isNull();
+
+    List<RecordResult> results =
+        produce(
+            "__consumer_offsets",
+            List.of(
+                new ProduceRecord(0, null, utf8("forged"), null, null),
+                new ProduceRecord(null, utf8("k"), utf8("forged"), null, null)),
+            Acks.ALL);
+    assertThat(results)
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.error().code()).isEqualTo(ErrorCode.INVALID_TOPIC_EXCEPTION);
+              assertThat(r.error().message())
+                  .contains("'__consumer_offsets' is internal", "cannot produce");
+            });
+    assertThat(leaders.appends.get()).as("nothing reached a leader").isZero();
+    assertThat(fetch("__consumer_offsets", 0, 0).error()).isNull();
   }
 
   @Test
