@@ -16,9 +16,10 @@ import java.util.TreeSet;
 
 /**
  * Random groups for the assignors' property tests: 1 to 20 members (some static), 1 to 10 topics of
- * 1 to 64 partitions, and current assignments as a coordinator may hold them: partitions of members
- * that left unclaimed, and stale claims (a deleted topic's id, partitions beyond the count, topics
- * the member no longer subscribes to, a partition claimed by two members).
+ * 1 to 4, 16 or 64 partitions (small groups of partitions too, where quotas are 0 or 1), and
+ * current assignments as a coordinator may hold them: partitions of members that left unclaimed,
+ * and stale claims (a deleted topic's id, partitions beyond the count, topics the member no longer
+ * subscribes to, a partition claimed by two members).
  */
 final class RandomGroups {
   static final String DELETED_TOPIC_ID = "id-deleted";
@@ -29,10 +30,13 @@ final class RandomGroups {
   static GroupSpec group(Random random, boolean homogeneous) {
     List<SubscribedTopic> topics = new ArrayList<>();
     int topicCount = 1 + random.nextInt(10);
+    int maxPartitions = List.of(4, 16, 64).get(random.nextInt(3));
     for (int t = 0; t < topicCount; t++) {
       topics.add(
           new SubscribedTopic(
-              "id-" + Long.toHexString(random.nextLong()), "topic-" + t, 1 + random.nextInt(64)));
+              "id-" + Long.toHexString(random.nextLong()),
+              "topic-" + t,
+              1 + random.nextInt(maxPartitions)));
     }
     Set<String> names = new TreeSet<>();
     topics.forEach(topic -> names.add(topic.name()));
@@ -149,8 +153,12 @@ final class RandomGroups {
     return new GroupSpec(members, topics);
   }
 
-  /** The group with one more member, subscribed as {@code like} is and owning nothing. */
-  static GroupSpec joined(GroupSpec group, String memberId, AssignmentMember like) {
+  /**
+   * The group with one more member, subscribed as {@code like} is and owning nothing; its id sorts
+   * anywhere among the others'.
+   */
+  static GroupSpec joined(GroupSpec group, AssignmentMember like, Random random) {
+    String memberId = "member-" + (1000 + random.nextInt(9000));
     List<AssignmentMember> members = new ArrayList<>(group.members());
     members.add(AssignmentMember.of(memberId, like.subscribedTopics(), Map.of()));
     return new GroupSpec(members, group.topics());
