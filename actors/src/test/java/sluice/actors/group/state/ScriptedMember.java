@@ -18,6 +18,10 @@ final class ScriptedMember {
   private List<String> topics;
   int epoch;
   Map<String, Set<Integer>> owned = new HashMap<>();
+
+  /** The last assignment the coordinator sent: what the member reconciles to when it may. */
+  Map<String, Set<Integer>> assigned = new HashMap<>();
+
   HeartbeatResponse last;
   int rebalanceTimeoutMs = 30_000;
   String assignor;
@@ -32,11 +36,19 @@ final class ScriptedMember {
   HeartbeatResponse join() {
     epoch = 0;
     owned = new HashMap<>();
+    assigned = new HashMap<>();
     return send(request(0, rebalanceTimeoutMs, topics, Map.of()), true);
   }
 
-  /** A heartbeat that reports what the member owns and takes what it is sent. */
+  /**
+   * A heartbeat after the member took its last assignment (revoking what is not in it), which
+   * reports what it owns and takes what it is sent; after a fencing it rejoins, as clients do.
+   */
   HeartbeatResponse heartbeat() {
+    if (epoch == 0) {
+      return join();
+    }
+    owned = copy(assigned);
     return send(request(epoch, null, null, copy(owned)), true);
   }
 
@@ -47,6 +59,7 @@ final class ScriptedMember {
 
   HeartbeatResponse subscribe(List<String> newTopics) {
     topics = newTopics;
+    owned = copy(assigned);
     return send(request(epoch, null, newTopics, copy(owned)), true);
   }
 
@@ -64,17 +77,20 @@ final class ScriptedMember {
       if (last.error() == GroupError.FENCED_MEMBER_EPOCH
           || last.error() == GroupError.UNKNOWN_MEMBER_ID) {
         owned = new HashMap<>();
+        assigned = new HashMap<>();
         epoch = 0;
       }
       return last;
     }
     if (request.memberEpoch() < 0) {
       owned = new HashMap<>();
+      assigned = new HashMap<>();
       return last;
     }
     epoch = last.memberEpoch();
     if (last.assignment() != null) {
-      Map<String, Set<Integer>> next = copy(last.assignment());
+      assigned = copy(last.assignment());
+      Map<String, Set<Integer>> next = copy(assigned);
       if (!revoke) {
         owned.forEach((t, ps) -> next.computeIfAbsent(t, k -> new TreeSet<>()).addAll(ps));
       }
