@@ -23,8 +23,8 @@ import java.util.function.BiConsumer;
  * then leaves the recovery point where it was, so recovery checks the closed segment again. Flushes
  * complete in roll order; a failed one leaves the recovery point behind and the next flush retries
  * it, and is told to the log's background-failure listener (no caller would hear of it otherwise:
- * the broker takes its data directory offline). A flush queued before the log was closed or truncated does nothing (a truncation may have
- * removed or rewritten what it would flush).
+ * the broker takes its data directory offline). A flush queued before the log was closed or
+ * truncated does nothing (a truncation may have removed or rewritten what it would flush).
  *
  * <p>The flusher is one thread per log, started at a roll and stopped after {@value #IDLE_SECONDS}
  * s without work, so a broker with many quiet partitions holds no threads for them.
