@@ -40,16 +40,7 @@ public final class AlterPartitionCheck {
    */
   public static Result check(
       TopicMetadata topic, Controller.AlterPartition request, Set<Integer> serving) {
-    Result sender =
-        checkLeader(
-            topic,
-            new Sender(
-                request.topic(),
-                request.topicId(),
-                request.partition(),
-                request.leaderId(),
-                request.leaderEpoch(),
-                request.partitionEpoch()));
+    Result sender = checkLeader(topic, request);
     if (sender.error() != null) {
       return sender;
     }
@@ -109,14 +100,23 @@ public final class AlterPartitionCheck {
         null);
   }
 
-  /** Who asks, and in which epochs: the compare-and-set part of a leader's request. */
-  record Sender(
-      String topic,
-      String topicId,
-      int partition,
-      int leaderId,
-      int leaderEpoch,
-      int partitionEpoch) {}
+  /**
+   * Who asks about its own partition, and in which epochs: the compare-and-set part of a leader's
+   * request ({@link Controller.AlterPartition}, {@link Controller.ResignLeadership}).
+   */
+  interface Sender {
+    String topic();
+
+    String topicId();
+
+    int partition();
+
+    int leaderId();
+
+    int leaderEpoch();
+
+    int partitionEpoch();
+  }
 
   /**
    * The first four checks, shared by every request a leader makes about its own partition ({@link

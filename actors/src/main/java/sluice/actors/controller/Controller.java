@@ -83,7 +83,7 @@ public final class Controller {
       int partitionEpoch,
       List<Integer> newIsr,
       ActorRef<AlterPartitionResult> replyTo)
-      implements Command {
+      implements Command, AlterPartitionCheck.Sender {
     public AlterPartition {
       newIsr = List.copyOf(newIsr);
     }
@@ -120,7 +120,7 @@ public final class Controller {
       int partitionEpoch,
       long corruptOffset,
       ActorRef<AlterPartitionResult> replyTo)
-      implements Command {}
+      implements Command, AlterPartitionCheck.Sender {}
 
   /**
    * Settings under {@code sluice.controller}.

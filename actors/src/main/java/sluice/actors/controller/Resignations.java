@@ -42,16 +42,7 @@ final class Resignations {
    */
   static Step decide(
       ResignLeadership request, TopicMetadata topic, LeaderElection.Brokers brokers) {
-    var checked =
-        AlterPartitionCheck.checkLeader(
-            topic,
-            new AlterPartitionCheck.Sender(
-                request.topic(),
-                request.topicId(),
-                request.partition(),
-                request.leaderId(),
-                request.leaderEpoch(),
-                request.partitionEpoch()));
+    var checked = AlterPartitionCheck.checkLeader(topic, request);
     if (checked.error() != null) {
       return new Answer(new AlterPartitionResult(null, checked.error()));
     }

@@ -8,10 +8,7 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +29,10 @@ import sluice.actors.partition.PartitionLeader.Command;
 import sluice.actors.partition.PartitionLeader.CorruptBatchSeen;
 import sluice.actors.partition.PartitionLeader.Fetch;
 import sluice.actors.partition.PartitionLeader.FetchReply;
+import sluice.actors.testing.SegmentDamage;
 import sluice.actors.testing.TestClusters;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.Batches;
-import sluice.storage.record.RecordBatch;
 
 /**
  * A leader told of a corrupt batch reads its own copy back: damaged on its disk, it resigns to the
@@ -93,7 +90,7 @@ class LeaderCorruptBatchTest {
       throws Exception {
     EntityRef<Command> leader = start(REPLICAS);
     assertThat(log().segmentCount()).isGreaterThan(1);
-    flipTheLastByteOfTheBatchAt(log().dir().resolve("00000000000000000000.log"), 2);
+    SegmentDamage.flipTheLastByteOfTheBatchAt(log().dir().resolve("00000000000000000000.log"), 2);
 
     leader.tell(new CorruptBatchSeen(3, "a test consumer", "CRC mismatch"));
 
@@ -131,7 +128,7 @@ class LeaderCorruptBatchTest {
   void aLeaderThatNoOtherReplicaCanReplaceKeepsServingTheBatchesBeforeTheCorruptOne()
       throws Exception {
     EntityRef<Command> leader = start(List.of(1));
-    flipTheLastByteOfTheBatchAt(log().dir().resolve("00000000000000000000.log"), 2);
+    SegmentDamage.flipTheLastByteOfTheBatchAt(log().dir().resolve("00000000000000000000.log"), 2);
 
     leader.tell(new CorruptBatchSeen(2, "the follower on broker 2", "CRC mismatch"));
     var resign = controller.expectMessageClass(Controller.ResignLeadership.class, WAIT);
@@ -155,7 +152,8 @@ class LeaderCorruptBatchTest {
     start(REPLICAS);
     PartitionLog log = log();
     assertThat(CorruptBatches.ownCopy(log, 3).corrupt()).isFalse();
-    String crcs = flipTheLastByteOfTheBatchAt(log.dir().resolve("00000000000000000000.log"), 2);
+    String crcs =
+        SegmentDamage.flipTheLastByteOfTheBatchAt(log.dir().resolve("00000000000000000000.log"), 2);
 
     var inside = CorruptBatches.ownCopy(log, 3);
     assertThat(inside.corrupt()).isTrue();
@@ -163,27 +161,5 @@ class LeaderCorruptBatchTest {
     assertThat(inside.detail()).contains(crcs);
     assertThat(CorruptBatches.ownCopy(log, 0).corrupt()).isFalse();
     assertThat(CorruptBatches.ownCopy(log, 4).corrupt()).isFalse();
-  }
-
-  /** Flips the last byte of the batch at {@code baseOffset}; returns the CRCs it now shows. */
-  private static String flipTheLastByteOfTheBatchAt(Path segment, long baseOffset)
-      throws Exception {
-    byte[] bytes = Files.readAllBytes(segment);
-    int position = 0;
-    for (RecordBatch batch : Batches.iterate(ByteBuffer.wrap(bytes))) {
-      if (batch.baseOffset() == baseOffset) {
-        int last = position + batch.sizeInBytes() - 1;
-        bytes[last] ^= 0x40;
-        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-          channel.write(ByteBuffer.wrap(bytes, last, 1), last);
-        }
-        RecordBatch flipped =
-            RecordBatch.wrap(ByteBuffer.wrap(bytes, position, batch.sizeInBytes()));
-        return String.format(
-            "stored CRC32C 0x%08x, computed 0x%08x", flipped.checksum(), flipped.computeChecksum());
-      }
-      position += batch.sizeInBytes();
-    }
-    throw new AssertionError("no batch at offset " + baseOffset + " in " + segment);
   }
 }
