@@ -195,4 +195,12 @@ public final class ShardedPartitions
             askTimeout)
         .thenApply(r -> new Gateway.OffsetForTimeReply(r.offset(), r.error()));
   }
+
+  @Override
+  public void corruptBatchSeen(String topic, int partition, long offset, String problem) {
+    leader(topic, partition)
+        .tell(
+            new PartitionLeader.CorruptBatchSeen(
+                offset, "a consumer fetch through " + system.address(), problem));
+  }
 }

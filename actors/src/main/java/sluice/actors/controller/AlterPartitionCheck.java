@@ -40,50 +40,12 @@ public final class AlterPartitionCheck {
    */
   public static Result check(
       TopicMetadata topic, Controller.AlterPartition request, Set<Integer> serving) {
+    Result sender = checkLeader(topic, request);
+    if (sender.error() != null) {
+      return sender;
+    }
+    PartitionAssignment current = sender.partition();
     String tp = request.topic() + "-" + request.partition();
-    if (topic == null || !topic.topicId().equals(request.topicId())) {
-      return failed(
-          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-          "Topic '%s' with id %s does not exist%s",
-          request.topic(),
-          request.topicId(),
-          topic == null ? "" : " (its id is now " + topic.topicId() + ")");
-    }
-    PartitionAssignment current = topic.partition(request.partition()).orElse(null);
-    if (current == null) {
-      return failed(
-          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-          "Partition %s does not exist: topic '%s' has %d partitions",
-          tp,
-          request.topic(),
-          topic.partitions().size());
-    }
-    if (request.leaderEpoch() != current.leaderEpoch()) {
-      return failed(
-          ErrorCode.FENCED_LEADER_EPOCH,
-          "Leader epoch %d of %s is not the current one, %d (leader %d)",
-          request.leaderEpoch(),
-          tp,
-          current.leaderEpoch(),
-          current.leader());
-    }
-    if (request.leaderId() != current.leader()) {
-      return failed(
-          ErrorCode.INVALID_REQUEST,
-          "Broker %d is not the leader of %s in leader epoch %d; broker %d is",
-          request.leaderId(),
-          tp,
-          current.leaderEpoch(),
-          current.leader());
-    }
-    if (request.partitionEpoch() != current.partitionEpoch()) {
-      return failed(
-          ErrorCode.INVALID_UPDATE_VERSION,
-          "Partition epoch %d of %s is not the current one, %d",
-          request.partitionEpoch(),
-          tp,
-          current.partitionEpoch());
-    }
     List<Integer> isr = request.newIsr();
     if (isr.isEmpty() || new HashSet<>(isr).size() != isr.size()) {
       return failed(
@@ -136,6 +98,80 @@ public final class AlterPartitionCheck {
             topic.name(), topic.topicId(), topic.internal(), topic.configs(), partitions),
         altered,
         null);
+  }
+
+  /**
+   * Who asks about its own partition, and in which epochs: the compare-and-set part of a leader's
+   * request ({@link Controller.AlterPartition}, {@link Controller.ResignLeadership}).
+   */
+  interface Sender {
+    String topic();
+
+    String topicId();
+
+    int partition();
+
+    int leaderId();
+
+    int leaderEpoch();
+
+    int partitionEpoch();
+  }
+
+  /**
+   * The first four checks, shared by every request a leader makes about its own partition ({@link
+   * Controller.AlterPartition}, {@link Controller.ResignLeadership}): the topic and partition
+   * exist, the leader epoch is current, the sender leads, the partition epoch is current.
+   *
+   * @param topic the topic as stored, null if there is none of that name
+   * @return the stored topic and partition, or the error
+   */
+  static Result checkLeader(TopicMetadata topic, Sender request) {
+    String tp = request.topic() + "-" + request.partition();
+    if (topic == null || !topic.topicId().equals(request.topicId())) {
+      return failed(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          "Topic '%s' with id %s does not exist%s",
+          request.topic(),
+          request.topicId(),
+          topic == null ? "" : " (its id is now " + topic.topicId() + ")");
+    }
+    PartitionAssignment current = topic.partition(request.partition()).orElse(null);
+    if (current == null) {
+      return failed(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          "Partition %s does not exist: topic '%s' has %d partitions",
+          tp,
+          request.topic(),
+          topic.partitions().size());
+    }
+    if (request.leaderEpoch() != current.leaderEpoch()) {
+      return failed(
+          ErrorCode.FENCED_LEADER_EPOCH,
+          "Leader epoch %d of %s is not the current one, %d (leader %d)",
+          request.leaderEpoch(),
+          tp,
+          current.leaderEpoch(),
+          current.leader());
+    }
+    if (request.leaderId() != current.leader()) {
+      return failed(
+          ErrorCode.INVALID_REQUEST,
+          "Broker %d is not the leader of %s in leader epoch %d; broker %d is",
+          request.leaderId(),
+          tp,
+          current.leaderEpoch(),
+          current.leader());
+    }
+    if (request.partitionEpoch() != current.partitionEpoch()) {
+      return failed(
+          ErrorCode.INVALID_UPDATE_VERSION,
+          "Partition epoch %d of %s is not the current one, %d",
+          request.partitionEpoch(),
+          tp,
+          current.partitionEpoch());
+    }
+    return new Result(topic, current, null);
   }
 
   private static Result failed(ErrorCode code, String format, Object... args) {

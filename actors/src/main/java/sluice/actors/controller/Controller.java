@@ -83,21 +83,44 @@ public final class Controller {
       int partitionEpoch,
       List<Integer> newIsr,
       ActorRef<AlterPartitionResult> replyTo)
-      implements Command {
+      implements Command, AlterPartitionCheck.Sender {
     public AlterPartition {
       newIsr = List.copyOf(newIsr);
     }
   }
 
   /**
-   * Exactly one of {@code partition} (as now stored, with its new partition epoch) and {@code
-   * error} is non-null. Errors: {@code FENCED_LEADER_EPOCH}, {@code INVALID_UPDATE_VERSION}, {@code
-   * UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_REQUEST} (an ISR that is not a subset of the
-   * replicas or lacks the leader), {@code REQUEST_TIMED_OUT} (no majority confirmed the write;
-   * propose again), {@code STALE_CONTROLLER_EPOCH} (this controller was superseded).
+   * The answer to {@link AlterPartition} and {@link ResignLeadership}. Exactly one of {@code
+   * partition} (as now stored, with its new partition epoch; unchanged for a resignation no other
+   * replica could take) and {@code error} is non-null. Errors: {@code FENCED_LEADER_EPOCH}, {@code
+   * INVALID_UPDATE_VERSION}, {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_REQUEST} (an ISR
+   * that is not a subset of the replicas or lacks the leader), {@code REQUEST_TIMED_OUT} (no
+   * majority confirmed the write; propose again), {@code STALE_CONTROLLER_EPOCH} (this controller
+   * was superseded).
    */
   public record AlterPartitionResult(PartitionAssignment partition, ApiError error)
       implements CborSerializable {}
+
+  /**
+   * A partition leader that found a corrupt batch in its own log (at {@code corruptOffset}, read
+   * back from its disk) hands the partition to a healthy in-sync replica. Checked as {@link
+   * AlterPartition} is (compare-and-set on the leader, its leader epoch and partition epoch, and
+   * the topic id). Accepted: the first other ISR member, in replica order, that is live with an
+   * online data directory leads in leader epoch + 1 (partition epoch + 1, as a failover election),
+   * the sender leaves the ISR, the shard moves, and the answer is the partition as stored. With no
+   * such member the sender keeps leading and the answer is the partition unchanged (it goes on
+   * serving the batches before the corrupt one). Errors as {@link AlterPartition}'s.
+   */
+  public record ResignLeadership(
+      String topic,
+      String topicId,
+      int partition,
+      int leaderId,
+      int leaderEpoch,
+      int partitionEpoch,
+      long corruptOffset,
+      ActorRef<AlterPartitionResult> replyTo)
+      implements Command, AlterPartitionCheck.Sender {}
 
   /**
    * Settings under {@code sluice.controller}.

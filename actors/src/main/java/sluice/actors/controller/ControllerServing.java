@@ -176,6 +176,7 @@ final class ControllerServing {
         .onMessage(Admin.class, this::onAdmin)
         .onMessage(CreateInternalTopic.class, this::onCreateInternalTopic)
         .onMessage(AlterPartition.class, this::onAlterPartition)
+        .onMessage(Controller.ResignLeadership.class, this::onResignLeadership)
         .onMessage(ElectLeaders.class, this::onElectLeaders)
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
@@ -363,6 +364,43 @@ final class ControllerServing {
           tell(isr.written(batch, outcome));
           return CompletableFuture.completedFuture(null);
         });
+  }
+
+  /**
+   * A leader with a corrupt batch in its own log: answered at once if refused or if no other ISR
+   * member can lead, else the election is written, the new leader placed, and then answered. While
+   * another write runs it waits in the stash, as administration does.
+   */
+  private Behavior<Command> onResignLeadership(Controller.ResignLeadership request) {
+    if (refusedWithoutQuorum(request)) {
+      return Behaviors.same();
+    }
+    TopicMetadata topic = store.topics().get(request.topic());
+    var step =
+        Resignations.decide(request, topic, elections.states(brokers, store.topics().values()));
+    if (step instanceof Resignations.Answer answer) {
+      request.replyTo().tell(answer.result());
+      return Behaviors.same();
+    }
+    var move = (Resignations.Move) step;
+    if (fence.superseded()) {
+      request.replyTo().tell(new AlterPartitionResult(null, fence.staleError()));
+      throw fence.failure();
+    }
+    List<LeaderElection.TopicElection> changes = List.of(move.election());
+    return write(
+        Elections.write(changes),
+        outcome ->
+            placement
+                .place(
+                    Elections.written(changes, outcome, settings.writeTimeout()), "leader resigned")
+                .whenComplete(
+                    (done, failure) ->
+                        request
+                            .replyTo()
+                            .tell(
+                                Resignations.written(
+                                    request, move, outcome, settings.writeTimeout()))));
   }
 
   private static void tell(List<IsrChanges.Answer> answers) {

@@ -86,9 +86,9 @@ final class Elections {
       LOG.debug("Elections ({}) wait for members {} to register", request.reason(), unregistered);
       return List.of();
     }
-    Set<Integer> unknown = unknown(brokers, topics);
-    Set<Integer> dirOffline = brokers.dirOffline();
-    var states = new LeaderElection.Brokers(live, unknown, dirOffline);
+    var states = states(brokers, topics);
+    Set<Integer> unknown = states.unknown();
+    Set<Integer> dirOffline = states.dirOffline();
     boolean preferred = request.preferred() && autoLeaderRebalance;
     List<LeaderElection.TopicElection> elections = new ArrayList<>();
     for (TopicMetadata topic : topics) {
@@ -104,6 +104,15 @@ final class Elections {
           elections.size());
     }
     return elections;
+  }
+
+  /**
+   * The brokers as an election sees them now: live, neither live nor dead (joining, or without
+   * registration during the grace), and live with an offline data directory.
+   */
+  LeaderElection.Brokers states(LiveBrokers brokers, Collection<TopicMetadata> topics) {
+    return new LeaderElection.Brokers(
+        brokers.live().keySet(), unknown(brokers, topics), brokers.dirOffline());
   }
 
   /** Whether the start's grace for brokers without registration is still running. */
@@ -166,6 +175,10 @@ final class Elections {
       case DIR_OFFLINE ->
           LOG.warn(
               "{}: the leader's data directory is offline, an in-sync replica leads",
+              decision.describe(topic));
+      case CORRUPT_BATCH ->
+          LOG.warn(
+              "{}: the leader found a corrupt batch in its own log, an in-sync replica leads",
               decision.describe(topic));
       default -> LOG.info(decision.describe(topic));
     }

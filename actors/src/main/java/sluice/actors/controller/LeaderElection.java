@@ -37,6 +37,12 @@ import sluice.actors.metadata.TopicMetadata;
  *
  * <p>Preferred leader: a partition whose first replica is live, in the ISR and not the leader gets
  * it back as leader (leader and partition epoch + 1, same ISR).
+ *
+ * <p>Resignation ({@link #resign}): a leader that found a corrupt batch in its own log hands the
+ * partition to the first other ISR member, in replica order, that is live with an online data
+ * directory (leader and partition epoch + 1, as a failover) and leaves the ISR, which keeps its
+ * other members that are not dead. With no such member nothing changes: the leader holds every
+ * acknowledged record but one batch, and goes on serving the batches before it.
  */
 public final class LeaderElection {
   private LeaderElection() {}
@@ -54,7 +60,12 @@ public final class LeaderElection {
     /** The preferred replica took the leadership back. */
     PREFERRED,
     /** The leader's data directory is offline: a live ISR member with an online one took over. */
-    DIR_OFFLINE
+    DIR_OFFLINE,
+    /**
+     * The leader found a corrupt batch in its own log and resigned: a live ISR member with an
+     * online data directory took over, the old leader left the ISR.
+     */
+    CORRUPT_BATCH
   }
 
   /**
@@ -209,6 +220,30 @@ public final class LeaderElection {
     Set<Integer> kept = new HashSet<>(keep);
     kept.add(leader);
     return withoutDead(p, kept);
+  }
+
+  /**
+   * The partition handed from its leader, whose own log holds a corrupt batch, to the first other
+   * ISR member in replica order that can write; the old leader leaves the ISR.
+   *
+   * @return the change, or empty if no other ISR member can lead (the leader stays)
+   */
+  public static Optional<Decision> resign(PartitionAssignment p, Brokers brokers) {
+    Set<Integer> serving = brokers.serving();
+    Optional<Integer> successor =
+        p.replicas().stream()
+            .filter(b -> b != p.leader())
+            .filter(serving::contains)
+            .filter(p.isr()::contains)
+            .findFirst();
+    if (successor.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<Integer> keep = new HashSet<>(serving);
+    keep.addAll(brokers.unknown());
+    keep.remove(p.leader());
+    int leader = successor.get();
+    return decide(p, leader, p.leaderEpoch() + 1, isrWith(p, keep, leader), Kind.CORRUPT_BATCH);
   }
 
   /**

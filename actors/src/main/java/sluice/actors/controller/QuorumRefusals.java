@@ -41,6 +41,18 @@ final class QuorumRefusals {
                           "The ISR of %s-%d was not changed", alter.topic(), alter.partition()))));
       return true;
     }
+    if (command instanceof Controller.ResignLeadership resign) {
+      resign
+          .replyTo()
+          .tell(
+              new AlterPartitionResult(
+                  null,
+                  quorum.error(
+                      String.format(
+                          "The leadership of %s-%d did not move",
+                          resign.topic(), resign.partition()))));
+      return true;
+    }
     return false;
   }
 

@@ -193,9 +193,10 @@ final class PartitionCalls {
   /**
    * The records of the fetched batches up to the first corrupt one (logged); the fetch fails with
    * {@code CORRUPT_MESSAGE} only when no record comes before it, so a consumer gets every valid
-   * record and meets the error when its next fetch starts at the bad batch.
+   * record and meets the error when its next fetch starts at the bad batch. The leader is told of
+   * the bad batch, to check its own copy.
    */
-  private static Gateway.FetchReply decode(Gateway.Fetch request, PartitionLeaders.Fetched reply) {
+  private Gateway.FetchReply decode(Gateway.Fetch request, PartitionLeaders.Fetched reply) {
     if (reply.error() != null) {
       return new Gateway.FetchReply(List.of(), reply.offsets(), reply.error());
     }
@@ -205,6 +206,8 @@ final class PartitionCalls {
     if (decoded.corruption() == null) {
       return new Gateway.FetchReply(decoded.records(), reply.offsets(), null);
     }
+    leaders.corruptBatchSeen(
+        request.topic(), request.partition(), decoded.corruptOffset(), decoded.corruption());
     if (decoded.records().isEmpty()) {
       return new Gateway.FetchReply(
           List.of(),

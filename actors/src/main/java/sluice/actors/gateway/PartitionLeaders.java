@@ -40,4 +40,10 @@ public interface PartitionLeaders {
 
   CompletionStage<Gateway.OffsetForTimeReply> offsetForTime(
       String topic, int partition, long timestamp, Duration askTimeout);
+
+  /**
+   * Tells the leader that a fetched batch failed its checks here ({@code problem}), so it can read
+   * its own copy back and resign if that is corrupt. Not answered.
+   */
+  void corruptBatchSeen(String topic, int partition, long offset, String problem);
 }

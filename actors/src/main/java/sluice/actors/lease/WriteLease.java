@@ -33,6 +33,17 @@ public final class WriteLease {
   public record Acquire(String topicPartition, ActorRef<?> holder, ActorRef<Granted> replyTo)
       implements GranterMessage {}
 
+  /**
+   * The lease holder of {@code topicPartition} found the batch at {@code offset} corrupt in its own
+   * log: whichever follower next writes that log on this broker cuts it at {@code offset} before it
+   * recovers, and so fetches that batch again from its leader (its leader epochs match the new
+   * leader's, so the divergence check would keep the bad batch). Ignored unless {@code holder}
+   * holds the lease. Not durable: a restart of the broker forgets it.
+   */
+  public record CutBeforeFollowing(
+      String topicPartition, ActorRef<?> holder, long offset, String reason)
+      implements GranterMessage {}
+
   /** The lease of {@code topicPartition} is the asker's. */
   public record Granted(String topicPartition) implements CborSerializable {}
 }

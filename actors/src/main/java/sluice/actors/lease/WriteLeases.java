@@ -26,7 +26,7 @@ public final class WriteLeases implements Extension {
   /** Finds (or starts) the lease granter of a broker. */
   public interface Granter {
     /** This broker's lease granter, started if it is not running yet. */
-    ActorRef<WriteLease.Acquire> granter(ActorSystem<?> system);
+    ActorRef<WriteLease.GranterMessage> granter(ActorSystem<?> system);
   }
 
   private static final class Id extends ExtensionId<WriteLeases> {
@@ -59,7 +59,7 @@ public final class WriteLeases implements Extension {
   }
 
   /** This broker's lease granter, started if it is not running yet. */
-  public ActorRef<WriteLease.Acquire> granter() {
+  public ActorRef<WriteLease.GranterMessage> granter() {
     return granter.granter(system);
   }
 }

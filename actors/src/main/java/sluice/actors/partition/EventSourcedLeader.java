@@ -27,6 +27,8 @@ import sluice.actors.journal.Logs;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
 import sluice.actors.partition.AppendQueue.Written;
+import sluice.actors.partition.CorruptBatches.OwnCopyChecked;
+import sluice.actors.partition.CorruptBatches.ResignationAnswered;
 import sluice.actors.partition.HighWatermark.AckDeadline;
 import sluice.actors.partition.HighWatermark.CheckpointHighWatermark;
 import sluice.actors.partition.LeaderMetadata.MetadataChanged;
@@ -34,6 +36,7 @@ import sluice.actors.partition.LeaderReplication.AlterPartitionAnswered;
 import sluice.actors.partition.LeaderReplication.CheckIsr;
 import sluice.actors.partition.PartitionLeader.Append;
 import sluice.actors.partition.PartitionLeader.AppendReply;
+import sluice.actors.partition.PartitionLeader.CorruptBatchSeen;
 import sluice.actors.partition.PartitionLeader.Delete;
 import sluice.actors.partition.PartitionLeader.Fetch;
 import sluice.actors.partition.PartitionLeader.GetOffsets;
@@ -85,6 +88,7 @@ final class EventSourcedLeader
   private final FetchPurgatory purgatory;
   private final ConsumerFetches fetches;
   private final LeaderReplication replication;
+  private final CorruptBatches corrupt;
   private LogConfig config;
   private Map<String, String> topicConfigs;
 
@@ -128,6 +132,7 @@ final class EventSourcedLeader
             });
     this.fetches = new ConsumerFetches(partition, purgatory);
     this.replication = new LeaderReplication(partition, assignment, topicConfigs, purgatory);
+    this.corrupt = new CorruptBatches(partition);
     this.health = Logs.get(partition.actor().getSystem()).health();
   }
 
@@ -174,6 +179,9 @@ final class EventSourcedLeader
         .onCommand(
             CheckpointHighWatermark.class,
             (state, checkpoint) -> done(() -> replication.highWatermark().onCheckpointTimer()))
+        .onCommand(CorruptBatchSeen.class, (state, seen) -> done(() -> onCorruptBatchSeen(seen)))
+        .onCommand(OwnCopyChecked.class, (state, read) -> done(() -> onOwnCopyChecked(read)))
+        .onCommand(ResignationAnswered.class, this::onResignationAnswered)
         .onCommand(GetOffsets.class, this::onGetOffsets)
         .onCommand(OffsetForTime.class, this::onOffsetForTime)
         .onCommand(Delete.class, this::onDelete)
@@ -322,6 +330,24 @@ final class EventSourcedLeader
 
   private void expireFetches(LeaderState state) {
     purgatory.expire(log.highWatermark(), state.logEndOffset());
+  }
+
+  // ---- a corrupt batch in this leader's log (CorruptBatches) -----------------------------------
+
+  private void onCorruptBatchSeen(CorruptBatchSeen seen) {
+    corrupt.onReported(seen, replication.leaderEpoch(), replication.partitionEpoch());
+  }
+
+  private void onOwnCopyChecked(OwnCopyChecked checked) {
+    corrupt.onOwnCopyChecked(checked, replication.leaderEpoch(), replication.partitionEpoch());
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onResignationAnswered(
+      LeaderState state, ResignationAnswered answer) {
+    PartitionAssignment moved = corrupt.onAnswered(answer);
+    return moved == null
+        ? Effect().noReply()
+        : stopLeading(PartitionLeader.notLeader(partition.settings().brokerId(), moved));
   }
 
   // ---- offsets ---------------------------------------------------------------------------------

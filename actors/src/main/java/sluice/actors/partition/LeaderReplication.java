@@ -88,6 +88,11 @@ final class LeaderReplication {
     return leaderEpoch;
   }
 
+  /** The partition epoch of the assignment this leader holds. */
+  int partitionEpoch() {
+    return partitionEpoch;
+  }
+
   HighWatermark highWatermark() {
     return highWatermark;
   }

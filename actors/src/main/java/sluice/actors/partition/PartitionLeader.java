@@ -173,6 +173,17 @@ public final class PartitionLeader {
   /** The leader's end of a leader epoch: the answer to a diverging follower (KIP-101). */
   public record Diverging(int epoch, long endOffset) implements CborSerializable {}
 
+  /**
+   * A reader of this leader's batches found the batch at {@code offset} corrupt (a follower's
+   * fetch, or a consumer's through a gateway). Not answered: the leader reads that batch back from
+   * its own log and, if its own copy is corrupt, resigns ({@code CorruptBatches}); damage on the
+   * way is only logged, as the reader's next fetch reads the batch again.
+   *
+   * @param seenBy who found it, for the log ("broker 2's follower", "the gateway of broker 1")
+   * @param problem what failed (the CRCs, a length)
+   */
+  public record CorruptBatchSeen(long offset, String seenBy, String problem) implements Command {}
+
   /** Stops the leader and deletes the partition's log and snapshots on this broker. */
   public record Delete(ActorRef<Done> replyTo) implements Command {}
 

@@ -47,7 +47,7 @@ public final class LocalReplicaManager implements Extension {
   /** The broker's lease granter for {@link WriteLeases}: this broker's manager. */
   public static final class Leases implements WriteLeases.Granter {
     @Override
-    public ActorRef<WriteLease.Acquire> granter(ActorSystem<?> system) {
+    public ActorRef<WriteLease.GranterMessage> granter(ActorSystem<?> system) {
       return get(system).leases();
     }
   }
@@ -106,7 +106,7 @@ public final class LocalReplicaManager implements Extension {
   }
 
   /** The manager as the broker's write-lease granter, started now if it is not running yet. */
-  public synchronized ActorRef<WriteLease.Acquire> leases() {
+  public synchronized ActorRef<WriteLease.GranterMessage> leases() {
     start();
     return manager.narrow();
   }

@@ -365,7 +365,13 @@ public final class PartitionFollower
             });
   }
 
+  /** Tells the leader of the bad batch (it checks its own copy), and backs off. */
   private void refetchAfterBadBatch(AppendPrefix prefix) {
+    leader.tell(
+        new PartitionLeader.CorruptBatchSeen(
+            prefix.refetchFrom(),
+            "the follower on broker " + settings.brokerId(),
+            prefix.reason()));
     Duration pause = backOff();
     context
         .getLog()

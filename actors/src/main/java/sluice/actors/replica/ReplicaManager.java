@@ -172,6 +172,7 @@ public final class ReplicaManager {
         .onMessage(TopicsChanged.class, this::onTopicsChanged)
         .onMessage(DeletedTopicsChanged.class, this::onDeletedTopicsChanged)
         .onMessage(WriteLease.Acquire.class, this::onAcquire)
+        .onMessage(WriteLease.CutBeforeFollowing.class, this::onCutBeforeFollowing)
         .onMessage(FollowerTerminated.class, this::onFollowerTerminated)
         .onMessage(HolderTerminated.class, this::onHolderTerminated)
         .onMessage(CutRequested.class, this::onCutRequested)
@@ -228,6 +229,21 @@ public final class ReplicaManager {
       acquire.replyTo().tell(new WriteLease.Granted(acquire.topicPartition()));
     } else {
       reconcile(acquire.topicPartition());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<WriteLease.GranterMessage> onCutBeforeFollowing(
+      WriteLease.CutBeforeFollowing cut) {
+    ReplicaSlot slot = slots.get(cut.topicPartition());
+    if (slot != null && slot.cutBeforeFollowing(cut)) {
+      context
+          .getLog()
+          .info(
+              "The next follower of {} cuts its log at offset {} first: {}",
+              cut.topicPartition(),
+              cut.offset(),
+              cut.reason());
     }
     return Behaviors.same();
   }

@@ -70,6 +70,9 @@ final class ReplicaSlot {
   private ActorRef<?> holder;
   private final List<WriteLease.Acquire> waiting = new ArrayList<>();
 
+  /** A corrupt batch's offset the next follower cuts the log at, whatever it follows; or null. */
+  private WriteLease.CutBeforeFollowing corruptCut;
+
   /**
    * A leader asks for the lease: true if it holds it already (answer at once), else it waits its
    * turn (reconcile next).
@@ -80,6 +83,22 @@ final class ReplicaSlot {
     }
     waiting.add(acquire);
     return false;
+  }
+
+  /**
+   * The lease holder found a corrupt batch in the log: the next follower cuts there first. Ignored
+   * from anyone but the holder; of two, the lower offset is kept.
+   *
+   * @return whether it was kept
+   */
+  boolean cutBeforeFollowing(WriteLease.CutBeforeFollowing cut) {
+    if (holder == null || !holder.equals(cut.holder())) {
+      return false;
+    }
+    if (corruptCut == null || cut.offset() < corruptCut.offset()) {
+      corruptCut = cut;
+    }
+    return true;
   }
 
   /** The follower {@code terminated} is gone (reconcile next unless {@code NOT_MINE}). */
@@ -124,6 +143,7 @@ final class ReplicaSlot {
     following = wanted.assignment();
     followingConfigs = wanted.configs();
     truncation = null;
+    corruptCut = null;
   }
 
   /**
@@ -169,6 +189,7 @@ final class ReplicaSlot {
                   : "its topic was created again"));
       topicId = null;
       truncation = null;
+      corruptCut = null;
     }
     if (wanted == null) {
       steps.add(new Forget());
@@ -180,11 +201,27 @@ final class ReplicaSlot {
       steps.add(
           new StartFollower(
               wanted,
-              truncation != null && truncation.assignment().equals(assignment)
-                  ? truncation
-                  : null));
+              withCorruptCut(
+                  assignment,
+                  truncation != null && truncation.assignment().equals(assignment)
+                      ? truncation
+                      : null)));
     }
     return steps;
+  }
+
+  /** {@code truncation}, or the corrupt batch's cut if there is one and it is lower. */
+  private Truncation withCorruptCut(Assignment assignment, Truncation truncation) {
+    if (corruptCut == null
+        || (truncation != null
+            && (truncation.startOver() || truncation.offset() <= corruptCut.offset()))) {
+      return truncation;
+    }
+    return new Truncation(
+        assignment,
+        corruptCut.offset(),
+        false,
+        "the batch at offset " + corruptCut.offset() + " is corrupt here: " + corruptCut.reason());
   }
 
   private StopFollower stopFollower() {

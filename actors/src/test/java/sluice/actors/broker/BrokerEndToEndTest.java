@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +25,8 @@ import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordHeader;
 import sluice.actors.api.RecordResult;
 import sluice.actors.gateway.Gateway;
+import sluice.actors.testing.SegmentDamage;
 import sluice.actors.testing.TestClusters;
-import sluice.storage.record.Batches;
-import sluice.storage.record.RecordBatch;
 
 /**
  * A whole broker on a one-node cluster: controller, gateway, sharded partition leaders over the
@@ -188,7 +184,9 @@ class BrokerEndToEndTest {
     }
     Path partitionDir = dataDir.resolve("flipped-0");
     assertThat(partitionDir.resolve("00000000000000000004.log")).exists();
-    String crcs = flipTheLastByteOfTheBatchAt(partitionDir.resolve("00000000000000000000.log"), 2);
+    String crcs =
+        SegmentDamage.flipTheLastByteOfTheBatchAt(
+            partitionDir.resolve("00000000000000000000.log"), 2);
 
     Gateway.FetchReply prefix = fetch("flipped", 0, 0);
     assertThat(prefix.error()).isNull();
@@ -201,32 +199,6 @@ class BrokerEndToEndTest {
     assertThat(fetch("flipped", 0, 4).records())
         .extracting(ConsumedRecord::offset)
         .containsExactly(4L, 5L);
-  }
-
-  /**
-   * Flips the last byte of the batch at {@code baseOffset} in {@code segment}, as a bad sector
-   * would, under the running leader (which reads the file, not a cache); returns the CRCs the batch
-   * now shows, as the error must name them.
-   */
-  private static String flipTheLastByteOfTheBatchAt(Path segment, long baseOffset)
-      throws Exception {
-    byte[] bytes = Files.readAllBytes(segment);
-    int position = 0;
-    for (RecordBatch batch : Batches.iterate(ByteBuffer.wrap(bytes))) {
-      if (batch.baseOffset() == baseOffset) {
-        int last = position + batch.sizeInBytes() - 1;
-        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-          channel.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[last] ^ 0x40)}), last);
-        }
-        bytes[last] ^= 0x40;
-        RecordBatch flipped =
-            RecordBatch.wrap(ByteBuffer.wrap(bytes, position, batch.sizeInBytes()));
-        return String.format(
-            "stored CRC32C 0x%08x, computed 0x%08x", flipped.checksum(), flipped.computeChecksum());
-      }
-      position += batch.sizeInBytes();
-    }
-    throw new AssertionError("no batch at offset " + baseOffset + " in " + segment);
   }
 
   @Test

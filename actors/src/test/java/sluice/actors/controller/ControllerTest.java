@@ -504,6 +504,40 @@ class ControllerTest {
   }
 
   @Test
+  void aResignationNoOtherInSyncReplicaCanTakeKeepsTheLeaderAndAStaleOneIsRefused(
+      @TempDir Path otherDir) {
+    testKit.shutdownTestKit();
+    var stored =
+        new TopicMetadata(
+            "resign",
+            "resign-id",
+            false,
+            Map.of(),
+            List.of(new PartitionAssignment(0, List.of(1, 2), 1, 5, List.of(1, 2), 7)));
+    testKit = startBroker(otherDir, Optional.empty(), stored);
+    assertThat(describe("resign").topic().partitions().get(0).leaderEpoch()).isEqualTo(5);
+
+    // Broker 2 never registered: it is no live replica to lead.
+    AlterPartitionResult kept = resign("resign-id", 1, 5, 7);
+    assertThat(kept.error()).isNull();
+    assertThat(kept.partition()).isEqualTo(stored.partitions().get(0));
+    assertThat(describe("resign").topic().partitions().get(0).leaderEpoch()).isEqualTo(5);
+
+    assertRefused(resign("resign-id", 1, 4, 7), ErrorCode.FENCED_LEADER_EPOCH, "4", "5");
+    assertRefused(resign("resign-id", 2, 5, 7), ErrorCode.INVALID_REQUEST, "not the leader");
+    assertRefused(resign("resign-id", 1, 5, 6), ErrorCode.INVALID_UPDATE_VERSION, "6", "7");
+  }
+
+  private AlterPartitionResult resign(
+      String topicId, int leader, int leaderEpoch, int partitionEpoch) {
+    TestProbe<AlterPartitionResult> probe = testKit.createTestProbe();
+    controller.tell(
+        new Controller.ResignLeadership(
+            "resign", topicId, 0, leader, leaderEpoch, partitionEpoch, 42, probe.getRef()));
+    return probe.expectMessageClass(AlterPartitionResult.class, TIMEOUT);
+  }
+
+  @Test
   void anIsrChangeWritesOnlyItsPartitionsRegisterAndLeavesTheOthersAndTheListUntouched(
       @TempDir Path otherDir) {
     testKit.shutdownTestKit();

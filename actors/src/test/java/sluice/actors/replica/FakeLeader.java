@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.partition.PartitionLeader;
 import sluice.actors.partition.PartitionLeader.Diverging;
 import sluice.actors.partition.PartitionLeader.ReplicaFetch;
 import sluice.actors.partition.PartitionLeader.ReplicaFetchReply;
@@ -40,6 +41,9 @@ final class FakeLeader {
     final AtomicLong highWatermark = new AtomicLong();
     final Queue<ErrorCode> errors = new ConcurrentLinkedQueue<>();
     final Queue<ReplicaFetch> received = new ConcurrentLinkedQueue<>();
+
+    /** The corrupt batches followers reported, in arrival order. */
+    final Queue<PartitionLeader.CorruptBatchSeen> corruptReports = new ConcurrentLinkedQueue<>();
 
     /**
      * How many of the next answers carrying the batch at {@link #corruptOffset} carry it with its
@@ -98,6 +102,12 @@ final class FakeLeader {
                     Parked.class,
                     parked -> {
                       parked.fetch().replyTo().tell(answer(control, parked.fetch(), false));
+                      return Behaviors.same();
+                    })
+                .onMessage(
+                    PartitionLeader.CorruptBatchSeen.class,
+                    seen -> {
+                      control.corruptReports.add(seen);
                       return Behaviors.same();
                     })
                 .onMessage(

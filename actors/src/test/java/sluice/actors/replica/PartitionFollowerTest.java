@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.journal.Logs;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.partition.PartitionLeader;
 import sluice.actors.partition.PartitionLeader.ReplicaFetch;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
@@ -309,6 +310,10 @@ class PartitionFollowerTest {
         .extracting(ReplicaFetch::fetchOffset)
         .containsExactly(0L, 2L, 2L);
     assertThat(contents(follower)).isEqualTo(contents(leaderLog));
+    assertThat(control.corruptReports)
+        .as("each bad batch is reported to the leader, which checks its own copy")
+        .extracting(PartitionLeader.CorruptBatchSeen::offset)
+        .containsExactly(2L, 2L);
   }
 
   @Test

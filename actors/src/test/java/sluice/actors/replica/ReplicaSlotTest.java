@@ -137,6 +137,58 @@ class ReplicaSlotTest {
   }
 
   @Test
+  void aCorruptBatchTheHolderFoundIsCutByTheNextFollowerWhateverItFollows() {
+    WriteLease.Acquire leader = acquire(ref());
+    assertThat(slot.acquire(leader)).isFalse();
+    assertThat(slot.reconcile(wanted("a", SELF, 1), SELF)).containsExactly(new Grant(leader));
+    assertThat(slot.cutBeforeFollowing(new WriteLease.CutBeforeFollowing("t-0", ref(), 3, "x")))
+        .as("not the holder")
+        .isFalse();
+    assertThat(
+            slot.cutBeforeFollowing(
+                new WriteLease.CutBeforeFollowing("t-0", leader.holder(), 7, "crc")))
+        .isTrue();
+    assertThat(
+            slot.cutBeforeFollowing(
+                new WriteLease.CutBeforeFollowing("t-0", leader.holder(), 5, "crc")))
+        .isTrue();
+    WantedReplica moved = wanted("a", 3, 2);
+    assertThat(slot.reconcile(moved, SELF)).as("the holder lives").isEmpty();
+    assertThat(slot.holderTerminated(leader.holder())).isTrue();
+
+    List<Step> steps = slot.reconcile(moved, SELF);
+    assertThat(steps).hasSize(1);
+    Truncation cut = ((StartFollower) steps.get(0)).truncation();
+    assertThat(cut.assignment()).isEqualTo(moved.assignment());
+    assertThat(cut.offset()).as("the lower of the two").isEqualTo(5);
+    assertThat(cut.startOver()).isFalse();
+    assertThat(cut.reason()).contains("corrupt", "crc");
+
+    slot.followerStarted(ref(), moved);
+    assertThat(slot.followerTerminated(ref())).isEqualTo(FollowerExit.NOT_MINE);
+  }
+
+  @Test
+  void aFollowersOwnLowerCutWinsOverTheCorruptBatchsCut() {
+    WriteLease.Acquire leader = acquire(ref());
+    slot.acquire(leader);
+    slot.reconcile(wanted("a", SELF, 1), SELF);
+    slot.cutBeforeFollowing(new WriteLease.CutBeforeFollowing("t-0", leader.holder(), 5, "crc"));
+    slot.holderTerminated(leader.holder());
+    WantedReplica moved = wanted("a", 3, 2);
+    List<Step> first = slot.reconcile(moved, SELF);
+    ActorRef<PartitionFollower.Command> follower = ref();
+    slot.followerStarted(follower, moved);
+    assertThat(((StartFollower) first.get(0)).truncation().offset()).isEqualTo(5);
+
+    Truncation lower = new Truncation(moved.assignment(), 2, false, "diverged");
+    assertThat(slot.cutRequested(new TruncationNeeded(lower, follower)))
+        .containsExactly(new StopFollower(follower));
+    slot.followerTerminated(follower);
+    assertThat(slot.reconcile(moved, SELF)).containsExactly(new StartFollower(moved, lower));
+  }
+
+  @Test
   void aFollowerThatStoppedOnItsOwnIsStartedAgainOnlyAfterThePause() {
     WantedReplica wanted = wanted("a", 1, 1);
     ActorRef<PartitionFollower.Command> follower = follow(wanted);

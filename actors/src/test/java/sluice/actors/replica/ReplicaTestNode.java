@@ -50,7 +50,7 @@ final class ReplicaTestNode implements AutoCloseable {
   final ActorRef<ReplicaManager.Command> manager;
 
   /** The broker's lease granter, as a starting partition leader finds it. */
-  final ActorRef<WriteLease.Acquire> leases;
+  final ActorRef<WriteLease.GranterMessage> leases;
 
   /**
    * Starts the node on {@code dataDir}; its manager's followers fetch from a fake serving {@code

@@ -28,6 +28,9 @@ public final class FakePartitionLeaders implements PartitionLeaders {
   private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
   public final AtomicInteger appends = new AtomicInteger();
 
+  /** The corrupt batches reported to the leaders, as {@code topic-partition@offset}. */
+  public final List<String> corruptReports = new CopyOnWriteArrayList<>();
+
   /** The next {@code times} appends to {@code topic-partition} answer NOT_LEADER_OR_FOLLOWER. */
   public void refuseNext(String topicPartition, int times) {
     refusals.computeIfAbsent(topicPartition, id -> new AtomicInteger()).set(times);
@@ -114,5 +117,10 @@ public final class FakePartitionLeaders implements PartitionLeaders {
 
   private static <T> CompletionStage<T> done(T value) {
     return CompletableFuture.completedFuture(value);
+  }
+
+  @Override
+  public void corruptBatchSeen(String topic, int partition, long offset, String problem) {
+    corruptReports.add(topic + "-" + partition + "@" + offset);
   }
 }
