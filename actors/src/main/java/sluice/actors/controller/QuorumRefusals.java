@@ -1,6 +1,7 @@
 package sluice.actors.controller;
 
 import sluice.actors.api.AdminRequest;
+import sluice.actors.api.ApiError;
 import sluice.actors.controller.Controller.AlterPartition;
 import sluice.actors.controller.Controller.AlterPartitionResult;
 import sluice.actors.quorum.QuorumState;
@@ -11,7 +12,7 @@ import sluice.actors.quorum.QuorumState;
  * brokers are reachable out of how many needed. Reads are not refused: describe and list answer
  * from the controller's copy. Stateless.
  */
-final class QuorumRefusals {
+public final class QuorumRefusals {
   private QuorumRefusals() {}
 
   /**
@@ -54,6 +55,14 @@ final class QuorumRefusals {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The {@code NO_QUORUM} answer to {@code request}, a topic request that writes, saying what was
+   * not done; also given by a gateway that sees no quorum itself, without asking the controller.
+   */
+  public static ApiError refusal(AdminRequest.TopicRequest request, QuorumState quorum) {
+    return quorum.error(notDone(request));
   }
 
   private static String notDone(AdminRequest.TopicRequest request) {

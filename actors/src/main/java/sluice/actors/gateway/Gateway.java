@@ -28,6 +28,7 @@ import sluice.actors.controller.Controller;
 import sluice.actors.metadata.MetadataSnapshot;
 import sluice.actors.metadata.MetadataView;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.quorum.BrokerQuorum;
 
 /**
  * The front door every front door uses (HTTP now, the Java client later): one per broker,
@@ -240,7 +241,12 @@ public final class Gateway {
     this.clusterId = wiring.clusterId();
     this.view = MetadataView.get(context.getSystem());
     this.admin =
-        new TopicAdmin(wiring.controller(), settings, view, context.getSystem().scheduler());
+        new TopicAdmin(
+            wiring.controller(),
+            settings,
+            view,
+            context.getSystem().scheduler(),
+            BrokerQuorum.get(context.getSystem())::current);
     Pauses pauses =
         wiring.pauses() != null ? wiring.pauses() : Pauses.on(context.getExecutionContext());
     var calls =

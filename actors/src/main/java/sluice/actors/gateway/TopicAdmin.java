@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.api.AdminRequest;
@@ -14,8 +15,10 @@ import sluice.actors.api.AdminRequest.TopicReply;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.controller.Controller;
+import sluice.actors.controller.QuorumRefusals;
 import sluice.actors.metadata.MetadataView;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.quorum.QuorumState;
 
 /**
  * The gateway's topic administration: each request is forwarded to the {@link Controller} singleton
@@ -33,24 +36,38 @@ final class TopicAdmin {
   private final Gateway.Settings settings;
   private final MetadataView view;
   private final Scheduler scheduler;
+  private final Supplier<QuorumState> quorum;
 
+  /**
+   * @param quorum this broker's quorum now: without one, a request that writes is refused here
+   */
   TopicAdmin(
       ActorRef<Controller.Command> controller,
       Gateway.Settings settings,
       MetadataView view,
-      Scheduler scheduler) {
+      Scheduler scheduler,
+      Supplier<QuorumState> quorum) {
     this.controller = controller;
     this.settings = settings;
     this.view = view;
     this.scheduler = scheduler;
+    this.quorum = quorum;
   }
 
   /**
    * Asks the controller {@code request}'s question; its answer is the reply. A describe the
    * controller does not answer in time (it is starting, or waits for a quorum) is answered from the
    * local replica when that knows the topic: survivors without a quorum still serve what they hold.
+   * A request that writes, while this broker sees no quorum, is answered {@code NO_QUORUM} at once:
+   * the controller could not write it either, and the controller this broker last knew may be on a
+   * broker just lost, where the request would wait out the timeout.
    */
   CompletionStage<TopicReply> forward(AdminRequest.TopicRequest request) {
+    QuorumState now = quorum.get();
+    if (!request.readOnly() && !now.present()) {
+      return CompletableFuture.completedFuture(
+          new TopicReply(null, QuorumRefusals.refusal(request, now)));
+    }
     return ask(request)
         .handle(
             (reply, failure) -> {
