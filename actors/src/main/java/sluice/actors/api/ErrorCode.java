@@ -17,6 +17,15 @@ public enum ErrorCode {
   MESSAGE_TOO_LARGE(10, false),
   STALE_CONTROLLER_EPOCH(11, false),
   NETWORK_EXCEPTION(13, true),
+  /** The group's coordinator is still reading its partition of {@code __consumer_offsets}. */
+  COORDINATOR_LOAD_IN_PROGRESS(14, true),
+  /**
+   * The group's coordinator cannot serve now: its partition has no leader, the offsets topic is
+   * being created, or its write was not acknowledged (it reloads); ask again.
+   */
+  COORDINATOR_NOT_AVAILABLE(15, true),
+  /** This broker does not coordinate the group (it does not lead the group's partition). */
+  NOT_COORDINATOR(16, true),
   INVALID_TOPIC_EXCEPTION(17, false),
   RECORD_LIST_TOO_LARGE(18, false),
   NOT_ENOUGH_REPLICAS(19, true),

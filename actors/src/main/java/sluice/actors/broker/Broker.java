@@ -12,6 +12,7 @@ import akka.cluster.ddata.typed.javadsl.Replicator;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,9 @@ import sluice.actors.controller.Controller;
 import sluice.actors.controller.ControllerRef;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.gateway.PartitionLeaders;
+import sluice.actors.group.coordinator.GroupCoordinators;
+import sluice.actors.group.coordinator.GroupGateway;
+import sluice.actors.group.coordinator.GroupSettings;
 import sluice.actors.metadata.BrokersKey;
 import sluice.actors.metadata.ClusterIdKey;
 import sluice.actors.metadata.ControllerClaimsKey;
@@ -57,6 +61,11 @@ public final class Broker {
   /** The gateway's actor name, under /system. */
   public static final String GATEWAY_NAME = "sluice-gateway";
 
+  /** The group coordinators' and the groups' front door's actor names, under /system. */
+  public static final String GROUP_COORDINATORS_NAME = "sluice-group-coordinators";
+
+  public static final String GROUP_GATEWAY_NAME = "sluice-group-gateway";
+
   private static final String LMDB_DIR_KEY = "akka.cluster.distributed-data.durable.lmdb.dir";
   private static final String DURABLE_KEYS_KEY = "akka.cluster.distributed-data.durable.keys";
 
@@ -68,10 +77,13 @@ public final class Broker {
    * @param gateway the front door; also registered with the Receptionist under {@link
    *     Gateway#SERVICE_KEY}
    * @param controller a proxy to the controller singleton
+   * @param groups the consumer groups' front door; also registered under {@link
+   *     GroupGateway#SERVICE_KEY}
    */
   public record BrokerHandle(
       ActorRef<Gateway.Command> gateway,
       ActorRef<Controller.Command> controller,
+      ActorRef<GroupGateway.Command> groups,
       BrokerSettings settings,
       String clusterId) {}
 
@@ -147,8 +159,10 @@ public final class Broker {
     Config config = system.settings().config();
     BrokerSettings settings;
     Optional<MetaProperties> meta;
+    GroupSettings groupSettings;
     try {
       settings = checkDataDir(config);
+      groupSettings = GroupSettings.fromConfig(config);
       meta = MetaProperties.read(settings.dataDir());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -184,9 +198,39 @@ public final class Broker {
                           Gateway.Settings.fromConfig(config), controller, leaders, clusterId),
                       GATEWAY_NAME,
                       Props.empty());
+              ActorRef<GroupGateway.Command> groups =
+                  startGroups(system, settings, groupSettings, leaders, controller);
               LOG.info("Broker {} started in cluster {}", settings.brokerId(), clusterId);
-              return new BrokerHandle(gateway, controller, settings, clusterId);
+              return new BrokerHandle(gateway, controller, groups, settings, clusterId);
             });
+  }
+
+  /**
+   * The coordinators of the {@code __consumer_offsets} partitions this broker leads, and the
+   * groups' front door.
+   */
+  private static ActorRef<GroupGateway.Command> startGroups(
+      ActorSystem<?> system,
+      BrokerSettings settings,
+      GroupSettings groupSettings,
+      PartitionLeaders leaders,
+      ActorRef<Controller.Command> controller) {
+    Clock clock = Clock.systemUTC();
+    system.systemActorOf(
+        GroupCoordinators.create(
+            new GroupCoordinators.Wiring(settings.brokerId(), groupSettings, leaders, clock)),
+        GROUP_COORDINATORS_NAME,
+        Props.empty());
+    return system.systemActorOf(
+        GroupGateway.create(
+            new GroupGateway.Wiring(
+                groupSettings,
+                Gateway.Settings.fromConfig(system.settings().config()),
+                controller,
+                clock,
+                null)),
+        GROUP_GATEWAY_NAME,
+        Props.empty());
   }
 
   private static void checkOrRecord(

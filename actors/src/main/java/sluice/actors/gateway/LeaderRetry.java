@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
@@ -54,13 +55,28 @@ public final class LeaderRetry {
       Function<ApiError, R> onFailure,
       String what,
       long deadlineMillis) {
-    return attempt(attempt, errorOf, onFailure, what, deadlineMillis, backoff);
+    return call(attempt, errorOf, onFailure, LeaderRetry::retriable, what, deadlineMillis);
+  }
+
+  /**
+   * As {@link #call(Supplier, Function, Function, String, long)}, retrying the answers whose error
+   * {@code retriable} accepts (a group coordinator's errors, say) instead of leadership moves.
+   */
+  public <R> CompletionStage<R> call(
+      Supplier<CompletionStage<R>> attempt,
+      Function<R, ApiError> errorOf,
+      Function<ApiError, R> onFailure,
+      Predicate<ApiError> retriable,
+      String what,
+      long deadlineMillis) {
+    return attempt(attempt, errorOf, onFailure, retriable, what, deadlineMillis, backoff);
   }
 
   private <R> CompletionStage<R> attempt(
       Supplier<CompletionStage<R>> attempt,
       Function<R, ApiError> errorOf,
       Function<ApiError, R> onFailure,
+      Predicate<ApiError> retriable,
       String what,
       long deadlineMillis,
       Duration delay) {
@@ -71,7 +87,10 @@ public final class LeaderRetry {
         .thenCompose(
             answer -> {
               long now = clock.millis();
-              if (!retriable(errorOf.apply(answer)) || now + delay.toMillis() >= deadlineMillis) {
+              ApiError error = errorOf.apply(answer);
+              if (error == null
+                  || !retriable.test(error)
+                  || now + delay.toMillis() >= deadlineMillis) {
                 return CompletableFuture.completedFuture(answer);
               }
               Duration next =
@@ -81,7 +100,9 @@ public final class LeaderRetry {
               return pauses
                   .after(delay)
                   .thenCompose(
-                      ignored -> attempt(attempt, errorOf, onFailure, what, deadlineMillis, next));
+                      ignored ->
+                          attempt(
+                              attempt, errorOf, onFailure, retriable, what, deadlineMillis, next));
             });
   }
 

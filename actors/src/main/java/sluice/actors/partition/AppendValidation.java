@@ -75,6 +75,29 @@ public final class AppendValidation {
   }
 
   /**
+   * The refusal of a batch that names a partition leader epoch other than {@code leaderEpoch}, else
+   * null. A writer that stamps its batches with the epoch it was elected under (a group
+   * coordinator) is fenced this way once leadership moved on: an older epoch is {@code
+   * FENCED_LEADER_EPOCH}, a newer one {@code UNKNOWN_LEADER_EPOCH} (this leader has not heard of
+   * it: it was deposed), Kafka's pair of answers to a stale or future epoch. Clients' batches carry
+   * {@link RecordBatch#NO_PARTITION_LEADER_EPOCH} (-1) and are never refused here. Call it after
+   * {@link #check}, on a batch known to be whole.
+   */
+  static ApiError epochError(Append append, String topicPartition, int leaderEpoch) {
+    int named = RecordBatch.wrap(ByteBuffer.wrap(append.batch())).partitionLeaderEpoch();
+    if (named < 0 || named == leaderEpoch) {
+      return null;
+    }
+    return ApiError.of(
+        named < leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH,
+        "The batch for %s was written for leader epoch %d, but the leader's epoch is %d; nothing"
+            + " was written",
+        topicPartition,
+        named,
+        leaderEpoch);
+  }
+
+  /**
    * {@code NO_QUORUM} if this broker does not see a quorum of the configured brokers, else null. A
    * leader cut off from the majority may be deposed there already; a write it acknowledged, at any
    * acks level, could be lost when it rejoins, so it writes nothing.

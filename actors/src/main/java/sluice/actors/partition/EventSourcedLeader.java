@@ -234,6 +234,11 @@ final class EventSourcedLeader
   private ReplyEffect<BatchEvent, LeaderState> onAppend(LeaderState state, Append append) {
     ApiError error = AppendValidation.check(append, partition.topicPartition(), config);
     if (error == null) {
+      error =
+          AppendValidation.epochError(
+              append, partition.topicPartition(), replication.leaderEpoch());
+    }
+    if (error == null) {
       error = AppendValidation.quorumError(partition.quorum().get(), partition.topicPartition());
     }
     if (error == null) {

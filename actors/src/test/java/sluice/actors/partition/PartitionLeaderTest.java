@@ -41,8 +41,10 @@ import sluice.actors.testing.TestClusters;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 import sluice.storage.record.Batches;
+import sluice.storage.record.CompressionType;
 import sluice.storage.record.Record;
 import sluice.storage.record.RecordBatch;
+import sluice.storage.record.RecordBatchBuilder;
 import sluice.storage.record.TimestampType;
 
 class PartitionLeaderTest {
@@ -435,6 +437,51 @@ class PartitionLeaderTest {
     AppendReply small = append(leader, batch(2, "s"));
     RecordBatch stored = batches(fetch(leader, small.baseOffset(), 0).batches()).get(0);
     assertThat(stored.partitionLeaderEpoch()).isEqualTo(5);
+  }
+
+  /** A batch of one record stamped with {@code leaderEpoch}, as a group coordinator writes. */
+  private static byte[] batchOfEpoch(int leaderEpoch, String value) {
+    return TestClusters.bytes(
+        new RecordBatchBuilder(CompressionType.NONE, 0)
+            .partitionLeaderEpoch(leaderEpoch)
+            .append(1, null, value.getBytes(), List.of())
+            .build());
+  }
+
+  @Test
+  void anAppendNamingAnotherLeaderEpochIsRefusedAndClientBatchesWithoutOneAreNot() {
+    TopicMetadata original = TestClusters.topic("fenced", 1, BROKER, Map.of());
+    EntityRef<Command> leader = startWith("", original);
+    assertThat(append(leader, batchOfEpoch(0, "coordinator at 0")).error()).isNull();
+
+    TestClusters.putTopic(
+        kit,
+        new TopicMetadata(
+            "fenced",
+            original.topicId(),
+            false,
+            Map.of(),
+            List.of(new PartitionAssignment(0, List.of(BROKER), BROKER, 3, List.of(BROKER), 1))));
+    // The leader learns its new epoch from the metadata: a client's batch shows when it has.
+    kit.createTestProbe()
+        .awaitAssert(
+            () -> {
+              AppendReply probe = append(leader, batch(2, "client"));
+              RecordBatch stored = batches(fetch(leader, probe.baseOffset(), 0).batches()).get(0);
+              assertThat(stored.partitionLeaderEpoch()).isEqualTo(3);
+              return null;
+            });
+    long logEnd = offsets(leader).offsets().logEndOffset();
+
+    AppendReply stale = append(leader, batchOfEpoch(0, "deposed coordinator"));
+    assertThat(stale.error().code()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH);
+    assertThat(stale.error().message())
+        .contains("fenced-0", "leader epoch 0", "leader's epoch is 3");
+    AppendReply future = append(leader, batchOfEpoch(4, "from the future"));
+    assertThat(future.error().code()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH);
+    assertThat(offsets(leader).offsets().logEndOffset()).as("nothing written").isEqualTo(logEnd);
+    assertThat(append(leader, batchOfEpoch(3, "current coordinator")).baseOffset())
+        .isEqualTo(logEnd);
   }
 
   @Test
