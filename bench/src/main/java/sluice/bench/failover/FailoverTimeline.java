@@ -10,6 +10,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,42 +141,37 @@ public record FailoverTimeline(Map<Step, Seen> steps) {
    * leader in the metadata and the first acknowledgement (from the stall run, -1 if not seen).
    */
   public String describe(long newLeaderInMetadataMillis, long firstAckMillis) {
-    List<String[]> rows = new ArrayList<>();
-    for (var step : steps.entrySet()) {
-      rows.add(
-          new String[] {
-            step.getKey().description(),
-            Long.toString(step.getValue().afterKillMillis()),
-            step.getValue().log().getFileName().toString()
-          });
-    }
+    List<Row> rows = new ArrayList<>();
+    steps.forEach(
+        (step, seen) ->
+            rows.add(
+                new Row(
+                    step.description(),
+                    seen.afterKillMillis(),
+                    seen.log().getFileName().toString())));
     if (newLeaderInMetadataMillis >= 0) {
-      rows.add(
-          new String[] {
-            "new leader in the metadata", Long.toString(newLeaderInMetadataMillis), "(bench)"
-          });
+      rows.add(new Row("new leader in the metadata", newLeaderInMetadataMillis, "(bench)"));
     }
     if (firstAckMillis >= 0) {
-      rows.add(
-          new String[] {
-            "first acknowledgement after the kill", Long.toString(firstAckMillis), "(bench)"
-          });
+      rows.add(new Row("first acknowledgement after the kill", firstAckMillis, "(bench)"));
     }
-    rows.sort((a, b) -> Long.compare(Long.parseLong(a[1]), Long.parseLong(b[1])));
+    rows.sort(Comparator.comparingLong(Row::atMillis));
     StringBuilder out = new StringBuilder();
     long previous = 0;
-    for (String[] row : rows) {
-      long at = Long.parseLong(row[1]);
+    for (Row row : rows) {
       out.append(
           String.format(
               Locale.ROOT,
               "  %7.3f s  (+%6.3f)  %-40s %s%n",
-              at / 1e3,
-              (at - previous) / 1e3,
-              row[0],
-              row[2]));
-      previous = at;
+              row.atMillis() / 1e3,
+              (row.atMillis() - previous) / 1e3,
+              row.what(),
+              row.where()));
+      previous = row.atMillis();
     }
     return out.toString();
   }
+
+  /** One line of {@link #describe}: what happened, when (from the kill), where it was seen. */
+  private record Row(String what, long atMillis, String where) {}
 }

@@ -20,11 +20,12 @@ import sluice.bench.storage.TempDirs;
  * them: {@code sluice.server.Main server} on the broker's own class path (the server jar and {@code
  * server/target/classpath.txt}, which {@code ./sluice build} writes, under the Sluice checkout
  * {@code home}), with {@code home/application.conf} if present, the LMDB {@code --add-opens}, and
- * per broker {@code -Dsluice.data-dir}, {@code -Dsluice.broker-id=K}, an HTTP and a cluster port
- * (free loopback ports) and every broker as a seed node, broker 1 first. Data and logs live in a
- * temp work directory ({@code node-K/}, {@code node-K.log}) deleted by {@link #close} unless asked
- * to keep it. A broker is ready when its log says {@code HTTP API on}; the cluster when every
- * broker lists all N.
+ * per broker {@code -Dsluice.data-dir}, {@code -Dsluice.broker-id=K}, an HTTP, a cluster and an
+ * Akka Management port (free loopback ports) and every broker's management endpoint in {@code
+ * sluice.cluster.contact-points}, so they form one cluster through Cluster Bootstrap. Data and logs
+ * live in a temp work directory ({@code node-K/}, {@code node-K.log}) deleted by {@link #close}
+ * unless asked to keep it. A broker is ready when its log says {@code HTTP API on}; the cluster
+ * when every broker lists all N.
  *
  * <p>The bench does not reuse {@code multi-jvm-tests}' {@code BrokerProcess}: that harness is test
  * code (Awaitility, assertion errors) running brokers on the test class path, whereas the bench jar
