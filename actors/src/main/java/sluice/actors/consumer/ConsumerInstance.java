@@ -156,7 +156,7 @@ public final class ConsumerInstance {
    * fetched when auto-commit is on.
    */
   public List<Effect> unsubscribe(long now) {
-    boolean member = membership.phase() == Phase.IN;
+    boolean member = inGroup();
     subscription = new Subscription.None();
     if (!member) {
       membership.leave(Phase.OUT);
@@ -345,11 +345,9 @@ public final class ConsumerInstance {
       return List.of();
     }
     if (pending.leave()) {
-      return subscription instanceof Subscription.None && membership.phase() == Phase.IN
-          ? List.of(leave())
-          : List.of();
+      return subscription instanceof Subscription.None && inGroup() ? List.of(leave()) : List.of();
     }
-    if (!pending.revokes().isEmpty() && membership.phase() == Phase.IN) {
+    if (!pending.revokes().isEmpty() && inGroup()) {
       Set<TopicPartition> done = new TreeSet<>(pending.revokes());
       done.retainAll(revoking);
       revoking.removeAll(done);
@@ -364,7 +362,7 @@ public final class ConsumerInstance {
       SortedMap<TopicPartition, Long> offsets, Set<TopicPartition> revokes, boolean leave) {
     Map<TopicPartition, OffsetCommitRequest.Offset> request = new TreeMap<>();
     offsets.forEach((tp, offset) -> request.put(tp, OffsetCommitRequest.Offset.of(offset)));
-    boolean member = membership.phase() == Phase.IN;
+    boolean member = inGroup();
     long id = nextCommitId++;
     commits.put(id, new Pending(offsets, Set.copyOf(revokes), leave));
     return new Effect.Commit(
@@ -397,7 +395,7 @@ public final class ConsumerInstance {
    */
   public List<Effect> heartbeatAnswered(
       HeartbeatResponse response, Map<String, String> namesById, long now) {
-    if (membership.phase() != Phase.IN) {
+    if (!inGroup()) {
       return List.of();
     }
     if (!response.ok()) {
@@ -423,7 +421,7 @@ public final class ConsumerInstance {
 
   /** A heartbeat got no answer: the next one goes after the interval. */
   public List<Effect> heartbeatFailed(long now) {
-    if (membership.phase() == Phase.IN) {
+    if (inGroup()) {
       membership.retryLater(now);
     }
     return List.of();
@@ -460,7 +458,7 @@ public final class ConsumerInstance {
 
   /** Timers: the max poll interval and heartbeats. Call at {@link #nextDeadline} or later. */
   public List<Effect> tick(long now) {
-    if (membership.phase() == Phase.IN && now - lastPollAt > config.maxPollIntervalMs()) {
+    if (inGroup() && now - lastPollAt > config.maxPollIntervalMs()) {
       // as Kafka's consumer: idle members give their partitions up uncommitted (they may be stuck)
       positions.remove(membership.owned());
       revoking.clear();
@@ -471,7 +469,7 @@ public final class ConsumerInstance {
 
   /** When {@link #tick} next has something to do; {@code Long.MAX_VALUE} for never. */
   public long nextDeadline() {
-    if (membership.phase() != Phase.IN) {
+    if (!inGroup()) {
       return Long.MAX_VALUE;
     }
     long idle = lastPollAt + config.maxPollIntervalMs() + 1;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import sluice.actors.consumer.InstanceConfig.OffsetReset;
 import sluice.actors.group.state.TopicPartition;
 
@@ -66,10 +65,6 @@ final class Positions {
 
   void clear() {
     positions.clear();
-  }
-
-  Position get(TopicPartition tp) {
-    return positions.get(tp);
   }
 
   void seek(TopicPartition tp, long offset) {
@@ -166,9 +161,5 @@ final class Positions {
           }
         });
     return known;
-  }
-
-  TreeSet<TopicPartition> partitions() {
-    return new TreeSet<>(positions.keySet());
   }
 }

@@ -14,11 +14,6 @@ import sluice.actors.group.state.TopicPartition;
  */
 public sealed interface Subscription {
 
-  /** Whether the instance takes part in the group's membership. */
-  default boolean isGroupMember() {
-    return this instanceof TopicList || this instanceof Pattern;
-  }
-
   /** A kind's name for messages. */
   String kind();
 

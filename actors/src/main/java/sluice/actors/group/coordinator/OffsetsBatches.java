@@ -43,8 +43,8 @@ final class OffsetsBatches {
    * The records of {@code batches} at or after {@code fromOffset}, control batches skipped.
    *
    * @throws sluice.storage.record.CorruptRecordException if a batch fails its checks
-   * @throws sluice.actors.group.log.CorruptGroupRecordException if a record is not one Sluice
-   *     writes (naming the offset)
+   * @throws IllegalStateException if a record is not one Sluice writes (naming the offset; the
+   *     cause is the {@link sluice.actors.group.log.CorruptGroupRecordException})
    */
   static Read decode(byte[] batches, long fromOffset) {
     List<GroupRecord> records = new ArrayList<>();

@@ -55,16 +55,6 @@ public record GroupConfig(
         Assignors.DEFAULT_NAME);
   }
 
-  public GroupConfig withSessionTimeoutMs(int ms) {
-    return new GroupConfig(
-        ms,
-        heartbeatIntervalMs,
-        maxSize,
-        offsetMetadataMaxBytes,
-        offsetsRetentionMs,
-        defaultAssignor);
-  }
-
   public GroupConfig withMaxSize(int size) {
     return new GroupConfig(
         sessionTimeoutMs,

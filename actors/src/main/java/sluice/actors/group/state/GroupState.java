@@ -1,7 +1,5 @@
 package sluice.actors.group.state;
 
-import java.util.Locale;
-
 /** A consumer group's state, as Kafka names them ({@code kafka-consumer-groups --describe}). */
 public enum GroupState {
   /** No members (offsets may remain). */
@@ -14,10 +12,4 @@ public enum GroupState {
   STABLE,
   /** The group does not exist (never did, or was deleted). */
   DEAD;
-
-  /** Kafka's spelling: "Empty", "Assigning", ... */
-  public String displayName() {
-    String lower = name().toLowerCase(Locale.ROOT);
-    return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
-  }
 }

@@ -48,11 +48,6 @@ final class MemberTimers {
     revocations.remove(memberId);
   }
 
-  /** The session deadline of the member, if armed. */
-  Long sessionDeadline(String memberId) {
-    return sessions.get(memberId);
-  }
-
   /**
    * The members of {@code group} whose deadline has passed at {@code now}, by member id. A member
    * with no deadline armed (a coordinator that just loaded the group) gets one from {@code now};
