@@ -3,7 +3,6 @@ package sluice.http;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.withRequestTimeout;
 
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.server.Route;
 import java.time.Clock;
@@ -27,20 +26,16 @@ public final class SluiceRoutes {
 
   private SluiceRoutes() {}
 
-  public static Route routes(
-      ActorSystem<?> system, ActorRef<Gateway.Command> gateway, HttpSettings settings) {
-    return routes(system, gateway, settings, Clock.systemUTC());
+  public static Route routes(ActorSystem<?> system, Backends backends, HttpSettings settings) {
+    return routes(system, backends, settings, Clock.systemUTC());
   }
 
   /**
-   * As {@link #routes(ActorSystem, ActorRef, HttpSettings)}, aging cached topics on {@code clock}.
+   * As {@link #routes(ActorSystem, Backends, HttpSettings)}, aging cached topics on {@code clock}.
    */
   static Route routes(
-      ActorSystem<?> system,
-      ActorRef<Gateway.Command> gateway,
-      HttpSettings settings,
-      Clock clock) {
-    GatewayClient client = new GatewayClient(system, gateway, settings, clock);
+      ActorSystem<?> system, Backends backends, HttpSettings settings, Clock clock) {
+    GatewayClient client = new GatewayClient(system, backends.gateway(), settings, clock);
     V3Routes v3 = new V3Routes(client);
     V2Routes v2 = new V2Routes(client);
     Duration timeout = settings.requestTimeout().plus(TIMEOUT_MARGIN);

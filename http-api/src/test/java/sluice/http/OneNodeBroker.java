@@ -76,7 +76,9 @@ final class OneNodeBroker implements AutoCloseable {
               .newServerAt("127.0.0.1", 0)
               .bind(
                   SluiceRoutes.routes(
-                      kit.system(), broker.gateway(), HttpSettings.fromConfig(config)))
+                      kit.system(),
+                      new Backends(broker.gateway(), broker.groups()),
+                      HttpSettings.fromConfig(config)))
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       return new OneNodeBroker(kit, binding, broker.clusterId());

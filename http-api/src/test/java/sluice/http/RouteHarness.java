@@ -33,6 +33,7 @@ import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.gateway.Gateway;
+import sluice.actors.group.coordinator.GroupGateway;
 
 /**
  * The HTTP API bound on a loopback port 0 with a {@link TestProbe} standing in for the gateway: a
@@ -56,6 +57,7 @@ final class RouteHarness
   private final ActorTestKit kit;
   final HttpSettings settings;
   TestProbe<Gateway.Command> gateway;
+  TestProbe<GroupGateway.Command> groups;
 
   /** The clock cached topics age on; it moves only when a test advances it. */
   final ManualClock clock = new ManualClock();
@@ -104,10 +106,13 @@ final class RouteHarness
 
   private void bind() throws Exception {
     gateway = kit.createTestProbe(Gateway.Command.class);
+    groups = kit.createTestProbe(GroupGateway.Command.class);
     binding =
         Http.get(kit.system())
             .newServerAt("127.0.0.1", 0)
-            .bind(SluiceRoutes.routes(kit.system(), gateway.ref(), settings, clock))
+            .bind(
+                SluiceRoutes.routes(
+                    kit.system(), new Backends(gateway.ref(), groups.ref()), settings, clock))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + binding.localAddress().getPort();

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.broker.Broker;
 import sluice.actors.broker.BrokerSettings;
+import sluice.http.Backends;
 import sluice.http.HttpSettings;
 import sluice.http.SluiceRoutes;
 
@@ -65,7 +66,9 @@ public final class SluiceServer {
           await(
               Http.get(system)
                   .newServerAt(http.host(), http.port())
-                  .bind(SluiceRoutes.routes(system, broker.gateway(), http))
+                  .bind(
+                      SluiceRoutes.routes(
+                          system, new Backends(broker.gateway(), broker.groups()), http))
                   .toCompletableFuture(),
               Duration.ofSeconds(30));
       binding.addToCoordinatedShutdown(UNBIND_DEADLINE, system);

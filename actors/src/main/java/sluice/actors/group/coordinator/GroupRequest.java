@@ -14,6 +14,7 @@ import sluice.actors.group.state.GroupState;
 import sluice.actors.group.state.HeartbeatRequest;
 import sluice.actors.group.state.HeartbeatResponse;
 import sluice.actors.group.state.PartitionResults;
+import sluice.actors.group.state.StoredInstance;
 import sluice.actors.group.state.TopicPartition;
 
 /**
@@ -39,7 +40,10 @@ import sluice.actors.group.state.TopicPartition;
   @JsonSubTypes.Type(value = GroupRequest.DeleteOffsets.class, name = "DeleteOffsets"),
   @JsonSubTypes.Type(value = GroupRequest.ListGroups.class, name = "ListGroups"),
   @JsonSubTypes.Type(value = GroupRequest.DescribeGroup.class, name = "DescribeGroup"),
-  @JsonSubTypes.Type(value = GroupRequest.DeleteGroup.class, name = "DeleteGroup")
+  @JsonSubTypes.Type(value = GroupRequest.DeleteGroup.class, name = "DeleteGroup"),
+  @JsonSubTypes.Type(value = GroupRequest.PutInstance.class, name = "PutInstance"),
+  @JsonSubTypes.Type(value = GroupRequest.GetInstance.class, name = "GetInstance"),
+  @JsonSubTypes.Type(value = GroupRequest.DeleteInstance.class, name = "DeleteInstance")
 })
 public sealed interface GroupRequest<R extends GroupRequest.Reply> extends CborSerializable {
 
@@ -282,4 +286,68 @@ public sealed interface GroupRequest<R extends GroupRequest.Reply> extends CborS
    * @param groupError null when deleted; {@code NON_EMPTY_GROUP} or {@code GROUP_ID_NOT_FOUND}
    */
   record DeleteReply(GroupError groupError, String message, ApiError error) implements Reply {}
+
+  // ---- HTTP consumer instances ----------------------------------------------------------------
+
+  /**
+   * Writes an HTTP consumer instance's durable record, answered once it is committed. With {@code
+   * create}, an instance of that name under another member id is refused {@code
+   * CONSUMER_INSTANCE_EXISTS} (the same member id is a retried create and is accepted); without it,
+   * a missing instance (deleted, expired) is refused {@code UNKNOWN_CONSUMER_INSTANCE}.
+   */
+  record PutInstance(
+      String groupId,
+      String instanceId,
+      StoredInstance instance,
+      boolean create,
+      ActorRef<InstanceReply> replyTo)
+      implements GroupRequest<InstanceReply> {
+    @Override
+    public PutInstance withReplyTo(ActorRef<InstanceReply> replyTo) {
+      return new PutInstance(groupId, instanceId, instance, create, replyTo);
+    }
+
+    @Override
+    public InstanceReply refused(ApiError error) {
+      return new InstanceReply(null, null, null, error);
+    }
+  }
+
+  /** Reads an HTTP consumer instance's record; {@code UNKNOWN_CONSUMER_INSTANCE} if none. */
+  record GetInstance(String groupId, String instanceId, ActorRef<InstanceReply> replyTo)
+      implements GroupRequest<InstanceReply> {
+    @Override
+    public GetInstance withReplyTo(ActorRef<InstanceReply> replyTo) {
+      return new GetInstance(groupId, instanceId, replyTo);
+    }
+
+    @Override
+    public InstanceReply refused(ApiError error) {
+      return new InstanceReply(null, null, null, error);
+    }
+  }
+
+  /** Deletes an HTTP consumer instance's record; {@code UNKNOWN_CONSUMER_INSTANCE} if none. */
+  record DeleteInstance(String groupId, String instanceId, ActorRef<InstanceReply> replyTo)
+      implements GroupRequest<InstanceReply> {
+    @Override
+    public DeleteInstance withReplyTo(ActorRef<InstanceReply> replyTo) {
+      return new DeleteInstance(groupId, instanceId, replyTo);
+    }
+
+    @Override
+    public InstanceReply refused(ApiError error) {
+      return new InstanceReply(null, null, null, error);
+    }
+  }
+
+  /**
+   * @param instance the record as committed (after a put), as stored (a get), or as it was (a
+   *     delete); null when refused
+   * @param groupError {@code CONSUMER_INSTANCE_EXISTS} or {@code UNKNOWN_CONSUMER_INSTANCE}, with
+   *     {@code message}; null otherwise
+   */
+  record InstanceReply(
+      StoredInstance instance, GroupError groupError, String message, ApiError error)
+      implements Reply {}
 }

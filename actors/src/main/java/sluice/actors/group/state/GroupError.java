@@ -37,5 +37,12 @@ public enum GroupError {
   /** The group has members, so it cannot be deleted. */
   NON_EMPTY_GROUP,
   /** No such group. */
-  GROUP_ID_NOT_FOUND
+  GROUP_ID_NOT_FOUND,
+  /**
+   * Sluice's own: an HTTP consumer instance of that name already exists in the group, under another
+   * member id (the REST Proxy's 40902).
+   */
+  CONSUMER_INSTANCE_EXISTS,
+  /** Sluice's own: no HTTP consumer instance of that name in the group (the REST Proxy's 40403). */
+  UNKNOWN_CONSUMER_INSTANCE
 }
