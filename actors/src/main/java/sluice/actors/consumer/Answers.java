@@ -1,6 +1,8 @@
 package sluice.actors.consumer;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import sluice.actors.api.ApiError;
@@ -15,6 +17,7 @@ import sluice.actors.consumer.InstanceCommand.Failure;
 import sluice.actors.consumer.InstanceCommand.GetAssignment;
 import sluice.actors.consumer.InstanceCommand.GetCommitted;
 import sluice.actors.consumer.InstanceCommand.GetSubscription;
+import sluice.actors.consumer.InstanceCommand.PartitionOffset;
 import sluice.actors.consumer.InstanceCommand.PartitionsAnswer;
 import sluice.actors.consumer.InstanceCommand.Poll;
 import sluice.actors.consumer.InstanceCommand.RecordsAnswer;
@@ -23,6 +26,8 @@ import sluice.actors.consumer.InstanceCommand.SeekTo;
 import sluice.actors.consumer.InstanceCommand.Subscribe;
 import sluice.actors.consumer.InstanceCommand.TopicsAnswer;
 import sluice.actors.consumer.InstanceCommand.Unsubscribe;
+import sluice.actors.group.state.Refusal;
+import sluice.actors.group.state.TopicPartition;
 
 /** Answers any {@link InstanceCommand} with a {@link Failure}, in the answer type it expects. */
 final class Answers {
@@ -58,6 +63,15 @@ final class Answers {
     // the entity's messages to itself have no one to answer
   }
 
+  /** A request the instance's logic refused. */
+  static Failure rejected(Rejection rejection) {
+    return Failure.of(
+        rejection.kind() == Rejection.Kind.NO_OFFSET
+            ? InstanceCommand.Kind.NO_OFFSET
+            : InstanceCommand.Kind.ILLEGAL_STATE,
+        rejection.message());
+  }
+
   /** The error of an ask to {@code who} that failed with {@code failure}. */
   static ApiError timedOut(String who, Throwable failure) {
     Throwable cause =
@@ -68,5 +82,37 @@ final class Answers {
       return ApiError.of(ErrorCode.REQUEST_TIMED_OUT, "%s did not answer in time", who);
     }
     return ApiError.of(ErrorCode.UNKNOWN_SERVER_ERROR, "%s failed: %s", who, cause);
+  }
+
+  /** Answers a client's read of committed offsets. */
+  static void committed(InstanceCalls.CommittedRead read) {
+    if (read.failure() != null) {
+      read.request()
+          .replyTo()
+          .tell(
+              new CommittedAnswer(
+                  List.of(),
+                  Failure.broker(Answers.timedOut("The group's coordinator", read.failure()))));
+    } else if (read.reply().error() != null) {
+      read.request()
+          .replyTo()
+          .tell(new CommittedAnswer(List.of(), Failure.broker(read.reply().error())));
+    } else {
+      List<PartitionOffset> offsets =
+          read.reply().offsets().stream()
+              .map(
+                  o ->
+                      new PartitionOffset(
+                          new TopicPartition(o.topic(), o.partition()), o.offset(), o.metadata()))
+              .toList();
+      read.request().replyTo().tell(new CommittedAnswer(offsets, null));
+    }
+  }
+
+  /** The partitions a coordinator refused, for a message. */
+  static String describe(Map<TopicPartition, Refusal> refused) {
+    List<String> parts = new ArrayList<>();
+    refused.forEach((tp, r) -> parts.add(tp + " (" + r.error() + ": " + r.message() + ")"));
+    return String.join(", ", parts) + ".";
   }
 }

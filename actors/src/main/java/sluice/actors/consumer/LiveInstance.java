@@ -6,9 +6,6 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import sluice.actors.api.ConsumedRecord;
-import sluice.actors.api.ErrorCode;
 import sluice.actors.consumer.InstanceCalls.CommitDone;
 import sluice.actors.consumer.InstanceCalls.CommittedLookup;
 import sluice.actors.consumer.InstanceCalls.CommittedRead;
@@ -29,7 +23,6 @@ import sluice.actors.consumer.InstanceCalls.PutDone;
 import sluice.actors.consumer.InstanceCalls.RecordDeleted;
 import sluice.actors.consumer.InstanceCommand.Assign;
 import sluice.actors.consumer.InstanceCommand.Commit;
-import sluice.actors.consumer.InstanceCommand.CommittedAnswer;
 import sluice.actors.consumer.InstanceCommand.Create;
 import sluice.actors.consumer.InstanceCommand.Delete;
 import sluice.actors.consumer.InstanceCommand.Done;
@@ -41,7 +34,6 @@ import sluice.actors.consumer.InstanceCommand.Kind;
 import sluice.actors.consumer.InstanceCommand.PartitionOffset;
 import sluice.actors.consumer.InstanceCommand.PartitionsAnswer;
 import sluice.actors.consumer.InstanceCommand.Poll;
-import sluice.actors.consumer.InstanceCommand.RecordsAnswer;
 import sluice.actors.consumer.InstanceCommand.Seek;
 import sluice.actors.consumer.InstanceCommand.SeekTo;
 import sluice.actors.consumer.InstanceCommand.Subscribe;
@@ -54,7 +46,6 @@ import sluice.actors.group.state.PartitionResults;
 import sluice.actors.group.state.Refusal;
 import sluice.actors.group.state.StoredInstance;
 import sluice.actors.group.state.TopicPartition;
-import sluice.actors.metadata.TopicMetadata;
 
 /**
  * A created instance entity at work: the {@link ConsumerInstance} logic driven by requests, timers
@@ -65,7 +56,6 @@ import sluice.actors.metadata.TopicMetadata;
  * {@code idle-timeout} deletes itself. Polls are served one at a time, in order ({@link PollRun}).
  */
 final class LiveInstance {
-  private static final int DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
   private static final Duration LOOKUP_RETRY = Duration.ofMillis(500);
 
   /** How often at most an instance checks whether it has idled out. */
@@ -78,13 +68,7 @@ final class LiveInstance {
 
   record IdleCheck() implements InstanceCommand.Internal {}
 
-  record PollDeadline(PollRun run) implements InstanceCommand.Internal {}
-
   record RetryLookup(Effect effect) implements InstanceCommand.Internal {}
-
-  /** A write of the record in the queue: what it writes, what it then applies, who waits. */
-  private record PendingPut(
-      StoredInstance target, Supplier<Outcome> apply, ActorRef<Done> replyTo) {}
 
   private final ActorContext<InstanceCommand> context;
   private final TimerScheduler<InstanceCommand> timers;
@@ -94,15 +78,11 @@ final class LiveInstance {
   private final ConsumerInstance instance;
   private final Supplier<Behavior<InstanceCommand>> onDeleted;
 
-  private StoredInstance desired;
-  private final Deque<PendingPut> puts = new ArrayDeque<>();
-  private long nextPutId;
+  private final RecordWrites writes;
   private final Map<Long, ActorRef<Done>> commitWaiters = new HashMap<>();
   private int commitsInFlight;
   private long heartbeatSeq;
-  private PollRun poll;
-  private long nextRound;
-  private final Deque<Poll> waitingPolls = new ArrayDeque<>();
+  private final InstancePolls polls;
   private long lastUsed;
   private ActorRef<Done> deleting;
   private boolean closing;
@@ -121,7 +101,7 @@ final class LiveInstance {
     this.groupId = groupId;
     this.calls = new InstanceCalls(context, wiring, groupId, instanceId);
     this.onDeleted = onDeleted;
-    this.desired = stored;
+    this.writes = new RecordWrites(calls, stored, wiring.settings().idleTimeout());
     long now = now();
     this.lastUsed = now;
     InstanceConfig config =
@@ -138,6 +118,7 @@ final class LiveInstance {
                     0));
     this.instance =
         new ConsumerInstance(groupId, instanceId, stored.memberId(), wiring.host(), config, now);
+    this.polls = new InstancePolls(instance, calls, timers, wiring.clock(), this::run);
   }
 
   static Behavior<InstanceCommand> start(
@@ -188,7 +169,7 @@ final class LiveInstance {
     }
     long now = now();
     lastUsed = now;
-    touch(now);
+    writes.touch(now);
     if (command instanceof Create) {
       Answers.fail(
           command,
@@ -198,11 +179,18 @@ final class LiveInstance {
     } else if (command instanceof Subscribe s) {
       subscribe(s, now);
     } else if (command instanceof Unsubscribe u) {
-      write(desired.withSubscription(null, null, null), () -> unsubscribed(now), u.replyTo());
+      writes.write(
+          writes.desired().withSubscription(null, null, null),
+          () -> unsubscribed(now),
+          u.replyTo());
     } else if (command instanceof Assign a) {
       assign(a, now);
     } else if (command instanceof GetSubscription g) {
-      g.replyTo().tell(new TopicsAnswer(subscribedTopics(), null));
+      g.replyTo()
+          .tell(
+              new TopicsAnswer(
+                  RecordSubscriptions.topics(instance.subscription(), wiring.metadata().get()),
+                  null));
     } else if (command instanceof GetAssignment g) {
       g.replyTo().tell(new PartitionsAnswer(List.copyOf(instance.assignment()), null));
     } else if (command instanceof Seek s) {
@@ -215,10 +203,7 @@ final class LiveInstance {
           s.beginning() ? instance.seekToBeginning(partitions) : instance.seekToEnd(partitions),
           s.replyTo());
     } else if (command instanceof Poll p) {
-      waitingPolls.add(p);
-      if (poll == null) {
-        startPoll();
-      }
+      polls.add(p);
     } else if (command instanceof Commit c) {
       commit(c);
     } else if (command instanceof GetCommitted g) {
@@ -233,19 +218,19 @@ final class LiveInstance {
         s.topics() != null
             ? new Subscription.TopicList(s.topics())
             : new Subscription.Pattern(s.topicPattern());
-    Outcome conflict = ConsumerInstance.conflict(subscriptionOf(desired), next);
+    Outcome conflict = ConsumerInstance.conflict(RecordSubscriptions.of(writes.desired()), next);
     if (conflict != null) {
       answer(conflict, s.replyTo());
       return;
     }
     if (s.topics() != null) {
-      write(
-          desired.withSubscription(s.topics(), null, null),
+      writes.write(
+          writes.desired().withSubscription(s.topics(), null, null),
           () -> instance.subscribe(s.topics(), now()),
           s.replyTo());
     } else {
-      write(
-          desired.withSubscription(null, s.topicPattern(), null),
+      writes.write(
+          writes.desired().withSubscription(null, s.topicPattern(), null),
           () -> instance.subscribePattern(s.topicPattern(), now()),
           s.replyTo());
     }
@@ -253,47 +238,19 @@ final class LiveInstance {
 
   private void assign(Assign a, long now) {
     Subscription next = new Subscription.Manual(Set.copyOf(a.partitions()));
-    Outcome conflict = ConsumerInstance.conflict(subscriptionOf(desired), next);
+    Outcome conflict = ConsumerInstance.conflict(RecordSubscriptions.of(writes.desired()), next);
     if (conflict != null) {
       answer(conflict, a.replyTo());
       return;
     }
-    write(
-        desired.withSubscription(null, null, List.copyOf(a.partitions())),
+    writes.write(
+        writes.desired().withSubscription(null, null, List.copyOf(a.partitions())),
         () -> instance.assign(Set.copyOf(a.partitions()), now()),
         a.replyTo());
   }
 
   private Outcome unsubscribed(long now) {
     return Outcome.accepted(instance.unsubscribe(now));
-  }
-
-  private static Subscription subscriptionOf(StoredInstance stored) {
-    if (stored.topics() != null) {
-      return new Subscription.TopicList(stored.topics());
-    } else if (stored.topicPattern() != null) {
-      return new Subscription.Pattern(stored.topicPattern());
-    } else if (stored.assigned() != null) {
-      return new Subscription.Manual(Set.copyOf(stored.assigned()));
-    }
-    return new Subscription.None();
-  }
-
-  /** The topics subscribed: by name, or those the pattern matches now (as Kafka's consumer). */
-  private List<String> subscribedTopics() {
-    Subscription subscription = instance.subscription();
-    if (subscription instanceof Subscription.TopicList t) {
-      return t.topics();
-    }
-    if (subscription instanceof Subscription.Pattern p) {
-      Pattern regex = Pattern.compile(p.regex());
-      return wiring.metadata().get().topics().values().stream()
-          .filter(t -> !t.internal() && regex.matcher(t.name()).matches())
-          .map(TopicMetadata::name)
-          .sorted()
-          .toList();
-    }
-    return List.of();
   }
 
   private void commit(Commit c) {
@@ -328,82 +285,39 @@ final class LiveInstance {
       run(outcome.effects());
       replyTo.tell(Done.OK);
     } else {
-      replyTo.tell(new Done(failureOf(outcome.rejection())));
+      replyTo.tell(new Done(Answers.rejected(outcome.rejection())));
     }
-  }
-
-  private static Failure failureOf(Rejection rejection) {
-    return Failure.of(
-        rejection.kind() == Rejection.Kind.NO_OFFSET ? Kind.NO_OFFSET : Kind.ILLEGAL_STATE,
-        rejection.message());
   }
 
   // ---- the durable record
 
-  /** Queues a write of {@code target}; once committed, {@code apply} runs and the caller hears. */
-  private void write(StoredInstance target, Supplier<Outcome> apply, ActorRef<Done> replyTo) {
-    desired = target;
-    puts.add(new PendingPut(target, apply, replyTo));
-    if (puts.size() == 1) {
-      calls.put(nextPutId, target);
-    }
-  }
-
-  /** Rewrites {@code touchedAt} when half the idle timeout has passed since it was written. */
-  private void touch(long now) {
-    long half = wiring.settings().idleTimeout().toMillis() / 2;
-    if (now - desired.touchedAt() >= half) {
-      write(desired.touchedAt(now), () -> Outcome.accepted(List.of()), null);
-    }
-  }
-
   private Behavior<InstanceCommand> onPutDone(PutDone done) {
-    if (done.id() != nextPutId || puts.isEmpty()) {
+    RecordWrites.Finished finished =
+        writes.finished(done, r -> RecordSubscriptions.with(r, instance.subscription()));
+    if (finished == null) {
       return Behaviors.same();
     }
-    PendingPut put = puts.poll();
-    nextPutId++;
-    Failure failure = InstanceEntity.failureOf(done.reply(), done.failure());
+    ActorRef<Done> replyTo = finished.put().replyTo();
+    Failure failure = finished.failure();
     if (failure == null) {
-      Outcome outcome = put.apply().get();
-      if (put.replyTo() != null) {
-        answer(outcome, put.replyTo());
+      Outcome outcome = finished.put().apply().get();
+      if (replyTo != null) {
+        answer(outcome, replyTo);
       } else {
         run(outcome.effects());
       }
     } else {
-      if (put.replyTo() != null) {
-        put.replyTo().tell(new Done(failure));
+      if (replyTo != null) {
+        replyTo.tell(new Done(failure));
       }
-      // What was queued after it builds on a write that did not happen: refuse it too.
-      puts.stream()
-          .filter(p -> p.replyTo() != null)
-          .forEach(p -> p.replyTo().tell(new Done(failure)));
-      puts.clear();
-      desired =
-          done.reply() != null && done.reply().instance() != null
-              ? done.reply().instance()
-              : desiredAfterFailure();
       if (failure.kind() == Kind.UNKNOWN_INSTANCE) {
         // The coordinator removed the record (idle past the timeout): the instance is gone.
         context.getLog().info("Consumer instance record removed by the coordinator: {}", failure);
         return close(null);
       }
     }
-    if (!puts.isEmpty()) {
-      calls.put(nextPutId, puts.peek().target());
-    }
     scheduleTick();
     return Behaviors.same();
-  }
-
-  /** The record as the instance now reads: its applied subscription. */
-  private StoredInstance desiredAfterFailure() {
-    Subscription s = instance.subscription();
-    return desired.withSubscription(
-        s instanceof Subscription.TopicList t ? t.topics() : null,
-        s instanceof Subscription.Pattern p ? p.regex() : null,
-        s instanceof Subscription.Manual m ? List.copyOf(m.partitions()) : null);
   }
 
   // ---- deletion
@@ -415,7 +329,7 @@ final class LiveInstance {
     closing = true;
     deleting = replyTo;
     timers.cancelAll();
-    finishPolls();
+    polls.finishAll();
     run(instance.close(now()));
     return maybeDeleteRecord();
   }
@@ -458,7 +372,7 @@ final class LiveInstance {
             .offsets()
             .forEach(o -> offsets.put(new TopicPartition(o.topic(), o.partition()), o.offset()));
         instance.committedFetched(offsets);
-        replanIdlePoll();
+        polls.replanIdle();
       } else {
         retryLater(new Effect.FetchCommitted(l.partitions()));
       }
@@ -469,18 +383,16 @@ final class LiveInstance {
                 ? l.reply().offsets().logStartOffset()
                 : l.reply().offsets().highWatermark();
         instance.offsetsListed(Map.of(l.partition(), offset));
-        replanIdlePoll();
+        polls.replanIdle();
       } else {
         retryLater(new Effect.ListOffsets(Map.of(l.partition(), l.reset())));
       }
     } else if (message instanceof Fetched f) {
-      onFetched(f, now);
+      polls.onFetched(f);
     } else if (message instanceof CommittedRead r) {
-      answerCommitted(r);
-    } else if (message instanceof PollDeadline d) {
-      if (poll == d.run() && poll.idle()) {
-        finishPoll();
-      }
+      Answers.committed(r);
+    } else if (message instanceof InstancePolls.PollDeadline d) {
+      polls.onDeadline(d);
     } else if (message instanceof RetryLookup r) {
       if (!closing) {
         run(List.of(r.effect()));
@@ -488,7 +400,7 @@ final class LiveInstance {
     } else if (message instanceof Tick) {
       run(instance.tick(now));
     } else if (message instanceof IdleCheck) {
-      if (now - lastUsed > wiring.settings().idleTimeout().toMillis() && poll == null) {
+      if (now - lastUsed > wiring.settings().idleTimeout().toMillis() && !polls.busy()) {
         context
             .getLog()
             .info("Consumer instance idle for {}: deleting it", wiring.settings().idleTimeout());
@@ -532,16 +444,11 @@ final class LiveInstance {
                 : new Done(
                     Failure.of(
                         Kind.COMMIT_REFUSED,
-                        "The group's coordinator refused the commit of " + describe(refused))));
+                        "The group's coordinator refused the commit of "
+                            + Answers.describe(refused))));
       }
     }
     run(effects);
-  }
-
-  private static String describe(Map<TopicPartition, Refusal> refused) {
-    List<String> parts = new ArrayList<>();
-    refused.forEach((tp, r) -> parts.add(tp + " (" + r.error() + ": " + r.message() + ")"));
-    return String.join(", ", parts) + ".";
   }
 
   private void onHeartbeatDone(HeartbeatDone done, long now) {
@@ -560,7 +467,7 @@ final class LiveInstance {
       }
     }
     run(effects);
-    replanIdlePoll();
+    polls.replanIdle();
   }
 
   private Map<String, String> topicNamesById() {
@@ -569,118 +476,8 @@ final class LiveInstance {
     return names;
   }
 
-  private void answerCommitted(CommittedRead read) {
-    if (read.failure() != null) {
-      read.request()
-          .replyTo()
-          .tell(
-              new CommittedAnswer(
-                  List.of(),
-                  Failure.broker(Answers.timedOut("The group's coordinator", read.failure()))));
-    } else if (read.reply().error() != null) {
-      read.request()
-          .replyTo()
-          .tell(new CommittedAnswer(List.of(), Failure.broker(read.reply().error())));
-    } else {
-      List<PartitionOffset> offsets =
-          read.reply().offsets().stream()
-              .map(
-                  o ->
-                      new PartitionOffset(
-                          new TopicPartition(o.topic(), o.partition()), o.offset(), o.metadata()))
-              .toList();
-      read.request().replyTo().tell(new CommittedAnswer(offsets, null));
-    }
-  }
-
   private void retryLater(Effect lookup) {
     timers.startSingleTimer(new Object(), new RetryLookup(lookup), LOOKUP_RETRY);
-  }
-
-  // ---- polls
-
-  private void startPoll() {
-    Poll next = waitingPolls.poll();
-    if (next == null) {
-      return;
-    }
-    long timeout = instance.config().requestTimeoutMs();
-    if (next.timeoutMs() >= 0) {
-      timeout = Math.min(timeout, next.timeoutMs());
-    }
-    int maxBytes = next.maxBytes() > 0 ? next.maxBytes() : DEFAULT_MAX_BYTES;
-    poll = new PollRun(next, now() + timeout, instance.config().fetchMinBytes(), maxBytes);
-    timers.startSingleTimer(new Object(), new PollDeadline(poll), Duration.ofMillis(timeout));
-    plan();
-  }
-
-  /** Plans a round of the poll in progress: effects first, then the fetches. */
-  private void plan() {
-    long now = now();
-    PollPlan plan = instance.poll(now, poll.maxBytes());
-    run(plan.effects());
-    if (plan.error() != null) {
-      poll.poll().replyTo().tell(new RecordsAnswer(List.of(), failureOf(plan.error())));
-      poll = null;
-      startPoll();
-      return;
-    }
-    if (plan.fetches().isEmpty()) {
-      if (now >= poll.deadline()) {
-        finishPoll();
-      }
-      return; // waits for lookups or the deadline
-    }
-    long maxWait = poll.nextRoundWaits() ? Math.max(0, poll.deadline() - now) : 0;
-    long round = nextRound++;
-    poll.fetching(round, plan.fetches().size());
-    plan.fetches().forEach(f -> calls.fetch(round, f, maxWait));
-  }
-
-  private void onFetched(Fetched fetched, long now) {
-    if (poll == null || !poll.isRound(fetched.round())) {
-      return;
-    }
-    Effect.Fetch fetch = fetched.fetch();
-    List<ConsumedRecord> records = List.of();
-    if (fetched.failure() == null && fetched.reply().error() == null) {
-      records = fetched.reply().records();
-      if (!records.isEmpty()) {
-        instance.recordsFetched(
-            fetch.partition(), fetch.offset(), records.get(records.size() - 1).offset() + 1);
-      }
-    } else if (fetched.reply() != null
-        && fetched.reply().error().code() == ErrorCode.OFFSET_OUT_OF_RANGE) {
-      instance.fetchOutOfRange(fetch.partition(), fetch.offset());
-    }
-    poll.answered(records);
-    if (poll.done(now)) {
-      finishPoll();
-    } else if (poll.idle() && poll.worthAnotherRound()) {
-      plan();
-    }
-  }
-
-  /** A lookup was answered: a poll waiting for positions tries again. */
-  private void replanIdlePoll() {
-    if (poll != null && poll.idle()) {
-      plan();
-    }
-  }
-
-  private void finishPoll() {
-    poll.poll().replyTo().tell(new RecordsAnswer(List.copyOf(poll.records()), null));
-    poll = null;
-    startPoll();
-  }
-
-  private void finishPolls() {
-    if (poll != null) {
-      poll.poll().replyTo().tell(new RecordsAnswer(List.copyOf(poll.records()), null));
-      poll = null;
-    }
-    waitingPolls.forEach(p -> p.replyTo().tell(new RecordsAnswer(List.of(), null)));
-    waitingPolls.clear();
   }
 
   // ---- effects
