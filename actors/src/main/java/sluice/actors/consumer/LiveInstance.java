@@ -443,6 +443,9 @@ final class LiveInstance {
           refused.put(o.partition(), new Refusal(o.error(), o.message()));
         }
       }
+      if (!refused.isEmpty()) {
+        context.getLog().info("Commit refused: {}", Answers.describe(refused));
+      }
       effects = instance.commitAnswered(done.id(), new PartitionResults(accepted, refused), now);
       if (waiter != null) {
         waiter.tell(
@@ -466,6 +469,15 @@ final class LiveInstance {
     if (done.failure() != null || done.reply().error() != null) {
       effects = instance.heartbeatFailed(now);
     } else {
+      if (done.reply().response().error() != null) {
+        context
+            .getLog()
+            .info(
+                "Heartbeat of member {} refused: {} {}",
+                instance.memberId(),
+                done.reply().response().error(),
+                done.reply().response().message());
+      }
       try {
         effects = instance.heartbeatAnswered(done.reply().response(), topicNamesById(), now);
       } catch (IllegalArgumentException unknownTopic) {

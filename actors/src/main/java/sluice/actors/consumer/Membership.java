@@ -42,6 +42,7 @@ final class Membership {
   private long heartbeatDueAt;
   private boolean inFlight;
   private boolean sendSubscription;
+  private boolean sendFull;
   private Subscription subscription = new Subscription.None();
   private final SortedSet<TopicPartition> owned = new TreeSet<>();
   private final Map<String, String> idsByName = new HashMap<>();
@@ -114,7 +115,7 @@ final class Membership {
     }
     inFlight = true;
     boolean joining = epoch == Member.JOIN_EPOCH;
-    boolean withSubscription = joining || sendSubscription;
+    boolean withSubscription = joining || sendSubscription || sendFull;
     List<String> topics =
         withSubscription && subscription instanceof Subscription.TopicList t ? t.topics() : null;
     String regex =
@@ -125,7 +126,7 @@ final class Membership {
         epoch,
         null,
         null,
-        joining ? rebalanceTimeoutMs : null,
+        joining || sendFull ? rebalanceTimeoutMs : null,
         topics,
         regex,
         null,
@@ -170,6 +171,7 @@ final class Membership {
     heartbeatIntervalMs = response.heartbeatIntervalMs();
     heartbeatDueAt = now + heartbeatIntervalMs;
     sendSubscription = false;
+    sendFull = false;
     if (response.assignment() == null) {
       return null;
     }
@@ -189,9 +191,14 @@ final class Membership {
     return target;
   }
 
-  /** A heartbeat failed or was refused with a retriable error: try again after the interval. */
+  /**
+   * A heartbeat failed, was refused with a retriable error, or its answer could not be used: try
+   * again after the interval with a full request (Kafka's rule after an error), which the
+   * coordinator answers with the whole assignment.
+   */
   void retryLater(long now) {
     inFlight = false;
+    sendFull = true;
     heartbeatDueAt = now + heartbeatIntervalMs;
   }
 

@@ -47,6 +47,22 @@ class GroupMemberTest {
   }
 
   @Test
+  void afterAHeartbeatWhoseAnswerCannotBeUsedTheNextIsFullSoTheAssignmentComesAgain() {
+    h.joinedWith(0);
+    instance.tick(h.now + 5_000);
+    // the answer names a topic this broker cannot name yet: the entity reports it as a failure
+    instance.heartbeatFailed(h.now + 5_000);
+
+    HeartbeatRequest retry = heartbeat(instance.tick(h.now + 10_000));
+    assertThat(retry.isFull()).isTrue();
+    assertThat(retry.subscribedTopicNames()).containsExactly("orders");
+
+    instance.heartbeatAnswered(
+        new HeartbeatResponse("member-1", 1, 5_000, null, null, null), NAMES, h.now + 10_000);
+    assertThat(heartbeat(instance.tick(h.now + 15_000)).isFull()).isFalse();
+  }
+
+  @Test
   void withAutoCommitARevokedPartitionIsCommittedBeforeTheRevocationIsAcknowledged() {
     h.joinedWith(0, 1);
     h.pollAndConsume(3);
