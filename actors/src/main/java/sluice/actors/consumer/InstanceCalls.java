@@ -163,10 +163,10 @@ final class InstanceCalls {
   }
 
   private Duration callTimeout() {
-    return wiring.settings().callTimeout();
+    return wiring.settings().askTimeout();
   }
 
   private GroupGateway.Call call(GroupRequest<?> request) {
-    return new GroupGateway.Call(request, callTimeout().toMillis());
+    return new GroupGateway.Call(request, wiring.settings().callTimeout().toMillis());
   }
 }

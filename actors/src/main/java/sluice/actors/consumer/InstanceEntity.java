@@ -119,7 +119,7 @@ public final class InstanceEntity {
     context.ask(
         InstanceReply.class,
         wiring.groups(),
-        wiring.settings().callTimeout(),
+        wiring.settings().askTimeout(),
         replyTo ->
             new GroupGateway.Call(
                 new GroupRequest.GetInstance(groupId, instanceId, replyTo),
@@ -181,7 +181,7 @@ public final class InstanceEntity {
     context.ask(
         InstanceReply.class,
         wiring.groups(),
-        wiring.settings().callTimeout(),
+        wiring.settings().askTimeout(),
         replyTo ->
             new GroupGateway.Call(
                 new GroupRequest.PutInstance(groupId, instanceId, stored, true, replyTo),

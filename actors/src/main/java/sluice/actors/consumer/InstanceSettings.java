@@ -17,6 +17,7 @@ import java.time.Duration;
  */
 public record InstanceSettings(
     int maxPollIntervalMs, int autoCommitIntervalMs, Duration idleTimeout, Duration callTimeout) {
+  private static final Duration ASK_GRACE = Duration.ofSeconds(2);
 
   public InstanceSettings {
     if (maxPollIntervalMs < 1 || autoCommitIntervalMs < 0) {
@@ -35,6 +36,14 @@ public record InstanceSettings(
               + " and "
               + callTimeout);
     }
+  }
+
+  /**
+   * How long an ask of the group gateway may take: {@code callTimeout} plus a grace, so that the
+   * gateway's own answer when it gives up (which names what it waited for) normally comes first.
+   */
+  public Duration askTimeout() {
+    return callTimeout.plus(ASK_GRACE);
   }
 
   public static InstanceSettings fromConfig(Config config) {
