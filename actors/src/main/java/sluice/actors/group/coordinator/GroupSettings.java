@@ -96,7 +96,13 @@ public record GroupSettings(
           c.getInt("offsets-topic-num-partitions"),
           replicationFactor(c, ConfiguredBrokers.fromConfig(config)),
           new GroupConfig(
-              sessionMs, heartbeatMs, maxSize, (int) metadataMax, retention.toMillis(), assignor),
+              sessionMs,
+              heartbeatMs,
+              maxSize,
+              (int) metadataMax,
+              retention.toMillis(),
+              assignor,
+              positiveMillis(c, "consumer-instance-timeout")),
           c.getDuration("expire-interval"),
           c.getDuration("offsets-commit-timeout"),
           (int) Math.min(Integer.MAX_VALUE, c.getBytes("load-fetch-max-bytes")),
@@ -132,6 +138,14 @@ public record GroupSettings(
       throw new IllegalArgumentException(
           PREFIX + key + " must be a number or auto, not " + c.getValue(key).render(), e);
     }
+  }
+
+  private static long positiveMillis(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(PREFIX + key + " must be positive, not " + d);
+    }
+    return d.toMillis();
   }
 
   private static int millis(Config c, String key) {
