@@ -19,7 +19,8 @@ import sluice.actors.group.log.RecordValue.CurrentMemberAssignment;
 import sluice.actors.group.state.OffsetCommitRequest.Offset;
 
 /**
- * Random lives of a group: members join, heartbeat, hold on to partitions, leave, leave for a while
+ * Random lives of a group: members join, heartbeat, hold on to partitions, rejoin under their id
+ * with epoch 0 after dropping their partitions (as a fenced client does), leave, leave for a while
  * and come back under a new id, fall silent past their session; topics grow and appear; members
  * commit; HTTP consumer instances are created (some retried, some under a taken name), updated,
  * deleted and expire. After every step each invariant is a named check; jqwik prints the seed.
@@ -49,6 +50,9 @@ class GroupStateMachinePropertyTest {
       switch (random.nextInt(12)) {
         case 0, 1 -> {
           if (!joined) {
+            m.join();
+          } else if (i < STATIC_FROM && random.nextInt(3) == 0) {
+            // Fenced (or restarted with its member id): drops everything and joins again.
             m.join();
           }
         }
