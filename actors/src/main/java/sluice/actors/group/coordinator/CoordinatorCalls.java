@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.gateway.LeaderRetry;
@@ -30,9 +31,16 @@ import sluice.actors.metadata.PartitionAssignment;
  * the Receptionist ({@link GroupCoordinators#serviceKey}), asked again with backoff while it
  * answers a retriable coordinator error ({@code NOT_COORDINATOR}, {@code
  * COORDINATOR_LOAD_IN_PROGRESS}, {@code COORDINATOR_NOT_AVAILABLE}) until the request's deadline,
- * reading the view anew at every try so a moved leader is found. An ask that times out is not
- * repeated and becomes {@code REQUEST_TIMED_OUT} (the coordinator may have written). Safe from any
- * thread.
+ * reading the view anew at every try so a moved leader is found.
+ *
+ * <p>Each ask waits at most the attempt timeout: a coordinator that does not answer by then (its
+ * broker died or is cut off with the request in flight) counts as {@code COORDINATOR_NOT_AVAILABLE}
+ * and the coordinator is looked up again, so the request moves on to the new one rather than
+ * waiting out its whole timeout. The coordinator may have acted on the unanswered ask, so asking
+ * again must be harmless, and is: a commit resent is the same commit, a create of an HTTP consumer
+ * instance resent under the same member id is accepted, a heartbeat resent is the state machine's
+ * lost-answer case. An ask cut short by the request's deadline itself is not repeated and becomes
+ * {@code REQUEST_TIMED_OUT}. Safe from any thread.
  */
 final class CoordinatorCalls {
   private static final Duration FIND_TIMEOUT = Duration.ofSeconds(3);
@@ -40,14 +48,20 @@ final class CoordinatorCalls {
   private final ActorSystem<?> system;
   private final OffsetsTopicCreation topic;
   private final LeaderRetry retry;
+  private final Duration attemptTimeout;
   private final Clock clock;
   private final MetadataView view;
 
   CoordinatorCalls(
-      ActorSystem<?> system, OffsetsTopicCreation topic, LeaderRetry retry, Clock clock) {
+      ActorSystem<?> system,
+      OffsetsTopicCreation topic,
+      LeaderRetry retry,
+      Duration attemptTimeout,
+      Clock clock) {
     this.system = system;
     this.topic = topic;
     this.retry = retry;
+    this.attemptTimeout = attemptTimeout;
     this.clock = clock;
     this.view = MetadataView.get(system);
   }
@@ -170,23 +184,44 @@ final class CoordinatorCalls {
                             partition)));
               }
               Duration remaining = Duration.ofMillis(Math.max(1, deadline - clock.millis()));
+              boolean last = remaining.compareTo(attemptTimeout) <= 0;
               return AskPattern.<GroupCoordinators.Command, R>ask(
-                  found.iterator().next(),
-                  replyTo -> new GroupCoordinators.Deliver(partition, request.withReplyTo(replyTo)),
-                  remaining,
-                  system.scheduler());
+                      found.iterator().next(),
+                      replyTo ->
+                          new GroupCoordinators.Deliver(partition, request.withReplyTo(replyTo)),
+                      last ? remaining : attemptTimeout,
+                      system.scheduler())
+                  .exceptionally(
+                      failure -> {
+                        if (last || !(cause(failure) instanceof TimeoutException)) {
+                          throw new CompletionException(cause(failure));
+                        }
+                        return request.refused(
+                            ApiError.of(
+                                ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                                "The coordinator of %s-%d on broker %d did not answer within %d ms"
+                                    + " (its broker may have died with the request in flight);"
+                                    + " looking it up again",
+                                OffsetsTopic.NAME,
+                                partition,
+                                assignment.leader(),
+                                attemptTimeout.toMillis()));
+                      });
             });
   }
 
+  private static Throwable cause(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+  }
+
   private static ApiError unavailable(Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
+    Throwable cause = cause(failure);
     if (cause instanceof OffsetsTopicCreation.Unavailable unavailable) {
       return unavailable.error;
     }
-    if (cause instanceof java.util.concurrent.TimeoutException) {
+    if (cause instanceof TimeoutException) {
       throw new CompletionException(cause);
     }
     return ApiError.of(

@@ -7,7 +7,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletionException;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
@@ -370,7 +369,7 @@ public final class GroupCoordinator {
 
   private Behavior<Message> onExpire(Expire expire) {
     long now = wiring.clock().millis();
-    for (String groupId : List.copyOf(groups.list().keySet())) {
+    for (String groupId : groups.withRecords()) {
       if (writes.busy(groupId)) {
         continue;
       }

@@ -14,23 +14,28 @@ import sluice.actors.group.assign.SubscribedTopic;
 import sluice.actors.group.coordinator.GroupRequest.CommitOffsets;
 import sluice.actors.group.coordinator.GroupRequest.CommittedOffset;
 import sluice.actors.group.coordinator.GroupRequest.DeleteGroup;
+import sluice.actors.group.coordinator.GroupRequest.DeleteInstance;
 import sluice.actors.group.coordinator.GroupRequest.DeleteOffsets;
 import sluice.actors.group.coordinator.GroupRequest.DeleteReply;
 import sluice.actors.group.coordinator.GroupRequest.DescribeGroup;
 import sluice.actors.group.coordinator.GroupRequest.DescribeReply;
 import sluice.actors.group.coordinator.GroupRequest.DescribedGroup;
 import sluice.actors.group.coordinator.GroupRequest.FetchOffsets;
+import sluice.actors.group.coordinator.GroupRequest.GetInstance;
 import sluice.actors.group.coordinator.GroupRequest.GroupListing;
 import sluice.actors.group.coordinator.GroupRequest.GroupsReply;
 import sluice.actors.group.coordinator.GroupRequest.Heartbeat;
 import sluice.actors.group.coordinator.GroupRequest.HeartbeatReply;
+import sluice.actors.group.coordinator.GroupRequest.InstanceReply;
 import sluice.actors.group.coordinator.GroupRequest.ListGroups;
 import sluice.actors.group.coordinator.GroupRequest.OffsetsReply;
 import sluice.actors.group.coordinator.GroupRequest.PartitionsReply;
+import sluice.actors.group.coordinator.GroupRequest.PutInstance;
 import sluice.actors.group.log.GroupRecord;
 import sluice.actors.group.state.GroupError;
 import sluice.actors.group.state.GroupStateMachine;
 import sluice.actors.group.state.Groups;
+import sluice.actors.group.state.InstanceOutcome;
 import sluice.actors.group.state.OffsetCommitRequest;
 import sluice.actors.group.state.Refusal;
 import sluice.actors.group.state.Result;
@@ -41,8 +46,9 @@ import sluice.actors.metadata.MetadataSnapshot;
 /**
  * One request of the {@link GroupRequest} protocol run against a coordinator's {@link Groups}: the
  * records to append and the answer to send once they are committed (at once when there are none).
- * Reads (fetch offsets, describe, list) never write and answer from the replayed state, which holds
- * only committed records. Stateless apart from the cached {@link Topics}; not thread-safe.
+ * Reads (fetch offsets, describe, list, get instance) never write and answer from the replayed
+ * state, which holds only committed records. Stateless apart from the cached {@link Topics}; not
+ * thread-safe.
  */
 final class GroupDecisions {
 
@@ -64,7 +70,9 @@ final class GroupDecisions {
     return request instanceof Heartbeat
         || request instanceof CommitOffsets
         || request instanceof DeleteOffsets
-        || request instanceof DeleteGroup;
+        || request instanceof DeleteGroup
+        || request instanceof PutInstance
+        || request instanceof DeleteInstance;
   }
 
   /**
@@ -97,6 +105,26 @@ final class GroupDecisions {
               ? new DeleteReply(null, null, null)
               : new DeleteReply(refusal.error(), refusal.message(), null);
       return new Decision(result.records(), () -> r.replyTo().tell(reply));
+    } else if (request instanceof PutInstance r) {
+      Result<InstanceOutcome> result =
+          groups.group(r.groupId()).putInstance(r.instanceId(), r.instance(), r.create());
+      return new Decision(result.records(), () -> r.replyTo().tell(reply(result.response())));
+    } else if (request instanceof DeleteInstance r) {
+      Result<InstanceOutcome> result = groups.group(r.groupId()).deleteInstance(r.instanceId());
+      return new Decision(result.records(), () -> r.replyTo().tell(reply(result.response())));
+    } else if (request instanceof GetInstance r) {
+      InstanceReply reply =
+          groups
+              .group(r.groupId())
+              .instance(r.instanceId())
+              .map(i -> new InstanceReply(i, null, null, null))
+              .orElse(
+                  new InstanceReply(
+                      null,
+                      GroupError.UNKNOWN_CONSUMER_INSTANCE,
+                      "no consumer instance " + r.instanceId() + " in group " + r.groupId(),
+                      null));
+      return Decision.answer(() -> r.replyTo().tell(reply));
     } else if (request instanceof FetchOffsets r) {
       return Decision.answer(() -> r.replyTo().tell(fetch(groups, r)));
     } else if (request instanceof DescribeGroup r) {
@@ -133,6 +161,13 @@ final class GroupDecisions {
         request.getClass().getSimpleName(),
         request.groupId(),
         e.getMessage());
+  }
+
+  private static InstanceReply reply(InstanceOutcome outcome) {
+    Refusal refusal = outcome.refusal();
+    return refusal == null
+        ? new InstanceReply(outcome.instance(), null, null, null)
+        : new InstanceReply(null, refusal.error(), refusal.message(), null);
   }
 
   private static OffsetsReply fetch(Groups groups, FetchOffsets request) {

@@ -20,8 +20,8 @@ import sluice.actors.gateway.Pauses;
  * #SERVICE_KEY}: a front door sends it a {@link GroupRequest} and gets the coordinator's answer,
  * wherever the coordinator runs. The actor checks the request and hands it to {@link
  * CoordinatorCalls} (find the coordinator, create {@code __consumer_offsets} if missing, retry
- * across coordinator moves and loads within {@code timeoutMs}), whose stages reply to the request's
- * {@code replyTo} from the dispatcher.
+ * across coordinator moves, loads and coordinators that stop answering within {@code timeoutMs}),
+ * whose stages reply to the request's {@code replyTo} from the dispatcher.
  */
 public final class GroupGateway {
   public static final ServiceKey<Command> SERVICE_KEY =
@@ -72,6 +72,7 @@ public final class GroupGateway {
                 wiring.settings().retryMaxBackoff(),
                 wiring.clock(),
                 pauses),
+            wiring.settings().coordinatorAttemptTimeout(),
             wiring.clock());
   }
 

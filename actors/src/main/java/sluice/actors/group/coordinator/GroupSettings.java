@@ -25,6 +25,9 @@ import sluice.actors.quorum.ConfiguredBrokers;
  *     deadlines
  * @param commitTimeout {@code offsets-commit-timeout}: how long a coordinator waits for its
  *     acks=all append before it gives up and reloads
+ * @param coordinatorAttemptTimeout how long a front door waits for one coordinator's answer before
+ *     it looks the coordinator up again and asks anew (within the request's own timeout); longer
+ *     than {@code commitTimeout}, so a healthy coordinator's append always answers first
  * @param loadFetchMaxBytes how much a loading coordinator asks for per fetch
  * @param retryBackoff the first pause of a front door's retry after a coordinator error; doubled up
  *     to {@code retryMaxBackoff}
@@ -35,6 +38,7 @@ public record GroupSettings(
     GroupConfig groupConfig,
     Duration expireInterval,
     Duration commitTimeout,
+    Duration coordinatorAttemptTimeout,
     int loadFetchMaxBytes,
     Duration retryBackoff,
     Duration retryMaxBackoff) {
@@ -49,6 +53,7 @@ public record GroupSettings(
         Map.of(
                 "expire-interval", expireInterval,
                 "offsets-commit-timeout", commitTimeout,
+                "coordinator-attempt-timeout", coordinatorAttemptTimeout,
                 "retry-backoff", retryBackoff,
                 "retry-max-backoff", retryMaxBackoff)
             .entrySet()) {
@@ -56,6 +61,13 @@ public record GroupSettings(
         throw new IllegalArgumentException(
             PREFIX + entry.getKey() + " must be positive, not " + entry.getValue());
       }
+    }
+    if (coordinatorAttemptTimeout.compareTo(commitTimeout) <= 0) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%scoordinator-attempt-timeout (%d ms) must be longer than %soffsets-commit-timeout"
+                  + " (%d ms): a front door would give up on a coordinator still writing",
+              PREFIX, coordinatorAttemptTimeout.toMillis(), PREFIX, commitTimeout.toMillis()));
     }
   }
 
@@ -96,9 +108,16 @@ public record GroupSettings(
           c.getInt("offsets-topic-num-partitions"),
           replicationFactor(c, ConfiguredBrokers.fromConfig(config)),
           new GroupConfig(
-              sessionMs, heartbeatMs, maxSize, (int) metadataMax, retention.toMillis(), assignor),
+              sessionMs,
+              heartbeatMs,
+              maxSize,
+              (int) metadataMax,
+              retention.toMillis(),
+              assignor,
+              positiveMillis(c, "consumer-instance-timeout")),
           c.getDuration("expire-interval"),
           c.getDuration("offsets-commit-timeout"),
+          c.getDuration("coordinator-attempt-timeout"),
           (int) Math.min(Integer.MAX_VALUE, c.getBytes("load-fetch-max-bytes")),
           c.getDuration("retry-backoff"),
           c.getDuration("retry-max-backoff"));
@@ -132,6 +151,14 @@ public record GroupSettings(
       throw new IllegalArgumentException(
           PREFIX + key + " must be a number or auto, not " + c.getValue(key).render(), e);
     }
+  }
+
+  private static long positiveMillis(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(PREFIX + key + " must be positive, not " + d);
+    }
+    return d.toMillis();
   }
 
   private static int millis(Config c, String key) {

@@ -14,6 +14,7 @@ package sluice.actors.group.log;
  * target assignment meta    type 6, group
  * target assignment member  type 7, group, member
  * current member assignment type 8, group, member
+ * consumer instance         type 1000, group, instance name (Sluice's own)
  * </pre>
  *
  * Stateless and safe from any thread.
@@ -32,6 +33,8 @@ public final class KeyFormat {
       out.string("topic", k.topic()).int32(k.partition());
     } else if (key instanceof RecordKey.MemberKey k) {
       out.string("memberId", k.memberId());
+    } else if (key instanceof RecordKey.ConsumerInstance k) {
+      out.string("instance", k.instance());
     }
     return out.toBytes();
   }
@@ -58,6 +61,7 @@ public final class KeyFormat {
               new RecordKey.TargetAssignmentMember(group, in.string("memberId"));
           case CURRENT_MEMBER_ASSIGNMENT ->
               new RecordKey.CurrentMemberAssignment(group, in.string("memberId"));
+          case CONSUMER_INSTANCE -> new RecordKey.ConsumerInstance(group, in.string("instance"));
         };
     in.end();
     return key;

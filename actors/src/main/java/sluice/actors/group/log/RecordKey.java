@@ -111,4 +111,20 @@ public sealed interface RecordKey {
       return RecordType.CURRENT_MEMBER_ASSIGNMENT;
     }
   }
+
+  /**
+   * An HTTP consumer instance of the group, by its name (the REST Proxy's instance id, not a member
+   * id): its value is a {@link RecordValue.ConsumerInstance}.
+   */
+  record ConsumerInstance(String groupId, String instance) implements RecordKey {
+    public ConsumerInstance {
+      Objects.requireNonNull(groupId, "groupId");
+      Objects.requireNonNull(instance, "instance");
+    }
+
+    @Override
+    public RecordType type() {
+      return RecordType.CONSUMER_INSTANCE;
+    }
+  }
 }

@@ -9,6 +9,12 @@ import java.util.Optional;
  * operator who knows Kafka's partition recognises ours. Kafka's 0 (an offset commit key of before
  * 0.9) and 2 (a classic-protocol group) are not ours: Sluice writes neither, and decoding refuses
  * them like any unknown id.
+ *
+ * <p>{@link #CONSUMER_INSTANCE} is Sluice's own, id 1000. Kafka numbers its types one by one from 0
+ * (4.1 writes 0 to 8, 10 to 17 and 19 to 23; 9 and 18 were written by 4.0 and retired), so an id
+ * far above them will not be taken by a later Kafka type for a long while, and keeps our partition
+ * readable by an operator's Kafka tools: Kafka's coordinator loader and {@code kafka-dump-log
+ * --offsets-decoder} skip or print a key of a type they do not know, they do not fail.
  */
 public enum RecordType {
   /** (group, topic, partition) → committed offset. */
@@ -24,7 +30,9 @@ public enum RecordType {
   /** (group, member) → the partitions the target assignment gives the member. */
   TARGET_ASSIGNMENT_MEMBER(7),
   /** (group, member) → the member's epoch, state, owned partitions and pending revocations. */
-  CURRENT_MEMBER_ASSIGNMENT(8);
+  CURRENT_MEMBER_ASSIGNMENT(8),
+  /** (group, instance name) → an HTTP consumer instance's durable settings (Sluice's own). */
+  CONSUMER_INSTANCE(1000);
 
   private final short id;
 

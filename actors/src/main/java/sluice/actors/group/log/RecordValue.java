@@ -1,6 +1,7 @@
 package sluice.actors.group.log;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -172,6 +173,60 @@ public sealed interface RecordValue {
     @Override
     public RecordType type() {
       return RecordType.CURRENT_MEMBER_ASSIGNMENT;
+    }
+  }
+
+  /**
+   * An HTTP consumer instance's durable settings and subscription (Sluice's own record): what any
+   * broker needs to bring the instance back. At most one of {@code topics}, {@code topicPattern}
+   * and {@code assigned} is non-null; all null is an instance that subscribes to nothing yet. Lists
+   * keep the order they were given in.
+   *
+   * @param memberId the member id the instance joins its group with
+   * @param format the instance's embedded format ({@code BINARY}, {@code JSON})
+   * @param autoOffsetReset {@code EARLIEST}, {@code LATEST} or {@code NONE}
+   * @param touchedAt when the instance was last used, ms since the epoch; it expires after {@code
+   *     consumer.instance.timeout.ms} without use
+   */
+  record ConsumerInstance(
+      String memberId,
+      String format,
+      String autoOffsetReset,
+      boolean autoCommitEnable,
+      int fetchMinBytes,
+      int requestTimeoutMs,
+      List<String> topics,
+      String topicPattern,
+      List<AssignedPartition> assigned,
+      long touchedAt)
+      implements RecordValue {
+    public ConsumerInstance {
+      Objects.requireNonNull(memberId, "memberId");
+      Objects.requireNonNull(format, "format");
+      Objects.requireNonNull(autoOffsetReset, "autoOffsetReset");
+      topics = topics == null ? null : List.copyOf(topics);
+      assigned = assigned == null ? null : List.copyOf(assigned);
+      int kinds =
+          (topics != null ? 1 : 0) + (topicPattern != null ? 1 : 0) + (assigned != null ? 1 : 0);
+      if (kinds > 1) {
+        throw new IllegalArgumentException(
+            "an instance subscribes by topics, by pattern or by assignment, not several at once");
+      }
+    }
+
+    @Override
+    public RecordType type() {
+      return RecordType.CONSUMER_INSTANCE;
+    }
+  }
+
+  /** One partition a {@link ConsumerInstance} assigned itself, by topic name. */
+  record AssignedPartition(String topic, int partition) {
+    public AssignedPartition {
+      Objects.requireNonNull(topic, "topic");
+      if (partition < 0) {
+        throw new IllegalArgumentException("partition " + partition + " is negative");
+      }
     }
   }
 

@@ -64,6 +64,8 @@ public final class ValueFormat {
       out.int32(v.memberEpoch()).int32(v.previousMemberEpoch()).int8(v.state().code());
       TopicPartitionsFormat.write(out, v.assignedPartitions());
       TopicPartitionsFormat.write(out, v.partitionsPendingRevocation());
+    } else if (value instanceof RecordValue.ConsumerInstance v) {
+      ConsumerInstanceFormat.write(out, v);
     }
     return out.toBytes();
   }
@@ -98,6 +100,7 @@ public final class ValueFormat {
                 new RecordValue.TargetAssignmentMember(
                     TopicPartitionsFormat.read(in, "partitions"));
             case CURRENT_MEMBER_ASSIGNMENT -> currentMemberAssignment(in);
+            case CONSUMER_INSTANCE -> ConsumerInstanceFormat.read(in);
           };
     } catch (IllegalArgumentException e) {
       throw in.corrupt(e.getMessage());

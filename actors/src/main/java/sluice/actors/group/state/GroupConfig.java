@@ -13,6 +13,8 @@ import sluice.actors.group.assign.Assignors;
  * @param offsetMetadataMaxBytes {@code offset.metadata.max.bytes}
  * @param offsetsRetentionMs {@code offsets.retention.minutes}, in ms
  * @param defaultAssignor the assignor of a group whose members name none
+ * @param consumerInstanceTimeoutMs the REST Proxy's {@code consumer.instance.timeout.ms}: an HTTP
+ *     consumer instance untouched this long is removed
  */
 public record GroupConfig(
     int sessionTimeoutMs,
@@ -20,7 +22,8 @@ public record GroupConfig(
     int maxSize,
     int offsetMetadataMaxBytes,
     long offsetsRetentionMs,
-    String defaultAssignor) {
+    String defaultAssignor,
+    long consumerInstanceTimeoutMs) {
 
   public GroupConfig {
     if (sessionTimeoutMs <= 0 || heartbeatIntervalMs <= 0 || maxSize <= 0) {
@@ -42,9 +45,16 @@ public record GroupConfig(
               + " ms are out of range");
     }
     Assignors.named(defaultAssignor);
+    if (consumerInstanceTimeoutMs <= 0) {
+      throw new IllegalArgumentException(
+          "consumer instance timeout " + consumerInstanceTimeoutMs + " ms must be positive");
+    }
   }
 
-  /** Kafka's defaults: 45 s session, 5 s heartbeat, no size limit, 4 KiB metadata, 7 days. */
+  /**
+   * Kafka's defaults: 45 s session, 5 s heartbeat, no size limit, 4 KiB metadata, 7 days; the REST
+   * Proxy's 5 min instance timeout.
+   */
   public static GroupConfig defaults() {
     return new GroupConfig(
         45_000,
@@ -52,7 +62,8 @@ public record GroupConfig(
         Integer.MAX_VALUE,
         4096,
         Duration.ofDays(7).toMillis(),
-        Assignors.DEFAULT_NAME);
+        Assignors.DEFAULT_NAME,
+        Duration.ofMinutes(5).toMillis());
   }
 
   public GroupConfig withMaxSize(int size) {
@@ -62,6 +73,7 @@ public record GroupConfig(
         size,
         offsetMetadataMaxBytes,
         offsetsRetentionMs,
-        defaultAssignor);
+        defaultAssignor,
+        consumerInstanceTimeoutMs);
   }
 }

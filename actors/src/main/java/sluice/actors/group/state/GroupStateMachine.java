@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -39,6 +40,7 @@ public final class GroupStateMachine {
   private final MemberTimers timers = new MemberTimers();
   private final Heartbeats heartbeats;
   private final OffsetCommits commits;
+  private final ConsumerInstances instances;
 
   public GroupStateMachine(String groupId, GroupConfig config) {
     this.groupId = groupId;
@@ -47,6 +49,7 @@ public final class GroupStateMachine {
     this.offsets = new GroupOffsets(groupId);
     this.heartbeats = new Heartbeats(config, timers);
     this.commits = new OffsetCommits(config);
+    this.instances = new ConsumerInstances(groupId);
   }
 
   public String groupId() {
@@ -57,6 +60,8 @@ public final class GroupStateMachine {
   public void replay(GroupRecord record) {
     if (record.key().type() == RecordType.OFFSET_COMMIT) {
       offsets.replay(record);
+    } else if (record.key().type() == RecordType.CONSUMER_INSTANCE) {
+      instances.replay(record);
     } else {
       membership.replay(record);
     }
@@ -97,9 +102,44 @@ public final class GroupStateMachine {
   }
 
   /**
-   * Removes members past their session or revocation deadline, and offsets (then the group) past
-   * retention. Call it on a timer; after loading the group, its first call arms every member's
-   * deadlines from {@code nowMs}.
+   * Writes an HTTP consumer instance's record. With {@code create}: refused {@code
+   * CONSUMER_INSTANCE_EXISTS} if the name is taken by another member id, and a retried create (the
+   * same member id) writes nothing and answers what is stored. Without: refused {@code
+   * UNKNOWN_CONSUMER_INSTANCE} if there is none by that name.
+   *
+   * @throws IllegalArgumentException if the name is empty or a field is too long for a record
+   */
+  public Result<InstanceOutcome> putInstance(String name, StoredInstance instance, boolean create) {
+    return instances.put(name, instance, create);
+  }
+
+  /** The HTTP consumer instance of that name, if its record exists. */
+  public Optional<StoredInstance> instance(String name) {
+    return instances.get(name);
+  }
+
+  /** The HTTP consumer instances by name, as replayed. */
+  public Map<String, StoredInstance> instances() {
+    return instances.all();
+  }
+
+  /** A tombstone for the instance, answered with it as it was; refused if there is none. */
+  public Result<InstanceOutcome> deleteInstance(String name) {
+    return instances.delete(name);
+  }
+
+  /**
+   * Whether the group has any record to look after: members, offsets, or HTTP consumer instances (a
+   * group of instances alone is {@link GroupState#DEAD} to clients, but its instances expire).
+   */
+  public boolean holdsRecords() {
+    return state() != GroupState.DEAD || !instances.isEmpty();
+  }
+
+  /**
+   * Removes members past their session or revocation deadline, HTTP consumer instances untouched
+   * for longer than their timeout, and offsets (then the group) past retention. Call it on a timer;
+   * after loading the group, its first call arms every member's deadlines from {@code nowMs}.
    */
   public Result<Expired> expire(long nowMs, Topics topics) {
     Draft draft = new Draft(membership);
@@ -109,6 +149,8 @@ public final class GroupStateMachine {
       removed.put(due.memberId(), due.reason().name().toLowerCase(Locale.ROOT));
     }
     List<GroupRecord> records = new ArrayList<>(draft.records());
+    List<GroupRecord> lapsed = instances.expire(nowMs, config.consumerInstanceTimeoutMs());
+    records.addAll(lapsed);
     List<GroupRecord> expiry = commits.expire(membership, offsets, groupId, nowMs);
     records.addAll(expiry);
     Set<TopicPartition> expiredOffsets = new TreeSet<>();
@@ -120,7 +162,10 @@ public final class GroupStateMachine {
         groupDeleted = true;
       }
     }
-    return new Result<>(records, new Expired(removed, expiredOffsets, groupDeleted));
+    Set<String> expiredInstances = new TreeSet<>();
+    lapsed.forEach(r -> expiredInstances.add(((RecordKey.ConsumerInstance) r.key()).instance()));
+    return new Result<>(
+        records, new Expired(removed, expiredOffsets, groupDeleted, expiredInstances));
   }
 
   public GroupState state() {
@@ -134,8 +179,9 @@ public final class GroupStateMachine {
   }
 
   /**
-   * Deletes an empty group: its offsets, then its membership records (Kafka's order). Refused with
-   * NON_EMPTY_GROUP while it has members, GROUP_ID_NOT_FOUND if there is nothing to delete.
+   * Deletes an empty group: its HTTP consumer instances, its offsets, then its membership records
+   * (Kafka's order). Refused with NON_EMPTY_GROUP while it has members, GROUP_ID_NOT_FOUND if it
+   * has neither members nor offsets (instances alone do not make a group; they expire).
    */
   public Result<Refusal> delete() {
     GroupState state = state();
@@ -148,7 +194,7 @@ public final class GroupStateMachine {
               GroupError.NON_EMPTY_GROUP,
               "group " + groupId + " has " + membership.size() + " members"));
     }
-    List<GroupRecord> records = new ArrayList<>();
+    List<GroupRecord> records = new ArrayList<>(instances.deleteAll());
     offsets
         .all()
         .keySet()

@@ -1,5 +1,6 @@
 package sluice.actors.group.state;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -30,6 +31,17 @@ public final class Groups {
 
   public Optional<GroupStateMachine> existing(String groupId) {
     return Optional.ofNullable(groups.get(groupId)).filter(g -> g.state() != GroupState.DEAD);
+  }
+
+  /**
+   * The ids of the groups that hold any record, those {@link #list} shows and those with only HTTP
+   * consumer instances: what an expiry pass visits.
+   */
+  public List<String> withRecords() {
+    return groups.values().stream()
+        .filter(GroupStateMachine::holdsRecords)
+        .map(GroupStateMachine::groupId)
+        .toList();
   }
 
   /** Every group that exists, with its state, by group id. */

@@ -149,7 +149,7 @@ final class Heartbeats {
 
   private HeartbeatResponse join(Draft draft, HeartbeatRequest r, Topics topics, long now) {
     ConsumerGroup group = draft.group();
-    Member before = r.instanceId() == null ? dynamicMember(group, r) : staticMember(draft, r);
+    Member before = r.instanceId() == null ? dynamicMember(draft, r) : staticMember(draft, r);
     if (before == null
         && group.member(r.memberId()).isEmpty()
         && group.size() >= config.maxSize()) {
@@ -185,8 +185,15 @@ final class Heartbeats {
         null);
   }
 
-  /** The existing member with a valid epoch, or null for a new one. */
-  private static Member dynamicMember(ConsumerGroup group, HeartbeatRequest r) {
+  /**
+   * The existing member with a valid epoch, or null for a new one. A known member that joins (epoch
+   * 0) at an epoch the coordinator would not accept from it is a member that was fenced, dropped
+   * its partitions and rejoins under its id, as KIP-848 clients do (Kafka 4.1 fences it again, so
+   * it loops until its session ends; KAFKA-19233 later accepted it): it is taken as a new join
+   * under the same id, see {@link #rejoin}.
+   */
+  private static Member dynamicMember(Draft draft, HeartbeatRequest r) {
+    ConsumerGroup group = draft.group();
     var existing = group.member(r.memberId());
     if (existing.isEmpty()) {
       if (r.memberEpoch() != Member.JOIN_EPOCH) {
@@ -196,8 +203,27 @@ final class Heartbeats {
       }
       return null;
     }
+    if (r.memberEpoch() == Member.JOIN_EPOCH && !acceptsEpoch(existing.get(), r)) {
+      return rejoin(draft, existing.get());
+    }
     checkEpoch(existing.get(), r);
     return existing.get();
+  }
+
+  /**
+   * A member that rejoins under its id owns nothing (a join cannot report partitions), so its
+   * records say so first: its current assignment becomes a joining member's (epoch 0, nothing
+   * assigned or pending revocation). What it held goes back to the pool at once — no client
+   * consumes it — and other members waiting for it take it at their next heartbeat; the member
+   * itself then reconciles from nothing to its target like any new member, receiving only what no
+   * other member holds. Its metadata and target stay: the group epoch rises only if its
+   * subscription changed.
+   */
+  private static Member rejoin(Draft draft, Member member) {
+    draft.add(
+        new RecordKey.CurrentMemberAssignment(draft.group().groupId(), member.memberId()),
+        Member.JOINING);
+    return draft.group().member(member.memberId()).orElseThrow();
   }
 
   /**
@@ -251,14 +277,7 @@ final class Heartbeats {
    */
   private static void checkEpoch(Member member, HeartbeatRequest r) {
     int epoch = r.memberEpoch();
-    if (epoch == member.epoch()) {
-      return;
-    }
-    boolean lostAnswer =
-        epoch < member.epoch()
-            && epoch == member.assignment().previousMemberEpoch()
-            && isSubset(r.ownedPartitions(), member.assigned());
-    if (!lostAnswer) {
+    if (!acceptsEpoch(member, r)) {
       throw new Refused(
           GroupError.FENCED_MEMBER_EPOCH,
           "member "
@@ -269,6 +288,23 @@ final class Heartbeats {
               + member.epoch()
               + "; it must give up its partitions and rejoin");
     }
+  }
+
+  /**
+   * Whether the member may heartbeat with the request's epoch: its own, or its previous one when it
+   * reports owning no more than its assignment. A join owns nothing, so a join resent because its
+   * answer (epoch 1, previous 0) was lost is accepted and answered with the member's assignment.
+   */
+  private static boolean acceptsEpoch(Member member, HeartbeatRequest r) {
+    int epoch = r.memberEpoch();
+    if (epoch == member.epoch()) {
+      return true;
+    }
+    Map<String, Set<Integer>> owned =
+        epoch == Member.JOIN_EPOCH && r.ownedPartitions() == null ? Map.of() : r.ownedPartitions();
+    return epoch < member.epoch()
+        && epoch == member.assignment().previousMemberEpoch()
+        && isSubset(owned, member.assigned());
   }
 
   private static boolean isSubset(

@@ -54,6 +54,10 @@ class GroupCoordinatorClusterTest {
   }
 
   private void startBroker(int id) throws Exception {
+    startBroker(id, "");
+  }
+
+  private void startBroker(int id, String config) throws Exception {
     ActorTestKit node =
         ActorTestKit.create(
             "GroupCoordinatorClusterTest",
@@ -61,7 +65,7 @@ class GroupCoordinatorClusterTest {
                 dataDir.resolve("broker-" + id),
                 id,
                 TestClusters.Metadata.DURABLE,
-                "sluice.group.offsets-topic-num-partitions = 4"));
+                "sluice.group.offsets-topic-num-partitions = 4\n" + config));
     ActorTestKit seed = nodes.isEmpty() ? node : nodes.values().iterator().next();
     nodes.put(id, node);
     Cluster.get(node.system())
@@ -149,6 +153,114 @@ class GroupCoordinatorClusterTest {
               "Broker " + other + " is not the coordinator of __consumer_offsets-" + partition,
               "broker " + leader + " leads it");
     }
+  }
+
+  @Test
+  void aRequestWhoseCoordinatorStopsAnsweringMidRequestIsAnsweredByTheNextCoordinator()
+      throws Exception {
+    String attempts =
+        "sluice.group.offsets-commit-timeout = 2s\nsluice.group.coordinator-attempt-timeout = 3s";
+    startBroker(1, attempts);
+    startBroker(2, attempts);
+    awaitBrokers(2);
+    assertThat(
+            call(
+                    1,
+                    PartitionsReply.class,
+                    replyTo ->
+                        new CommitOffsets(
+                            "g0",
+                            null,
+                            -1,
+                            List.of(new OffsetToCommit("t", 0, 5, -1, "")),
+                            replyTo))
+                .error())
+        .isNull();
+    TopicMetadata topic = MetadataView.get(nodes.get(1).system()).topic(OffsetsTopic.NAME).get();
+    String group = groupLedBy(topic, 2);
+
+    // Broker 2's coordinators stop answering, as a broker that died or was cut off with requests in
+    // flight: in the Receptionist a black hole takes their place.
+    var key = GroupCoordinators.serviceKey(2);
+    ActorRef<GroupCoordinators.Command> coordinators = listing(2, key).iterator().next();
+    TestProbe<GroupCoordinators.Command> dead = nodes.get(2).createTestProbe();
+    nodes.get(2).system().receptionist().tell(Receptionist.deregister(key, coordinators));
+    nodes.get(2).system().receptionist().tell(Receptionist.register(key, dead.getRef()));
+    awaitListing(1, key, dead.getRef());
+
+    TestProbe<PartitionsReply> reply = nodes.get(1).createTestProbe();
+    long requestTimeoutMs = 2 * TIMEOUT.toMillis();
+    brokers
+        .get(1)
+        .groups()
+        .tell(
+            new GroupGateway.Call(
+                new CommitOffsets(
+                    group,
+                    null,
+                    -1,
+                    List.of(new OffsetToCommit("t", 3, 21, -1, "")),
+                    reply.getRef()),
+                requestTimeoutMs));
+    GroupCoordinators.Deliver swallowed =
+        dead.expectMessageClass(GroupCoordinators.Deliver.class, TIMEOUT);
+    assertThat(swallowed.request().groupId()).isEqualTo(group);
+
+    // The partition's next coordinator (here broker 2's own, registered again) is found by a retry.
+    nodes.get(2).system().receptionist().tell(Receptionist.deregister(key, dead.getRef()));
+    nodes.get(2).system().receptionist().tell(Receptionist.register(key, coordinators));
+    PartitionsReply answered = reply.expectMessageClass(PartitionsReply.class, TIMEOUT);
+    assertThat(answered.error()).as("answered by the next coordinator, not timed out").isNull();
+    assertThat(answered.partitions())
+        .singleElement()
+        .satisfies(o -> assertThat(o.error()).isNull());
+    OffsetsReply offsets =
+        call(1, OffsetsReply.class, replyTo -> new FetchOffsets(group, null, replyTo));
+    assertThat(offsets.offsets())
+        .singleElement()
+        .satisfies(o -> assertThat(o.offset()).isEqualTo(21));
+  }
+
+  private void awaitBrokers(int count) {
+    nodes
+        .get(1)
+        .createTestProbe()
+        .awaitAssert(
+            TIMEOUT,
+            () -> {
+              assertThat(MetadataView.get(nodes.get(1).system()).brokers()).hasSize(count);
+              return null;
+            });
+  }
+
+  private java.util.Set<ActorRef<GroupCoordinators.Command>> listing(
+      int via, akka.actor.typed.receptionist.ServiceKey<GroupCoordinators.Command> key) {
+    TestProbe<Receptionist.Listing> find = nodes.get(via).createTestProbe();
+    nodes.get(via).system().receptionist().tell(Receptionist.find(key, find.getRef()));
+    return find.receiveMessage(TIMEOUT).getServiceInstances(key);
+  }
+
+  /** Waits until broker {@code via} finds exactly {@code only} under {@code key}. */
+  private void awaitListing(
+      int via,
+      akka.actor.typed.receptionist.ServiceKey<GroupCoordinators.Command> key,
+      ActorRef<GroupCoordinators.Command> only) {
+    nodes
+        .get(via)
+        .createTestProbe()
+        .awaitAssert(
+            TIMEOUT,
+            () -> {
+              // Seen from another node the ref carries its node's address: compare path and uid.
+              assertThat(listing(via, key))
+                  .singleElement()
+                  .satisfies(
+                      found -> {
+                        assertThat(found.path().name()).isEqualTo(only.path().name());
+                        assertThat(found.path().uid()).isEqualTo(only.path().uid());
+                      });
+              return null;
+            });
   }
 
   private static String groupLedBy(TopicMetadata topic, int leader) {

@@ -21,17 +21,23 @@ import sluice.actors.broker.Broker;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.group.coordinator.GroupRequest.CommitOffsets;
 import sluice.actors.group.coordinator.GroupRequest.CommittedOffset;
+import sluice.actors.group.coordinator.GroupRequest.DeleteInstance;
 import sluice.actors.group.coordinator.GroupRequest.FetchOffsets;
+import sluice.actors.group.coordinator.GroupRequest.GetInstance;
 import sluice.actors.group.coordinator.GroupRequest.Heartbeat;
 import sluice.actors.group.coordinator.GroupRequest.HeartbeatReply;
+import sluice.actors.group.coordinator.GroupRequest.InstanceReply;
 import sluice.actors.group.coordinator.GroupRequest.OffsetToCommit;
 import sluice.actors.group.coordinator.GroupRequest.OffsetsReply;
 import sluice.actors.group.coordinator.GroupRequest.PartitionsReply;
+import sluice.actors.group.coordinator.GroupRequest.PutInstance;
 import sluice.actors.group.log.OffsetsTopic;
 import sluice.actors.group.state.GroupError;
 import sluice.actors.group.state.GroupState;
 import sluice.actors.group.state.HeartbeatRequest;
 import sluice.actors.group.state.HeartbeatResponse;
+import sluice.actors.group.state.StoredInstance;
+import sluice.actors.group.state.TopicPartition;
 import sluice.actors.testing.TestClusters;
 
 /**
@@ -224,5 +230,51 @@ class GroupCoordinatorEndToEndTest {
     assertThat(offsets.get(0).offset()).isEqualTo(50);
     assertThat(offsets.get(1).offset()).isEqualTo(7);
     assertThat(acknowledged).contains(50L);
+  }
+
+  @Test
+  void aConsumerInstancePutBeforeARestartIsReadBackAfterItAndThenDeleted() throws Exception {
+    startBroker();
+    StoredInstance stored =
+        new StoredInstance(
+            "rest-member-1",
+            "JSON",
+            "EARLIEST",
+            false,
+            1,
+            30_000,
+            null,
+            null,
+            List.of(new TopicPartition("orders", 2)),
+            System.currentTimeMillis());
+    InstanceReply created =
+        call(InstanceReply.class, replyTo -> new PutInstance(GROUP, "i1", stored, true, replyTo));
+    assertThat(created.error()).isNull();
+    assertThat(created.instance()).isEqualTo(stored);
+    StoredInstance other =
+        new StoredInstance(
+            "rest-member-2", "JSON", "EARLIEST", false, 1, 30_000, null, null, null, 0);
+    InstanceReply taken =
+        call(InstanceReply.class, replyTo -> new PutInstance(GROUP, "i1", other, true, replyTo));
+    assertThat(taken.groupError()).isEqualTo(GroupError.CONSUMER_INSTANCE_EXISTS);
+
+    testKit.shutdownTestKit();
+    startBroker();
+
+    InstanceReply read =
+        call(InstanceReply.class, replyTo -> new GetInstance(GROUP, "i1", replyTo));
+    assertThat(read.error()).isNull();
+    assertThat(read.instance()).isEqualTo(stored);
+    InstanceReply deleted =
+        call(InstanceReply.class, replyTo -> new DeleteInstance(GROUP, "i1", replyTo));
+    assertThat(deleted.instance()).isEqualTo(stored);
+    InstanceReply gone =
+        call(InstanceReply.class, replyTo -> new GetInstance(GROUP, "i1", replyTo));
+    assertThat(gone.groupError()).isEqualTo(GroupError.UNKNOWN_CONSUMER_INSTANCE);
+    assertThat(
+            call(GroupRequest.GroupsReply.class, replyTo -> new GroupRequest.ListGroups(replyTo))
+                .groups())
+        .as("instances alone do not make a group")
+        .isEmpty();
   }
 }

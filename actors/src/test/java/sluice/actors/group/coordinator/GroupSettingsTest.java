@@ -23,6 +23,15 @@ class GroupSettingsTest {
     assertThat(alone.offsetsTopicReplicationFactor()).isEqualTo(1);
     assertThat(alone.groupConfig()).isEqualTo(GroupConfig.defaults());
     assertThat(alone.expireInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(alone.coordinatorAttemptTimeout())
+        .isEqualTo(Duration.ofSeconds(8))
+        .isGreaterThan(alone.commitTimeout());
+    assertThat(alone.groupConfig().consumerInstanceTimeoutMs())
+        .as("the REST Proxy's consumer.instance.timeout.ms")
+        .isEqualTo(Duration.ofMinutes(5).toMillis());
+    assertThat(read("sluice.group.consumer-instance-timeout = 90s").groupConfig())
+        .extracting(GroupConfig::consumerInstanceTimeoutMs)
+        .isEqualTo(90_000L);
 
     String two = "sluice.cluster.contact-points = [\"a:1\", \"b:1\"]";
     assertThat(read(two).offsetsTopicReplicationFactor()).isEqualTo(2);
@@ -57,6 +66,11 @@ class GroupSettingsTest {
         .hasMessageContaining("range, uniform");
     assertThatThrownBy(() -> read("sluice.group.offset-metadata-max-bytes = -1"))
         .hasMessageContaining("offset-metadata-max-bytes");
+    assertThatThrownBy(() -> read("sluice.group.coordinator-attempt-timeout = 5s"))
+        .hasMessageContaining("coordinator-attempt-timeout (5000 ms) must be longer than")
+        .hasMessageContaining("offsets-commit-timeout (5000 ms)");
+    assertThatThrownBy(() -> read("sluice.group.consumer-instance-timeout = 0s"))
+        .hasMessageContaining("sluice.group.consumer-instance-timeout must be positive");
     assertThatThrownBy(() -> read("sluice.group.session-timeout = soon"))
         .hasMessageContaining("Bad consumer group configuration")
         .hasMessageContaining("session-timeout");

@@ -3,6 +3,7 @@ package sluice.actors.group.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
@@ -61,7 +62,9 @@ class GroupRecordPropertyTest {
                 partitionsByTopic().map(RecordValue.TargetAssignmentMember::new))
             .as((g, m, v) -> new GroupRecord(new RecordKey.TargetAssignmentMember(g, m), v)),
         Combinators.combine(strings(), strings(), currentAssignments())
-            .as((g, m, v) -> new GroupRecord(new RecordKey.CurrentMemberAssignment(g, m), v)));
+            .as((g, m, v) -> new GroupRecord(new RecordKey.CurrentMemberAssignment(g, m), v)),
+        Combinators.combine(strings(), strings(), consumerInstances())
+            .as((g, i, v) -> new GroupRecord(new RecordKey.ConsumerInstance(g, i), v)));
   }
 
   @Provide
@@ -113,6 +116,44 @@ class GroupRecordPropertyTest {
             partitionsByTopic(),
             partitionsByTopic())
         .as(RecordValue.CurrentMemberAssignment::new);
+  }
+
+  /** At most one of the three is non-null, as in an instance's record. */
+  private record Subscription(
+      List<String> topics, String pattern, List<RecordValue.AssignedPartition> assigned) {}
+
+  private static Arbitrary<RecordValue> consumerInstances() {
+    Arbitrary<RecordValue.AssignedPartition> partition =
+        Combinators.combine(strings(), Arbitraries.integers().greaterOrEqual(0))
+            .as(RecordValue.AssignedPartition::new);
+    Arbitrary<Subscription> subscription =
+        Arbitraries.oneOf(
+            Arbitraries.just(new Subscription(null, null, null)),
+            strings().list().ofMaxSize(10).map(t -> new Subscription(t, null, null)),
+            strings().map(p -> new Subscription(null, p, null)),
+            partition.list().ofMaxSize(10).map(a -> new Subscription(null, null, a)));
+    return Combinators.combine(
+            strings(),
+            strings(),
+            strings(),
+            Arbitraries.of(true, false),
+            Arbitraries.integers(),
+            Arbitraries.integers(),
+            subscription,
+            Arbitraries.longs())
+        .as(
+            (member, format, reset, autoCommit, minBytes, timeout, s, touched) ->
+                new RecordValue.ConsumerInstance(
+                    member,
+                    format,
+                    reset,
+                    autoCommit,
+                    minBytes,
+                    timeout,
+                    s.topics(),
+                    s.pattern(),
+                    s.assigned(),
+                    touched));
   }
 
   /** Partitions by topic, sometimes thousands of partitions in one topic. */

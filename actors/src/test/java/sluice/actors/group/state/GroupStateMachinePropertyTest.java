@@ -19,9 +19,11 @@ import sluice.actors.group.log.RecordValue.CurrentMemberAssignment;
 import sluice.actors.group.state.OffsetCommitRequest.Offset;
 
 /**
- * Random lives of a group: members join, heartbeat, hold on to partitions, leave, leave for a while
+ * Random lives of a group: members join, heartbeat, hold on to partitions, rejoin under their id
+ * with epoch 0 after dropping their partitions (as a fenced client does), leave, leave for a while
  * and come back under a new id, fall silent past their session; topics grow and appear; members
- * commit. After every step each invariant is a named check; jqwik prints the seed.
+ * commit; HTTP consumer instances are created (some retried, some under a taken name), updated,
+ * deleted and expire. After every step each invariant is a named check; jqwik prints the seed.
  */
 class GroupStateMachinePropertyTest {
   private static final int SLOTS = 6;
@@ -40,13 +42,17 @@ class GroupStateMachinePropertyTest {
     for (int i = 0; i < SLOTS; i++) {
       slots[i] = newMember(group, i, 0, random);
     }
+    Map<String, StoredInstance> instances = new HashMap<>();
     for (int step = 0; step < 60; step++) {
       int i = random.nextInt(SLOTS);
       ScriptedMember m = slots[i];
       boolean joined = group.machine.membership().member(m.memberId).isPresent() && m.epoch > 0;
-      switch (random.nextInt(10)) {
+      switch (random.nextInt(12)) {
         case 0, 1 -> {
           if (!joined) {
+            m.join();
+          } else if (i < STATIC_FROM && random.nextInt(3) == 0) {
+            // Fenced (or restarted with its member id): drops everything and joins again.
             m.join();
           }
         }
@@ -67,10 +73,20 @@ class GroupStateMachinePropertyTest {
         }
         case 7 -> {
           group.advance(Duration.ofSeconds(random.nextInt(25)));
-          group.expire();
+          Expired expired = group.expire();
+          long now = group.clock.millis();
+          expired
+              .instances()
+              .forEach(
+                  name ->
+                      assertThat(instances.remove(name).touchedAt() + INSTANCE_TIMEOUT_MS)
+                          .as("instance %s expired at %s", name, now)
+                          .isLessThan(now));
         }
+        case 8, 9 -> putOrDeleteInstance(group, instances, random);
         default -> commitOwned(group, m);
       }
+      instancesAreWhatWasAcceptedLessWhatExpired(group, instances);
       noPartitionIsHeldByTwoMembers(group);
       liveMembersOwnOnlyWhatTheCoordinatorHoldsForThem(group, slots);
     }
@@ -78,6 +94,60 @@ class GroupStateMachinePropertyTest {
     withEveryoneHeartbeatingTheGroupSettlesWithEveryPartitionOwned(group, slots);
     noPartitionIsHeldByTwoMembers(group);
     aReloadAndACompactedReloadRebuildTheSameState(group);
+  }
+
+  private static final long INSTANCE_TIMEOUT_MS =
+      GroupConfig.defaults().consumerInstanceTimeoutMs();
+
+  /** Creates (sometimes retried, sometimes under a taken name), updates or deletes an instance. */
+  private static void putOrDeleteInstance(
+      GroupHarness group, Map<String, StoredInstance> model, Random random) {
+    String name = "instance-" + random.nextInt(3);
+    String memberId = "http-" + random.nextInt(2);
+    StoredInstance stored = model.get(name);
+    StoredInstance instance =
+        new StoredInstance(
+            memberId,
+            "BINARY",
+            "EARLIEST",
+            random.nextBoolean(),
+            1,
+            30_000,
+            random.nextBoolean() ? List.of("t1") : null,
+            null,
+            null,
+            group.clock.millis());
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        InstanceOutcome created = group.apply(group.machine.putInstance(name, instance, true));
+        if (stored == null) {
+          assertThat(created.instance()).isEqualTo(instance);
+          model.put(name, instance);
+        } else if (stored.memberId().equals(memberId)) {
+          assertThat(created.instance()).as("a retried create").isEqualTo(stored);
+        } else {
+          assertThat(created.refusal().error()).isEqualTo(GroupError.CONSUMER_INSTANCE_EXISTS);
+        }
+      }
+      case 1 -> {
+        InstanceOutcome updated = group.apply(group.machine.putInstance(name, instance, false));
+        if (stored == null) {
+          assertThat(updated.refusal().error()).isEqualTo(GroupError.UNKNOWN_CONSUMER_INSTANCE);
+        } else {
+          model.put(name, instance);
+        }
+      }
+      default -> {
+        InstanceOutcome deleted = group.apply(group.machine.deleteInstance(name));
+        assertThat(deleted.instance()).isEqualTo(stored);
+        model.remove(name);
+      }
+    }
+  }
+
+  static void instancesAreWhatWasAcceptedLessWhatExpired(
+      GroupHarness group, Map<String, StoredInstance> model) {
+    assertThat(group.machine.instances()).isEqualTo(model);
   }
 
   private static ScriptedMember newMember(GroupHarness group, int slot, int gen, Random random) {
@@ -155,11 +225,13 @@ class GroupStateMachinePropertyTest {
     assertThat(reloaded.image()).isEqualTo(group.machine.image());
     assertThat(reloaded.fetchOffsets(null)).isEqualTo(group.machine.fetchOffsets(null));
     assertThat(reloaded.state()).isEqualTo(group.machine.state());
+    assertThat(reloaded.instances()).isEqualTo(group.machine.instances());
 
     GroupStateMachine compacted = new GroupStateMachine(GroupHarness.GROUP, GroupConfig.defaults());
     compact(group.log).forEach(compacted::replay);
     assertThat(compacted.image()).isEqualTo(group.machine.image());
     assertThat(compacted.fetchOffsets(null)).isEqualTo(group.machine.fetchOffsets(null));
+    assertThat(compacted.instances()).isEqualTo(group.machine.instances());
   }
 
   /** What compaction leaves once tombstones are past their retention: each key's last value. */

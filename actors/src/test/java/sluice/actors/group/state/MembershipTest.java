@@ -121,6 +121,52 @@ class MembershipTest {
   }
 
   @Test
+  void aFencedMemberThatRejoinsUnderItsIdIsANewJoinAndItsPendingPartitionsGoToTheirNewOwner() {
+    ScriptedMember a = group.member("a", "orders");
+    ScriptedMember b = group.member("b", "orders");
+    a.join();
+    b.join();
+    a.heartbeat();
+    assertThat(member("a").state()).isEqualTo(MemberState.UNREVOKED_PARTITIONS);
+    assertThat(member("a").assignment().previousMemberEpoch()).isEqualTo(1);
+    int before = group.log.size();
+
+    // The client was fenced: it dropped everything and joins again under its member id.
+    HeartbeatResponse rejoined = a.join();
+
+    assertThat(rejoined.ok()).as("%s", rejoined).isTrue();
+    assertThat(rejoined.memberEpoch()).isEqualTo(2);
+    assertThat(rejoined.assignment().get("id-orders")).hasSize(3);
+    assertThat(member("a").pendingRevocation()).isEmpty();
+    List<GroupRecord> written = group.log.subList(before, group.log.size());
+    assertThat(written.get(0).value())
+        .as("first the member's records say it holds nothing")
+        .isEqualTo(Member.JOINING);
+    assertThat(types(written)).doesNotContain(3);
+
+    HeartbeatResponse released = b.heartbeat();
+    assertThat(released.assignment().get("id-orders")).hasSize(3);
+    assertThat(a.owned.get("id-orders")).doesNotContainAnyElementsOf(b.owned.get("id-orders"));
+    assertThat(a.ownedCount() + b.ownedCount()).isEqualTo(6);
+    assertThat(group.machine.state()).isEqualTo(GroupState.STABLE);
+  }
+
+  @Test
+  void aJoinResentBecauseItsAnswerWasLostGetsTheSameAssignmentAndWritesNothing() {
+    ScriptedMember a = group.member("a", "orders");
+    HeartbeatResponse first = a.join();
+    int before = group.log.size();
+
+    HeartbeatResponse again = a.join();
+    assertThat(again.memberEpoch()).isEqualTo(first.memberEpoch());
+    assertThat(again.assignment()).isEqualTo(first.assignment());
+    HeartbeatResponse withoutOwned = a.send(a.request(0, 30_000, List.of("orders"), null), true);
+    assertThat(withoutOwned.memberEpoch()).isEqualTo(first.memberEpoch());
+    assertThat(withoutOwned.assignment()).isEqualTo(first.assignment());
+    assertThat(group.log).hasSize(before);
+  }
+
+  @Test
   void anUnknownMemberIsToldSo() {
     ScriptedMember ghost = group.member("ghost", "orders");
     ghost.epoch = 4;
