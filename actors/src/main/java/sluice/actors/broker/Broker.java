@@ -6,6 +6,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.Cluster;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
@@ -21,6 +22,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sluice.actors.consumer.InstanceEntity;
+import sluice.actors.consumer.InstanceSettings;
 import sluice.actors.controller.Controller;
 import sluice.actors.controller.ControllerRef;
 import sluice.actors.gateway.Gateway;
@@ -160,9 +163,11 @@ public final class Broker {
     BrokerSettings settings;
     Optional<MetaProperties> meta;
     GroupSettings groupSettings;
+    InstanceSettings instanceSettings;
     try {
       settings = checkDataDir(config);
       groupSettings = GroupSettings.fromConfig(config);
+      instanceSettings = InstanceSettings.fromConfig(config);
       meta = MetaProperties.read(settings.dataDir());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -200,6 +205,15 @@ public final class Broker {
                       Props.empty());
               ActorRef<GroupGateway.Command> groups =
                   startGroups(system, settings, groupSettings, leaders, controller);
+              InstanceEntity.init(
+                  system,
+                  new InstanceEntity.Wiring(
+                      gateway,
+                      groups,
+                      instanceSettings,
+                      Clock.systemUTC(),
+                      Cluster.get(system).selfMember().address().getHost().orElse("localhost"),
+                      () -> MetadataView.get(system).current()));
               LOG.info("Broker {} started in cluster {}", settings.brokerId(), clusterId);
               return new BrokerHandle(gateway, controller, groups, settings, clusterId);
             });

@@ -177,14 +177,19 @@ public final class ConsumerInstance {
   }
 
   private Outcome conflict(Subscription next) {
-    if (subscription.canBeReplacedBy(next)) {
+    return conflict(subscription, next);
+  }
+
+  /** Null if {@code current} may be replaced by {@code next}, else the refusal. */
+  static Outcome conflict(Subscription current, Subscription next) {
+    if (current.canBeReplacedBy(next)) {
       return null;
     }
     return Outcome.refused(
         Rejection.Kind.SUBSCRIPTION_CONFLICT,
         "Subscription to topics, partitions and pattern are mutually exclusive: the instance reads"
             + " by "
-            + subscription.kind()
+            + current.kind()
             + " and cannot switch to "
             + next.kind()
             + " without deleting its subscription first.");
@@ -309,13 +314,19 @@ public final class ConsumerInstance {
    * (the next to read) is one more, as the REST Proxy does.
    */
   public Outcome commit(Map<TopicPartition, Long> lastConsumed) {
+    return commit(lastConsumed, Map.of());
+  }
+
+  /** As {@link #commit(Map)}, each offset with the client's metadata string (absent: empty). */
+  public Outcome commit(
+      Map<TopicPartition, Long> lastConsumed, Map<TopicPartition, String> metadata) {
     Outcome refused = requireAssigned(lastConsumed.keySet(), "commit offsets of");
     if (refused != null) {
       return refused;
     }
     SortedMap<TopicPartition, Long> next = new TreeMap<>();
     lastConsumed.forEach((tp, offset) -> next.put(tp, offset + 1));
-    return Outcome.accepted(List.of(commit(next, Set.of(), false)));
+    return Outcome.accepted(List.of(commit(next, metadata, Set.of(), false)));
   }
 
   /** {@code POST offsets} with no body: commits every position, that is everything fetched. */
@@ -360,8 +371,19 @@ public final class ConsumerInstance {
 
   private Effect.Commit commit(
       SortedMap<TopicPartition, Long> offsets, Set<TopicPartition> revokes, boolean leave) {
+    return commit(offsets, Map.of(), revokes, leave);
+  }
+
+  private Effect.Commit commit(
+      SortedMap<TopicPartition, Long> offsets,
+      Map<TopicPartition, String> metadata,
+      Set<TopicPartition> revokes,
+      boolean leave) {
     Map<TopicPartition, OffsetCommitRequest.Offset> request = new TreeMap<>();
-    offsets.forEach((tp, offset) -> request.put(tp, OffsetCommitRequest.Offset.of(offset)));
+    offsets.forEach(
+        (tp, offset) ->
+            request.put(
+                tp, new OffsetCommitRequest.Offset(offset, -1, metadata.getOrDefault(tp, ""))));
     boolean member = inGroup();
     long id = nextCommitId++;
     commits.put(id, new Pending(offsets, Set.copyOf(revokes), leave));

@@ -1,5 +1,6 @@
 package sluice.actors.consumer;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import java.util.List;
 import java.util.Objects;
@@ -56,9 +57,9 @@ public sealed interface InstanceCommand extends CborSerializable {
   }
 
   /**
-   * Creates the instance with these settings (the REST Proxy's create request). A retried create
-   * with the same settings is answered as done; another instance of the name is {@code
-   * ALREADY_EXISTS}.
+   * Creates the instance with these settings (the REST Proxy's create request; the broker sets the
+   * poll and auto-commit intervals). An instance of the name that exists is {@code ALREADY_EXISTS},
+   * as in the REST Proxy.
    */
   record Create(InstanceConfig config, ActorRef<Done> replyTo) implements InstanceCommand {}
 
@@ -131,4 +132,10 @@ public sealed interface InstanceCommand extends CborSerializable {
   /** Committed offsets (the next to read) with their metadata; only partitions with a commit. */
   record CommittedAnswer(List<PartitionOffset> offsets, Failure failure)
       implements CborSerializable {}
+
+  /**
+   * The messages an instance entity sends itself (answers of its asks, timers): never sent by
+   * others, never across brokers.
+   */
+  non-sealed interface Internal extends InstanceCommand, NoSerializationVerificationNeeded {}
 }
