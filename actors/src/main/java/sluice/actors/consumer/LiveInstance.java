@@ -131,6 +131,13 @@ final class LiveInstance {
       Supplier<Behavior<InstanceCommand>> onDeleted) {
     LiveInstance live =
         new LiveInstance(context, timers, wiring, groupId, instanceId, stored, onDeleted);
+    context
+        .getLog()
+        .info(
+            "Consumer instance {} of group {} is served here, as member {}",
+            instanceId,
+            groupId,
+            stored.memberId());
     live.restore(stored);
     Duration check = wiring.settings().idleTimeout().dividedBy(4);
     timers.startTimerWithFixedDelay(
