@@ -7,24 +7,18 @@ import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static akka.http.javadsl.server.Directives.pathPrefix;
 
-import akka.http.javadsl.model.ContentType;
-import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.Query;
-import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.japi.Pair;
-import akka.japi.pf.PFBuilder;
 import akka.pattern.Patterns;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,9 +50,6 @@ import sluice.actors.gateway.Gateway;
 final class ConsumeRoutes {
   /** How long a stream waits before asking again after a retriable broker error. */
   static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
-
-  private static final ByteString NEWLINE = ByteString.fromString("\n");
-  private static final ContentType EVENT_STREAM = ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM);
 
   private final GatewayClient client;
   private final HttpSettings settings;
@@ -156,7 +147,8 @@ final class ConsumeRoutes {
         request -> {
           Query query = request.getUri().query();
           Optional<String> accept = header(request, "Accept");
-          boolean sse = wantsEventStream(accept);
+          StreamFraming framing = StreamFraming.forAccept(accept);
+          boolean sse = framing.sse();
           Optional<String> lastEventId = header(request, "Last-Event-ID");
           StartOffset start =
               sse
@@ -170,13 +162,8 @@ final class ConsumeRoutes {
           return completeWithFuture(
               resolve(topic, partition, start)
                   .thenApply(
-                      offset -> streamResponse(topic, partition, offset, maxBytes, json, sse)));
+                      offset -> streamResponse(topic, partition, offset, maxBytes, json, framing)));
         });
-  }
-
-  private static boolean wantsEventStream(Optional<String> accept) {
-    return accept.isPresent()
-        && accept.get().toLowerCase(Locale.ROOT).contains("text/event-stream");
   }
 
   private static boolean streamFormatIsJson(Optional<String> format, Optional<String> accept) {
@@ -194,23 +181,12 @@ final class ConsumeRoutes {
   }
 
   private HttpResponse streamResponse(
-      String topic, int partition, long start, int maxBytes, boolean json, boolean sse) {
+      String topic, int partition, long start, int maxBytes, boolean json, StreamFraming framing) {
     Source<ByteString, ?> events =
         Source.unfoldAsync(start, offset -> nextRecords(topic, partition, offset, maxBytes))
             .mapConcat(records -> records)
-            .map(record -> event(record, json, sse))
-            .keepAlive(
-                settings.streamHeartbeatInterval(),
-                () -> sse ? ByteString.fromString(":\n\n") : NEWLINE)
-            .recover(
-                new PFBuilder<Throwable, ByteString>()
-                    .match(
-                        Throwable.class,
-                        failure -> errorEvent(ErrorHandling.toRestException(failure), sse))
-                    .build());
-    return HttpResponse.create()
-        .withStatus(StatusCodes.OK)
-        .withEntity(HttpEntities.createChunked(sse ? EVENT_STREAM : Json.NDJSON, events));
+            .map(record -> framing.record(record, json, true));
+    return framing.response(events, settings.streamHeartbeatInterval());
   }
 
   /** One step of a stream: the next records and the offset after them; never ends by itself. */
@@ -237,26 +213,6 @@ final class ConsumeRoutes {
                       CompletableFuture.completedFuture(
                           Optional.of(Pair.create(offset, List.<ConsumedRecord>of()))));
             });
-  }
-
-  private static ByteString event(ConsumedRecord record, boolean json, boolean sse) {
-    ByteString line = Json.bytes(ConsumedRecords.render(record, json));
-    if (!sse) {
-      return line.concat(NEWLINE);
-    }
-    return ByteString.fromString("id: " + record.offset() + "\nevent: record\ndata: ")
-        .concat(line)
-        .concat(ByteString.fromString("\n\n"));
-  }
-
-  private static ByteString errorEvent(RestException error, boolean sse) {
-    ByteString body = Json.bytes(new Json.ErrorBody(error.errorCode(), error.getMessage()));
-    if (!sse) {
-      return body.concat(NEWLINE);
-    }
-    return ByteString.fromString("event: error\ndata: ")
-        .concat(body)
-        .concat(ByteString.fromString("\n\n"));
   }
 
   /**

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import sluice.actors.broker.Broker;
+import sluice.actors.consumer.InstanceEntities;
 
 /**
  * A one-node broker started as the server starts it ({@link Broker#start}), with the HTTP API bound
@@ -77,7 +78,8 @@ final class OneNodeBroker implements AutoCloseable {
               .bind(
                   SluiceRoutes.routes(
                       kit.system(),
-                      new Backends(broker.gateway(), broker.groups()),
+                      new Backends(
+                          broker.gateway(), broker.groups(), InstanceEntities.refs(kit.system())),
                       HttpSettings.fromConfig(config)))
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);

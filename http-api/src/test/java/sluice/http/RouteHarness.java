@@ -20,7 +20,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -32,13 +34,16 @@ import sluice.actors.api.AdminRequest;
 import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.PartitionInfo;
 import sluice.actors.api.TopicDescription;
+import sluice.actors.consumer.InstanceCommand;
+import sluice.actors.consumer.InstanceRefs;
 import sluice.actors.gateway.Gateway;
 import sluice.actors.group.coordinator.GroupGateway;
 
 /**
- * The HTTP API bound on a loopback port 0 with a {@link TestProbe} standing in for the gateway: a
- * test sends a real HTTP request, answers the gateway commands it expects with canned replies and
- * checks the HTTP answer. Metadata caching is off, so every produce asks for its topic.
+ * The HTTP API bound on a loopback port 0 with {@link TestProbe}s standing in for the gateway and
+ * for every consumer instance (the probe records which group and instance was looked up): a test
+ * sends a real HTTP request, answers the gateway commands it expects with canned replies and checks
+ * the HTTP answer. Metadata caching is off, so every produce asks for its topic.
  *
  * <p>A test class registers one as a JUnit extension, {@code @RegisterExtension static final
  * RouteHarness harness = RouteHarness.perTest(config)}: the class gets one local actor system, and
@@ -58,6 +63,11 @@ final class RouteHarness
   final HttpSettings settings;
   TestProbe<Gateway.Command> gateway;
   TestProbe<GroupGateway.Command> groups;
+
+  /** Stands in for every consumer instance; {@link #instanceAsked} says which one was meant. */
+  TestProbe<InstanceCommand> instances;
+
+  private final BlockingQueue<String> instancesAsked = new LinkedBlockingQueue<>();
 
   /** The clock cached topics age on; it moves only when a test advances it. */
   final ManualClock clock = new ManualClock();
@@ -107,12 +117,20 @@ final class RouteHarness
   private void bind() throws Exception {
     gateway = kit.createTestProbe(Gateway.Command.class);
     groups = kit.createTestProbe(GroupGateway.Command.class);
+    instances = kit.createTestProbe(InstanceCommand.class);
+    instancesAsked.clear();
+    TestProbe<InstanceCommand> instanceProbe = instances;
+    InstanceRefs refs =
+        (group, instance) -> {
+          instancesAsked.add(group + "/" + instance);
+          return instanceProbe.ref();
+        };
     binding =
         Http.get(kit.system())
             .newServerAt("127.0.0.1", 0)
             .bind(
                 SluiceRoutes.routes(
-                    kit.system(), new Backends(gateway.ref(), groups.ref()), settings, clock))
+                    kit.system(), new Backends(gateway.ref(), groups.ref(), refs), settings, clock))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
@@ -178,6 +196,32 @@ final class RouteHarness
     AdminRequest<?> request = expect(Gateway.Admin.class).request();
     assertThat(request).isInstanceOf(type);
     return type.cast(request);
+  }
+
+  /**
+   * The next message to an instance, of {@code type}, sent to instance {@code instance} of group
+   * {@code group}.
+   */
+  <T extends InstanceCommand> T expectInstance(String group, String instance, Class<T> type)
+      throws InterruptedException {
+    T message = instances.expectMessageClass(type);
+    assertThat(instanceAsked()).isEqualTo(group + "/" + instance);
+    return message;
+  }
+
+  /** {@code group/instance} of the next instance a route looked up, waiting for it. */
+  String instanceAsked() throws InterruptedException {
+    String asked = instancesAsked.poll(10, TimeUnit.SECONDS);
+    assertThat(asked).as("an instance looked up").isNotNull();
+    return asked;
+  }
+
+  /** As {@link #assertNothingMoreSent}, for the consumer instances' stand-in. */
+  void assertNothingMoreSentToInstances() {
+    var marker = new InstanceCommand.Delete(kit.system().ignoreRef());
+    instances.ref().tell(marker);
+    instances.expectMessage(marker);
+    assertThat(instancesAsked).as("instances looked up").isEmpty();
   }
 
   void answerCluster() {

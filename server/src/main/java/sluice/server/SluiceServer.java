@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sluice.actors.broker.Broker;
 import sluice.actors.broker.BrokerSettings;
+import sluice.actors.consumer.InstanceEntities;
 import sluice.http.Backends;
 import sluice.http.HttpSettings;
 import sluice.http.SluiceRoutes;
@@ -68,7 +69,10 @@ public final class SluiceServer {
                   .newServerAt(http.host(), http.port())
                   .bind(
                       SluiceRoutes.routes(
-                          system, new Backends(broker.gateway(), broker.groups()), http))
+                          system,
+                          new Backends(
+                              broker.gateway(), broker.groups(), InstanceEntities.refs(system)),
+                          http))
                   .toCompletableFuture(),
               Duration.ofSeconds(30));
       binding.addToCoordinatedShutdown(UNBIND_DEADLINE, system);

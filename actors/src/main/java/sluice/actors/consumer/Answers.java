@@ -59,6 +59,8 @@ final class Answers {
       c.replyTo().tell(new RecordsAnswer(List.of(), failure));
     } else if (command instanceof GetCommitted c) {
       c.replyTo().tell(new CommittedAnswer(List.of(), failure));
+    } else if (command instanceof InstanceCommand.GetConfig c) {
+      c.replyTo().tell(new InstanceCommand.ConfigAnswer(null, failure));
     }
     // the entity's messages to itself have no one to answer
   }

@@ -63,6 +63,16 @@ public sealed interface InstanceCommand extends CborSerializable {
    */
   record Create(InstanceConfig config, ActorRef<Done> replyTo) implements InstanceCommand {}
 
+  /**
+   * The settings the instance was created with. The HTTP API asks before a {@code GET records}: the
+   * answer's content type is the instance's format, and an {@code Accept} header asking for the
+   * other format is refused before any record is consumed.
+   */
+  record GetConfig(ActorRef<ConfigAnswer> replyTo) implements InstanceCommand {}
+
+  /** The instance's settings; null with a failure. */
+  record ConfigAnswer(InstanceConfig config, Failure failure) implements CborSerializable {}
+
   /** Deletes the instance: it commits first with auto-commit, leaves its group, is forgotten. */
   record Delete(ActorRef<Done> replyTo) implements InstanceCommand {}
 

@@ -200,6 +200,8 @@ final class LiveInstance {
                   null));
     } else if (command instanceof GetAssignment g) {
       g.replyTo().tell(new PartitionsAnswer(List.copyOf(instance.assignment()), null));
+    } else if (command instanceof InstanceCommand.GetConfig g) {
+      g.replyTo().tell(new InstanceCommand.ConfigAnswer(instance.config(), null));
     } else if (command instanceof Seek s) {
       Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
       s.offsets().forEach(o -> offsets.put(o.partition(), o.offset()));

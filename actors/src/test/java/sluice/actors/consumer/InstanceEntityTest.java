@@ -126,6 +126,30 @@ class InstanceEntityTest {
   }
 
   @Test
+  void anInstanceAnswersTheSettingsItWasCreatedWithAndAnUnknownOneIsRefused() {
+    ActorRef<InstanceCommand> entity = entity("i1");
+    InstanceConfig created =
+        new InstanceConfig(InstanceConfig.Format.JSON, OffsetReset.NONE, false, 7, 2_500, 1, 0);
+    assertThat(ask(entity, r -> new InstanceCommand.Create(created, r)).failure()).isNull();
+
+    TestProbe<InstanceCommand.ConfigAnswer> probe =
+        KIT.createTestProbe(InstanceCommand.ConfigAnswer.class);
+    entity.tell(new InstanceCommand.GetConfig(probe.ref()));
+    InstanceCommand.ConfigAnswer answer = probe.receiveMessage(WAIT);
+    assertThat(answer.failure()).isNull();
+    assertThat(answer.config().format()).isEqualTo(InstanceConfig.Format.JSON);
+    assertThat(answer.config().autoOffsetReset()).isEqualTo(OffsetReset.NONE);
+    assertThat(answer.config().autoCommitEnable()).isFalse();
+    assertThat(answer.config().fetchMinBytes()).isEqualTo(7);
+    assertThat(answer.config().requestTimeoutMs()).isEqualTo(2_500);
+
+    entity("nobody").tell(new InstanceCommand.GetConfig(probe.ref()));
+    InstanceCommand.ConfigAnswer unknown = probe.receiveMessage(WAIT);
+    assertThat(unknown.config()).isNull();
+    assertThat(unknown.failure().kind()).isEqualTo(Kind.UNKNOWN_INSTANCE);
+  }
+
+  @Test
   void aSubscribedInstanceJoinsReadsCommitsAndKeepsItsSubscriptionDurably() {
     ActorRef<InstanceCommand> entity = entity("i1");
     ask(entity, r -> new InstanceCommand.Create(earliest(false), r));
