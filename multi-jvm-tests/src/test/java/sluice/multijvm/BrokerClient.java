@@ -103,9 +103,12 @@ public final class BrokerClient {
    * A request with its own deadline; an I/O error or timeout is an {@link UncheckedIOException}.
    */
   public Response send(String method, String path, String body, Duration timeout) {
+    return exchange(request(method, path, body, timeout), method, path);
+  }
+
+  private Response exchange(HttpRequest request, String method, String path) {
     try {
-      HttpResponse<String> response =
-          HTTP.send(request(method, path, body, timeout), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + baseUrl + path + " failed: " + e, e);
@@ -125,6 +128,32 @@ public final class BrokerClient {
             request("POST", producePath(topic, acks), produceBody(partition, values), timeout),
             HttpResponse.BodyHandlers.ofString())
         .thenApply(r -> new Response(r.statusCode(), r.body()));
+  }
+
+  /**
+   * A request with its own content type and accepted type (the v2 consumer API's vendor types); an
+   * I/O error or timeout is an {@link UncheckedIOException}.
+   */
+  public Response send(
+      String method,
+      String path,
+      String body,
+      String contentType,
+      String accept,
+      Duration timeout) {
+    var request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(timeout)
+            .header("Accept", accept)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", contentType);
+    }
+    return exchange(request.build(), method, path);
   }
 
   private HttpRequest request(String method, String path, String body, Duration timeout) {

@@ -88,6 +88,10 @@ public final class InstanceEntity {
   record Written(Create create, StoredInstance stored, InstanceReply reply, Throwable failure)
       implements InstanceCommand.Internal {}
 
+  /**
+   * The shard's stop message (a hand-off or passivation): the entity stops at once, in any state;
+   * its record stays, so the next request revives it, here or on another broker.
+   */
   record Stop() implements InstanceCommand.Internal {}
 
   private final ActorContext<InstanceCommand> context;
@@ -127,6 +131,7 @@ public final class InstanceEntity {
         Loaded::new);
     return Behaviors.receive(InstanceCommand.class)
         .onMessage(Loaded.class, this::onLoaded)
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
         .onAnyMessage(this::stashed)
         .build();
   }
@@ -189,6 +194,7 @@ public final class InstanceEntity {
         (reply, failure) -> new Written(create, stored, reply, failure));
     return Behaviors.receive(InstanceCommand.class)
         .onMessage(Written.class, this::onCreated)
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
         .onAnyMessage(this::stashed)
         .build();
   }

@@ -362,6 +362,9 @@ final class LiveInstance {
   // ---- answers and timers
 
   private Behavior<InstanceCommand> onInternal(InstanceCommand.Internal message) {
+    if (message instanceof InstanceEntity.Stop) {
+      return Behaviors.stopped();
+    }
     long now = now();
     if (message instanceof PutDone d) {
       return onPutDone(d);
