@@ -110,6 +110,9 @@ class ConsumerGroupsEndToEndTest {
 
   @Test
   void aGroupIsReadResetAndDeletedOverHttp() throws Exception {
+    assertThat(ok(broker.get(groups())).get("data").isEmpty())
+        .as("no groups, and no __consumer_offsets yet")
+        .isTrue();
     HttpResponse<String> created =
         broker.send(
             "POST",

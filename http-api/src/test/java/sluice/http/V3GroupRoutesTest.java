@@ -202,6 +202,22 @@ class V3GroupRoutesTest {
   }
 
   @Test
+  void aListingSomeCoordinatorCouldNotAnswerIs503RatherThanAPartialList() throws Exception {
+    var response = harness.get(GROUPS);
+    harness.answerCluster();
+    groups
+        .expect(GroupRequest.ListGroups.class)
+        .replyTo()
+        .tell(
+            new GroupRequest.GroupsReply(
+                List.of(new GroupRequest.GroupListing("g1", GroupState.STABLE)),
+                new ApiError(
+                    ErrorCode.COORDINATOR_NOT_AVAILABLE, "__consumer_offsets-7 did not answer")));
+    assertError(await(response), 503, 50003, "__consumer_offsets-7");
+    groups.assertNothingSent();
+  }
+
+  @Test
   void consumersAreTheMembersWithTheirIds() throws Exception {
     var list = harness.get(GROUPS + "/g1/consumers");
     harness.answerCluster();
