@@ -18,17 +18,13 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.stream.Materializer;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
-import sluice.actors.api.PartitionInfo;
-import sluice.actors.api.TopicDescription;
 import sluice.actors.group.coordinator.GroupRequest;
-import sluice.actors.group.log.OffsetsTopic;
 import sluice.actors.group.state.GroupDescription.MemberDescription;
 import sluice.actors.group.state.GroupError;
 import sluice.actors.group.state.TopicPartition;
@@ -43,15 +39,15 @@ import sluice.actors.group.state.TopicPartition;
  * docs/http-api.md}, "Consumer groups".
  */
 final class V3GroupRoutes {
-  private static final String OFFSETS_TOPIC = "__consumer_offsets";
-
   private final GatewayClient client;
   private final GroupClient groups;
+  private final GroupReads reads;
   private final OffsetsReset reset;
 
   V3GroupRoutes(GatewayClient client, GroupClient groups) {
     this.client = client;
     this.groups = groups;
+    this.reads = new GroupReads(client, groups);
     this.reset = new OffsetsReset(client, groups);
   }
 
@@ -158,7 +154,7 @@ final class V3GroupRoutes {
                           .toList();
                   return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new))
                       .thenCombine(
-                          coordinators(),
+                          reads.coordinators(),
                           (done, coordinators) ->
                               described.stream()
                                   .map(CompletableFuture::join)
@@ -177,10 +173,12 @@ final class V3GroupRoutes {
 
   private Route describeGroup(Context c, String group) {
     return completeWithFuture(
-        existing(c, group)
+        reads
+            .existing(c.clusterId(), group)
             .thenCompose(
                 g ->
-                    coordinators()
+                    reads
+                        .coordinators()
                         .thenApply(
                             coordinators ->
                                 Json.ok(
@@ -236,7 +234,8 @@ final class V3GroupRoutes {
 
   private Route listConsumers(Context c, String group) {
     return completeWithFuture(
-        existing(c, group)
+        reads
+            .existing(c.clusterId(), group)
             .thenApply(
                 g ->
                     Json.ok(
@@ -251,15 +250,18 @@ final class V3GroupRoutes {
 
   private Route describeConsumer(Context c, String group, String consumer) {
     return completeWithFuture(
-        member(c, group, consumer).thenApply(m -> Json.ok(c.resources().consumer(group, m))));
+        reads
+            .member(c.clusterId(), group, consumer)
+            .thenApply(m -> Json.ok(c.resources().consumer(group, m))));
   }
 
   private Route listAssignments(Context c, String group, String consumer) {
     return completeWithFuture(
-        existing(c, group)
+        reads
+            .existing(c.clusterId(), group)
             .thenApply(
                 g -> {
-                  MemberDescription m = member(g, consumer);
+                  MemberDescription m = GroupReads.member(g, consumer);
                   return Json.ok(
                       list(
                           "KafkaConsumerAssignmentList",
@@ -273,10 +275,11 @@ final class V3GroupRoutes {
     int partition = Params.partition(partitionText);
     TopicPartition tp = new TopicPartition(topic, partition);
     return completeWithFuture(
-        existing(c, group)
+        reads
+            .existing(c.clusterId(), group)
             .thenApply(
                 g -> {
-                  if (!GroupLags.assignment(g, member(g, consumer)).contains(tp)) {
+                  if (!GroupLags.assignment(g, GroupReads.member(g, consumer)).contains(tp)) {
                     throw RestException.notFound(
                         "Consumer '%s' of group '%s' is not assigned partition %d of topic '%s'.",
                         Params.abbreviate(consumer),
@@ -292,7 +295,8 @@ final class V3GroupRoutes {
 
   private Route listLags(Context c, String group) {
     return completeWithFuture(
-        partitionLags(c, group)
+        reads
+            .lags(c.clusterId(), group)
             .thenApply(
                 lags ->
                     Json.ok(
@@ -304,7 +308,8 @@ final class V3GroupRoutes {
 
   private Route lagSummary(Context c, String group) {
     return completeWithFuture(
-        partitionLags(c, group)
+        reads
+            .lags(c.clusterId(), group)
             .thenApply(
                 lags ->
                     Json.ok(
@@ -318,7 +323,8 @@ final class V3GroupRoutes {
   private Route describeLag(Context c, String group, String topic, String partitionText) {
     int partition = Params.partition(partitionText);
     return completeWithFuture(
-        existing(c, group)
+        reads
+            .existing(c.clusterId(), group)
             .thenCompose(
                 g -> {
                   boolean committed =
@@ -342,102 +348,6 @@ final class V3GroupRoutes {
                                   .get(0));
                 })
             .thenApply(lag -> Json.ok(c.resources().lag(group, lag))));
-  }
-
-  /**
-   * The group's lags: every committed partition whose leader gave its high watermark within {@link
-   * V3Routes#LEADER_OFFSETS_WAIT} (the others are left out, as the REST Proxy leaves out a
-   * partition without a latest offset); 404 when there is none, as the REST Proxy answers.
-   */
-  private CompletionStage<List<GroupLags.PartitionLag>> partitionLags(Context c, String group) {
-    return existing(c, group)
-        .thenCompose(
-            g -> {
-              Map<TopicPartition, CompletableFuture<Long>> asks = new HashMap<>();
-              for (GroupRequest.CommittedOffset o : g.offsets()) {
-                asks.put(
-                    new TopicPartition(o.topic(), o.partition()),
-                    client
-                        .offsets(o.topic(), o.partition(), V3Routes.LEADER_OFFSETS_WAIT)
-                        .handle(
-                            (offsets, failure) -> failure == null ? offsets.highWatermark() : null)
-                        .toCompletableFuture());
-              }
-              return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      done -> {
-                        Map<TopicPartition, Long> highWatermarks = new HashMap<>();
-                        asks.forEach(
-                            (tp, ask) -> {
-                              if (ask.join() != null) {
-                                highWatermarks.put(tp, ask.join());
-                              }
-                            });
-                        List<GroupLags.PartitionLag> lags = GroupLags.lags(g, highWatermarks);
-                        if (lags.isEmpty()) {
-                          throw RestException.notFound(
-                              "Consumer lags not found: group '%s' has %s.",
-                              Params.abbreviate(group),
-                              g.offsets().isEmpty()
-                                  ? "no committed offsets"
-                                  : "no committed partition whose high watermark could be read");
-                        }
-                        return lags;
-                      });
-            });
-  }
-
-  // ---- helpers --------------------------------------------------------------------------------
-
-  /** The group, once the cluster id is checked; 404 / 40405 if it does not exist. */
-  private CompletionStage<GroupRequest.DescribedGroup> existing(Context c, String group) {
-    return client.checkClusterId(c.clusterId()).thenCompose(id -> groups.describeExisting(group));
-  }
-
-  private CompletionStage<MemberDescription> member(Context c, String group, String consumer) {
-    return existing(c, group).thenApply(g -> member(g, consumer));
-  }
-
-  private static MemberDescription member(GroupRequest.DescribedGroup group, String consumer) {
-    return group.members().stream()
-        .filter(m -> m.memberId().equals(consumer))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                RestException.notFound(
-                    "Consumer '%s' not found in consumer group '%s'.",
-                    Params.abbreviate(consumer), Params.abbreviate(group.groupId())));
-  }
-
-  /** Who leads each {@code __consumer_offsets} partition: the groups' coordinators. */
-  private record Coordinators(TopicDescription offsetsTopic) {
-    static final Coordinators UNKNOWN = new Coordinators(null);
-
-    /** The coordinator's broker id, or -1 if not known. */
-    int leaderFor(String group) {
-      if (offsetsTopic == null || offsetsTopic.partitions().isEmpty()) {
-        return -1;
-      }
-      int partition = OffsetsTopic.partitionFor(group, offsetsTopic.partitions().size());
-      return offsetsTopic.partitions().stream()
-          .filter(p -> p.partition() == partition)
-          .mapToInt(PartitionInfo::leader)
-          .findFirst()
-          .orElse(-1);
-    }
-  }
-
-  /**
-   * The leaders of {@code __consumer_offsets} from the broker's metadata view (cached as any topic
-   * for produce and consume); unknown when the view cannot say, which leaves {@code coordinator}
-   * null rather than failing the answer.
-   */
-  private CompletableFuture<Coordinators> coordinators() {
-    return client
-        .topicMetadata(OFFSETS_TOPIC)
-        .handle(
-            (topic, failure) -> failure == null ? new Coordinators(topic) : Coordinators.UNKNOWN)
-        .toCompletableFuture();
   }
 
   private static <T> V3Resources.ResourceList<T> list(String kind, String self, List<T> data) {
