@@ -13,14 +13,14 @@ import sluice.actors.gateway.Gateway;
 
 /**
  * The whole HTTP API as one {@link Route} for the server to bind: the REST Proxy v3 API under
- * {@code /v3} ({@link V3Routes}), the v2 API and consume-by-partition under {@code /topics} ({@link
- * V2Routes}), the v2 consumer instances under {@code /consumers} ({@link ConsumerInstanceRoutes}),
- * every error as JSON ({@link ErrorHandling}).
+ * {@code /v3} ({@link V3Routes}, consumer groups {@link V3GroupRoutes}), the v2 API and
+ * consume-by-partition under {@code /topics} ({@link V2Routes}), the v2 consumer instances under
+ * {@code /consumers} ({@link ConsumerInstanceRoutes}), every error as JSON ({@link ErrorHandling}).
  *
- * <p>The API reaches the broker only through the {@link Gateway} protocol and the consumer
- * instances' {@code InstanceCommand} protocol. A request that has not started answering after
- * {@code request-timeout} plus {@link #TIMEOUT_MARGIN} gets 503; streamed answers (streamed
- * produce, live consume) are not limited once started.
+ * <p>The API reaches the broker only through the {@link Gateway} and {@code GroupGateway} protocols
+ * and the consumer instances' {@code InstanceCommand} protocol ({@link Backends}). A request that
+ * has not started answering after {@code request-timeout} plus {@link #TIMEOUT_MARGIN} gets 503;
+ * streamed answers (streamed produce, live consume) are not limited once started.
  */
 public final class SluiceRoutes {
   /** What the HTTP request timeout adds to {@code request-timeout}, for the asks' own grace. */
@@ -39,6 +39,8 @@ public final class SluiceRoutes {
       ActorSystem<?> system, Backends backends, HttpSettings settings, Clock clock) {
     GatewayClient client = new GatewayClient(system, backends.gateway(), settings, clock);
     V3Routes v3 = new V3Routes(client);
+    V3GroupRoutes v3Groups =
+        new V3GroupRoutes(client, new GroupClient(system, backends.groups(), settings));
     V2Routes v2 = new V2Routes(client);
     InstanceClient instances = new InstanceClient(system, backends.instances(), settings);
     ConsumerInstanceRoutes consumers =
@@ -56,6 +58,6 @@ public final class SluiceRoutes {
                                 + " "
                                 + Params.abbreviate(request.getUri().path()),
                             timeout)),
-                () -> concat(v3.route(), v2.route(), consumers.route())));
+                () -> concat(v3.route(), v3Groups.route(), v2.route(), consumers.route())));
   }
 }

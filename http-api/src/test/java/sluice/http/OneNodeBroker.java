@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import sluice.actors.broker.Broker;
 import sluice.actors.consumer.InstanceEntities;
+import sluice.actors.group.coordinator.GroupGateway;
 
 /**
  * A one-node broker started as the server starts it ({@link Broker#start}), with the HTTP API bound
@@ -31,12 +33,18 @@ final class OneNodeBroker implements AutoCloseable {
   private final ServerBinding binding;
   private final String base;
   private final String clusterId;
+  private final ActorRef<GroupGateway.Command> groups;
 
-  private OneNodeBroker(ActorTestKit kit, ServerBinding binding, String clusterId) {
+  private OneNodeBroker(
+      ActorTestKit kit,
+      ServerBinding binding,
+      String clusterId,
+      ActorRef<GroupGateway.Command> groups) {
     this.kit = kit;
     this.binding = binding;
     this.base = "http://127.0.0.1:" + binding.localAddress().getPort();
     this.clusterId = clusterId;
+    this.groups = groups;
   }
 
   /**
@@ -83,7 +91,7 @@ final class OneNodeBroker implements AutoCloseable {
                       HttpSettings.fromConfig(config)))
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
-      return new OneNodeBroker(kit, binding, broker.clusterId());
+      return new OneNodeBroker(kit, binding, broker.clusterId(), broker.groups());
     } catch (Exception | Error e) {
       kit.shutdownTestKit();
       throw e;
@@ -101,6 +109,11 @@ final class OneNodeBroker implements AutoCloseable {
 
   String clusterId() {
     return clusterId;
+  }
+
+  /** The broker's group gateway, for tests that act as a consumer group's members. */
+  ActorRef<GroupGateway.Command> groups() {
+    return groups;
   }
 
   /** {@code /v3/clusters/{id}/topics}. */
