@@ -30,9 +30,9 @@ import sluice.actors.metadata.MetadataSnapshot;
  * life from load to deletion. It starts by reading its durable record from its group's coordinator
  * ({@link GroupRequest.GetInstance}); with none it only takes a {@link Create}, which writes the
  * record first. A live instance is served by {@link LiveInstance}. Deleting, or idling past {@code
- * idle-timeout}, commits (with auto-commit), leaves the group, deletes the record and stops. If the
- * broker hosting it dies, the next request starts it on another broker from the record: same member
- * id, settings and subscription, positions from the committed offsets.
+ * consumer-instance-timeout}, commits (with auto-commit), leaves the group, deletes the record and
+ * stops. If the broker hosting it dies, the next request starts it on another broker from the
+ * record: same member id, settings and subscription, positions from the committed offsets.
  *
  * <p>Requests that arrive while the record is read or written wait (stashed); if the coordinator
  * cannot be reached they are answered with its error and the entity stops, so the next request

@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * The broker's settings for HTTP consumer instances, {@code sluice.consumer-instances.*}
  * (documented in the actors module's reference.conf): what every instance gets besides what its
- * create request sets.
+ * create request sets. The idle timeout is the coordinator's {@code
+ * sluice.group.consumer-instance-timeout}, so an instance and its durable record expire alike.
  *
  * @param maxPollIntervalMs Kafka's {@code max.poll.interval.ms}: an instance not polled this long
  *     leaves its group until it polls again
@@ -31,7 +32,8 @@ public record InstanceSettings(
     }
     if (isNotPositive(idleTimeout) || isNotPositive(callTimeout)) {
       throw new IllegalArgumentException(
-          "sluice.consumer-instances: idle-timeout and call-timeout must be positive, not "
+          "sluice.group.consumer-instance-timeout and sluice.consumer-instances.call-timeout must"
+              + " be positive, not "
               + idleTimeout
               + " and "
               + callTimeout);
@@ -51,7 +53,7 @@ public record InstanceSettings(
     return new InstanceSettings(
         millis(c, "max-poll-interval"),
         millis(c, "auto-commit-interval"),
-        c.getDuration("idle-timeout"),
+        config.getDuration("sluice.group.consumer-instance-timeout"),
         c.getDuration("call-timeout"));
   }
 

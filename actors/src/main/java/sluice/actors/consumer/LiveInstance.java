@@ -52,8 +52,9 @@ import sluice.actors.group.state.TopicPartition;
  * and the answers of {@link InstanceCalls}, whose {@link Effect}s it carries out. A subscription
  * change is written to the instance's durable record first and applied once committed, in request
  * order (a conflict is checked against the subscription all queued writes lead to). Its record's
- * {@code touchedAt} is rewritten at most every half {@code idle-timeout}; an instance unused for
- * {@code idle-timeout} deletes itself. Polls are served one at a time, in order ({@link PollRun}).
+ * {@code touchedAt} is rewritten at most every half {@code consumer-instance-timeout}; an instance
+ * unused for {@code consumer-instance-timeout} deletes itself. Polls are served one at a time, in
+ * order ({@link PollRun}).
  */
 final class LiveInstance {
   private static final Duration LOOKUP_RETRY = Duration.ofMillis(500);

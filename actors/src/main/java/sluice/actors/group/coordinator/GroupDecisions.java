@@ -139,7 +139,8 @@ final class GroupDecisions {
       groups.list().forEach((id, state) -> listing.add(new GroupListing(id, state)));
       return Decision.answer(() -> r.replyTo().tell(new GroupsReply(listing, null)));
     }
-    throw new IllegalStateException("a group request the coordinator does not know: " + request);
+    throw new IllegalArgumentException(
+        "a group request this coordinator does not know: " + request);
   }
 
   /** Expires what is due in {@code group}: members past deadlines, offsets past retention. */
