@@ -37,6 +37,13 @@ public enum ErrorCode {
   INVALID_REPLICATION_FACTOR(38, false),
   INVALID_CONFIG(40, false),
   INVALID_REQUEST(42, false),
+  /**
+   * An idempotent producer's batch does not follow its last sequence on the partition (a batch
+   * before it was lost), or opens a new producer epoch at a sequence other than 0.
+   */
+  OUT_OF_ORDER_SEQUENCE_NUMBER(45, false),
+  /** An idempotent producer's epoch is older than the partition last saw: it was fenced. */
+  INVALID_PRODUCER_EPOCH(47, false),
   KAFKA_STORAGE_ERROR(56, true),
   FENCED_LEADER_EPOCH(74, true),
   UNKNOWN_LEADER_EPOCH(75, true),
