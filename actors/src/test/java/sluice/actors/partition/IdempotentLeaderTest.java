@@ -196,4 +196,24 @@ class IdempotentLeaderTest {
     assertThat(anywhere.error()).isNull();
     assertThat(anywhere.baseOffset()).isEqualTo(1);
   }
+
+  @Test
+  void aBatchNamingAProducerWithoutEpochOrSequenceOrATransactionalOneIsRefused() {
+    EntityRef<Command> leader = start(topic(Map.of()));
+    var noSequence =
+        new RecordBatchBuilder(CompressionType.NONE, 0)
+            .producer(PRODUCER, (short) 0, -1)
+            .append(1, null, "v".getBytes(), List.of());
+    AppendReply refused = append(leader, TestClusters.bytes(noSequence.build()), Acks.ALL);
+    assertThat(refused.error().code()).isEqualTo(ErrorCode.INVALID_RECORD);
+    assertThat(refused.error().message()).contains("base sequence -1");
+    var transactional =
+        new RecordBatchBuilder(CompressionType.NONE, 0)
+            .producer(PRODUCER, (short) 0, 0)
+            .transactional(true)
+            .append(1, null, "v".getBytes(), List.of());
+    AppendReply refusedToo = append(leader, TestClusters.bytes(transactional.build()), Acks.ALL);
+    assertThat(refusedToo.error().message()).contains("transactional");
+    assertThat(logEnd(leader)).isZero();
+  }
 }
