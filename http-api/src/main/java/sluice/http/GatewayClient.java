@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import sluice.actors.api.Acks;
 import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
+import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
@@ -223,10 +224,19 @@ final class GatewayClient {
   /** One result per record, in order; a record's own error stays in its result. */
   CompletionStage<List<RecordResult>> produce(
       String topic, List<ProduceRecord> records, Acks acks) {
+    return produce(topic, records, acks, null);
+  }
+
+  /**
+   * As {@link #produce(String, List, Acks)}, as an idempotent producer's request when {@code
+   * idempotent} is not null.
+   */
+  CompletionStage<List<RecordResult>> produce(
+      String topic, List<ProduceRecord> records, Acks acks, IdempotentProduce idempotent) {
     long timeoutMs = settings.requestTimeout().toMillis();
     return this.<Gateway.ProduceReply>ask(
             "Produce",
-            replyTo -> new Gateway.Produce(topic, records, acks, timeoutMs, replyTo),
+            replyTo -> new Gateway.Produce(topic, records, acks, timeoutMs, idempotent, replyTo),
             askTimeout)
         .thenApply(
             reply -> {

@@ -21,6 +21,7 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
@@ -74,13 +75,30 @@ public final class Gateway {
     void refuse(ApiError error);
   }
 
+  /**
+   * Produce {@code records}; with {@code idempotent}, as an idempotent producer's request: every
+   * record names a partition {@code idempotent} gives a first sequence, and a resend of the same
+   * request is stored once (see {@link IdempotentProduce}).
+   */
   public record Produce(
       String topic,
       List<ProduceRecord> records,
       Acks acks,
       long timeoutMs,
+      IdempotentProduce idempotent,
       ActorRef<ProduceReply> replyTo)
       implements PartitionRequest {
+
+    /** A plain (not idempotent) produce request. */
+    public Produce(
+        String topic,
+        List<ProduceRecord> records,
+        Acks acks,
+        long timeoutMs,
+        ActorRef<ProduceReply> replyTo) {
+      this(topic, records, acks, timeoutMs, null, replyTo);
+    }
+
     @Override
     public int highestPartition() {
       int highest = MetadataRefresh.NO_PARTITION;

@@ -6,14 +6,12 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
-import com.typesafe.config.Config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -34,49 +32,33 @@ import sluice.actors.api.RecordResult;
 import sluice.actors.controller.Controller;
 import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.ManualClock;
-import sluice.actors.testing.RecordingPartitions;
-import sluice.actors.testing.TestClusters;
 
 /** The gateway against in-memory partition leaders ({@link FakePartitionLeaders}), one node. */
 class GatewayTest {
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
-  private static final long NOW = 1_700_000_000_000L;
+  private static final Duration TIMEOUT = GatewayHarness.TIMEOUT;
+  private static final long NOW = GatewayHarness.NOW;
 
   @TempDir Path dataDir;
+  private GatewayHarness harness;
   private ActorTestKit testKit;
   private ActorRef<Gateway.Command> gateway;
   private ActorRef<Controller.Command> controller;
-  private final FakePartitionLeaders leaders = new FakePartitionLeaders();
-  private final ManualClock clock = new ManualClock(NOW);
+  private FakePartitionLeaders leaders;
+  private ManualClock clock;
 
   @BeforeEach
   void start() {
-    Config config = TestClusters.config(dataDir, "sluice.gateway.leader-ask-margin = 2s");
-    testKit = TestClusters.startOneNode("GatewayTest", config);
-    TestClusters.registerBroker(testKit, 1, 8080);
-    controller =
-        testKit.spawn(
-            Controller.create(
-                Controller.Settings.fromConfig(config),
-                new RecordingPartitions(),
-                1,
-                Optional.of("test-cluster")));
-    gateway =
-        testKit.spawn(
-            Gateway.create(
-                new Gateway.Wiring(
-                    Gateway.Settings.fromConfig(config),
-                    controller,
-                    leaders,
-                    "test-cluster",
-                    clock,
-                    clock.pauses(),
-                    new Random(42))));
+    harness = new GatewayHarness(dataDir);
+    testKit = harness.testKit;
+    gateway = harness.gateway;
+    controller = harness.controller;
+    leaders = harness.leaders;
+    clock = harness.clock;
   }
 
   @AfterEach
   void stop() {
-    testKit.shutdownTestKit();
+    harness.close();
   }
 
   private static byte[] utf8(String s) {
@@ -84,23 +66,15 @@ class GatewayTest {
   }
 
   private AdminRequest.TopicReply createTopic(String name, int partitions) {
-    TestProbe<AdminRequest.TopicReply> probe = testKit.createTestProbe();
-    gateway.tell(
-        new Gateway.Admin(
-            new AdminRequest.CreateTopic(name, partitions, null, Map.of(), probe.getRef())));
-    return probe.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
+    return harness.createTopic(name, partitions);
   }
 
   private List<RecordResult> produce(String topic, List<ProduceRecord> records, Acks acks) {
-    TestProbe<Gateway.ProduceReply> probe = testKit.createTestProbe();
-    gateway.tell(new Gateway.Produce(topic, records, acks, 3000, probe.getRef()));
-    return probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results();
+    return harness.produce(topic, records, acks, null);
   }
 
   private Gateway.FetchReply fetch(String topic, int partition, long offset) {
-    TestProbe<Gateway.FetchReply> probe = testKit.createTestProbe();
-    gateway.tell(new Gateway.Fetch(topic, partition, offset, 1 << 20, 0, probe.getRef()));
-    return probe.expectMessageClass(Gateway.FetchReply.class, TIMEOUT);
+    return harness.fetch(topic, partition, offset);
   }
 
   @Test
