@@ -37,6 +37,7 @@ import sluice.actors.metadata.ControllerClaimsKey;
 import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.MetadataView;
+import sluice.actors.metadata.ProducerIdsKey;
 import sluice.actors.quorum.BrokerQuorum;
 
 /**
@@ -123,7 +124,11 @@ public final class Broker {
     List<String> durable = config.getStringList(DURABLE_KEYS_KEY);
     List<String> required = new ArrayList<>(MetadataLayout.DURABLE_KEYS);
     required.addAll(
-        List.of(ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id(), ControllerClaimsKey.KEY.id()));
+        List.of(
+            ClusterIdKey.KEY.id(),
+            ControllerEpochKey.KEY.id(),
+            ControllerClaimsKey.KEY.id(),
+            ProducerIdsKey.KEY.id()));
     for (String key : required) {
       if (!durable.contains(key)) {
         throw new IllegalArgumentException(

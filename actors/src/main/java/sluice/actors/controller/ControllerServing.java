@@ -95,6 +95,7 @@ final class ControllerServing {
   private final AdminServing admin;
   private final IsrChanges isr;
   private final Elections elections;
+  private final ProducerIdAllocation producerIds;
 
   /** True from the start of the old layout's migration until its write ended. */
   private boolean migrating;
@@ -117,6 +118,8 @@ final class ControllerServing {
         new AdminServing(wiring, loaded.clusterId(), fence, store, brokers, placement, this::write);
     this.isr = new IsrChanges(settings.writeTimeout());
     this.elections = new Elections(wiring.brokerId(), settings, wiring.clock());
+    this.producerIds =
+        new ProducerIdAllocation(context, settings, quorum, loaded.epoch(), ProducerIdBlock.SIZE);
   }
 
   private Behavior<Command> serve() {
@@ -133,6 +136,7 @@ final class ControllerServing {
         new ElectLeaders("unregistered broker grace over", false),
         settings.unregisteredBrokerGrace());
     context.getSelf().tell(new ElectLeaders("controller start", false));
+    producerIds.start();
     return store.migration().map(this::migrate).orElseGet(this::unstash);
   }
 
@@ -170,6 +174,8 @@ final class ControllerServing {
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessage(Controller.QuorumChanged.class, this::onQuorumChanged)
+        .onMessage(Controller.AllocateProducerIds.class, this::onAllocateProducerIds)
+        .onMessage(ProducerIdAllocation.Step.class, this::onProducerIdStep)
         .build();
   }
 
@@ -183,6 +189,8 @@ final class ControllerServing {
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessage(Controller.QuorumChanged.class, this::onQuorumChanged)
+        .onMessage(Controller.AllocateProducerIds.class, this::onAllocateProducerIds)
+        .onMessage(ProducerIdAllocation.Step.class, this::onProducerIdStep)
         .onAnyMessage(stash::stash)
         .build();
   }
@@ -319,6 +327,32 @@ final class ControllerServing {
 
   private static void tell(List<IsrChanges.Answer> answers) {
     answers.forEach(a -> a.request().replyTo().tell(a.result()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Producer id blocks (ProducerIdAllocation): beside the topic writes, idle or busy.
+
+  private Behavior<Command> onAllocateProducerIds(Controller.AllocateProducerIds request) {
+    if (refusedWithoutQuorum(request)) {
+      return Behaviors.same();
+    }
+    if (fence.superseded()) {
+      request.replyTo().tell(new Controller.ProducerIdsAllocated(null, fence.staleError()));
+      throw fence.failure();
+    }
+    producerIds.request(request);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onProducerIdStep(ProducerIdAllocation.Step step) {
+    producerIds
+        .step(step)
+        .ifPresent(
+            seen -> {
+              fence.seen(seen);
+              throw fence.failure();
+            });
+    return Behaviors.same();
   }
 
   // ---------------------------------------------------------------------------------------------
