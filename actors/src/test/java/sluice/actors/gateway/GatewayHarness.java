@@ -16,14 +16,16 @@ import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
 import sluice.actors.controller.Controller;
+import sluice.actors.producer.ProducerIdManager;
 import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.ManualClock;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
 
 /**
- * A gateway on one node with a real controller and in-memory partition leaders ({@link
- * FakePartitionLeaders}), its clock and pauses manual; the gateway tests' common ground.
+ * A gateway on one node with a real controller and producer-id manager and in-memory partition
+ * leaders ({@link FakePartitionLeaders}), its clock and pauses manual; the gateway tests' common
+ * ground.
  */
 final class GatewayHarness implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -32,6 +34,7 @@ final class GatewayHarness implements AutoCloseable {
   final ActorTestKit testKit;
   final ActorRef<Gateway.Command> gateway;
   final ActorRef<Controller.Command> controller;
+  final ActorRef<ProducerIdManager.Command> producerIds;
   final FakePartitionLeaders leaders = new FakePartitionLeaders();
   final ManualClock clock = new ManualClock(NOW);
 
@@ -46,12 +49,18 @@ final class GatewayHarness implements AutoCloseable {
                 new RecordingPartitions(),
                 1,
                 Optional.of("test-cluster")));
+    producerIds =
+        testKit.spawn(
+            ProducerIdManager.create(
+                new ProducerIdManager.Wiring(
+                    1, ProducerIdManager.Settings.fromConfig(config), controller, clock)));
     gateway =
         testKit.spawn(
             Gateway.create(
                 new Gateway.Wiring(
                     Gateway.Settings.fromConfig(config),
                     controller,
+                    producerIds,
                     leaders,
                     "test-cluster",
                     clock,

@@ -26,10 +26,13 @@ import sluice.actors.api.AdminRequest;
 import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.api.InitProducerIdReply;
 import sluice.actors.api.ProduceRecord;
+import sluice.actors.api.ProducerIdAndEpoch;
 import sluice.actors.api.RecordHeader;
 import sluice.actors.api.RecordResult;
 import sluice.actors.controller.Controller;
+import sluice.actors.producer.ProducerIdManager;
 import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.ManualClock;
 
@@ -42,6 +45,7 @@ class GatewayTest {
   private GatewayHarness harness;
   private ActorTestKit testKit;
   private ActorRef<Gateway.Command> gateway;
+  private ActorRef<ProducerIdManager.Command> producerIds;
   private ActorRef<Controller.Command> controller;
   private FakePartitionLeaders leaders;
   private ManualClock clock;
@@ -52,6 +56,7 @@ class GatewayTest {
     testKit = harness.testKit;
     gateway = harness.gateway;
     controller = harness.controller;
+    producerIds = harness.producerIds;
     leaders = harness.leaders;
     clock = harness.clock;
   }
@@ -313,6 +318,25 @@ class GatewayTest {
     assertThat(fetch("__consumer_offsets", 0, 0).error()).isNull();
   }
 
+  private InitProducerIdReply initProducerId(Long producerId, Short epoch) {
+    TestProbe<InitProducerIdReply> reply = testKit.createTestProbe();
+    gateway.tell(new Gateway.InitProducerId(producerId, epoch, 5000, reply.getRef()));
+    return reply.expectMessageClass(InitProducerIdReply.class, TIMEOUT);
+  }
+
+  @Test
+  void initProducerIdHandsOutNewIdsAndBumpsTheEpochOfACurrentOne() {
+    assertThat(initProducerId(null, null).producer())
+        .isEqualTo(new ProducerIdAndEpoch(0, (short) 0));
+    assertThat(initProducerId(-1L, (short) -1).producer())
+        .isEqualTo(new ProducerIdAndEpoch(1, (short) 0));
+    assertThat(initProducerId(0L, (short) 0).producer())
+        .isEqualTo(new ProducerIdAndEpoch(0, (short) 1));
+    InitProducerIdReply unknown = initProducerId(5000L, (short) 0);
+    assertThat(unknown.error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(unknown.error().message()).contains("Producer id 5000 was never allocated", "1000");
+  }
+
   @Test
   void aTopicInViewIsAnsweredFromTheBrokersViewWithoutTheController() {
     createTopic("viewed", 2);
@@ -323,6 +347,7 @@ class GatewayTest {
                 new Gateway.Wiring(
                     Gateway.Settings.fromConfig(testKit.system().settings().config()),
                     silentController.getRef(),
+                    producerIds,
                     leaders,
                     "test-cluster",
                     clock,
