@@ -18,8 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import sluice.actors.api.Acks;
 import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ApiError;
+import sluice.actors.api.IdempotentProduce;
+import sluice.actors.api.InitProducerIdReply;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.ProduceRecord;
+import sluice.actors.api.ProducerIdAndEpoch;
 import sluice.actors.api.RecordResult;
 import sluice.actors.api.TopicDescription;
 import sluice.actors.gateway.Gateway;
@@ -223,10 +226,19 @@ final class GatewayClient {
   /** One result per record, in order; a record's own error stays in its result. */
   CompletionStage<List<RecordResult>> produce(
       String topic, List<ProduceRecord> records, Acks acks) {
+    return produce(topic, records, acks, null);
+  }
+
+  /**
+   * As {@link #produce(String, List, Acks)}, as an idempotent producer's request when {@code
+   * idempotent} is not null.
+   */
+  CompletionStage<List<RecordResult>> produce(
+      String topic, List<ProduceRecord> records, Acks acks, IdempotentProduce idempotent) {
     long timeoutMs = settings.requestTimeout().toMillis();
     return this.<Gateway.ProduceReply>ask(
             "Produce",
-            replyTo -> new Gateway.Produce(topic, records, acks, timeoutMs, replyTo),
+            replyTo -> new Gateway.Produce(topic, records, acks, timeoutMs, idempotent, replyTo),
             askTimeout)
         .thenApply(
             reply -> {
@@ -282,6 +294,23 @@ final class GatewayClient {
             reply -> {
               throwIfError(reply.error(), true);
               return reply.offset();
+            });
+  }
+
+  /**
+   * A producer id and epoch ({@link Gateway.InitProducerId}): a new one when both are null, else
+   * the epoch bump of the given one; the broker waits for ids at most {@code request-timeout}.
+   */
+  CompletionStage<ProducerIdAndEpoch> initProducerId(Long producerId, Short producerEpoch) {
+    long timeoutMs = settings.requestTimeout().toMillis();
+    return this.<InitProducerIdReply>ask(
+            "InitProducerId",
+            replyTo -> new Gateway.InitProducerId(producerId, producerEpoch, timeoutMs, replyTo),
+            askTimeout)
+        .thenApply(
+            reply -> {
+              throwIfError(reply.error(), false);
+              return reply.producer();
             });
   }
 

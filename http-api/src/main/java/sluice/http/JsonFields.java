@@ -54,6 +54,20 @@ final class JsonFields {
     return (int) value;
   }
 
+  /** A long in [min, max]. */
+  static long longInRange(JsonNode node, String path, long min, long max) {
+    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw RestException.badRequest(
+          "%s must be an integer from %d to %d, not %s.", path, min, max, describe(node));
+    }
+    long value = node.longValue();
+    if (value < min || value > max) {
+      throw RestException.badRequest(
+          "%s must be an integer from %d to %d, not %d.", path, min, max, value);
+    }
+    return value;
+  }
+
   static byte[] base64(JsonNode node, String path) {
     String text = string(node, path);
     try {

@@ -27,6 +27,8 @@ import sluice.actors.api.ApiError;
  *   416 / 416    OFFSET_OUT_OF_RANGE (the message carries the valid range)
  *   500 / 50002  any other broker error
  *   503 / 50003  a retriable broker error (not leader, no leader, not enough replicas, storage)
+ *   409 / 40904  an idempotent request's sequence does not follow the partition's last (Sluice)
+ *   409 / 40905  an idempotent request's producer epoch was superseded (Sluice)
  *   503 / 50302  the broker did not answer within sluice.http.request-timeout (retriable)
  * </pre>
  */
@@ -38,6 +40,13 @@ public final class RestException extends RuntimeException {
   public static final int PARTITION_NOT_FOUND = 40402;
   public static final int UNKNOWN_TOPIC_OR_PARTITION = 40403;
   public static final int FORMAT_MISMATCH = 40601;
+
+  /** Sluice: an idempotent request's sequence does not follow the partition's last. */
+  public static final int OUT_OF_ORDER_SEQUENCE = 40904;
+
+  /** Sluice: an idempotent request's producer epoch was superseded. */
+  public static final int PRODUCER_FENCED = 40905;
+
   public static final int KAFKA_ERROR = 50002;
   public static final int KAFKA_RETRIABLE_ERROR = 50003;
   public static final int BROKER_NOT_AVAILABLE = 50302;
@@ -115,6 +124,10 @@ public final class RestException extends RuntimeException {
       case OFFSET_OUT_OF_RANGE ->
           new RestException(StatusCodes.RANGE_NOT_SATISFIABLE, 416, message);
       case REQUEST_TIMED_OUT -> new RestException(StatusCodes.REQUEST_TIMEOUT, 408, message);
+      case OUT_OF_ORDER_SEQUENCE_NUMBER ->
+          new RestException(StatusCodes.CONFLICT, OUT_OF_ORDER_SEQUENCE, message);
+      case INVALID_PRODUCER_EPOCH ->
+          new RestException(StatusCodes.CONFLICT, PRODUCER_FENCED, message);
       case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE ->
           new RestException(StatusCodes.PAYLOAD_TOO_LARGE, 413, message);
       case INVALID_TOPIC_EXCEPTION,

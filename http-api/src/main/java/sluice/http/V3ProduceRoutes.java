@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import sluice.actors.api.Acks;
+import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
 import sluice.actors.api.TopicDescription;
@@ -101,10 +102,19 @@ final class V3ProduceRoutes {
                           Acks acks = Params.acks(acksText, settings.acks());
                           checkContentType(request.entity());
                           RequestEntity entity = request.entity();
-                          return entity.isChunked() || entity.isIndefiniteLength()
+                          IdempotentProduce idempotent =
+                              IdempotenceParams.from(request.getUri().query()).orElse(null);
+                          boolean stream = entity.isChunked() || entity.isIndefiniteLength();
+                          if (stream && idempotent != null) {
+                            throw RestException.badRequest(
+                                "An idempotent produce request has a Content-Length: a streamed"
+                                    + " request cannot be resent whole");
+                          }
+                          return stream
                               ? withoutSizeLimit(() -> streamed(clusterId, topic, acks))
                               : withSizeLimit(
-                                  settings.maxRequestSize(), () -> strict(clusterId, topic, acks));
+                                  settings.maxRequestSize(),
+                                  () -> strict(clusterId, topic, acks, idempotent));
                         })));
   }
 
@@ -115,15 +125,22 @@ final class V3ProduceRoutes {
     }
   }
 
-  private Route strict(String clusterId, String topic, Acks acks) {
+  private Route strict(String clusterId, String topic, Acks acks, IdempotentProduce idempotent) {
     return extractRequestEntity(
         entity ->
             extractMaterializer(
-                mat -> completeWithFuture(produceStrict(entity, mat, clusterId, topic, acks))));
+                mat ->
+                    completeWithFuture(
+                        produceStrict(entity, mat, clusterId, topic, acks, idempotent))));
   }
 
   private CompletionStage<HttpResponse> produceStrict(
-      RequestEntity entity, Materializer mat, String clusterId, String topic, Acks acks) {
+      RequestEntity entity,
+      Materializer mat,
+      String clusterId,
+      String topic,
+      Acks acks,
+      IdempotentProduce idempotent) {
     return entity
         .toStrict(settings.requestTimeout().toMillis(), mat)
         .thenApply(strict -> parseAll(strict.getData()))
@@ -149,7 +166,7 @@ final class V3ProduceRoutes {
                             records.add(record);
                           }
                           return client
-                              .produce(topic, records, acks)
+                              .produce(topic, records, acks, idempotent)
                               .thenApply(results -> strictResponse(clusterId, parsed, results));
                         }));
   }

@@ -33,8 +33,9 @@ import sluice.actors.api.TopicDescription;
 
 /**
  * The REST Proxy v3 API under {@code /v3/clusters}: the cluster, its brokers, topics (create, list,
- * describe, delete, configs), partitions with their offsets, replicas, and produce ({@link
- * V3ProduceRoutes}). Every path with a {@code cluster_id} answers 404 unless it is this cluster's.
+ * describe, delete, configs), partitions with their offsets, replicas, produce ({@link
+ * V3ProduceRoutes}), and Sluice's producer ids ({@link V3ProducerRoutes}). Every path with a {@code
+ * cluster_id} answers 404 unless it is this cluster's.
  *
  * <p>Topic creation ({@link CreateTopicRequest}) answers 201 with the topic; {@code PATCH} on a
  * topic ({@link UpdateTopicRequest}, {@code {"partitions_count": N}}, as the REST Proxy) adds
@@ -48,11 +49,13 @@ final class V3Routes {
   private final GatewayClient client;
   private final HttpSettings settings;
   private final V3ProduceRoutes produce;
+  private final V3ProducerRoutes producers;
 
   V3Routes(GatewayClient client) {
     this.client = client;
     this.settings = client.settings();
     this.produce = new V3ProduceRoutes(client);
+    this.producers = new V3ProducerRoutes(client);
   }
 
   Route route() {
@@ -83,6 +86,7 @@ final class V3Routes {
                         brokerId ->
                             pathEndOrSingleSlash(
                                 () -> get(() -> describeBroker(resources, clusterId, brokerId)))))),
+        pathPrefix("producers", () -> pathEndOrSingleSlash(() -> producers.route(clusterId))),
         pathPrefix(
             "topics",
             () ->

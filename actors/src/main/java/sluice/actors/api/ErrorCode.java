@@ -37,7 +37,18 @@ public enum ErrorCode {
   INVALID_REPLICATION_FACTOR(38, false),
   INVALID_CONFIG(40, false),
   INVALID_REQUEST(42, false),
+  /** A produce's sequence number is not the next one the partition expects of its producer. */
+  OUT_OF_ORDER_SEQUENCE_NUMBER(45, false),
+  /** A produce's sequence number was already written (the batch is not written again). */
+  DUPLICATE_SEQUENCE_NUMBER(46, false),
+  /** A producer wrote with an epoch older than the one the partition has seen: it is fenced. */
+  INVALID_PRODUCER_EPOCH(47, false),
   KAFKA_STORAGE_ERROR(56, true),
+  /**
+   * The partition holds no state of the producer (expired, or removed with the log); the producer
+   * recovers by asking for an epoch bump ({@code InitProducerId} with its current id and epoch).
+   */
+  UNKNOWN_PRODUCER_ID(59, false),
   FENCED_LEADER_EPOCH(74, true),
   UNKNOWN_LEADER_EPOCH(75, true),
   INVALID_RECORD(87, false),

@@ -37,6 +37,8 @@ import sluice.actors.metadata.ControllerClaimsKey;
 import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.MetadataView;
+import sluice.actors.metadata.ProducerIdsKey;
+import sluice.actors.producer.ProducerIdManager;
 import sluice.actors.quorum.BrokerQuorum;
 
 /**
@@ -53,7 +55,8 @@ import sluice.actors.quorum.BrokerQuorum;
  * controller singleton is started (it runs on the oldest broker), which records the cluster id on
  * first start. (5) The broker waits for the cluster id, compares it with {@code meta.properties}
  * (refusing another cluster's data) or writes {@code meta.properties} on first start. (6) Only then
- * are the partition logs and leaders ({@link PartitionRuntime#start()}) and the gateway started.
+ * are the partition logs and leaders ({@link PartitionRuntime#start()}), the producer id manager
+ * and the gateway started.
  *
  * <p>On failure the returned stage fails with the reason ({@link DataDirMismatchException}, a
  * timeout naming what was awaited); the caller should terminate the ActorSystem and exit.
@@ -63,6 +66,9 @@ public final class Broker {
 
   /** The gateway's actor name, under /system. */
   public static final String GATEWAY_NAME = "sluice-gateway";
+
+  /** The producer id manager's actor name, under /system. */
+  public static final String PRODUCER_IDS_NAME = "sluice-producer-ids";
 
   /** The group coordinators' and the groups' front door's actor names, under /system. */
   public static final String GROUP_COORDINATORS_NAME = "sluice-group-coordinators";
@@ -123,7 +129,11 @@ public final class Broker {
     List<String> durable = config.getStringList(DURABLE_KEYS_KEY);
     List<String> required = new ArrayList<>(MetadataLayout.DURABLE_KEYS);
     required.addAll(
-        List.of(ClusterIdKey.KEY.id(), ControllerEpochKey.KEY.id(), ControllerClaimsKey.KEY.id()));
+        List.of(
+            ClusterIdKey.KEY.id(),
+            ControllerEpochKey.KEY.id(),
+            ControllerClaimsKey.KEY.id(),
+            ProducerIdsKey.KEY.id()));
     for (String key : required) {
       if (!durable.contains(key)) {
         throw new IllegalArgumentException(
@@ -197,10 +207,24 @@ public final class Broker {
               checkOrRecord(settings, meta, clusterId);
               PartitionLeaders leaders = partitions.start();
               registration.follow(partitions.dataDirHealth());
+              ActorRef<ProducerIdManager.Command> producerIds =
+                  system.systemActorOf(
+                      ProducerIdManager.create(
+                          new ProducerIdManager.Wiring(
+                              settings.brokerId(),
+                              ProducerIdManager.Settings.fromConfig(config),
+                              controller,
+                              Clock.systemUTC())),
+                      PRODUCER_IDS_NAME,
+                      Props.empty());
               ActorRef<Gateway.Command> gateway =
                   system.systemActorOf(
                       Gateway.create(
-                          Gateway.Settings.fromConfig(config), controller, leaders, clusterId),
+                          Gateway.Settings.fromConfig(config),
+                          controller,
+                          producerIds,
+                          leaders,
+                          clusterId),
                       GATEWAY_NAME,
                       Props.empty());
               ActorRef<GroupGateway.Command> groups =

@@ -123,6 +123,28 @@ public final class Controller {
       implements Command, AlterPartitionCheck.Sender {}
 
   /**
+   * A broker asks for a block of producer ids (Kafka's AllocateProducerIds, KIP-730). Answered with
+   * the next {@link ProducerIdBlock#SIZE} ids once the mark above them is stored with a quorum and
+   * this controller's epoch is confirmed ({@link ProducerIdControl}); no block is ever answered
+   * twice, across controller moves and restarts. Refused (retriable) without a quorum ({@code
+   * NO_QUORUM}), when a store step timed out ({@code REQUEST_TIMED_OUT}: those ids are skipped),
+   * and by a superseded controller ({@code STALE_CONTROLLER_EPOCH}); the broker asks again.
+   */
+  public record AllocateProducerIds(int brokerId, ActorRef<ProducerIdsAllocated> replyTo)
+      implements Command {}
+
+  /** The answer to {@link AllocateProducerIds}: exactly one of the two is non-null. */
+  public record ProducerIdsAllocated(ProducerIdBlock block, ApiError error)
+      implements CborSerializable {
+    public ProducerIdsAllocated {
+      if ((block == null) == (error == null)) {
+        throw new IllegalArgumentException(
+            "an allocation answers a block or an error, not " + block + " and " + error);
+      }
+    }
+  }
+
+  /**
    * Settings under {@code sluice.controller}.
    *
    * @param stashCapacity the most requests that wait while the controller starts or writes; more

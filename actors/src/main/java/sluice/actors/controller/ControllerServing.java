@@ -1,6 +1,5 @@
 package sluice.actors.controller;
 
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -8,20 +7,13 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.ClusterEvent;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.typed.Cluster;
-import java.util.Comparator;
 import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sluice.actors.api.AdminRequest;
-import sluice.actors.api.AdminRequest.ClusterDescription;
-import sluice.actors.api.AdminRequest.TopicReply;
-import sluice.actors.api.BrokerInfo;
 import sluice.actors.controller.Controller.Admin;
 import sluice.actors.controller.Controller.AlterPartition;
 import sluice.actors.controller.Controller.AlterPartitionResult;
@@ -29,17 +21,17 @@ import sluice.actors.controller.Controller.Command;
 import sluice.actors.controller.Controller.CreateInternalTopic;
 import sluice.actors.controller.Controller.Internal;
 import sluice.actors.controller.Controller.Settings;
-import sluice.actors.metadata.BrokerRegistration;
 import sluice.actors.metadata.TopicMetadata;
 
 /**
  * The serving controller: the event loop that {@link ControllerStartup} becomes once it loaded the
  * metadata and claimed the controller epoch; the same actor as {@link Controller}, whose public
  * protocol it answers. It holds the message table of two states and hands each concern to a plain
- * class whose decisions it carries out: {@link TopicAdmin} (create, delete, add partitions,
- * describe, list), {@link IsrChanges} ({@link AlterPartition}), {@link Elections} (when and which,
- * by {@link LeaderElection}) and {@link PartitionPlacement} (shard locations); topic metadata is
- * read and written only through {@link TopicStore}, the other keys watched by {@link ClusterWatch}.
+ * class whose decisions it carries out: {@link AdminServing} runs what {@link TopicAdmin} decides
+ * (create, delete, add partitions, describe, list), {@link IsrChanges} ({@link AlterPartition}),
+ * {@link Elections} (when and which, by {@link LeaderElection}) and {@link PartitionPlacement}
+ * (shard locations); topic metadata is read and written only through {@link TopicStore}, the other
+ * keys watched by {@link ClusterWatch}.
  *
  * <p>Invariants: writes run one at a time. While one runs (busy), requests that write wait in the
  * {@link ControllerStash} (a full stash answers {@code REQUEST_TIMED_OUT}, never drops), ISR
@@ -93,8 +85,6 @@ final class ControllerServing {
   private final ControllerStash stash;
   private final TimerScheduler<Command> timers;
   private final Settings settings;
-  private final int brokerId;
-  private final String clusterId;
   private final EpochFence fence;
   private final MetadataQuorum quorum;
 
@@ -102,9 +92,10 @@ final class ControllerServing {
   private final LiveBrokers brokers;
   private final ClusterWatch watch;
   private final PartitionPlacement placement;
-  private final TopicAdmin admin;
+  private final AdminServing admin;
   private final IsrChanges isr;
   private final Elections elections;
+  private final ProducerIdAllocation producerIds;
 
   /** True from the start of the old layout's migration until its write ended. */
   private boolean migrating;
@@ -114,8 +105,6 @@ final class ControllerServing {
     this.stash = wiring.stash();
     this.timers = wiring.timers();
     this.settings = wiring.settings();
-    this.brokerId = wiring.brokerId();
-    this.clusterId = loaded.clusterId();
     this.fence = new EpochFence(loaded.epoch());
     this.quorum = wiring.quorum();
     this.store = loaded.topics();
@@ -125,9 +114,12 @@ final class ControllerServing {
         new ClusterWatch(
             context, settings.writeTimeout().plus(settings.readTimeout()), brokers, fence);
     this.placement = new PartitionPlacement(wiring.partitions(), brokers);
-    this.admin = new TopicAdmin(settings.maxPartitionsPerTopic(), settings.writeTimeout());
+    this.admin =
+        new AdminServing(wiring, loaded.clusterId(), fence, store, brokers, placement, this::write);
     this.isr = new IsrChanges(settings.writeTimeout());
-    this.elections = new Elections(brokerId, settings, wiring.clock());
+    this.elections = new Elections(wiring.brokerId(), settings, wiring.clock());
+    this.producerIds =
+        new ProducerIdAllocation(context, settings, quorum, loaded.epoch(), ProducerIdBlock.SIZE);
   }
 
   private Behavior<Command> serve() {
@@ -144,6 +136,7 @@ final class ControllerServing {
         new ElectLeaders("unregistered broker grace over", false),
         settings.unregisteredBrokerGrace());
     context.getSelf().tell(new ElectLeaders("controller start", false));
+    producerIds.start();
     return store.migration().map(this::migrate).orElseGet(this::unstash);
   }
 
@@ -173,14 +166,16 @@ final class ControllerServing {
 
   private Behavior<Command> idle() {
     return Behaviors.receive(Command.class)
-        .onMessage(Admin.class, this::onAdmin)
-        .onMessage(CreateInternalTopic.class, this::onCreateInternalTopic)
+        .onMessage(Admin.class, admin::onAdmin)
+        .onMessage(CreateInternalTopic.class, admin::onCreateInternalTopic)
         .onMessage(AlterPartition.class, this::onAlterPartition)
         .onMessage(Controller.ResignLeadership.class, this::onResignLeadership)
         .onMessage(ElectLeaders.class, this::onElectLeaders)
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessage(Controller.QuorumChanged.class, this::onQuorumChanged)
+        .onMessage(Controller.AllocateProducerIds.class, this::onAllocateProducerIds)
+        .onMessage(ProducerIdAllocation.Step.class, this::onProducerIdStep)
         .build();
   }
 
@@ -194,6 +189,8 @@ final class ControllerServing {
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessage(Controller.QuorumChanged.class, this::onQuorumChanged)
+        .onMessage(Controller.AllocateProducerIds.class, this::onAllocateProducerIds)
+        .onMessage(ProducerIdAllocation.Step.class, this::onProducerIdStep)
         .onAnyMessage(stash::stash)
         .build();
   }
@@ -238,91 +235,16 @@ final class ControllerServing {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Topic administration (TopicAdmin decides; this runs the write, the placement, the reply).
-
-  /** The one dispatcher over the administration requests. */
-  private Behavior<Command> onAdmin(Admin message) {
-    if (refusedWithoutQuorum(message)) {
-      return Behaviors.same();
-    }
-    AdminRequest<?> request = message.request();
-    if (request instanceof AdminRequest.CreateTopic create) {
-      return administer(create.replyTo(), admin.create(create, false, store.topics(), liveIds()));
-    } else if (request instanceof AdminRequest.CreatePartitions grow) {
-      return administer(grow.replyTo(), admin.grow(grow, store.topics(), liveIds()));
-    } else if (request instanceof AdminRequest.DeleteTopic delete) {
-      return administer(delete.replyTo(), admin.delete(delete, store.topics()));
-    } else if (request instanceof AdminRequest.DescribeTopic describe) {
-      describe.replyTo().tell(admin.describe(describe.name(), store.topics()));
-    } else if (request instanceof AdminRequest.ListTopics list) {
-      list.replyTo().tell(admin.list(store.topics()));
-    } else if (request instanceof AdminRequest.DescribeCluster describe) {
-      describe.replyTo().tell(describeCluster());
-    } else {
-      throw new IllegalStateException("Not an administration request: " + request);
-    }
-    return Behaviors.same();
-  }
+  // Topic administration (AdminServing runs it; TopicAdmin decides).
 
   /**
    * Reads are answered at once; requests that write wait for the running write. While the old
    * layout's topics are migrated, reads wait too: the copy does not hold those topics yet.
    */
   private Behavior<Command> onAdminWhileBusy(Admin message) {
-    return message.request().readOnly() && !migrating ? onAdmin(message) : stash.stash(message);
-  }
-
-  private Behavior<Command> onCreateInternalTopic(CreateInternalTopic message) {
-    if (refusedWithoutQuorum(message)) {
-      return Behaviors.same();
-    }
-    AdminRequest.CreateTopic create = message.request();
-    return administer(create.replyTo(), admin.create(create, true, store.topics(), liveIds()));
-  }
-
-  /**
-   * Answers a refused request at once, or writes; then places what a creation or partition addition
-   * wrote, or deletes a deleted topic's partitions on their leaders (at most {@code
-   * write-timeout}), and answers.
-   */
-  private Behavior<Command> administer(ActorRef<TopicReply> replyTo, TopicAdmin.Step step) {
-    if (step instanceof TopicAdmin.Answer answer) {
-      replyTo.tell(answer.result());
-      return Behaviors.same();
-    }
-    if (fence.superseded()) {
-      replyTo.tell(new TopicReply(null, fence.staleError()));
-      throw fence.failure();
-    }
-    TopicStore.Write write = ((TopicAdmin.Write) step).write();
-    return write(
-        write,
-        outcome -> {
-          TopicAdmin.Settled settled = admin.settle(write, outcome);
-          TopicMetadata deleted = settled.delete();
-          if (deleted != null && settled.recordDeleted()) {
-            store.recordDeleted(deleted);
-          }
-          CompletionStage<?> effects =
-              deleted != null
-                  ? placement.deleteOnLeaders(deleted, settings.writeTimeout())
-                  : placement.place(settled.place(), "topics written");
-          return effects.whenComplete((done, failure) -> replyTo.tell(settled.result()));
-        });
-  }
-
-  /** The live brokers as this controller sees them, with itself as the controller. */
-  private ClusterDescription describeCluster() {
-    List<BrokerInfo> live =
-        brokers.live().values().stream()
-            .map(BrokerRegistration::info)
-            .sorted(Comparator.comparingInt(BrokerInfo::brokerId))
-            .toList();
-    return new ClusterDescription(clusterId, brokerId, live);
-  }
-
-  private SortedSet<Integer> liveIds() {
-    return new TreeSet<>(brokers.live().keySet());
+    return message.request().readOnly() && !migrating
+        ? admin.onAdmin(message)
+        : stash.stash(message);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -405,6 +327,32 @@ final class ControllerServing {
 
   private static void tell(List<IsrChanges.Answer> answers) {
     answers.forEach(a -> a.request().replyTo().tell(a.result()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Producer id blocks (ProducerIdAllocation): beside the topic writes, idle or busy.
+
+  private Behavior<Command> onAllocateProducerIds(Controller.AllocateProducerIds request) {
+    if (refusedWithoutQuorum(request)) {
+      return Behaviors.same();
+    }
+    if (fence.superseded()) {
+      request.replyTo().tell(new Controller.ProducerIdsAllocated(null, fence.staleError()));
+      throw fence.failure();
+    }
+    producerIds.request(request);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onProducerIdStep(ProducerIdAllocation.Step step) {
+    producerIds
+        .step(step)
+        .ifPresent(
+            seen -> {
+              fence.seen(seen);
+              throw fence.failure();
+            });
+    return Behaviors.same();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -94,6 +94,8 @@ final class ControllerStash {
       r.request().refuse(busy);
     } else if (request instanceof AlterPartition r) {
       r.replyTo().tell(new AlterPartitionResult(null, busy));
+    } else if (request instanceof Controller.AllocateProducerIds r) {
+      r.replyTo().tell(new Controller.ProducerIdsAllocated(null, busy));
     } else {
       LOG.warn("{} has no error reply: left to its asker's timeout", request);
     }

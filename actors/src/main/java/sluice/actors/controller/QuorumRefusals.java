@@ -54,6 +54,17 @@ public final class QuorumRefusals {
                           resign.topic(), resign.partition()))));
       return true;
     }
+    if (command instanceof Controller.AllocateProducerIds allocate) {
+      allocate
+          .replyTo()
+          .tell(
+              new Controller.ProducerIdsAllocated(
+                  null,
+                  quorum.error(
+                      String.format(
+                          "No producer ids were allocated to broker %d", allocate.brokerId()))));
+      return true;
+    }
     return false;
   }
 

@@ -21,6 +21,8 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.api.IdempotentProduce;
+import sluice.actors.api.InitProducerIdReply;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
@@ -28,6 +30,7 @@ import sluice.actors.controller.Controller;
 import sluice.actors.metadata.MetadataSnapshot;
 import sluice.actors.metadata.MetadataView;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.producer.ProducerIdManager;
 import sluice.actors.quorum.BrokerQuorum;
 
 /**
@@ -45,7 +48,8 @@ import sluice.actors.quorum.BrokerQuorum;
  *       PartitionRouting} to the partition leaders ({@link PartitionLeaders}), whose leadership
  *       errors {@link LeaderRetry} retries within the request's time;
  *   <li>the cluster description is made from the view's registrations ({@link
- *       ClusterDescriptions}).
+ *       ClusterDescriptions});
+ *   <li>producer ids ({@link InitProducerId}) come from the broker's {@link ProducerIdManager}.
  * </ul>
  *
  * <p>Building batches, asking leaders and decoding fetched batches run on the dispatcher, and
@@ -74,13 +78,30 @@ public final class Gateway {
     void refuse(ApiError error);
   }
 
+  /**
+   * Produce {@code records}; with {@code idempotent}, as an idempotent producer's request: every
+   * record names a partition {@code idempotent} gives a first sequence, and a resend of the same
+   * request is stored once (see {@link IdempotentProduce}).
+   */
   public record Produce(
       String topic,
       List<ProduceRecord> records,
       Acks acks,
       long timeoutMs,
+      IdempotentProduce idempotent,
       ActorRef<ProduceReply> replyTo)
       implements PartitionRequest {
+
+    /** A plain (not idempotent) produce request. */
+    public Produce(
+        String topic,
+        List<ProduceRecord> records,
+        Acks acks,
+        long timeoutMs,
+        ActorRef<ProduceReply> replyTo) {
+      this(topic, records, acks, timeoutMs, null, replyTo);
+    }
+
     @Override
     public int highestPartition() {
       int highest = MetadataRefresh.NO_PARTITION;
@@ -172,6 +193,18 @@ public final class Gateway {
     }
   }
 
+  /**
+   * A producer asks for its producer id and epoch (Kafka's InitProducerId without a transactional
+   * id), answered by this broker's {@link ProducerIdManager}: without a current producer ({@code
+   * null} or -1 for both) a new id with epoch 0, a new one every time; with its current id and
+   * epoch the same id with the next epoch (KIP-360), or a new id once the epoch is exhausted. An id
+   * never allocated, or only one of the two, is refused {@code INVALID_REQUEST}. While the broker
+   * waits for a block of ids it answers within {@code timeoutMs}, retriably.
+   */
+  public record InitProducerId(
+      Long producerId, Short producerEpoch, long timeoutMs, ActorRef<InitProducerIdReply> replyTo)
+      implements Command {}
+
   /** Settings under {@code sluice.gateway}. */
   public record Settings(
       Duration adminTimeout,
@@ -196,10 +229,12 @@ public final class Gateway {
    * @param clock the broker's clock: record timestamps, retry deadlines
    * @param pauses how retries wait (null: on the actor's dispatcher)
    * @param random the sticky partitioner's randomness
+   * @param producerIds this broker's producer id manager
    */
   public record Wiring(
       Settings settings,
       ActorRef<Controller.Command> controller,
+      ActorRef<ProducerIdManager.Command> producerIds,
       PartitionLeaders leaders,
       String clusterId,
       Clock clock,
@@ -217,11 +252,19 @@ public final class Gateway {
   public static Behavior<Command> create(
       Settings settings,
       ActorRef<Controller.Command> controller,
+      ActorRef<ProducerIdManager.Command> producerIds,
       PartitionLeaders leaders,
       String clusterId) {
     return create(
         new Wiring(
-            settings, controller, leaders, clusterId, Clock.systemUTC(), null, new Random()));
+            settings,
+            controller,
+            producerIds,
+            leaders,
+            clusterId,
+            Clock.systemUTC(),
+            null,
+            new Random()));
   }
 
   public static Behavior<Command> create(Wiring wiring) {
@@ -234,12 +277,14 @@ public final class Gateway {
   private final MetadataView view;
   private final TopicAdmin admin;
   private final PartitionRouting routing;
+  private final ActorRef<ProducerIdManager.Command> producerIds;
 
   private Gateway(ActorContext<Command> context, Wiring wiring) {
     this.context = context;
     this.settings = wiring.settings();
     this.clusterId = wiring.clusterId();
     this.view = MetadataView.get(context.getSystem());
+    this.producerIds = wiring.producerIds();
     this.admin =
         new TopicAdmin(
             wiring.controller(),
@@ -277,6 +322,7 @@ public final class Gateway {
                         r.replyTo()
                             .tell(new AdminRequest.TopicReply(Controller.describe(topic), null))))
         .onMessage(Refreshed.class, this::onRefreshed)
+        .onMessage(InitProducerId.class, this::onInitProducerId)
         .build();
   }
 
@@ -324,6 +370,13 @@ public final class Gateway {
       return Behaviors.same();
     }
     return route(request, topic -> routing.fetch(request, topic));
+  }
+
+  private Behavior<Command> onInitProducerId(InitProducerId request) {
+    producerIds.tell(
+        new ProducerIdManager.InitProducerId(
+            request.producerId(), request.producerEpoch(), request.timeoutMs(), request.replyTo()));
+    return Behaviors.same();
   }
 
   // ---------------------------------------------------------------------------------------------

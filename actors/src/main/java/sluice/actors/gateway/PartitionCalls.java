@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import sluice.actors.api.Acks;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
 import sluice.actors.metadata.TopicMetadata;
@@ -66,6 +67,13 @@ final class PartitionCalls {
    * topic's {@code max.message.bytes}), appends every batch, and answers one result per record in
    * request order.
    *
+   * <p>With {@code idempotent}, a request with a record refused in planning is refused whole (its
+   * records could not keep their sequences); a partition's batches are sent one after the other,
+   * each after the previous one's answer, so they reach the leader in sequence order even across
+   * retries; and since a leader stores a resent batch once, every error a resend may cure is
+   * retried within the timeout (a moved or lost leader, a timed-out answer, too few in-sync
+   * replicas, an offline data directory), not just leadership moves.
+   *
    * @param now the broker's clock, the create time of records that carry none
    */
   CompletionStage<Gateway.ProduceReply> produce(
@@ -74,6 +82,7 @@ final class PartitionCalls {
       List<ProduceRecord> records,
       Acks acks,
       long timeoutMs,
+      IdempotentProduce idempotent,
       long now) {
     String topic = metadata.name();
     long deadline = clock.millis() + timeoutMs;
@@ -81,10 +90,16 @@ final class PartitionCalls {
         dispatched.getOrDefault(topic, CompletableFuture.completedFuture(null));
     CompletableFuture<CompletionStage<List<RecordResult>>> sending =
         CompletableFuture.supplyAsync(
-                () -> ProducePlan.plan(topic, choice, records, now, maxMessageBytes(metadata)),
+                () ->
+                    ProducePlan.plan(
+                        topic, choice, records, now, maxMessageBytes(metadata), idempotent),
                 executor)
             .thenCombine(
-                previous, (plan, inTurn) -> send(plan, records.size(), acks, timeoutMs, deadline));
+                previous,
+                (plan, inTurn) ->
+                    idempotent == null
+                        ? send(plan, records.size(), acks, timeoutMs, deadline)
+                        : sendInSequence(plan, records.size(), acks, timeoutMs, deadline));
     // The next request's batches wait for these to be handed over (not answered), even if they
     // fail.
     dispatched.put(topic, sending.handle((handedOver, failure) -> null));
@@ -132,6 +147,83 @@ final class PartitionCalls {
     }
     return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
         .thenApply(ignored -> List.of(results));
+  }
+
+  /**
+   * Sends an idempotent request's batches: a partition's one after the other, partitions in
+   * parallel, each retried on every error a resend may cure; refused whole if planning refused a
+   * record.
+   */
+  private CompletionStage<List<RecordResult>> sendInSequence(
+      ProducePlan plan, int size, Acks acks, long timeoutMs, long deadlineMillis) {
+    RecordResult[] results = plan.newResults(size);
+    if (!plan.rejected().isEmpty()) {
+      var first = plan.rejected().entrySet().iterator().next();
+      ApiError notWritten =
+          ApiError.of(
+              ErrorCode.INVALID_REQUEST,
+              "Not written: record %d of this idempotent request was refused (%s), and a request"
+                  + " is written whole or not at all so that its sequences hold",
+              first.getKey(),
+              first.getValue().message());
+      for (int i = 0; i < size; i++) {
+        if (results[i] == null) {
+          results[i] = plan.failed(-1, notWritten);
+        }
+      }
+      return CompletableFuture.completedFuture(List.of(results));
+    }
+    Duration askTimeout = Duration.ofMillis(timeoutMs).plus(askMargin);
+    Map<Integer, CompletableFuture<Void>> chains = new HashMap<>();
+    for (ProducePlan.PartitionBatch batch : plan.batches()) {
+      CompletableFuture<Void> previous =
+          chains.getOrDefault(batch.partition(), CompletableFuture.completedFuture(null));
+      chains.put(
+          batch.partition(),
+          previous
+              .thenCompose(
+                  ignored ->
+                      retry.call(
+                          () ->
+                              leaders.append(
+                                  plan.topic(),
+                                  batch.partition(),
+                                  batch.batch(),
+                                  acks,
+                                  timeoutMs,
+                                  askTimeout),
+                          PartitionLeaders.Appended::error,
+                          error -> new PartitionLeaders.Appended(-1L, -1L, error),
+                          PartitionCalls::resendable,
+                          partitionName(plan.topic(), batch.partition()),
+                          deadlineMillis))
+              .thenAccept(reply -> fill(results, plan, batch, reply))
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(chains.values().toArray(CompletableFuture[]::new))
+        .thenApply(ignored -> List.of(results));
+  }
+
+  /**
+   * Whether an idempotent batch may be sent again after this answer: a resend is stored once, so
+   * every error that a later attempt may not meet is worth it.
+   */
+  static boolean resendable(ApiError error) {
+    if (error == null) {
+      return false;
+    }
+    return switch (error.code()) {
+      case NOT_LEADER_OR_FOLLOWER,
+              LEADER_NOT_AVAILABLE,
+              REQUEST_TIMED_OUT,
+              NETWORK_EXCEPTION,
+              NOT_ENOUGH_REPLICAS,
+              NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+              KAFKA_STORAGE_ERROR,
+              NO_QUORUM ->
+          true;
+      default -> false;
+    };
   }
 
   private static void fill(

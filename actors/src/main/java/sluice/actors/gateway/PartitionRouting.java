@@ -2,6 +2,7 @@ package sluice.actors.gateway;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.ProduceRecord;
@@ -36,6 +37,34 @@ final class PartitionRouting {
           "The produce timeout must be positive milliseconds, not %d",
           request.timeoutMs());
     }
+    return request.idempotent() == null ? null : unnamedPartition(request);
+  }
+
+  /**
+   * An idempotent request whose record names no partition, or one the request gives no first
+   * sequence: the whole request is refused, since its records could not be numbered.
+   */
+  private static ApiError unnamedPartition(Gateway.Produce request) {
+    Map<Integer, Integer> sequences = request.idempotent().firstSequences();
+    for (int i = 0; i < request.records().size(); i++) {
+      ProduceRecord record = request.records().get(i);
+      if (record == null || record.partition() == null) {
+        return ApiError.of(
+            ErrorCode.INVALID_REQUEST,
+            "Record %d of an idempotent produce request names no partition; such a request names"
+                + " the partition of every record",
+            i);
+      }
+      if (!sequences.containsKey(record.partition())) {
+        return ApiError.of(
+            ErrorCode.INVALID_REQUEST,
+            "Record %d of an idempotent produce request is for partition %d, which the request"
+                + " gives no first sequence (it gives %s)",
+            i,
+            record.partition(),
+            sequences.keySet());
+      }
+    }
     return null;
   }
 
@@ -61,7 +90,14 @@ final class PartitionRouting {
     List<ProduceRecord> records = request.records();
     Partitioner.Request choice = partitioner.startRequest(topic.name(), topic.partitions().size());
     calls
-        .produce(topic, choice, records, request.acks(), request.timeoutMs(), clock.millis())
+        .produce(
+            topic,
+            choice,
+            records,
+            request.acks(),
+            request.timeoutMs(),
+            request.idempotent(),
+            clock.millis())
         .thenAccept(request.replyTo()::tell);
   }
 

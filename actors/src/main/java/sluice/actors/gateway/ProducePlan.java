@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordHeader;
 import sluice.actors.api.RecordResult;
 import sluice.actors.partition.AppendValidation;
+import sluice.storage.producer.ProducerStates;
 import sluice.storage.record.CompressionType;
 import sluice.storage.record.Header;
 import sluice.storage.record.RecordBatchBuilder;
@@ -53,6 +55,21 @@ public record ProducePlan(
       List<ProduceRecord> records,
       long now,
       int maxBatchBytes) {
+    return plan(topic, choice, records, now, maxBatchBytes, null);
+  }
+
+  /**
+   * As {@link #plan(String, Partitioner.Request, List, long, int)}; with {@code idempotent}, every
+   * batch carries its producer id and epoch and the sequence of its first record: the partition's
+   * first sequence plus the records of that partition planned before it.
+   */
+  public static ProducePlan plan(
+      String topic,
+      Partitioner.Request choice,
+      List<ProduceRecord> records,
+      long now,
+      int maxBatchBytes,
+      IdempotentProduce idempotent) {
     Map<Integer, ApiError> rejected = new TreeMap<>();
     Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
     for (int i = 0; i < records.size(); i++) {
@@ -82,6 +99,7 @@ public record ProducePlan(
     for (var entry : byPartition.entrySet()) {
       int partition = entry.getKey();
       Batch batch = null;
+      int planned = 0;
       for (int index : entry.getValue()) {
         ProduceRecord record = records.get(index);
         long timestamp = record.timestamp() != null ? record.timestamp() : now;
@@ -104,9 +122,17 @@ public record ProducePlan(
           if (batch != null) {
             batches.add(batch.build(partition));
           }
+          if (idempotent != null) {
+            int first = idempotent.firstSequences().getOrDefault(partition, 0);
+            fresh.builder.producer(
+                idempotent.producerId(),
+                idempotent.producerEpoch(),
+                ProducerStates.lastSequenceOf(first, planned));
+          }
           batch = fresh;
         }
         batch.builder.append(timestamp, record.key(), record.value(), headers);
+        planned++;
         batch.indexes.add(index);
         batch.timestamps.add(timestamp);
       }

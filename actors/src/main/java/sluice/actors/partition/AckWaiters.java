@@ -43,22 +43,19 @@ final class AckWaiters {
   }
 
   /**
-   * Adds the append written at offsets [{@code baseOffset}, {@code lastOffset}]; waiters must be
-   * added in offset order.
+   * Adds the append written at offsets [{@code baseOffset}, {@code lastOffset}]. Appends come in
+   * offset order, but for a duplicate of an idempotent producer's batch, answered with where the
+   * batch was written before: it is placed by its last offset among the waiting ones.
    */
   void add(
       Append append, long baseOffset, long lastOffset, long logAppendTime, long deadlineNanos) {
-    Waiter last = waiters.peekLast();
-    if (last != null && baseOffset <= last.lastOffset()) {
-      throw new IllegalStateException(
-          "Append at offset "
-              + baseOffset
-              + " of "
-              + topicPartition
-              + " is not after the last waiting one, at "
-              + last.lastOffset());
+    var waiter = new Waiter(append, baseOffset, lastOffset, logAppendTime, deadlineNanos);
+    ArrayDeque<Waiter> later = new ArrayDeque<>();
+    while (!waiters.isEmpty() && waiters.peekLast().lastOffset() > lastOffset) {
+      later.addFirst(waiters.pollLast());
     }
-    waiters.addLast(new Waiter(append, baseOffset, lastOffset, logAppendTime, deadlineNanos));
+    waiters.addLast(waiter);
+    waiters.addAll(later);
   }
 
   boolean isEmpty() {

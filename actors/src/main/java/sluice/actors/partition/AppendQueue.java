@@ -11,6 +11,9 @@ import sluice.actors.journal.BatchEvent;
 import sluice.actors.journal.BatchEvent.BatchAppended;
 import sluice.actors.partition.PartitionLeader.Append;
 import sluice.actors.partition.PartitionLeader.AppendReply;
+import sluice.storage.log.BatchHeader;
+import sluice.storage.producer.AppendCheck;
+import sluice.storage.producer.ProducerStates;
 import sluice.storage.record.RecordBatch;
 
 /**
@@ -19,7 +22,10 @@ import sluice.storage.record.RecordBatch;
  * message), and the next write takes the whole queue as one {@code persist(List)}. {@link #drain}
  * turns the queue into that write: offsets from the confirmed log end offset on, the leader epoch
  * and, under LogAppendTime, the append time set in copies of the batches; an append that waited
- * longer than its {@code timeoutMs} is answered {@code REQUEST_TIMED_OUT} and not written.
+ * longer than its {@code timeoutMs} is answered {@code REQUEST_TIMED_OUT} and not written. An
+ * idempotent producer's batch is checked against the producer state, the batches before it in the
+ * same write included ({@link ProducerStates#check}): a duplicate is answered with the offsets it
+ * was written at and not written again, a batch out of sequence or of a fenced epoch is refused.
  *
  * <p>Not thread-safe: owned by one partition leader. Not persisted: a leader that stops answers
  * what is queued ({@link #abandon}); one that crashes answers nothing.
@@ -30,7 +36,9 @@ final class AppendQueue {
   private record Queued(Append append, long queuedAtNanos) {}
 
   /**
-   * An append in the write being made, with what its sender will be told.
+   * An append in the write being made, with what its sender will be told: the offsets of its batch
+   * in this write or, for a duplicate, where it was written before (its batch is then not in the
+   * write; its log append time is -1, as Kafka answers a duplicate).
    *
    * @param deadlineNanos when an acks=all sender stops waiting for the ISR, {@link
    *     DeadlineTimer#NONE} for no limit
@@ -70,10 +78,19 @@ final class AppendQueue {
 
   /**
    * Empties the queue into one write starting at {@code logEndOffset}, in leader epoch {@code
-   * leaderEpoch}, stamped with {@code logAppendTime} unless it is -1. Appends past their timeout
-   * are answered here and left out; the group may be empty.
+   * leaderEpoch}, stamped with {@code logAppendTime} unless it is -1, idempotent producers' batches
+   * checked against {@code producers} at {@code now} (wall-clock ms) with {@code
+   * producerExpirationMs}. Appends past their timeout or refused by the producer check are answered
+   * here and left out; duplicates are in {@link Group#written} but not in its events; the group may
+   * be empty.
    */
-  Group drain(long logEndOffset, int leaderEpoch, long logAppendTime) {
+  Group drain(
+      long logEndOffset,
+      int leaderEpoch,
+      long logAppendTime,
+      ProducerStates producers,
+      long nowMs,
+      long producerExpirationMs) {
     flushRequested = false;
     List<Queued> toWrite = queued;
     queued = new ArrayList<>();
@@ -88,6 +105,29 @@ final class AppendQueue {
         append.replyTo().tell(AppendReply.failed(timedOut(append)));
         continue;
       }
+      long deadline = AckWaiters.deadline(append, entry.queuedAtNanos());
+      RecordBatch sent = RecordBatch.wrap(ByteBuffer.wrap(append.batch()));
+      boolean idempotent = sent.producerId() >= 0;
+      if (idempotent) {
+        AppendCheck verdict = check(producers, sent, nowMs, producerExpirationMs);
+        if (verdict instanceof AppendCheck.Duplicate duplicate) {
+          written.add(
+              new Written(
+                  append,
+                  duplicate.original().firstOffset(),
+                  duplicate.original().lastOffset(),
+                  -1,
+                  deadline));
+          continue;
+        }
+        ApiError refused = refusal(verdict);
+        if (refused != null) {
+          if (append.acks() != Acks.NONE) {
+            append.replyTo().tell(AppendReply.failed(refused));
+          }
+          continue;
+        }
+      }
       byte[] bytes = append.batch().clone();
       RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(bytes));
       batch.setBaseOffset(nextOffset);
@@ -95,17 +135,44 @@ final class AppendQueue {
       if (logAppendTime >= 0) {
         batch.setLogAppendTime(logAppendTime);
       }
+      if (idempotent) {
+        producers = producers.applied(BatchHeader.of(batch), nowMs, producerExpirationMs);
+      }
       events.add(new BatchAppended(bytes));
-      written.add(
-          new Written(
-              append,
-              nextOffset,
-              batch.lastOffset(),
-              logAppendTime,
-              AckWaiters.deadline(append, entry.queuedAtNanos())));
+      written.add(new Written(append, nextOffset, batch.lastOffset(), logAppendTime, deadline));
       nextOffset = batch.lastOffset() + 1;
     }
     return new Group(events, written);
+  }
+
+  private static AppendCheck check(
+      ProducerStates producers, RecordBatch batch, long now, long producerExpirationMs) {
+    return producers.check(
+        batch.producerId(),
+        batch.producerEpoch(),
+        batch.baseSequence(),
+        ProducerStates.lastSequenceOf(batch.baseSequence(), batch.lastOffsetDelta()),
+        now,
+        producerExpirationMs);
+  }
+
+  /** The error a refused idempotent batch is answered with, or null if it may be written. */
+  private ApiError refusal(AppendCheck verdict) {
+    if (verdict instanceof AppendCheck.OutOfOrderSequence outOfOrder) {
+      return ApiError.of(
+          ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+          "%s; nothing was written to %s",
+          outOfOrder.message(),
+          topicPartition);
+    }
+    if (verdict instanceof AppendCheck.InvalidProducerEpoch fenced) {
+      return ApiError.of(
+          ErrorCode.INVALID_PRODUCER_EPOCH,
+          "%s; nothing was written to %s",
+          fenced.message(),
+          topicPartition);
+    }
+    return null;
   }
 
   private ApiError timedOut(Append append) {

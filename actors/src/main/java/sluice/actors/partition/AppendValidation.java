@@ -65,6 +65,22 @@ public final class AppendValidation {
           batch.recordCount(),
           batch.lastOffsetDelta());
     }
+    if (batch.producerId() >= 0 && (batch.producerEpoch() < 0 || batch.baseSequence() < 0)) {
+      return ApiError.of(
+          ErrorCode.INVALID_RECORD,
+          "The batch for %s names producer %d but epoch %d and base sequence %d; an idempotent"
+              + " producer's batch carries an epoch and a base sequence of 0 or more",
+          topicPartition,
+          batch.producerId(),
+          batch.producerEpoch(),
+          batch.baseSequence());
+    }
+    if (batch.isTransactional()) {
+      return ApiError.of(
+          ErrorCode.INVALID_RECORD,
+          "The batch for %s is transactional; Sluice does not support transactions yet",
+          topicPartition);
+    }
     if (batch.isControl()) {
       return ApiError.of(
           ErrorCode.INVALID_RECORD,

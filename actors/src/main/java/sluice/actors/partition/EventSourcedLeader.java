@@ -13,8 +13,6 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import sluice.actors.api.Acks;
@@ -22,11 +20,9 @@ import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.journal.BatchEvent;
-import sluice.actors.journal.DataDirHealth;
 import sluice.actors.journal.Logs;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
-import sluice.actors.partition.AppendQueue.Written;
 import sluice.actors.partition.CorruptBatches.OwnCopyChecked;
 import sluice.actors.partition.CorruptBatches.ResignationAnswered;
 import sluice.actors.partition.HighWatermark.AckDeadline;
@@ -47,7 +43,6 @@ import sluice.actors.partition.PartitionLeader.OffsetForTimeReply;
 import sluice.actors.partition.PartitionLeader.OffsetsReply;
 import sluice.actors.partition.PartitionLeader.ReplicaFetch;
 import sluice.actors.partition.PartitionLeader.Stop;
-import sluice.actors.quorum.QuorumState;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
 
@@ -84,7 +79,8 @@ final class EventSourcedLeader
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final String topicId;
   private final PartitionLog log;
-  private final AppendQueue appends;
+  private final SegmentSnapshots segmentSnapshots;
+  private final LeaderWrites writes;
   private final FetchPurgatory purgatory;
   private final ConsumerFetches fetches;
   private final LeaderReplication replication;
@@ -94,11 +90,6 @@ final class EventSourcedLeader
 
   /** Why this entity no longer leads, once it does not; it is then passivating. */
   private ApiError refusal;
-
-  /** The appends of the write in flight, answered if the write fails and the leader stops. */
-  private List<Written> inFlight = List.of();
-
-  private final DataDirHealth health;
 
   EventSourcedLeader(
       PartitionContext partition,
@@ -111,9 +102,9 @@ final class EventSourcedLeader
     this.shard = shard;
     this.topicId = metadata.topicId();
     this.log = partition.log();
+    this.segmentSnapshots = new SegmentSnapshots(log);
     this.config = config;
     this.topicConfigs = metadata.configs();
-    this.appends = new AppendQueue(partition.topicPartition(), partition.clock());
     this.purgatory =
         new FetchPurgatory(
             partition.clock(),
@@ -133,7 +124,9 @@ final class EventSourcedLeader
     this.fetches = new ConsumerFetches(partition, purgatory);
     this.replication = new LeaderReplication(partition, assignment, topicConfigs, purgatory);
     this.corrupt = new CorruptBatches(partition);
-    this.health = Logs.get(partition.actor().getSystem()).health();
+    this.writes =
+        new LeaderWrites(
+            partition, replication, purgatory, Logs.get(partition.actor().getSystem()).health());
   }
 
   @Override
@@ -149,6 +142,11 @@ final class EventSourcedLeader
   @Override
   public LeaderState emptyState() {
     return LeaderState.startingAt(log.logStartOffset());
+  }
+
+  @Override
+  public boolean shouldSnapshot(LeaderState state, BatchEvent event, long sequenceNr) {
+    return segmentSnapshots.due();
   }
 
   @Override
@@ -205,14 +203,19 @@ final class EventSourcedLeader
   public EventHandler<LeaderState, BatchEvent> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onAnyEvent((state, event) -> state.applied(event.header()));
+        .onAnyEvent(
+            (state, event) ->
+                state.applied(
+                    event.header(),
+                    partition.clock().millis(),
+                    partition.settings().producerIdExpiration().toMillis()));
   }
 
   @Override
   public SignalHandler<LeaderState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted)
-        .onSignal(PostStop.instance(), state -> answerFailedWrite())
+        .onSignal(PostStop.instance(), state -> writes.answerFailedWrite())
         .build();
   }
 
@@ -232,27 +235,11 @@ final class EventSourcedLeader
   // ---- produce ---------------------------------------------------------------------------------
 
   private ReplyEffect<BatchEvent, LeaderState> onAppend(LeaderState state, Append append) {
-    ApiError error = AppendValidation.check(append, partition.topicPartition(), config);
-    if (error == null) {
-      error =
-          AppendValidation.epochError(
-              append, partition.topicPartition(), replication.leaderEpoch());
-    }
-    if (error == null) {
-      error = AppendValidation.quorumError(partition.quorum().get(), partition.topicPartition());
-    }
-    if (error == null) {
-      error =
-          AppendValidation.storageError(
-              health.state(), partition.settings().brokerId(), health.dataDir());
-    }
-    if (error == null && append.acks() == Acks.ALL) {
-      error = replication.highWatermark().refuseAcksAll();
-    }
+    ApiError error = writes.refusal(append, config);
     if (error != null) {
       return Effect().reply(append.replyTo(), AppendReply.failed(error));
     }
-    if (appends.add(append)) {
+    if (writes.queue(append)) {
       partition.actor().getSelf().tell(new FlushAppends());
     }
     if (append.acks() == Acks.NONE) {
@@ -267,70 +254,15 @@ final class EventSourcedLeader
    */
   private ReplyEffect<BatchEvent, LeaderState> onFlushAppends(
       LeaderState state, FlushAppends flush) {
-    long appendTime = AppendValidation.logAppendTime(config) ? partition.clock().millis() : -1;
-    AppendQueue.Group group =
-        appends.drain(state.logEndOffset(), replication.leaderEpoch(), appendTime);
+    AppendQueue.Group group = writes.nextWrite(state, config);
     if (group.events().isEmpty()) {
+      writes.written(state, group.written());
       return Effect().noReply();
     }
-    inFlight = group.written();
     return Effect()
         .persist(group.events())
-        .thenRun(newState -> afterWrite(newState, group.written()))
+        .thenRun(newState -> writes.written(newState, group.written()))
         .thenNoReply();
-  }
-
-  /**
-   * The leader stopped with a write in flight: the journal failed it (and rolled back whatever of
-   * it was appended, so nothing of it is stored) and akka-persistence stops a writer whose write
-   * failed. Its senders hear why now rather than at their ask timeout; on an offline data directory
-   * that is the storage error, which sends them elsewhere.
-   */
-  private void answerFailedWrite() {
-    if (inFlight.isEmpty()) {
-      return;
-    }
-    ApiError error =
-        health.isOnline()
-            ? ApiError.of(
-                ErrorCode.KAFKA_STORAGE_ERROR,
-                "The write of %d batch(es) to %s failed and none was stored; retry",
-                inFlight.size(),
-                partition.topicPartition())
-            : AppendValidation.storageError(
-                health.state(), partition.settings().brokerId(), health.dataDir());
-    for (Written entry : inFlight) {
-      entry.append().replyTo().tell(AppendReply.failed(error));
-    }
-    inFlight = List.of();
-  }
-
-  /**
-   * Answers the acks=1 appends of a write, each success only while this broker still has its
-   * quorum: a leader cut off from the majority may already be deposed there, so what it wrote may
-   * never be committed.
-   */
-  private void afterWrite(LeaderState state, List<Written> written) {
-    inFlight = List.of();
-    List<Written> acksAll = new ArrayList<>();
-    QuorumState quorum = partition.quorum().get();
-    for (Written entry : written) {
-      Append append = entry.append();
-      if (append.acks() == Acks.LEADER) {
-        append
-            .replyTo()
-            .tell(
-                quorum.present()
-                    ? new AppendReply(entry.baseOffset(), entry.logAppendTime(), null)
-                    : AppendReply.failed(
-                        AckWaiters.writtenWithoutQuorum(
-                            partition.topicPartition(), entry.baseOffset(), quorum)));
-      } else if (append.acks() == Acks.ALL) {
-        acksAll.add(entry);
-      }
-    }
-    replication.afterWrite(state.logEndOffset(), acksAll);
-    purgatory.checkAndComplete(log.highWatermark(), state.logEndOffset());
   }
 
   private void expireFetches(LeaderState state) {
@@ -486,7 +418,7 @@ final class EventSourcedLeader
    */
   private void abandon(ApiError error) {
     replication.abandon(error);
-    appends.abandon(error);
+    writes.abandon(error);
     purgatory.abortAll(error);
   }
 }

@@ -123,7 +123,10 @@ final class HighWatermark {
         minIsr);
   }
 
-  /** An acks=all append was written: its sender waits for the ISR, or for its deadline. */
+  /**
+   * An acks=all append was written: its sender waits for the ISR, or for its deadline. A duplicate
+   * of a batch the high watermark already covers is answered at once.
+   */
   void written(Written append) {
     ackWaiters.add(
         append.append(),
@@ -131,6 +134,10 @@ final class HighWatermark {
         append.lastOffset(),
         append.logAppendTime(),
         append.deadlineNanos());
+    if (append.lastOffset() < partition.log().highWatermark()) {
+      ackWaiters.completeBelow(
+          partition.log().highWatermark(), isrTooSmall(), partition.quorum().get());
+    }
     ackTimer.fireBy(append.deadlineNanos());
   }
 

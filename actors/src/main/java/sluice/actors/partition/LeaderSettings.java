@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param highWatermarkCheckpointInterval how often the leader writes its high watermark to disk
  * @param fetchMaxBytes most bytes one fetch answers (consumer or follower), beyond a first batch
  *     that is larger: an answer must fit in one Artery frame to reach another broker
+ * @param producerIdExpiration Kafka's {@code producer.id.expiration.ms}: how long the partition
+ *     remembers an idempotent producer that wrote nothing
  */
 record LeaderSettings(
     int brokerId,
@@ -26,9 +28,11 @@ record LeaderSettings(
     Duration replicaLagTimeMax,
     Duration alterPartitionTimeout,
     Duration highWatermarkCheckpointInterval,
-    int fetchMaxBytes) {
+    int fetchMaxBytes,
+    Duration producerIdExpiration) {
 
   LeaderSettings {
+    requirePositive("sluice.partition.producer-id-expiration", producerIdExpiration);
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException(
           "sluice.partition.snapshot-every must be at least 1, not " + snapshotEvery);
@@ -58,6 +62,7 @@ record LeaderSettings(
         config.getDuration("sluice.replication.replica-lag-time-max"),
         config.getDuration("sluice.replication.alter-partition-timeout"),
         config.getDuration("sluice.replication.high-watermark-checkpoint-interval"),
-        (int) Math.min(Integer.MAX_VALUE, config.getBytes("sluice.partition.fetch-max-bytes")));
+        (int) Math.min(Integer.MAX_VALUE, config.getBytes("sluice.partition.fetch-max-bytes")),
+        config.getDuration("sluice.partition.producer-id-expiration"));
   }
 }

@@ -1,37 +1,56 @@
 package sluice.actors.partition;
 
-import java.util.HashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.journal.LogEndSnapshot;
 import sluice.storage.log.BatchHeader;
+import sluice.storage.producer.ProducerEntry;
+import sluice.storage.producer.ProducerStates;
 
 /**
  * What a partition replica knows from its batches, rebuilt from batch headers on recovery and
- * snapshotted: the log end offset and the producer state. The high watermark and the leader-epoch
- * cache are not here: the partition log keeps both ({@code PartitionLog.highWatermark()}, {@code
- * leaderEpochs()}) with their own checkpoint files, since the high watermark moves without a batch
- * (a follower fetches) and the epochs must survive a truncation.
+ * snapshotted: the log end offset and the idempotent producers ({@link ProducerStates}: per
+ * producer its epoch and last five batches). Leader and follower build it alike as they append, so
+ * the follower elected after a failover knows the batches its predecessor replicated, and a replica
+ * that truncates its log recovers it from an older snapshot and the batches that remain. The high
+ * watermark and the leader-epoch cache are not here: the partition log keeps both ({@code
+ * PartitionLog.highWatermark()}, {@code leaderEpochs()}) with their own checkpoint files, since the
+ * high watermark moves without a batch (a follower fetches) and the epochs must survive a
+ * truncation.
  *
  * <p>The log end offset here is the <i>confirmed</i> one: batches whose write completed. While a
  * write is in flight the log's own end offset may be ahead of it, and a failed write rolls it back.
  *
- * <p>Immutable: the snapshot store serializes it on another thread. Snapshots written by earlier
- * versions (with a {@code highWatermark} and {@code epochs}) still load: unknown properties are
- * ignored.
- *
- * @param producers the last batch of each idempotent producer, by producer id
+ * <p>Immutable: the snapshot store serializes it on another thread. In a snapshot the producers are
+ * the list {@code producerEntries}; snapshots written before idempotence (a {@code producers} map
+ * of last batches) still load, without their producers, which only matters for a retry of a batch
+ * written before the upgrade.
  */
-public record LeaderState(long logEndOffset, Map<Long, ProducerState> producers)
+public record LeaderState(long logEndOffset, @JsonIgnore ProducerStates producers)
     implements CborSerializable, LogEndSnapshot {
 
-  /** The last batch an idempotent producer wrote. */
-  public record ProducerState(
-      long producerId, short producerEpoch, int lastSequence, long lastOffset, long lastTimestamp)
-      implements CborSerializable {}
-
   public LeaderState {
-    producers = Map.copyOf(producers);
+    if (producers == null) {
+      producers = ProducerStates.empty();
+    }
+  }
+
+  @JsonCreator
+  static LeaderState fromSnapshot(
+      @JsonProperty("logEndOffset") long logEndOffset,
+      @JsonProperty("producerEntries") List<ProducerEntry> producerEntries) {
+    return new LeaderState(
+        logEndOffset,
+        producerEntries == null ? ProducerStates.empty() : ProducerStates.of(producerEntries));
+  }
+
+  /** The producers as a snapshot stores them. */
+  @JsonProperty("producerEntries")
+  List<ProducerEntry> producerEntries() {
+    return producers.entries();
   }
 
   public static LeaderState empty() {
@@ -44,15 +63,16 @@ public record LeaderState(long logEndOffset, Map<Long, ProducerState> producers)
    * empty at a leader's log start begins above 0).
    */
   public static LeaderState startingAt(long logStartOffset) {
-    return new LeaderState(logStartOffset, Map.of());
+    return new LeaderState(logStartOffset, ProducerStates.empty());
   }
 
   /**
-   * The state after the batch with this header.
+   * The state after this replica appended the batch with this header at {@code now} (wall-clock
+   * ms); producers idle for {@code producerExpirationMs} are dropped now and then.
    *
    * @throws IllegalStateException if the batch does not start at or after the log end offset
    */
-  public LeaderState applied(BatchHeader batch) {
+  public LeaderState applied(BatchHeader batch, long now, long producerExpirationMs) {
     if (batch.baseOffset() < logEndOffset) {
       throw new IllegalStateException(
           "Batch at offsets ["
@@ -62,20 +82,7 @@ public record LeaderState(long logEndOffset, Map<Long, ProducerState> producers)
               + "] is below the log end offset "
               + logEndOffset);
     }
-    Map<Long, ProducerState> newProducers = producers;
-    if (batch.producerId() >= 0) {
-      newProducers = new HashMap<>(producers);
-      int lastSequence =
-          batch.baseSequence() < 0 ? -1 : batch.baseSequence() + batch.recordCount() - 1;
-      newProducers.put(
-          batch.producerId(),
-          new ProducerState(
-              batch.producerId(),
-              batch.producerEpoch(),
-              lastSequence,
-              batch.lastOffset(),
-              batch.maxTimestamp()));
-    }
-    return new LeaderState(batch.lastOffset() + 1, newProducers);
+    return new LeaderState(
+        batch.lastOffset() + 1, producers.applied(batch, now, producerExpirationMs));
   }
 }

@@ -22,6 +22,7 @@ import sluice.actors.partition.LeaderState;
 import sluice.actors.partition.PartitionLeader;
 import sluice.actors.partition.PartitionLeader.ReplicaFetch;
 import sluice.actors.partition.PartitionLeader.ReplicaFetchReply;
+import sluice.actors.partition.SegmentSnapshots;
 import sluice.actors.replica.FetchReplyRule.Append;
 import sluice.actors.replica.FetchReplyRule.AppendPrefix;
 import sluice.actors.replica.FetchReplyRule.Cut;
@@ -140,6 +141,7 @@ public final class PartitionFollower
   private final RecipientRef<PartitionLeader.Command> leader;
   private final ActorRef<TruncationNeeded> owner;
   private final PartitionLog log;
+  private final SegmentSnapshots segmentSnapshots;
   private final FetchTiming timing;
 
   /** A cut was asked for: nothing more is fetched until the owner's stop. */
@@ -163,6 +165,7 @@ public final class PartitionFollower
     this.leader = leader;
     this.owner = owner;
     this.log = log;
+    this.segmentSnapshots = new SegmentSnapshots(log);
     this.timing = new FetchTiming(settings);
   }
 
@@ -179,6 +182,11 @@ public final class PartitionFollower
   @Override
   public LeaderState emptyState() {
     return LeaderState.startingAt(log.logStartOffset());
+  }
+
+  @Override
+  public boolean shouldSnapshot(LeaderState state, BatchEvent event, long sequenceNr) {
+    return segmentSnapshots.due();
   }
 
   @Override
@@ -201,7 +209,12 @@ public final class PartitionFollower
   public EventHandler<LeaderState, BatchEvent> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onAnyEvent((state, event) -> state.applied(event.header()));
+        .onAnyEvent(
+            (state, event) ->
+                state.applied(
+                    event.header(),
+                    System.currentTimeMillis(),
+                    settings.producerIdExpiration().toMillis()));
   }
 
   @Override

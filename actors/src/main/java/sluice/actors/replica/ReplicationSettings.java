@@ -20,6 +20,8 @@ import java.time.Duration;
  *     dead broker's shard region before the shard moved is lost, not answered
  * @param leaseTimeout how long a starting partition leader waits for its log's write lease
  * @param snapshotEvery batches between snapshots of a follower's state, as for the leader
+ * @param producerIdExpiration how long a follower remembers an idempotent producer that wrote
+ *     nothing, as the leader ({@code sluice.partition.producer-id-expiration})
  */
 public record ReplicationSettings(
     int brokerId,
@@ -30,7 +32,8 @@ public record ReplicationSettings(
     Duration fetchAskMargin,
     Duration firstFetchAskMargin,
     Duration leaseTimeout,
-    int snapshotEvery) {
+    int snapshotEvery,
+    Duration producerIdExpiration) {
 
   public ReplicationSettings {
     if (fetchMaxBytes < 1) {
@@ -50,6 +53,10 @@ public record ReplicationSettings(
               + ") must not be below fetch-backoff ("
               + fetchBackoff
               + ")");
+    }
+    if (producerIdExpiration.isNegative() || producerIdExpiration.isZero()) {
+      throw new IllegalArgumentException(
+          "sluice.partition.producer-id-expiration must be positive, not " + producerIdExpiration);
     }
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException(
@@ -80,6 +87,7 @@ public record ReplicationSettings(
         replication.getDuration("fetch-ask-margin"),
         replication.getDuration("first-fetch-ask-margin"),
         replication.getDuration("lease-timeout"),
-        config.getInt("sluice.partition.snapshot-every"));
+        config.getInt("sluice.partition.snapshot-every"),
+        config.getDuration("sluice.partition.producer-id-expiration"));
   }
 }

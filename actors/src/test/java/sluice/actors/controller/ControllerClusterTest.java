@@ -35,6 +35,7 @@ import sluice.actors.metadata.ControllerEpochKey;
 import sluice.actors.metadata.MetadataLayout;
 import sluice.actors.metadata.PartitionAssignment;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.producer.ProducerIdManager;
 import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.RecordingPartitions;
 import sluice.actors.testing.TestClusters;
@@ -255,6 +256,14 @@ class ControllerClusterTest {
             Gateway.create(
                 Gateway.Settings.fromConfig(third.system().settings().config()),
                 proxies.get(3),
+                third.spawn(
+                    ProducerIdManager.create(
+                        new ProducerIdManager.Wiring(
+                            3,
+                            ProducerIdManager.Settings.fromConfig(
+                                third.system().settings().config()),
+                            proxies.get(3),
+                            java.time.Clock.systemUTC()))),
                 new FakePartitionLeaders(),
                 "cluster"));
     for (int i = 0; i < 5; i++) {

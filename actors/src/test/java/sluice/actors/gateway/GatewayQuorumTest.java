@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sluice.actors.api.AdminRequest;
 import sluice.actors.api.ErrorCode;
 import sluice.actors.controller.Controller;
+import sluice.actors.producer.ProducerIdManager;
 import sluice.actors.quorum.QuorumSetup;
 import sluice.actors.quorum.QuorumState;
 import sluice.actors.testing.FakePartitionLeaders;
@@ -46,6 +47,7 @@ class GatewayQuorumTest {
                 new Gateway.Wiring(
                     Gateway.Settings.fromConfig(config),
                     controller.getRef(),
+                    testKit.<ProducerIdManager.Command>createTestProbe().getRef(),
                     new FakePartitionLeaders(),
                     "test-cluster",
                     Clock.systemUTC(),

@@ -6,14 +6,12 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
-import com.typesafe.config.Config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,55 +26,44 @@ import sluice.actors.api.AdminRequest;
 import sluice.actors.api.BrokerInfo;
 import sluice.actors.api.ConsumedRecord;
 import sluice.actors.api.ErrorCode;
+import sluice.actors.api.InitProducerIdReply;
 import sluice.actors.api.ProduceRecord;
+import sluice.actors.api.ProducerIdAndEpoch;
 import sluice.actors.api.RecordHeader;
 import sluice.actors.api.RecordResult;
 import sluice.actors.controller.Controller;
+import sluice.actors.producer.ProducerIdManager;
 import sluice.actors.testing.FakePartitionLeaders;
 import sluice.actors.testing.ManualClock;
-import sluice.actors.testing.RecordingPartitions;
-import sluice.actors.testing.TestClusters;
 
 /** The gateway against in-memory partition leaders ({@link FakePartitionLeaders}), one node. */
 class GatewayTest {
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
-  private static final long NOW = 1_700_000_000_000L;
+  private static final Duration TIMEOUT = GatewayHarness.TIMEOUT;
+  private static final long NOW = GatewayHarness.NOW;
 
   @TempDir Path dataDir;
+  private GatewayHarness harness;
   private ActorTestKit testKit;
   private ActorRef<Gateway.Command> gateway;
+  private ActorRef<ProducerIdManager.Command> producerIds;
   private ActorRef<Controller.Command> controller;
-  private final FakePartitionLeaders leaders = new FakePartitionLeaders();
-  private final ManualClock clock = new ManualClock(NOW);
+  private FakePartitionLeaders leaders;
+  private ManualClock clock;
 
   @BeforeEach
   void start() {
-    Config config = TestClusters.config(dataDir, "sluice.gateway.leader-ask-margin = 2s");
-    testKit = TestClusters.startOneNode("GatewayTest", config);
-    TestClusters.registerBroker(testKit, 1, 8080);
-    controller =
-        testKit.spawn(
-            Controller.create(
-                Controller.Settings.fromConfig(config),
-                new RecordingPartitions(),
-                1,
-                Optional.of("test-cluster")));
-    gateway =
-        testKit.spawn(
-            Gateway.create(
-                new Gateway.Wiring(
-                    Gateway.Settings.fromConfig(config),
-                    controller,
-                    leaders,
-                    "test-cluster",
-                    clock,
-                    clock.pauses(),
-                    new Random(42))));
+    harness = new GatewayHarness(dataDir);
+    testKit = harness.testKit;
+    gateway = harness.gateway;
+    controller = harness.controller;
+    producerIds = harness.producerIds;
+    leaders = harness.leaders;
+    clock = harness.clock;
   }
 
   @AfterEach
   void stop() {
-    testKit.shutdownTestKit();
+    harness.close();
   }
 
   private static byte[] utf8(String s) {
@@ -84,23 +71,15 @@ class GatewayTest {
   }
 
   private AdminRequest.TopicReply createTopic(String name, int partitions) {
-    TestProbe<AdminRequest.TopicReply> probe = testKit.createTestProbe();
-    gateway.tell(
-        new Gateway.Admin(
-            new AdminRequest.CreateTopic(name, partitions, null, Map.of(), probe.getRef())));
-    return probe.expectMessageClass(AdminRequest.TopicReply.class, TIMEOUT);
+    return harness.createTopic(name, partitions);
   }
 
   private List<RecordResult> produce(String topic, List<ProduceRecord> records, Acks acks) {
-    TestProbe<Gateway.ProduceReply> probe = testKit.createTestProbe();
-    gateway.tell(new Gateway.Produce(topic, records, acks, 3000, probe.getRef()));
-    return probe.expectMessageClass(Gateway.ProduceReply.class, TIMEOUT).results();
+    return harness.produce(topic, records, acks, null);
   }
 
   private Gateway.FetchReply fetch(String topic, int partition, long offset) {
-    TestProbe<Gateway.FetchReply> probe = testKit.createTestProbe();
-    gateway.tell(new Gateway.Fetch(topic, partition, offset, 1 << 20, 0, probe.getRef()));
-    return probe.expectMessageClass(Gateway.FetchReply.class, TIMEOUT);
+    return harness.fetch(topic, partition, offset);
   }
 
   @Test
@@ -339,6 +318,25 @@ class GatewayTest {
     assertThat(fetch("__consumer_offsets", 0, 0).error()).isNull();
   }
 
+  private InitProducerIdReply initProducerId(Long producerId, Short epoch) {
+    TestProbe<InitProducerIdReply> reply = testKit.createTestProbe();
+    gateway.tell(new Gateway.InitProducerId(producerId, epoch, 5000, reply.getRef()));
+    return reply.expectMessageClass(InitProducerIdReply.class, TIMEOUT);
+  }
+
+  @Test
+  void initProducerIdHandsOutNewIdsAndBumpsTheEpochOfACurrentOne() {
+    assertThat(initProducerId(null, null).producer())
+        .isEqualTo(new ProducerIdAndEpoch(0, (short) 0));
+    assertThat(initProducerId(-1L, (short) -1).producer())
+        .isEqualTo(new ProducerIdAndEpoch(1, (short) 0));
+    assertThat(initProducerId(0L, (short) 0).producer())
+        .isEqualTo(new ProducerIdAndEpoch(0, (short) 1));
+    InitProducerIdReply unknown = initProducerId(5000L, (short) 0);
+    assertThat(unknown.error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(unknown.error().message()).contains("Producer id 5000 was never allocated", "1000");
+  }
+
   @Test
   void aTopicInViewIsAnsweredFromTheBrokersViewWithoutTheController() {
     createTopic("viewed", 2);
@@ -349,6 +347,7 @@ class GatewayTest {
                 new Gateway.Wiring(
                     Gateway.Settings.fromConfig(testKit.system().settings().config()),
                     silentController.getRef(),
+                    producerIds,
                     leaders,
                     "test-cluster",
                     clock,

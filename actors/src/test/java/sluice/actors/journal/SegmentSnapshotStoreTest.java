@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,9 +61,10 @@ class SegmentSnapshotStoreTest {
   }
 
   private static LeaderState state(long logEndOffset) {
-    return new LeaderState(
-        logEndOffset,
-        Map.of(7L, new LeaderState.ProducerState(7, (short) 1, 4, logEndOffset - 1, 99)));
+    var producerBatch =
+        new sluice.storage.log.BatchHeader(
+            logEndOffset - 1, logEndOffset - 1, 2, 99, 7, (short) 1, 4, 1, 120);
+    return LeaderState.startingAt(logEndOffset - 1).applied(producerBatch, 1_000, 86_400_000);
   }
 
   /** Saves a snapshot; the store stamps it with the current time whatever {@code timestamp}. */

@@ -1,7 +1,6 @@
 package sluice.actors.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -113,13 +112,20 @@ class AckWaitersTest {
   }
 
   @Test
-  void waitersMustBeAddedInOffsetOrder() {
+  void aDuplicateAnsweredWithEarlierOffsetsWaitsInItsPlaceAndIsAnsweredWithThem() {
     AckWaiters waiters = new AckWaiters("t-0");
-    TestProbe<AppendReply> probe = KIT.createTestProbe();
-    waiters.add(append(probe, 0), 5, 6, -1, AckWaiters.NO_DEADLINE);
+    TestProbe<AppendReply> later = KIT.createTestProbe();
+    TestProbe<AppendReply> retry = KIT.createTestProbe();
+    waiters.add(append(later, 0), 7, 9, -1, AckWaiters.NO_DEADLINE);
+    waiters.add(append(retry, 0), 3, 4, -1, AckWaiters.NO_DEADLINE);
 
-    assertThatThrownBy(() -> waiters.add(append(probe, 0), 6, 6, -1, AckWaiters.NO_DEADLINE))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("offset 6");
+    waiters.completeBelow(5, null, QUORUM);
+    later.ref().tell(MARKER);
+    assertThat(retry.receiveMessage()).isEqualTo(new AppendReply(3, -1, null));
+    assertThat(later.receiveMessage()).as("the later batch still waits").isEqualTo(MARKER);
+
+    waiters.completeBelow(10, null, QUORUM);
+    assertThat(later.receiveMessage()).isEqualTo(new AppendReply(7, -1, null));
+    assertThat(waiters.isEmpty()).isTrue();
   }
 }

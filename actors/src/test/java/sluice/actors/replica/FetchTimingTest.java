@@ -16,7 +16,8 @@ class FetchTimingTest {
           Duration.ofSeconds(5),
           Duration.ofSeconds(1),
           Duration.ofSeconds(10),
-          100);
+          100,
+          Duration.ofDays(1));
 
   @Test
   void aFetchIsWaitedForWithTheFirstMarginUntilTheLeaderHasAnsweredOnce() {

@@ -26,6 +26,7 @@ import sluice.storage.record.RecordBatch;
 public final class FakePartitionLeaders implements PartitionLeaders {
   private final Map<String, List<byte[]>> logs = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> lostAnswers = new ConcurrentHashMap<>();
   public final AtomicInteger appends = new AtomicInteger();
 
   /** The corrupt batches reported to the leaders, as {@code topic-partition@offset}. */
@@ -34,6 +35,19 @@ public final class FakePartitionLeaders implements PartitionLeaders {
   /** The next {@code times} appends to {@code topic-partition} answer NOT_LEADER_OR_FOLLOWER. */
   public void refuseNext(String topicPartition, int times) {
     refusals.computeIfAbsent(topicPartition, id -> new AtomicInteger()).set(times);
+  }
+
+  /**
+   * The next {@code times} appends to {@code topic-partition} are written but answered
+   * REQUEST_TIMED_OUT, as when a leader's answer is lost.
+   */
+  public void loseAnswersOfNext(String topicPartition, int times) {
+    lostAnswers.computeIfAbsent(topicPartition, id -> new AtomicInteger()).set(times);
+  }
+
+  /** The batches appended to {@code topic-partition}, in log order (base offsets set). */
+  public List<RecordBatch> batches(String topic, int partition) {
+    return log(topic, partition).stream().map(b -> RecordBatch.wrap(ByteBuffer.wrap(b))).toList();
   }
 
   /** The sizes of the batches appended to {@code topic-partition}, in log order. */
@@ -64,6 +78,18 @@ public final class FakePartitionLeaders implements PartitionLeaders {
       byte[] copy = batch.clone();
       RecordBatch.wrap(ByteBuffer.wrap(copy)).setBaseOffset(base);
       log.add(copy);
+    }
+    AtomicInteger lose = lostAnswers.get(topic + "-" + partition);
+    if (lose != null && lose.getAndDecrement() > 0) {
+      return done(
+          new Appended(
+              -1,
+              -1,
+              ApiError.of(
+                  ErrorCode.REQUEST_TIMED_OUT,
+                  "%s-%d wrote it but answered late",
+                  topic,
+                  partition)));
     }
     return done(acks == Acks.NONE ? new Appended(-1, -1, null) : new Appended(base, -1, null));
   }

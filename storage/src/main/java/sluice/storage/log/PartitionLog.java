@@ -234,8 +234,12 @@ public final class PartitionLog implements AutoCloseable {
     return segments.count();
   }
 
-  /** Base offset of the segment taking appends. */
-  long activeSegmentBaseOffset() {
+  /**
+   * Base offset of the segment taking appends: it changes when the log rolls. Retention never
+   * deletes this segment, so a replica that snapshots its state once per segment keeps a snapshot
+   * within the log whatever retention deletes. Single writer.
+   */
+  public long activeSegmentBaseOffset() {
     return segments.active().baseOffset();
   }
 
