@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import sluice.bench.failover.AckTimeline;
 import sluice.bench.failover.DeliveryCheck;
 import sluice.bench.failover.SluiceStallProducer;
+import sluice.bench.report.Comparison;
 
 /**
  * Drives the load generator against a small in-test REST Proxy double (JDK HttpServer on a loopback
@@ -53,6 +54,7 @@ class HttpProduceLoadTest {
   private volatile boolean loseFirstAnswers;
 
   private final Map<String, List<Long>> storedRequests = new ConcurrentHashMap<>();
+  private final List<String> produceQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger producerIds =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -90,6 +92,35 @@ class HttpProduceLoadTest {
     assertThat(record.path("partition_id").asInt()).isEqualTo(1);
     assertThat(record.path("value").path("type").asText()).isEqualTo("BINARY");
     assertThat(Base64.getDecoder().decode(record.path("value").path("data").asText())).hasSize(100);
+  }
+
+  @Test
+  void idempotentBatchesCarryEachConnectionsProducerAndSequencesRisingPerPartition()
+      throws IOException {
+    HttpProduceLoad load = new HttpProduceLoad(new RestProxyClient(url()), 1, 100, 100, 2, "1");
+
+    LoadResult result = load.produceBatches("c1", "t", 450, true);
+
+    assertThat(result.records()).isEqualTo(450);
+    assertThat(result.name()).endsWith(" idem");
+    assertThat(produceQueries)
+        .containsExactly(
+            "acks=1&producer_id=1&producer_epoch=0&sequences=0:0",
+            "acks=1&producer_id=1&producer_epoch=0&sequences=1:0",
+            "acks=1&producer_id=1&producer_epoch=0&sequences=0:100",
+            "acks=1&producer_id=1&producer_epoch=0&sequences=1:100",
+            "acks=1&producer_id=1&producer_epoch=0&sequences=0:200");
+    LoadResult plain =
+        new LoadResult(
+            "HTTP v3 produce 100/request x1 conn acks=1",
+            450,
+            0,
+            100,
+            1_000_000_000L,
+            new Latencies(),
+            null);
+    List<Comparison> ratio = HttpProduceLoad.idempotenceRatio(List.of(plain, result));
+    assertThat(ratio).singleElement().satisfies(c -> assertThat(c.target()).hasValue(0.95));
   }
 
   @Test
@@ -244,6 +275,7 @@ class HttpProduceLoadTest {
           && loseFirstAnswers) {
         produceIdempotently(exchange, parts[5]);
       } else if (path.startsWith("/v3/clusters/c1/topics/") && path.endsWith("/records")) {
+        produceQueries.add(exchange.getRequestURI().getQuery());
         produce(exchange, parts[5]);
       } else if (path.startsWith("/topics/") && path.endsWith("/records")) {
         fetch(exchange, parts[2], Integer.parseInt(parts[4]));
