@@ -45,19 +45,34 @@ class IdempotentProduceCrashTest {
     throw new AssertionError("every partition of " + TOPIC + " is led by the controller's broker");
   }
 
-  @Test
-  void aResendingProducerStoresEveryRecordOnceAcrossKillNineOfTheLeader() throws Exception {
+  /** Three brokers, the topic, and an idempotent producer writing through the non-leaders. */
+  private record Setup(
+      TestCluster cluster,
+      PartitionState before,
+      BrokerProcess leader,
+      SequenceProducer producer) {}
+
+  private Setup start(String prefix) throws Exception {
     TestCluster cluster = clusters.start(3);
     String clusterId = cluster.broker(1).http().clusterId();
     cluster.broker(1).http().createTopic(TOPIC, 3, 3, 2);
     PartitionState before = partitionOffTheController(cluster);
-    int partition = before.partition();
     BrokerProcess leader = cluster.broker(before.leader());
     List<BrokerProcess> others = cluster.brokers().stream().filter(b -> b != leader).toList();
-
     SequenceProducer producer =
         SequenceProducer.startIdempotent(
-            TOPIC, partition, "k", cluster.clients(clusterId, others), CLIENT_DEADLINE);
+            TOPIC, before.partition(), prefix, cluster.clients(clusterId, others), CLIENT_DEADLINE);
+    return new Setup(cluster, before, leader, producer);
+  }
+
+  @Test
+  void aResendingProducerStoresEveryRecordOnceAcrossKillNineOfTheLeader() throws Exception {
+    Setup setup = start("k");
+    TestCluster cluster = setup.cluster();
+    PartitionState before = setup.before();
+    int partition = before.partition();
+    BrokerProcess leader = setup.leader();
+    SequenceProducer producer = setup.producer();
     try (producer) {
       producer.awaitAcked(RECORDS_BEFORE, PRODUCE_DEADLINE);
       leader.kill9();
@@ -70,17 +85,12 @@ class IdempotentProduceCrashTest {
 
   @Test
   void aResendingProducerStoresEveryRecordOnceAcrossAPauseOfTheLeader() throws Exception {
-    TestCluster cluster = clusters.start(3);
-    String clusterId = cluster.broker(1).http().clusterId();
-    cluster.broker(1).http().createTopic(TOPIC, 3, 3, 2);
-    PartitionState before = partitionOffTheController(cluster);
+    Setup setup = start("p");
+    TestCluster cluster = setup.cluster();
+    PartitionState before = setup.before();
     int partition = before.partition();
-    BrokerProcess leader = cluster.broker(before.leader());
-    List<BrokerProcess> others = cluster.brokers().stream().filter(b -> b != leader).toList();
-
-    SequenceProducer producer =
-        SequenceProducer.startIdempotent(
-            TOPIC, partition, "p", cluster.clients(clusterId, others), CLIENT_DEADLINE);
+    BrokerProcess leader = setup.leader();
+    SequenceProducer producer = setup.producer();
     try (producer) {
       producer.awaitAcked(RECORDS_BEFORE, PRODUCE_DEADLINE);
       leader.pause();

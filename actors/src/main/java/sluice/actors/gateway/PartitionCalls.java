@@ -140,18 +140,13 @@ final class PartitionCalls {
     for (ProducePlan.PartitionBatch batch : plan.batches()) {
       CompletionStage<PartitionLeaders.Appended> appended =
           acks == Acks.NONE
-              ? retry.call(
-                  () ->
-                      leaders.append(
-                          plan.topic(),
-                          batch.partition(),
-                          batch.batch(),
-                          acks,
-                          timeoutMs,
-                          askTimeout),
-                  PartitionLeaders.Appended::error,
-                  error -> new PartitionLeaders.Appended(-1L, -1L, error),
-                  partitionName(plan.topic(), batch.partition()),
+              ? appendRetrying(
+                  plan.topic(),
+                  batch,
+                  acks,
+                  timeoutMs,
+                  askTimeout,
+                  LeaderRetry::retriable,
                   deadlineMillis)
               : producer.append(
                   plan.topic(),
@@ -202,25 +197,37 @@ final class PartitionCalls {
           previous
               .thenCompose(
                   ignored ->
-                      retry.call(
-                          () ->
-                              leaders.append(
-                                  plan.topic(),
-                                  batch.partition(),
-                                  batch.batch(),
-                                  acks,
-                                  timeoutMs,
-                                  askTimeout),
-                          PartitionLeaders.Appended::error,
-                          error -> new PartitionLeaders.Appended(-1L, -1L, error),
+                      appendRetrying(
+                          plan.topic(),
+                          batch,
+                          acks,
+                          timeoutMs,
+                          askTimeout,
                           PartitionCalls::resendable,
-                          partitionName(plan.topic(), batch.partition()),
                           deadlineMillis))
               .thenAccept(reply -> fill(results, plan, batch, reply))
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(chains.values().toArray(CompletableFuture[]::new))
         .thenApply(ignored -> List.of(results));
+  }
+
+  /** Appends {@code batch} as it is, asking again after the answers {@code retriable} accepts. */
+  private CompletionStage<PartitionLeaders.Appended> appendRetrying(
+      String topic,
+      ProducePlan.PartitionBatch batch,
+      Acks acks,
+      long timeoutMs,
+      Duration askTimeout,
+      java.util.function.Predicate<ApiError> retriable,
+      long deadlineMillis) {
+    return retry.call(
+        () -> leaders.append(topic, batch.partition(), batch.batch(), acks, timeoutMs, askTimeout),
+        PartitionLeaders.Appended::error,
+        error -> new PartitionLeaders.Appended(-1L, -1L, error),
+        retriable,
+        partitionName(topic, batch.partition()),
+        deadlineMillis);
   }
 
   /**

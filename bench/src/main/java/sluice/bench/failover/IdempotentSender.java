@@ -73,16 +73,7 @@ final class IdempotentSender {
   }
 
   private Outcome attempt(byte[] body, int records) {
-    String path =
-        basePath
-            + "&producer_id="
-            + producer.id()
-            + "&producer_epoch="
-            + producer.epoch()
-            + "&sequences="
-            + partition
-            + ":"
-            + sequence;
+    String path = RestProxyClient.idempotentPath(basePath, producer, partition, sequence);
     int[] acknowledged = {0};
     String[] firstError = {null};
     try {

@@ -229,15 +229,8 @@ public final class HttpProduceLoad {
                 String requestPath =
                     producer == null
                         ? path
-                        : path
-                            + "&producer_id="
-                            + producer.id()
-                            + "&producer_epoch="
-                            + producer.epoch()
-                            + "&sequences="
-                            + partition
-                            + ":"
-                            + sequences[partition];
+                        : RestProxyClient.idempotentPath(
+                            path, producer, partition, sequences[partition]);
                 sequences[partition] += count;
                 long sent = System.nanoTime();
                 client.produce(

@@ -211,6 +211,23 @@ public final class RestProxyClient {
         answer.path("producer_id").asLong(), (short) answer.path("producer_epoch").asInt());
   }
 
+  /**
+   * {@code path} (a {@link #producePath}) as an idempotent produce of {@code producer} whose
+   * records for {@code partition} start at {@code sequence}.
+   */
+  public static String idempotentPath(
+      String path, ProducerId producer, int partition, int sequence) {
+    return path
+        + "&producer_id="
+        + producer.id()
+        + "&producer_epoch="
+        + producer.epoch()
+        + "&sequences="
+        + partition
+        + ":"
+        + sequence;
+  }
+
   /** The path of the v3 produce endpoint with {@code acks} as a query parameter. */
   public String producePath(String clusterId, String topic, String acks) {
     return "v3/clusters/"
