@@ -143,6 +143,22 @@ class GroupMemberTest {
   }
 
   @Test
+  void theCommittedOffsetsOfNewlyAssignedPartitionsAreLookedUpWithTheAssignmentNotAtTheNextPoll() {
+    instance.subscribe(List.of("orders"), h.now);
+
+    List<Effect> effects = instance.heartbeatAnswered(assignment(1, 0, 1), NAMES, h.now);
+
+    assertThat(only(Effect.FetchCommitted.class, effects).partitions())
+        .containsExactlyInAnyOrder(O0, O1);
+    assertThat(of(Effect.FetchCommitted.class, instance.poll(h.now, 1_000).effects())).isEmpty();
+    instance.committedFetched(Map.of(O0, 7L));
+    Effect.ListOffsets reset =
+        only(Effect.ListOffsets.class, instance.poll(h.now, 1_000).effects());
+    assertThat(reset.partitions()).containsOnlyKeys(O1);
+    assertThat(instance.position(O0)).contains(7L);
+  }
+
+  @Test
   void aFailedRevocationCommitStillGivesThePartitionBack() {
     h.joinedWith(0, 1);
     h.pollAndConsume(3);
