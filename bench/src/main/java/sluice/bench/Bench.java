@@ -3,6 +3,7 @@ package sluice.bench;
 import java.io.IOException;
 import java.util.Arrays;
 import sluice.bench.failover.FailoverBench;
+import sluice.bench.groups.GroupsBench;
 import sluice.bench.http.HttpProduceLoad;
 import sluice.bench.kafka.KafkaProducerAnchor;
 import sluice.bench.leader.LeaderBenchRunner;
@@ -28,6 +29,9 @@ import sluice.bench.storage.StorageBenchRunner;
  *   <li>{@code scale}: 100, 1,000 and 10,000 partitions on 3 brokers (RF=3) and 2,000 on one
  *       (RF=1): bytes stored and gossiped per ISR change, election time, RSS, fds, idle CPU ({@link
  *       ScaleBench});
+ *   <li>{@code groups}: 3 Kafka 4.1 KRaft nodes, then 3 Sluice brokers: consumer-group rebalance
+ *       time (a 4th member joins, one leaves), offset-commit latency and rate, and the consume
+ *       throughput of a 3-member group ({@link GroupsBench});
  *   <li>{@code jmh [JMH options]}: JMH's own command line over every benchmark in the jar.
  * </ul>
  */
@@ -52,6 +56,11 @@ public final class Bench {
               [--idle-seconds 30] [--replica-lag 1s] [--sluice-home .] [--broker-heap 1g] ...
                                   partitions at scale: bytes stored and gossiped per ISR change,
                                   election time, broker RSS, open fds and idle CPU per size
+        groups [--records 1000000] [--commits 2000] [--heartbeat-ms 1000] [--stamp-rate 600]
+               [--systems kafka,sluice] [--sluice-home .] [--broker-heap 1g] ...
+                                  3 Kafka 4.1 KRaft nodes vs 3 Sluice brokers, consumer groups:
+                                  rebalance time (4th member joins, one leaves), offset commit
+                                  p50/p99 and commits/s, 3-member consume records/s
         jmh [JMH options]         JMH's own runner (e.g. jmh -l to list benchmarks)
       """;
 
@@ -71,6 +80,7 @@ public final class Bench {
         case "http" -> HttpProduceLoad.main(rest);
         case "failover" -> FailoverBench.main(rest);
         case "scale" -> ScaleBench.main(rest);
+        case "groups" -> GroupsBench.main(rest);
         case "jmh" -> org.openjdk.jmh.Main.main(rest);
         default -> {
           System.err.println("unknown command '" + argv[0] + "'");

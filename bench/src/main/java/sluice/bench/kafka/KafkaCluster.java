@@ -59,6 +59,15 @@ public final class KafkaCluster implements AutoCloseable {
    * at most {@code timeout} for all of them.
    */
   public static KafkaCluster start(int nodes, String heap, Duration timeout) throws IOException {
+    return start(nodes, heap, timeout, Map.of());
+  }
+
+  /**
+   * As {@link #start(int, String, Duration)}, every node's {@link KafkaServerConfig} with the
+   * server properties {@code overrides} put over it.
+   */
+  public static KafkaCluster start(
+      int nodes, String heap, Duration timeout, Map<String, String> overrides) throws IOException {
     if (nodes < 1) {
       throw new IllegalArgumentException("a Kafka cluster needs at least 1 node, not " + nodes);
     }
@@ -79,7 +88,7 @@ public final class KafkaCluster implements AutoCloseable {
               workDir.resolve("kraft-logs-" + k),
               voters);
       configs.add(config);
-      format(config.writeTo(workDir.resolve("node-" + k + ".properties")), clusterId);
+      format(config.writeTo(workDir.resolve("node-" + k + ".properties"), overrides), clusterId);
     }
     List<Process> processes = new ArrayList<>();
     KafkaCluster cluster = new KafkaCluster(configs, workDir, processes);

@@ -8,11 +8,11 @@ import sluice.bench.http.PartitionMetadata;
 import sluice.bench.http.RestProxyClient;
 
 /**
- * Waits on the metadata of the bench's one topic as a broker's HTTP API shows it ({@code GET
- * .../partitions}, which asks every leader for its offsets: at most one such call in flight, each
- * started when the previous answered). Stateless apart from its arguments; not thread-safe.
+ * Waits on the metadata of one topic as a broker's HTTP API shows it ({@code GET .../partitions},
+ * which asks every leader for its offsets: at most one such call in flight, each started when the
+ * previous answered). Stateless apart from its arguments; not thread-safe.
  */
-final class TopicWatch {
+public final class TopicWatch {
 
   private static final Duration POLL = Duration.ofMillis(500);
 
@@ -21,7 +21,7 @@ final class TopicWatch {
   private final String topic;
   private final int partitions;
 
-  TopicWatch(RestProxyClient client, String clusterId, String topic, int partitions) {
+  public TopicWatch(RestProxyClient client, String clusterId, String topic, int partitions) {
     this.client = client;
     this.clusterId = clusterId;
     this.topic = topic;
@@ -32,7 +32,7 @@ final class TopicWatch {
    * Waits until every partition has a leader and {@code replicationFactor} in-sync replicas;
    * returns the partitions as last seen.
    */
-  Map<Integer, PartitionMetadata> awaitFullIsr(
+  public Map<Integer, PartitionMetadata> awaitFullIsr(
       int replicationFactor, String step, Deadline deadline) throws IOException {
     String progress = "no answer yet";
     while (true) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,25 @@ class KafkaServerConfigTest {
     }
     assertThat(meta.getProperty("node.id")).isEqualTo("1");
     assertThat(meta.getProperty("cluster.id")).isNotBlank();
+  }
+
+  @Test
+  void overridesReplaceTheGeneratedPropertiesInTheWrittenFile() throws IOException {
+    KafkaServerConfig config = new KafkaServerConfig(1, 19092, 19093, dir.resolve("logs"));
+    Path file =
+        config.writeTo(
+            dir.resolve("server.properties"),
+            Map.of(
+                "offsets.topic.replication.factor", "3",
+                "group.consumer.heartbeat.interval.ms", "1000"));
+
+    Properties written = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      written.load(r);
+    }
+    assertThat(written.getProperty("offsets.topic.replication.factor")).isEqualTo("3");
+    assertThat(written.getProperty("group.consumer.heartbeat.interval.ms")).isEqualTo("1000");
+    assertThat(written.getProperty("node.id")).isEqualTo("1");
   }
 
   @Test
