@@ -49,7 +49,7 @@ public final class Bench {
              [--acks 1|all] [--partitions P] [--warmup-records N] [--kafka yes|no]
                                   HTTP produce (v3 batches, streamed) and consume vs Kafka
         failover [--records N] [--stall-rate 5000] [--before-kill 10] [--after-resume 10]
-                 [--systems kafka,sluice] [--sluice-home .] [--broker-heap 1g] ...
+                 [--systems kafka,sluice] [--idempotent yes|no] [--sluice-home .] [--broker-heap 1g] ...
                                   3 Kafka 4.1 KRaft nodes vs 3 Sluice brokers, RF=3: throughput
                                   acks=1/all and the longest stall after kill -9 of the leader
         scale [--sizes 100,1000,10000] [--rf1-sizes 2000|none] [--deadline-minutes 15]

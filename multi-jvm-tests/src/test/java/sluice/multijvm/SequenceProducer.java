@@ -14,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import sluice.multijvm.BrokerClient.Consumed;
 import sluice.multijvm.BrokerClient.Response;
 
@@ -24,6 +26,11 @@ import sluice.multijvm.BrokerClient.Response;
  * request fails or times out is never sent again: the next request carries the next seq. So a value
  * appears in the log at most once, and {@link #checkReadBack} can demand that every acknowledged
  * record is there exactly once, at its acknowledged offset, in order.
+ *
+ * <p>An idempotent one ({@link #startIdempotent}) is an HTTP client that opted in to idempotent
+ * produce (docs/http-api.md): it takes a producer id and sends seq with sequence number seq, and a
+ * record whose request fails is sent again, the same request, until it is acknowledged; the
+ * partition must store it once. Only the record in flight when it stops may then be unacknowledged.
  *
  * <p>It sends through the first of its brokers and moves to the next one after a failure (a killed
  * or paused broker's HTTP API answers nothing). After a failure it waits {@link #RETRY_BACKOFF} (or
@@ -57,6 +64,7 @@ public final class SequenceProducer implements AutoCloseable {
   private final Thread thread;
   private final Duration requestDeadline;
   private final String acks;
+  private final boolean idempotent;
 
   private SequenceProducer(
       String topic,
@@ -64,7 +72,8 @@ public final class SequenceProducer implements AutoCloseable {
       String prefix,
       List<BrokerClient> brokers,
       Duration requestDeadline,
-      String acks) {
+      String acks,
+      boolean idempotent) {
     if (brokers.isEmpty()) {
       throw new IllegalArgumentException("a producer needs at least one broker to send through");
     }
@@ -74,6 +83,7 @@ public final class SequenceProducer implements AutoCloseable {
     this.brokers = List.copyOf(brokers);
     this.requestDeadline = requestDeadline;
     this.acks = acks;
+    this.idempotent = idempotent;
     this.thread = new Thread(this::produce, "sequence-producer-" + topic + "-" + partition);
     thread.setDaemon(true);
   }
@@ -104,35 +114,71 @@ public final class SequenceProducer implements AutoCloseable {
       Duration deadline,
       String acks) {
     SequenceProducer producer =
-        new SequenceProducer(topic, partition, prefix, brokers, deadline, acks);
+        new SequenceProducer(topic, partition, prefix, brokers, deadline, acks, false);
     producer.thread.start();
     return producer;
   }
 
+  /**
+   * Starts an idempotent producer (acks=all): a producer id from the first broker that hands one
+   * out, then seq sent with sequence number seq, each resent until acknowledged.
+   */
+  public static SequenceProducer startIdempotent(
+      String topic, int partition, String prefix, List<BrokerClient> brokers, Duration deadline) {
+    SequenceProducer producer =
+        new SequenceProducer(topic, partition, prefix, brokers, deadline, "all", true);
+    producer.thread.start();
+    return producer;
+  }
+
+  private static final Pattern PRODUCER_ID = Pattern.compile("\"producer_id\"\\s*:\\s*(\\d+)");
+
   private void produce() {
     int via = 0;
-    for (long seq = 0; stopped.getCount() > 0; seq++) {
+    long producerId = -1;
+    long seq = 0;
+    while (stopped.getCount() > 0) {
       BrokerClient client = brokers.get(via % brokers.size());
       String value = prefix + "-" + seq;
       String failure;
       long sentAt = System.nanoTime();
       try {
+        if (idempotent && producerId < 0) {
+          Response answer =
+              client.send("POST", "/v3/clusters/%s/producers".formatted(client.clusterId()), "{}");
+          Matcher id = PRODUCER_ID.matcher(answer.body());
+          if (answer.status() == 200 && id.find()) {
+            producerId = Long.parseLong(id.group(1));
+            continue;
+          }
+          throw new IllegalStateException("no producer id: HTTP " + answer.status());
+        }
+        String path =
+            "/v3/clusters/%s/topics/%s/records?acks=%s".formatted(client.clusterId(), topic, acks);
+        if (idempotent) {
+          path +=
+              "&producer_id=%d&producer_epoch=0&sequences=%d:%d"
+                  .formatted(producerId, partition, seq);
+        }
         Response response =
             client.send(
                 "POST",
-                "/v3/clusters/%s/topics/%s/records?acks=%s"
-                    .formatted(client.clusterId(), topic, acks),
+                path,
                 "{\"partition_id\": %d, \"value\": {\"type\": \"STRING\", \"data\": \"%s\"}}"
                     .formatted(partition, value),
                 requestDeadline);
         Optional<List<Long>> offsets = BrokerClient.acknowledgedOffsets(response, 1);
         if (offsets.isPresent()) {
           acked.add(new Ack(seq, offsets.get().get(0), sentAt, System.nanoTime()));
+          seq++;
           continue;
         }
         failure = "HTTP " + response.status() + " " + abbreviate(response.body());
       } catch (UncheckedIOException | IllegalStateException e) {
         failure = e.getMessage();
+      }
+      if (!idempotent) {
+        seq++; // never sent again: the log holds each value at most once
       }
       failures.incrementAndGet();
       if (failureSamples.size() < 20) {

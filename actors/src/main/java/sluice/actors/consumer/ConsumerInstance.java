@@ -148,6 +148,7 @@ public final class ConsumerInstance {
     subscription = next;
     positions.remove(dropped);
     positions.add(partitions);
+    effects.addAll(positions.lookups());
     return Outcome.accepted(effects);
   }
 
@@ -256,14 +257,7 @@ public final class ConsumerInstance {
         effects.add(commit(toCommit, Set.of(), false));
       }
     }
-    List<TopicPartition> askCommitted = positions.askCommitted();
-    if (!askCommitted.isEmpty()) {
-      effects.add(new Effect.FetchCommitted(Set.copyOf(askCommitted)));
-    }
-    Map<TopicPartition, OffsetReset> resets = positions.askResets();
-    if (!resets.isEmpty()) {
-      effects.add(new Effect.ListOffsets(Map.copyOf(resets)));
-    }
+    effects.addAll(positions.lookups());
     effects.addAll(due(now));
     List<TopicPartition> noOffset = positions.withoutOffset();
     if (!noOffset.isEmpty()) {
@@ -436,6 +430,8 @@ public final class ConsumerInstance {
     List<Effect> effects = new ArrayList<>();
     if (target != null) {
       reconcile(target, now, effects);
+      // positions of new partitions are looked up now, so the next poll can fetch them
+      effects.addAll(positions.lookups());
     }
     effects.addAll(due(now));
     return effects;

@@ -96,7 +96,7 @@ final class InstancePolls {
     }
     long maxWait = current.nextRoundWaits() ? Math.max(0, current.deadline() - now) : 0;
     long round = nextRound++;
-    current.fetching(round, plan.fetches().size());
+    current.fetching(round, plan.fetches().size(), maxWait > 0);
     plan.fetches().forEach(f -> calls.fetch(round, f, maxWait));
   }
 
@@ -125,7 +125,7 @@ final class InstancePolls {
   }
 
   void onDeadline(PollDeadline deadline) {
-    if (current == deadline.run() && current.idle()) {
+    if (current == deadline.run() && (current.idle() || current.done(clock.millis()))) {
       finish();
     }
   }

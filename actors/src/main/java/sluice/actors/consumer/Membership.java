@@ -16,8 +16,10 @@ import sluice.actors.group.state.TopicPartition;
  * An instance as a KIP-848 group member: its member id (its own, kept for its life, also across
  * rejoins), its epoch, the partitions it owns, when its next heartbeat is due, and the heartbeat
  * requests themselves. The coordinator names topics by id; the driver gives the names with each
- * answer and the instance keeps them to report what it owns. One heartbeat is in flight at a time.
- * Not thread-safe.
+ * answer and the instance keeps them to report what it owns. One heartbeat is in flight at a time;
+ * a change of what it owns is reported at once, by the next heartbeat sent when none is in flight
+ * or as soon as the one in flight is answered, as a KIP-848 consumer acknowledges a revocation or
+ * an assignment without waiting for the interval. Not thread-safe.
  */
 final class Membership {
 
@@ -41,6 +43,10 @@ final class Membership {
   private int heartbeatIntervalMs = 5_000;
   private long heartbeatDueAt;
   private boolean inFlight;
+
+  /** Owned partitions changed since the last heartbeat was sent: the next one is due at once. */
+  private boolean ownedUnreported;
+
   private boolean sendSubscription;
   private boolean sendFull;
   private Subscription subscription = new Subscription.None();
@@ -99,12 +105,15 @@ final class Membership {
     sendSubscription = true;
     heartbeatDueAt = now;
     inFlight = false;
+    ownedUnreported = false;
   }
 
   /**
-   * Owned partitions changed (a revocation done, new partitions taken): tell the coordinator now.
+   * Owned partitions changed (a revocation done, new partitions taken): tell the coordinator now,
+   * or as soon as the heartbeat in flight is answered.
    */
   void ownedChanged(long now) {
+    ownedUnreported = true;
     heartbeatDueAt = now;
   }
 
@@ -114,6 +123,7 @@ final class Membership {
       return null;
     }
     inFlight = true;
+    ownedUnreported = false;
     boolean joining = epoch == Member.JOIN_EPOCH;
     boolean withSubscription = joining || sendSubscription || sendFull;
     List<String> topics =
@@ -153,6 +163,7 @@ final class Membership {
             clientHost);
     phase = after;
     inFlight = false;
+    ownedUnreported = false;
     owned.clear();
     if (after == Phase.OUT) {
       subscription = new Subscription.None();
@@ -162,14 +173,15 @@ final class Membership {
 
   /**
    * A heartbeat's successful answer: the epoch and interval it gives, and the assignment by name
-   * when it carries one (null when unchanged).
+   * when it carries one (null when unchanged). The next heartbeat is due after the interval, or at
+   * once if what the member owns changed while this one was in flight.
    */
   SortedSet<TopicPartition> answered(
       HeartbeatResponse response, Map<String, String> namesById, long now) {
     inFlight = false;
     epoch = response.memberEpoch();
     heartbeatIntervalMs = response.heartbeatIntervalMs();
-    heartbeatDueAt = now + heartbeatIntervalMs;
+    heartbeatDueAt = ownedUnreported ? now : now + heartbeatIntervalMs;
     sendSubscription = false;
     sendFull = false;
     if (response.assignment() == null) {

@@ -8,8 +8,10 @@ import sluice.actors.api.ConsumedRecord;
  * One {@code GET records} in progress at a live instance: its deadline, the records gathered, and
  * the round of fetches in flight. A round first asks every partition without waiting; if that finds
  * too little, the next round waits at the leaders until the deadline. The poll is answered once it
- * has at least one record and {@code fetch.min.bytes} (keys and values), or at the deadline.
- * Answers of an earlier round are ignored. Not thread-safe.
+ * has at least one record and {@code fetch.min.bytes} (keys and values): after every fetch of a
+ * round that does not wait has answered (they answer at once, so a poll returns what each of its
+ * partitions had, as a Kafka consumer's does), or as soon as a fetch of a waiting round brings
+ * them; else at the deadline. Answers of an earlier round are ignored. Not thread-safe.
  */
 final class PollRun {
   private final InstanceCommand.Poll poll;
@@ -21,6 +23,7 @@ final class PollRun {
   private long round = -1;
   private int rounds;
   private int outstanding;
+  private boolean roundWaits;
   private boolean roundFound;
 
   PollRun(InstanceCommand.Poll poll, long deadline, int minBytes, int maxBytes) {
@@ -42,11 +45,14 @@ final class PollRun {
     return maxBytes;
   }
 
-  /** Starts round {@code id} of {@code fetches} fetches. */
-  void fetching(long id, int fetches) {
+  /**
+   * Starts round {@code id} of {@code fetches} fetches, which wait at the leaders if {@code waits}.
+   */
+  void fetching(long id, int fetches, boolean waits) {
     round = id;
     rounds++;
     outstanding = fetches;
+    roundWaits = waits;
     roundFound = false;
   }
 
@@ -82,9 +88,14 @@ final class PollRun {
     }
   }
 
-  /** Whether to answer now: records of at least {@code fetch.min.bytes}, or the deadline. */
+  /**
+   * Whether to answer now: records of at least {@code fetch.min.bytes} once the round that does not
+   * wait is over (or at once in a waiting round, or past the deadline); else at the deadline once
+   * no fetch is in flight.
+   */
   boolean done(long now) {
-    if (!records.isEmpty() && bytes >= minBytes) {
+    boolean enough = !records.isEmpty() && bytes >= minBytes;
+    if (enough && (outstanding == 0 || roundWaits || now >= deadline)) {
       return true;
     }
     return now >= deadline && outstanding == 0;

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import sluice.actors.consumer.InstanceConfig.OffsetReset;
@@ -116,8 +117,25 @@ final class Positions {
     }
   }
 
+  /**
+   * The lookups not yet asked for (committed offsets, then earliest or latest offsets), as effects;
+   * marks them asked.
+   */
+  List<Effect> lookups() {
+    List<Effect> effects = new ArrayList<>();
+    List<TopicPartition> committed = askCommitted();
+    if (!committed.isEmpty()) {
+      effects.add(new Effect.FetchCommitted(Set.copyOf(committed)));
+    }
+    Map<TopicPartition, OffsetReset> resets = askResets();
+    if (!resets.isEmpty()) {
+      effects.add(new Effect.ListOffsets(Map.copyOf(resets)));
+    }
+    return effects;
+  }
+
   /** Partitions waiting for a committed offset not yet asked for; marks them asked. */
-  List<TopicPartition> askCommitted() {
+  private List<TopicPartition> askCommitted() {
     List<TopicPartition> ask = new ArrayList<>();
     positions.replaceAll(
         (tp, p) -> {
@@ -131,7 +149,7 @@ final class Positions {
   }
 
   /** Partitions waiting for an earliest/latest lookup not yet asked for; marks them asked. */
-  Map<TopicPartition, OffsetReset> askResets() {
+  private Map<TopicPartition, OffsetReset> askResets() {
     Map<TopicPartition, OffsetReset> ask = new LinkedHashMap<>();
     positions.replaceAll(
         (tp, p) -> {

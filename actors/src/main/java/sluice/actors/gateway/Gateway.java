@@ -4,6 +4,7 @@ import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
@@ -25,6 +26,7 @@ import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.InitProducerIdReply;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.ProduceRecord;
+import sluice.actors.api.ProducerIdAndEpoch;
 import sluice.actors.api.RecordResult;
 import sluice.actors.controller.Controller;
 import sluice.actors.metadata.MetadataSnapshot;
@@ -301,8 +303,35 @@ public final class Gateway {
             new LeaderRetry(
                 settings.retryBackoff(), settings.retryMaxBackoff(), wiring.clock(), pauses),
             wiring.clock(),
-            context.getExecutionContext());
+            context.getExecutionContext(),
+            new GatewayProducer(
+                wiring.leaders(),
+                () -> askProducerId(context, wiring.producerIds(), settings),
+                settings,
+                wiring.clock(),
+                pauses));
     this.routing = new PartitionRouting(new Partitioner(wiring.random()), calls, wiring.clock());
+  }
+
+  /** A new producer id for one of the gateway's partition producers, from this broker. */
+  private static CompletionStage<ProducerIdAndEpoch> askProducerId(
+      ActorContext<Command> context,
+      ActorRef<ProducerIdManager.Command> producerIds,
+      Settings settings) {
+    Duration timeout = settings.leaderAskMargin().plusSeconds(5);
+    return AskPattern.<ProducerIdManager.Command, InitProducerIdReply>ask(
+            producerIds,
+            replyTo ->
+                new ProducerIdManager.InitProducerId(null, null, timeout.toMillis(), replyTo),
+            timeout.plus(settings.leaderAskMargin()),
+            context.getSystem().scheduler())
+        .thenApply(
+            reply -> {
+              if (reply.error() != null) {
+                throw new IllegalStateException(reply.error().message());
+              }
+              return reply.producer();
+            });
   }
 
   private Behavior<Command> start() {

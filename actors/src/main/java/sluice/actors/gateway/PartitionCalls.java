@@ -31,8 +31,10 @@ import sluice.storage.log.LogConfig;
  *
  * <p>Order: batches are encoded in parallel on the executor, but each topic's batches are handed to
  * the leaders in the order {@link #produce} was called, so records of successive requests (a
- * streamed produce) get offsets in the order they were sent. {@link #produce} must therefore be
- * called from one thread at a time (the gateway actor); the other calls are safe from any thread.
+ * streamed produce) get offsets in the order they were sent; with acks 1 or all the gateway sends
+ * them as an idempotent producer ({@link GatewayProducer}), so a resend neither writes a batch
+ * twice nor lets a later batch overtake it. {@link #produce} must therefore be called from one
+ * thread at a time (the gateway actor); the other calls are safe from any thread.
  */
 final class PartitionCalls {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionCalls.class);
@@ -42,6 +44,7 @@ final class PartitionCalls {
   private final Clock clock;
   private final Duration askMargin;
   private final Executor executor;
+  private final GatewayProducer producer;
 
   /** Per topic: completes once the latest produce request's batches were handed to the leaders. */
   private final Map<String, CompletableFuture<Void>> dispatched = new HashMap<>();
@@ -54,7 +57,9 @@ final class PartitionCalls {
       Gateway.Settings settings,
       LeaderRetry retry,
       Clock clock,
-      Executor executor) {
+      Executor executor,
+      GatewayProducer producer) {
+    this.producer = producer;
     this.leaders = leaders;
     this.retry = retry;
     this.clock = clock;
@@ -134,14 +139,23 @@ final class PartitionCalls {
     List<CompletableFuture<Void>> sends = new ArrayList<>();
     for (ProducePlan.PartitionBatch batch : plan.batches()) {
       CompletionStage<PartitionLeaders.Appended> appended =
-          retry.call(
-              () ->
-                  leaders.append(
-                      plan.topic(), batch.partition(), batch.batch(), acks, timeoutMs, askTimeout),
-              PartitionLeaders.Appended::error,
-              error -> new PartitionLeaders.Appended(-1L, -1L, error),
-              partitionName(plan.topic(), batch.partition()),
-              deadlineMillis);
+          acks == Acks.NONE
+              ? appendRetrying(
+                  plan.topic(),
+                  batch,
+                  acks,
+                  timeoutMs,
+                  askTimeout,
+                  LeaderRetry::retriable,
+                  deadlineMillis)
+              : producer.append(
+                  plan.topic(),
+                  batch.partition(),
+                  batch.batch(),
+                  batch.indexes().length,
+                  acks,
+                  timeoutMs,
+                  deadlineMillis);
       sends.add(
           appended.thenAccept(reply -> fill(results, plan, batch, reply)).toCompletableFuture());
     }
@@ -183,25 +197,37 @@ final class PartitionCalls {
           previous
               .thenCompose(
                   ignored ->
-                      retry.call(
-                          () ->
-                              leaders.append(
-                                  plan.topic(),
-                                  batch.partition(),
-                                  batch.batch(),
-                                  acks,
-                                  timeoutMs,
-                                  askTimeout),
-                          PartitionLeaders.Appended::error,
-                          error -> new PartitionLeaders.Appended(-1L, -1L, error),
+                      appendRetrying(
+                          plan.topic(),
+                          batch,
+                          acks,
+                          timeoutMs,
+                          askTimeout,
                           PartitionCalls::resendable,
-                          partitionName(plan.topic(), batch.partition()),
                           deadlineMillis))
               .thenAccept(reply -> fill(results, plan, batch, reply))
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(chains.values().toArray(CompletableFuture[]::new))
         .thenApply(ignored -> List.of(results));
+  }
+
+  /** Appends {@code batch} as it is, asking again after the answers {@code retriable} accepts. */
+  private CompletionStage<PartitionLeaders.Appended> appendRetrying(
+      String topic,
+      ProducePlan.PartitionBatch batch,
+      Acks acks,
+      long timeoutMs,
+      Duration askTimeout,
+      java.util.function.Predicate<ApiError> retriable,
+      long deadlineMillis) {
+    return retry.call(
+        () -> leaders.append(topic, batch.partition(), batch.batch(), acks, timeoutMs, askTimeout),
+        PartitionLeaders.Appended::error,
+        error -> new PartitionLeaders.Appended(-1L, -1L, error),
+        retriable,
+        partitionName(topic, batch.partition()),
+        deadlineMillis);
   }
 
   /**

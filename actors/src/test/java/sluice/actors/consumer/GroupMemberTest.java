@@ -107,6 +107,58 @@ class GroupMemberTest {
   }
 
   @Test
+  void aRevocationCommittedWhileAHeartbeatIsInFlightIsAcknowledgedAsSoonAsThatOneIsAnswered() {
+    h.joinedWith(0, 1);
+    h.pollAndConsume(3);
+    Effect.Commit commit =
+        only(Effect.Commit.class, instance.heartbeatAnswered(assignment(2, 0), NAMES, h.now));
+    h.now += 5_000;
+    HeartbeatRequest inFlight = heartbeat(instance.tick(h.now));
+    assertThat(inFlight.ownedPartitions()).isEqualTo(Map.of("id-orders", Set.of(0, 1)));
+
+    // the revocation is done, but a heartbeat is in flight: the acknowledgement must follow it
+    assertThat(instance.commitAnswered(commit.id(), InstanceHarness.acceptedAll(commit), h.now))
+        .isEmpty();
+    List<Effect> answered =
+        instance.heartbeatAnswered(
+            new HeartbeatResponse("member-1", 2, 5_000, null, null, null), NAMES, h.now + 10);
+
+    assertThat(heartbeat(answered).ownedPartitions()).isEqualTo(Map.of("id-orders", Set.of(0)));
+  }
+
+  @Test
+  void aHeartbeatAnsweredWithNothingChangedLeavesTheNextOneForTheInterval() {
+    h.joinedWith(0);
+    instance.heartbeatAnswered(
+        new HeartbeatResponse("member-1", 1, 5_000, null, null, null), NAMES, h.now);
+    heartbeat(instance.tick(h.now + 5_000));
+
+    assertThat(
+            instance.heartbeatAnswered(
+                new HeartbeatResponse("member-1", 1, 5_000, null, null, null),
+                NAMES,
+                h.now + 5_010))
+        .isEmpty();
+    assertThat(instance.nextDeadline()).isEqualTo(h.now + 10_010);
+  }
+
+  @Test
+  void theCommittedOffsetsOfNewlyAssignedPartitionsAreLookedUpWithTheAssignmentNotAtTheNextPoll() {
+    instance.subscribe(List.of("orders"), h.now);
+
+    List<Effect> effects = instance.heartbeatAnswered(assignment(1, 0, 1), NAMES, h.now);
+
+    assertThat(only(Effect.FetchCommitted.class, effects).partitions())
+        .containsExactlyInAnyOrder(O0, O1);
+    assertThat(of(Effect.FetchCommitted.class, instance.poll(h.now, 1_000).effects())).isEmpty();
+    instance.committedFetched(Map.of(O0, 7L));
+    Effect.ListOffsets reset =
+        only(Effect.ListOffsets.class, instance.poll(h.now, 1_000).effects());
+    assertThat(reset.partitions()).containsOnlyKeys(O1);
+    assertThat(instance.position(O0)).contains(7L);
+  }
+
+  @Test
   void aFailedRevocationCommitStillGivesThePartitionBack() {
     h.joinedWith(0, 1);
     h.pollAndConsume(3);

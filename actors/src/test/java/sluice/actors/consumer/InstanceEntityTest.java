@@ -184,6 +184,30 @@ class InstanceEntityTest {
   }
 
   @Test
+  void aPollAnswersWhatEveryPartitionItFetchedHadNotOnlyTheFirstToAnswer() {
+    ActorRef<InstanceCommand> entity = entity("i1");
+    ask(entity, r -> new InstanceCommand.Create(earliest(false), r));
+    ask(entity, r -> new InstanceCommand.Subscribe(List.of("orders"), null, r));
+    pollUntil(entity, 2 * FakeBackends.RECORDS);
+    ask(
+        entity,
+        r ->
+            new InstanceCommand.Seek(
+                List.of(
+                    new InstanceCommand.PartitionOffset(O0, 1, null),
+                    new InstanceCommand.PartitionOffset(O1, 2, null)),
+                r));
+
+    TestProbe<InstanceCommand.RecordsAnswer> probe =
+        KIT.createTestProbe(InstanceCommand.RecordsAnswer.class);
+    entity.tell(new InstanceCommand.Poll(5_000, 1_000_000, probe.ref()));
+
+    assertThat(probe.receiveMessage(WAIT).records())
+        .extracting(r -> r.partition() + ":" + r.offset())
+        .containsExactlyInAnyOrder("0:1", "0:2", "0:3", "0:4", "1:2", "1:3", "1:4");
+  }
+
+  @Test
   void anInstanceRevivedFromItsRecordRejoinsAndResumesFromTheCommittedOffsets() {
     ActorRef<InstanceCommand> first = entity("i1");
     ask(first, r -> new InstanceCommand.Create(earliest(false), r));

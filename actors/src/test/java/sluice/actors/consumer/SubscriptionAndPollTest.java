@@ -42,11 +42,13 @@ class SubscriptionAndPollTest {
 
   @Test
   void anUnknownPositionComesFromTheCommittedOffsetElseFromAutoOffsetReset() {
-    instance.assign(Set.of(O0, O1), h.now);
+    Outcome assigned = instance.assign(Set.of(O0, O1), h.now);
 
-    PollPlan first = instance.poll(h.now, 1000);
-    assertThat(only(Effect.FetchCommitted.class, first.effects()).partitions())
+    // asked with the assignment, not again by a poll
+    assertThat(only(Effect.FetchCommitted.class, assigned.effects()).partitions())
         .containsExactlyInAnyOrder(O0, O1);
+    PollPlan first = instance.poll(h.now, 1000);
+    assertThat(of(Effect.FetchCommitted.class, first.effects())).isEmpty();
     assertThat(first.fetches()).isEmpty();
 
     instance.committedFetched(Map.of(O0, 7L));

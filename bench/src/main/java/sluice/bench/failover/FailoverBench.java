@@ -68,6 +68,7 @@ public final class FailoverBench {
   private final int stallConnections;
   private final int stallBatch;
   private final boolean controllerVictim;
+  private final boolean idempotent;
 
   private FailoverBench(Args args) {
     this.args = args;
@@ -95,6 +96,15 @@ public final class FailoverBench {
               + "'");
     }
     this.controllerVictim = victim.equals("controller");
+    String idempotence = args.string("idempotent", "yes");
+    if (!idempotence.equals("yes") && !idempotence.equals("no")) {
+      throw new IllegalArgumentException(
+          "--idempotent is yes (Sluice's stall producer resends through the idempotent produce"
+              + " opt-in) or no (it resends failed records in new requests), got '"
+              + idempotence
+              + "'");
+    }
+    this.idempotent = idempotence.equals("yes");
   }
 
   /** Whether a partition led by {@code leader} is the one to produce to and kill the leader of. */
@@ -120,6 +130,7 @@ public final class FailoverBench {
                 "after-resume",
                 "max-outage",
                 "victim",
+                "idempotent",
                 "broker-heap",
                 "sluice-home",
                 "sluice-overrides",
@@ -328,9 +339,12 @@ public final class FailoverBench {
             recordSize,
             stallRate,
             stallConnections,
-            stallBatch);
+            stallBatch,
+            idempotent);
     System.out.println(
-        "Sluice stall run (partition "
+        "Sluice stall run ("
+            + (idempotent ? "idempotent producers, " : "plain producers, ")
+            + "partition "
             + partition
             + ", producing through broker "
             + survivor
@@ -368,6 +382,10 @@ public final class FailoverBench {
             },
             producer::readBack));
     System.out.println("  " + figures.stall().describe());
+    if (idempotent) {
+      System.out.println(
+          "  epoch bumps after a 409 (each may write a resend twice): " + producer.epochBumps());
+    }
     List<Path> survivors = new ArrayList<>();
     for (int k = 1; k <= NODES; k++) {
       if (k != killedBroker.get()) {

@@ -17,10 +17,12 @@ import sluice.bench.http.RestProxyClient;
  * post requests of {@code batch} records (one request in flight per worker, so at most {@code
  * connections * batch} records in flight), paced to {@code rate} records/s. A record whose delivery
  * report is an error, or whose request failed, is sent again in the worker's next request (after a
- * 100 ms back-off) until it is acknowledged or the producer stops; a retried record may be written
- * twice (the HTTP API has no idempotent producer), which the read-back counts as a duplicate. Also
- * reads the partition back ({@link #readBack}) through the same broker. Not thread-safe: one
- * scenario drives it.
+ * 100 ms back-off) until it is acknowledged or the producer stops. A plain worker sends the failed
+ * records again in a new request, so a record whose answer was lost may be written twice, which the
+ * read-back counts as a duplicate; an idempotent one ({@link IdempotentSender}, the default) is a
+ * producer with an id of its own and sends the same request again with the same sequence, which the
+ * partition stores once. Also reads the partition back ({@link #readBack}) through the same broker.
+ * Not thread-safe: one scenario drives it.
  */
 public final class SluiceStallProducer implements StallProducer {
 
@@ -35,7 +37,10 @@ public final class SluiceStallProducer implements StallProducer {
   private final double rate;
   private final int connections;
   private final int batch;
+  private final boolean idempotent;
   private final AtomicLong next = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger epochBumps =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean running;
   private final List<Thread> workers = new ArrayList<>();
 
@@ -48,6 +53,7 @@ public final class SluiceStallProducer implements StallProducer {
    * @param rate records per second
    * @param connections concurrent requests
    * @param batch records per request
+   * @param idempotent whether each worker is an idempotent producer
    */
   public SluiceStallProducer(
       RestProxyClient client,
@@ -57,7 +63,8 @@ public final class SluiceStallProducer implements StallProducer {
       int recordSize,
       double rate,
       int connections,
-      int batch) {
+      int batch,
+      boolean idempotent) {
     this.client = client;
     this.clusterId = clusterId;
     this.topic = topic;
@@ -66,6 +73,12 @@ public final class SluiceStallProducer implements StallProducer {
     this.rate = rate;
     this.connections = connections;
     this.batch = batch;
+    this.idempotent = idempotent;
+  }
+
+  /** Epoch bumps the idempotent workers made after a 409 (each may write a resend twice). */
+  public int epochBumps() {
+    return epochBumps.get();
   }
 
   @Override
@@ -82,6 +95,10 @@ public final class SluiceStallProducer implements StallProducer {
   }
 
   private void produce(String path, Pacer pacer, AckTimeline timeline) {
+    if (idempotent) {
+      produceIdempotently(path, pacer, timeline);
+      return;
+    }
     while (running) {
       long first = next.getAndAdd(batch);
       pacer.awaitTurn(first);
@@ -119,6 +136,25 @@ public final class SluiceStallProducer implements StallProducer {
           }
         }
       }
+    }
+  }
+
+  private void produceIdempotently(String path, Pacer pacer, AckTimeline timeline) {
+    var sender = new IdempotentSender(client, clusterId, path, partition);
+    try {
+      while (running) {
+        long first = next.getAndAdd(batch);
+        pacer.awaitTurn(first);
+        List<Long> seqs = new ArrayList<>();
+        for (long seq = first; seq < first + batch; seq++) {
+          seqs.add(seq);
+        }
+        sender.send(body(seqs), seqs, timeline, () -> running);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      epochBumps.addAndGet(sender.epochBumps());
     }
   }
 

@@ -120,6 +120,8 @@ public final class HttpProduceLoad {
     List<LoadResult> results = load.runAll(records, warmup);
     System.out.println();
     System.out.print(table(results));
+    System.out.println();
+    System.out.print(RatioTable.format(idempotenceRatio(results)));
     if (kafka.equals("yes")) {
       long kafkaRecords = args.longValue("kafka-records", Math.max(records, 2_000_000L));
       Map<String, ProducerPerfResult> anchor =
@@ -161,7 +163,10 @@ public final class HttpProduceLoad {
     String topic = "bench-http-" + stamp;
     client.createTopic(clusterId, topic, partitions);
     List<LoadResult> results = new ArrayList<>();
-    results.add(print(produceBatches(clusterId, topic, records)));
+    results.add(print(produceBatches(clusterId, topic, records, false)));
+    String idempotentTopic = "bench-http-idempotent-" + stamp;
+    client.createTopic(clusterId, idempotentTopic, partitions);
+    results.add(print(produceBatches(clusterId, idempotentTopic, records, true)));
     results.add(print(produceStreamed(clusterId, topic, records)));
     results.add(print(consume(topic)));
     return results;
@@ -185,6 +190,15 @@ public final class HttpProduceLoad {
   /** Phase 2: requests of {@code batch} records, one in flight per connection. */
   public LoadResult produceBatches(String clusterId, String topic, long records)
       throws IOException {
+    return produceBatches(clusterId, topic, records, false);
+  }
+
+  /**
+   * As {@link #produceBatches(String, String, long)}; with {@code idempotent} every connection is
+   * an idempotent producer (an id of its own, each request carrying its sequence per partition).
+   */
+  public LoadResult produceBatches(String clusterId, String topic, long records, boolean idempotent)
+      throws IOException {
     long requests = (records + batch - 1) / batch;
     String path = client.producePath(clusterId, topic, acks);
     byte[][] bodyByPartition = new byte[partitions][];
@@ -202,15 +216,25 @@ public final class HttpProduceLoad {
             connections,
             worker -> {
               Latencies mine = new Latencies();
+              RestProxyClient.ProducerId producer =
+                  idempotent ? client.initProducer(clusterId, null) : null;
+              int[] sequences = new int[partitions];
               for (long i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                 int partition = (int) (i % partitions);
+                int count = i == requests - 1 && lastCount != batch ? (int) lastCount : batch;
                 byte[] body =
-                    i == requests - 1 && lastCount != batch
-                        ? bodies.records(partition, 0, (int) lastCount)
+                    count != batch
+                        ? bodies.records(partition, 0, count)
                         : bodyByPartition[partition];
+                String requestPath =
+                    producer == null
+                        ? path
+                        : RestProxyClient.idempotentPath(
+                            path, producer, partition, sequences[partition]);
+                sequences[partition] += count;
                 long sent = System.nanoTime();
                 client.produce(
-                    path,
+                    requestPath,
                     body,
                     (success, p, offset, message) -> {
                       if (success) {
@@ -227,7 +251,12 @@ public final class HttpProduceLoad {
     long elapsed = System.nanoTime() - start;
     return new LoadResult(
         String.format(
-            Locale.ROOT, "HTTP v3 produce %d/request x%d conn acks=%s", batch, connections, acks),
+            Locale.ROOT,
+            "HTTP v3 produce %d/request x%d conn acks=%s%s",
+            batch,
+            connections,
+            acks,
+            idempotent ? " idem" : ""),
         ok.get(),
         failed.get(),
         recordBytes,
@@ -376,6 +405,39 @@ public final class HttpProduceLoad {
               r.failed()));
     }
     return out.toString();
+  }
+
+  /** The ratio of idempotent to plain batched produce the issue asks for. */
+  public static final double IDEMPOTENCE_TARGET = 0.95;
+
+  /**
+   * Batched produce by idempotent producers against the same by plain ones, if both ran: the cost
+   * of the opt-in.
+   */
+  static List<Comparison> idempotenceRatio(List<LoadResult> results) {
+    LoadResult plain = null;
+    LoadResult idempotent = null;
+    for (LoadResult r : results) {
+      if (r.name().contains("produce") && r.name().contains("/request")) {
+        if (r.name().endsWith(" idem")) {
+          idempotent = r;
+        } else {
+          plain = r;
+        }
+      }
+    }
+    if (plain == null || idempotent == null) {
+      return List.of();
+    }
+    return List.of(
+        Comparison.withTarget(
+            idempotent.name().replace("HTTP ", ""),
+            "idempotent producers",
+            idempotent.recordsPerSecond(),
+            "plain producers",
+            plain.recordsPerSecond(),
+            "records/s",
+            IDEMPOTENCE_TARGET));
   }
 
   /** Each produce phase against Kafka's ProducerPerformance at the same acks. */

@@ -181,6 +181,53 @@ public final class RestProxyClient {
     return partitions;
   }
 
+  /** A producer id and the epoch it holds. */
+  public record ProducerId(long id, short epoch) {}
+
+  /**
+   * {@code POST /v3/clusters/{id}/producers} (a Sluice extension): a new producer id with {@code
+   * current} null, else {@code current}'s id with the next epoch.
+   *
+   * @throws IOException naming the answer if it is not 200 (a 503 is worth asking again)
+   */
+  public ProducerId initProducer(String clusterId, ProducerId current) throws IOException {
+    String body =
+        current == null
+            ? "{}"
+            : "{\"producer_id\": "
+                + current.id()
+                + ", \"producer_epoch\": "
+                + current.epoch()
+                + "}";
+    HttpResponse<byte[]> response =
+        send(
+            request("v3/clusters/" + encode(clusterId) + "/producers")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    expect(response, 200, "POST /v3/clusters/" + clusterId + "/producers");
+    JsonNode answer = MAPPER.readTree(response.body());
+    return new ProducerId(
+        answer.path("producer_id").asLong(), (short) answer.path("producer_epoch").asInt());
+  }
+
+  /**
+   * {@code path} (a {@link #producePath}) as an idempotent produce of {@code producer} whose
+   * records for {@code partition} start at {@code sequence}.
+   */
+  public static String idempotentPath(
+      String path, ProducerId producer, int partition, int sequence) {
+    return path
+        + "&producer_id="
+        + producer.id()
+        + "&producer_epoch="
+        + producer.epoch()
+        + "&sequences="
+        + partition
+        + ":"
+        + sequence;
+  }
+
   /** The path of the v3 produce endpoint with {@code acks} as a query parameter. */
   public String producePath(String clusterId, String topic, String acks) {
     return "v3/clusters/"

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import sluice.bench.report.BenchmarkScore;
@@ -19,12 +20,16 @@ import sluice.bench.storage.StorageComparisons;
 /**
  * Runs {@link PartitionLeaderBenchmark} and, in the same JMH run, the storage-only append it is
  * judged against ({@code SegmentAppendBenchmark.sluicePartitionLog}), then prints records/s of both
- * and the ratio (target &ge; 0.5). Accepts JMH's command-line options.
+ * and the ratio (target &ge; 0.5), and the leader with idempotent producers against plain ones
+ * (target &ge; 0.95). Accepts JMH's command-line options.
  */
 public final class LeaderBenchRunner {
 
   /** The ratio of the leader's rate to the storage-only rate the issue asks for. */
   public static final double TARGET = 0.5;
+
+  /** The ratio of the leader's rate with idempotent producers to its rate with plain ones. */
+  public static final double IDEMPOTENCE_TARGET = 0.95;
 
   private LeaderBenchRunner() {}
 
@@ -44,11 +49,14 @@ public final class LeaderBenchRunner {
   }
 
   /**
-   * For each segment size run by both, the leader's records/s against the storage-only records/s
-   * ({@code recordsPerBatch} records per append).
+   * For each segment size run by both, the plain leader's records/s against the storage-only
+   * records/s ({@code recordsPerBatch} records per append), target {@value #TARGET}; then, for each
+   * way of sending, the leader with idempotent producers against the same leader with plain ones,
+   * target {@value #IDEMPOTENCE_TARGET}.
    */
   static List<Comparison> comparisons(List<BenchmarkScore> scores, int recordsPerBatch) {
     List<Comparison> out = new ArrayList<>();
+    List<Comparison> idempotence = new ArrayList<>();
     for (BenchmarkScore leader : scores) {
       String inFlight =
           switch (leader.benchmark()) {
@@ -60,26 +68,53 @@ public final class LeaderBenchRunner {
       if (inFlight == null) {
         continue;
       }
-      Optional<BenchmarkScore> storage =
-          find(scores, "SegmentAppendBenchmark.sluicePartitionLog", leader.params());
-      storage.ifPresent(
-          s ->
-              out.add(
-                  Comparison.withTarget(
-                      String.format(
-                              Locale.ROOT,
-                              "append acks=1, %d producers, %s",
-                              PartitionLeaderBenchmark.PRODUCERS,
-                              inFlight)
-                          + StorageComparisons.label(leader.params()),
-                      "PartitionLeader (actor + journal)",
-                      leader.score() * recordsPerBatch,
-                      "PartitionLog.append alone",
-                      s.score() * recordsPerBatch,
-                      "records/s",
-                      TARGET)));
+      Map<String, String> segment = withoutIdempotence(leader.params());
+      String name =
+          String.format(
+                  Locale.ROOT,
+                  "append acks=1, %d producers, %s",
+                  PartitionLeaderBenchmark.PRODUCERS,
+                  inFlight)
+              + StorageComparisons.label(segment);
+      if ("true".equals(leader.params().get("idempotent"))) {
+        Map<String, String> plain = new TreeMap<>(leader.params());
+        plain.put("idempotent", "false");
+        find(scores, leader.benchmark(), plain)
+            .ifPresent(
+                p ->
+                    idempotence.add(
+                        Comparison.withTarget(
+                            name + ", idempotent producers",
+                            "PartitionLeader, idempotent",
+                            leader.score() * recordsPerBatch,
+                            "PartitionLeader, plain",
+                            p.score() * recordsPerBatch,
+                            "records/s",
+                            IDEMPOTENCE_TARGET)));
+        continue;
+      }
+      find(scores, "SegmentAppendBenchmark.sluicePartitionLog", segment)
+          .ifPresent(
+              s ->
+                  out.add(
+                      Comparison.withTarget(
+                          name,
+                          "PartitionLeader (actor + journal)",
+                          leader.score() * recordsPerBatch,
+                          "PartitionLog.append alone",
+                          s.score() * recordsPerBatch,
+                          "records/s",
+                          TARGET)));
     }
+    out.addAll(idempotence);
     return out;
+  }
+
+  /** The parameters without {@code idempotent}: those the storage-only benchmark shares. */
+  private static Map<String, String> withoutIdempotence(Map<String, String> params) {
+    Map<String, String> rest = new TreeMap<>(params);
+    rest.remove("idempotent");
+    return rest;
   }
 
   private static Optional<BenchmarkScore> find(

@@ -2,6 +2,7 @@ package sluice.bench.leader;
 
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,6 +35,7 @@ import sluice.bench.storage.KafkaBatch;
 import sluice.bench.storage.SegmentAppendBenchmark;
 import sluice.bench.storage.TempDirs;
 import sluice.storage.log.LogConfig;
+import sluice.storage.record.RecordBatch;
 
 /**
  * The partition leader in one JVM: {@value #PRODUCERS} producer threads each send {@link
@@ -43,6 +46,13 @@ import sluice.storage.log.LogConfig;
  * bytes), and the topic has section 1's segment size and retention, so the score (appends per
  * second, all threads together) compares with {@code SegmentAppendBenchmark.sluicePartitionLog},
  * the storage-only rate.
+ *
+ * <p>With {@code idempotent=true} every producer thread is an idempotent producer (an id of its
+ * own, its batches numbered one after the other), so the leader checks each batch against its
+ * producer state and keeps that state; with {@code false} the batches carry no producer. Both stamp
+ * a copy of the batch per append ({@link RecordBatch#setProducer}, a copy and a CRC), so the
+ * clients' cost is the same and the ratio of the two scores is the cost of idempotence in the
+ * leader.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -66,6 +76,12 @@ public class PartitionLeaderBenchmark {
     @Param({"268435456"})
     public int segmentBytes;
 
+    /** Whether the producers are idempotent. */
+    @Param({"false", "true"})
+    public boolean idempotent;
+
+    private final AtomicLong producerIds = new AtomicLong();
+
     Path dir;
     OneNodeBroker broker;
     EntityRef<PartitionLeader.Command> leader;
@@ -87,7 +103,9 @@ public class PartitionLeaderBenchmark {
               "0"));
       leader = broker.leader("bench", 0);
       batch = KafkaBatch.build(42L, System.currentTimeMillis()).bytes();
-      append(this); // starts the entity and opens the log before measuring
+      Producer first = new Producer();
+      first.setUp(this);
+      append(this, first); // starts the entity and opens the log before measuring
     }
 
     @TearDown(Level.Trial)
@@ -104,10 +122,40 @@ public class PartitionLeaderBenchmark {
     }
   }
 
+  /**
+   * One producer thread's identity: a producer id of its own when the producers are idempotent (-1
+   * otherwise) and the sequence of its next batch.
+   */
+  @State(Scope.Thread)
+  public static class Producer {
+    long producerId = -1;
+    int nextSequence;
+
+    @Setup(Level.Trial)
+    public void setUp(Broker broker) {
+      if (broker.idempotent) {
+        producerId = broker.producerIds.incrementAndGet();
+      }
+    }
+
+    /** A copy of the broker's batch, stamped as this producer's next. */
+    byte[] next(byte[] template) {
+      byte[] copy = template.clone();
+      RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(copy));
+      if (producerId < 0) {
+        batch.setProducer(-1L, (short) -1, -1);
+      } else {
+        batch.setProducer(producerId, (short) 0, nextSequence);
+        nextSequence += batch.recordCount();
+      }
+      return copy;
+    }
+  }
+
   /** One append in flight per producer: each waits for its reply before sending the next. */
   @Benchmark
-  public long appendAcks1(Broker broker) {
-    return checked(send(broker).join());
+  public long appendAcks1(Broker broker, Producer producer) {
+    return checked(send(broker, producer).join());
   }
 
   /**
@@ -117,11 +165,11 @@ public class PartitionLeaderBenchmark {
    */
   @Benchmark
   @OperationsPerInvocation(KAFKA_MAX_IN_FLIGHT)
-  public long appendAcks1Pipelined(Broker broker) {
+  public long appendAcks1Pipelined(Broker broker, Producer producer) {
     List<CompletableFuture<PartitionLeader.AppendReply>> inFlight =
         new ArrayList<>(KAFKA_MAX_IN_FLIGHT);
     for (int i = 0; i < KAFKA_MAX_IN_FLIGHT; i++) {
-      inFlight.add(send(broker));
+      inFlight.add(send(broker, producer));
     }
     long last = -1;
     for (CompletableFuture<PartitionLeader.AppendReply> reply : inFlight) {
@@ -133,17 +181,18 @@ public class PartitionLeaderBenchmark {
   /** Kafka's producer default for {@code max.in.flight.requests.per.connection}. */
   public static final int KAFKA_MAX_IN_FLIGHT = 5;
 
-  static long append(Broker broker) {
-    return checked(send(broker).join());
+  static long append(Broker broker, Producer producer) {
+    return checked(send(broker, producer).join());
   }
 
-  private static CompletableFuture<PartitionLeader.AppendReply> send(Broker broker) {
+  private static CompletableFuture<PartitionLeader.AppendReply> send(
+      Broker broker, Producer producer) {
+    byte[] batch = producer.next(broker.batch);
     return broker
         .leader
         .<PartitionLeader.AppendReply>ask(
             replyTo ->
-                new PartitionLeader.Append(
-                    broker.batch, Acks.LEADER, ASK_TIMEOUT.toMillis(), replyTo),
+                new PartitionLeader.Append(batch, Acks.LEADER, ASK_TIMEOUT.toMillis(), replyTo),
             ASK_TIMEOUT)
         .toCompletableFuture();
   }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import sluice.bench.failover.AckTimeline;
 import sluice.bench.failover.DeliveryCheck;
 import sluice.bench.failover.SluiceStallProducer;
+import sluice.bench.report.Comparison;
 
 /**
  * Drives the load generator against a small in-test REST Proxy double (JDK HttpServer on a loopback
@@ -44,6 +45,18 @@ class HttpProduceLoadTest {
   private final Map<String, List<String>> partitionLogs = new ConcurrentHashMap<>();
   private final List<String> createdTopics = new ArrayList<>();
   private volatile boolean failEveryThirdRecord;
+
+  /**
+   * The double as an idempotent partition whose first answer to each request is lost: records of a
+   * request with a producer id and sequence it has not seen are stored and answered 503; a resend
+   * is answered with the offsets they were stored at, as Sluice's leaders do.
+   */
+  private volatile boolean loseFirstAnswers;
+
+  private final Map<String, List<Long>> storedRequests = new ConcurrentHashMap<>();
+  private final List<String> produceQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger producerIds =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeEach
   void startDouble() throws IOException {
@@ -79,6 +92,35 @@ class HttpProduceLoadTest {
     assertThat(record.path("partition_id").asInt()).isEqualTo(1);
     assertThat(record.path("value").path("type").asText()).isEqualTo("BINARY");
     assertThat(Base64.getDecoder().decode(record.path("value").path("data").asText())).hasSize(100);
+  }
+
+  @Test
+  void idempotentBatchesCarryEachConnectionsProducerAndSequencesRisingPerPartition()
+      throws IOException {
+    HttpProduceLoad load = new HttpProduceLoad(new RestProxyClient(url()), 1, 100, 100, 2, "1");
+
+    LoadResult result = load.produceBatches("c1", "t", 450, true);
+
+    assertThat(result.records()).isEqualTo(450);
+    assertThat(result.name()).endsWith(" idem");
+    assertThat(produceQueries)
+        .containsExactly(
+            "acks=1&producer_id=1&producer_epoch=0&sequences=0:0",
+            "acks=1&producer_id=1&producer_epoch=0&sequences=1:0",
+            "acks=1&producer_id=1&producer_epoch=0&sequences=0:100",
+            "acks=1&producer_id=1&producer_epoch=0&sequences=1:100",
+            "acks=1&producer_id=1&producer_epoch=0&sequences=0:200");
+    LoadResult plain =
+        new LoadResult(
+            "HTTP v3 produce 100/request x1 conn acks=1",
+            450,
+            0,
+            100,
+            1_000_000_000L,
+            new Latencies(),
+            null);
+    List<Comparison> ratio = HttpProduceLoad.idempotenceRatio(List.of(plain, result));
+    assertThat(ratio).singleElement().satisfies(c -> assertThat(c.target()).hasValue(0.95));
   }
 
   @Test
@@ -137,7 +179,8 @@ class HttpProduceLoadTest {
       throws IOException {
     failEveryThirdRecord = true;
     SluiceStallProducer producer =
-        new SluiceStallProducer(new RestProxyClient(url()), "c1", "stall", 0, 100, 5_000, 2, 10);
+        new SluiceStallProducer(
+            new RestProxyClient(url()), "c1", "stall", 0, 100, 5_000, 2, 10, false);
     AckTimeline timeline = new AckTimeline();
 
     producer.start(timeline);
@@ -152,6 +195,33 @@ class HttpProduceLoadTest {
     assertThat(check.acknowledged()).isGreaterThanOrEqualTo(200).isLessThanOrEqualTo(sent);
     assertThat(check.noLoss()).isTrue();
     assertThat(check.duplicates()).isZero();
+  }
+
+  @Test
+  void theIdempotentStallProducerResendsTheSameRequestSoALostAnswerWritesNothingTwice()
+      throws IOException {
+    loseFirstAnswers = true;
+    SluiceStallProducer producer =
+        new SluiceStallProducer(
+            new RestProxyClient(url()), "c1", "stall", 0, 100, 5_000, 2, 10, true);
+    AckTimeline timeline = new AckTimeline();
+
+    producer.start(timeline);
+    await("100 acknowledgements")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> timeline.count() >= 100);
+    long sent = producer.stop();
+    DeliveryCheck check = DeliveryCheck.of(timeline.acknowledged(), producer.readBack());
+
+    assertThat(timeline.failures()).as("every first answer was lost").isPositive();
+    assertThat(check.noLoss()).isTrue();
+    assertThat(check.duplicates()).isZero();
+    assertThat(check.readBack()).isLessThanOrEqualTo(sent);
+    assertThat(producerIds).as("one producer per worker").hasValue(2);
+    // Each worker's requests go 0:0, 0:10, 0:20, ...: one producer's sequences advance by a batch.
+    assertThat(storedRequests.keySet())
+        .allSatisfy(key -> assertThat(Integer.parseInt(key.split(":")[2]) % 10).isZero());
+    assertThat(producer.epochBumps()).isZero();
   }
 
   @Test
@@ -193,7 +263,19 @@ class HttpProduceLoadTest {
             exchange,
             200,
             "{\"partition_id\":" + parts[7] + ",\"leader_id\":2,\"in_sync_replica_ids\":[2,3]}");
+      } else if (path.equals("/v3/clusters/c1/producers")) {
+        respond(
+            exchange,
+            200,
+            "{\"kind\":\"KafkaProducer\",\"producer_id\":"
+                + producerIds.incrementAndGet()
+                + ",\"producer_epoch\":0}");
+      } else if (path.startsWith("/v3/clusters/c1/topics/")
+          && path.endsWith("/records")
+          && loseFirstAnswers) {
+        produceIdempotently(exchange, parts[5]);
       } else if (path.startsWith("/v3/clusters/c1/topics/") && path.endsWith("/records")) {
+        produceQueries.add(exchange.getRequestURI().getQuery());
         produce(exchange, parts[5]);
       } else if (path.startsWith("/topics/") && path.endsWith("/records")) {
         fetch(exchange, parts[2], Integer.parseInt(parts[4]));
@@ -249,6 +331,46 @@ class HttpProduceLoadTest {
       }
     }
     out.close();
+  }
+
+  private void produceIdempotently(HttpExchange exchange, String topic) throws IOException {
+    String query = exchange.getRequestURI().getQuery();
+    String producer = query.split("producer_id=")[1].split("&")[0];
+    String sequences = query.split("sequences=")[1].split("&")[0];
+    String key = producer + ":" + sequences;
+    List<String> lines = new ArrayList<>();
+    BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(exchange.getRequestBody(), StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (!line.isBlank()) {
+        lines.add(line);
+      }
+    }
+    List<Long> offsets = storedRequests.get(key);
+    if (offsets == null) {
+      List<Long> stored = new ArrayList<>();
+      for (String line : lines) {
+        List<String> log =
+            partitionLogs.computeIfAbsent(
+                topic + "-0", k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        synchronized (log) {
+          stored.add((long) log.size());
+          log.add(line);
+        }
+      }
+      storedRequests.put(key, stored);
+      respond(exchange, 503, "{\"error_code\":50003,\"message\":\"answer lost\"}");
+      return;
+    }
+    StringBuilder reports = new StringBuilder();
+    for (long offset : offsets) {
+      reports
+          .append("{\"error_code\":200,\"partition_id\":0,\"offset\":")
+          .append(offset)
+          .append("}\n");
+    }
+    respond(exchange, 200, reports.toString());
   }
 
   private void fetch(HttpExchange exchange, String topic, int partition) throws IOException {

@@ -279,6 +279,18 @@ public final class RecordBatch {
   }
 
   /**
+   * Sets the idempotent producer's id, epoch and the batch's base sequence, and recomputes the CRC
+   * (the three lie inside it): a producer sends one planned batch under another epoch or sequence
+   * without building it again.
+   */
+  public void setProducer(long producerId, short producerEpoch, int baseSequence) {
+    buffer.putLong(PRODUCER_ID_OFFSET, producerId);
+    buffer.putShort(PRODUCER_EPOCH_OFFSET, producerEpoch);
+    buffer.putInt(BASE_SEQUENCE_OFFSET, baseSequence);
+    buffer.putInt(CRC_OFFSET, (int) computeChecksum());
+  }
+
+  /**
    * Marks the batch as {@link TimestampType#LOG_APPEND_TIME} with this max timestamp, which every
    * record then reports, and recomputes the CRC. Record timestamps are left as written.
    */

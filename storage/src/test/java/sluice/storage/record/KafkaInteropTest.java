@@ -207,6 +207,22 @@ class KafkaInteropTest {
     assertThat(ours.records()).extracting(Record::timestamp).containsOnly(1_800_000_000_000L);
   }
 
+  @ParameterizedTest
+  @EnumSource(CompressionType.class)
+  void aBatchStampedWithAProducerIsValidAndReadsAsKafkasIdempotentBatch(CompressionType type) {
+    RecordBatch ours = RecordBatch.wrap(ourBatch(type, sampleRecords(0), 0));
+
+    ours.setProducer(4_000L, (short) 3, 120);
+
+    assertThat(ours.isValid()).isTrue();
+    MutableRecordBatch kafka = onlyKafkaBatch(ours.buffer().duplicate());
+    kafka.ensureValid();
+    assertThat(kafka.producerId()).isEqualTo(4_000L);
+    assertThat(kafka.producerEpoch()).isEqualTo((short) 3);
+    assertThat(kafka.baseSequence()).isEqualTo(120);
+    assertThat(kafka.lastSequence()).isEqualTo(120 + sampleRecords(0).size() - 1);
+  }
+
   @Test
   void kafkasTransactionMarkersDecodeAsControlBatches() {
     ByteBuffer bytes =
