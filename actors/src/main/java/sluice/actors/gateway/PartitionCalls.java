@@ -231,22 +231,18 @@ final class PartitionCalls {
   }
 
   /**
-   * Whether an idempotent batch may be sent again after this answer: a resend is stored once, so
-   * every error that a later attempt may not meet is worth it.
+   * Whether an idempotent batch is sent again after this answer: a leadership move, or an answer
+   * that leaves the batch's fate unknown (a timeout, a lost leader), which a resend settles since a
+   * partition stores a resent batch once. Refusals that wrote nothing and that a resend would only
+   * meet again for a while (too few in-sync replicas, an offline data directory, no quorum) are
+   * answered, as before idempotence, so the client hears them at once.
    */
   static boolean resendable(ApiError error) {
     if (error == null) {
       return false;
     }
     return switch (error.code()) {
-      case NOT_LEADER_OR_FOLLOWER,
-              LEADER_NOT_AVAILABLE,
-              REQUEST_TIMED_OUT,
-              NETWORK_EXCEPTION,
-              NOT_ENOUGH_REPLICAS,
-              NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-              KAFKA_STORAGE_ERROR,
-              NO_QUORUM ->
+      case NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT, NETWORK_EXCEPTION ->
           true;
       default -> false;
     };

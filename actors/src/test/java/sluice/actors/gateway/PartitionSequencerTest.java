@@ -175,4 +175,15 @@ class PartitionSequencerTest {
     assertThat(never.message()).contains("t-0").contains("it was not written");
     assertThat(sent).as("the second was never sent").hasSize(1);
   }
+
+  @Test
+  void aRefusalThatWroteNothingIsAnsweredAtOnceNotResent() {
+    CompletionStage<Appended> refused = append(1);
+    sent.get(0).refuse(ErrorCode.NOT_ENOUGH_REPLICAS);
+
+    assertThat(refused.toCompletableFuture().join().error().code())
+        .isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
+    assertThat(sent).hasSize(1);
+    assertThat(clock.millis()).as("no pause, no resend").isEqualTo(NOW);
+  }
 }
