@@ -29,6 +29,17 @@ class IdempotentProduceRoutesTest {
       "{\"partition_id\": 0, \"value\": {\"type\": \"STRING\", \"data\": \"a\"}}\n"
           + "{\"partition_id\": 1, \"value\": {\"type\": \"STRING\", \"data\": \"b\"}}";
 
+  /** Answers the two records of {@link #TWO_RECORDS} as written. */
+  private static void answerBoth(Gateway.Produce produce) {
+    produce
+        .replyTo()
+        .tell(
+            new Gateway.ProduceReply(
+                List.of(
+                    new RecordResult("orders", 0, 5, 1L, null),
+                    new RecordResult("orders", 1, 9, 1L, null))));
+  }
+
   @Test
   void theProducerIdEpochAndSequencesReachTheGatewayWithTheRecords() throws Exception {
     var response =
@@ -40,13 +51,7 @@ class IdempotentProduceRoutesTest {
 
     assertThat(produce.idempotent())
         .isEqualTo(new IdempotentProduce(42, (short) 3, Map.of(0, 17, 1, 0)));
-    produce
-        .replyTo()
-        .tell(
-            new Gateway.ProduceReply(
-                List.of(
-                    new RecordResult("orders", 0, 5, 1L, null),
-                    new RecordResult("orders", 1, 9, 1L, null))));
+    answerBoth(produce);
     assertThat(await(response).statusCode()).isEqualTo(200);
   }
 
@@ -57,13 +62,7 @@ class IdempotentProduceRoutesTest {
     harness.answerTopicInView(topic("orders", 2));
     Gateway.Produce produce = harness.expect(Gateway.Produce.class);
     assertThat(produce.idempotent()).isNull();
-    produce
-        .replyTo()
-        .tell(
-            new Gateway.ProduceReply(
-                List.of(
-                    new RecordResult("orders", 0, 5, 1L, null),
-                    new RecordResult("orders", 1, 9, 1L, null))));
+    answerBoth(produce);
     assertThat(await(response).statusCode()).isEqualTo(200);
   }
 

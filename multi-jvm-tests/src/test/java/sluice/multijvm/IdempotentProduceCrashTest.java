@@ -65,45 +65,67 @@ class IdempotentProduceCrashTest {
     return new Setup(cluster, before, leader, producer);
   }
 
-  @Test
-  void aResendingProducerStoresEveryRecordOnceAcrossKillNineOfTheLeader() throws Exception {
-    Setup setup = start("k");
-    TestCluster cluster = setup.cluster();
+  /** What a test does to the leader once the producer is going, and after a new leader is seen. */
+  private interface Fault {
+    void inject(BrokerProcess leader) throws Exception;
+
+    default void afterFailover(BrokerProcess leader, SequenceProducer producer) throws Exception {}
+
+    /** Waits, once the producer stopped, for what must hold before the partition is read. */
+    default void settle(TestCluster cluster, int partition) {}
+  }
+
+  /**
+   * Produces {@value #RECORDS_BEFORE} records, injects {@code fault} into the leader, waits for a
+   * new leader and {@value #RECORDS_AFTER} more records, then checks every broker's copy.
+   */
+  private void produceAcross(String prefix, String name, Fault fault) throws Exception {
+    Setup setup = start(prefix);
     PartitionState before = setup.before();
     int partition = before.partition();
-    BrokerProcess leader = setup.leader();
     SequenceProducer producer = setup.producer();
     try (producer) {
       producer.awaitAcked(RECORDS_BEFORE, PRODUCE_DEADLINE);
-      leader.kill9();
-      int ackedAtKill = producer.ackedCount();
-      cluster.awaitNewLeader(TOPIC, partition, before, FAILOVER_DEADLINE);
-      producer.awaitAcked(ackedAtKill + RECORDS_AFTER, PRODUCE_DEADLINE);
+      fault.inject(setup.leader());
+      int ackedAtFault = producer.ackedCount();
+      setup.cluster().awaitNewLeader(TOPIC, partition, before, FAILOVER_DEADLINE);
+      producer.awaitAcked(ackedAtFault + RECORDS_AFTER / 2, PRODUCE_DEADLINE);
+      fault.afterFailover(setup.leader(), producer);
+      producer.awaitAcked(ackedAtFault + RECORDS_AFTER, PRODUCE_DEADLINE);
     }
-    checkEveryRecordOnce(cluster, producer, partition, "kill -9");
+    fault.settle(setup.cluster(), partition);
+    checkEveryRecordOnce(setup.cluster(), producer, partition, name);
+  }
+
+  @Test
+  void aResendingProducerStoresEveryRecordOnceAcrossKillNineOfTheLeader() throws Exception {
+    produceAcross("k", "kill -9", BrokerProcess::kill9);
   }
 
   @Test
   void aResendingProducerStoresEveryRecordOnceAcrossAPauseOfTheLeader() throws Exception {
-    Setup setup = start("p");
-    TestCluster cluster = setup.cluster();
-    PartitionState before = setup.before();
-    int partition = before.partition();
-    BrokerProcess leader = setup.leader();
-    SequenceProducer producer = setup.producer();
-    try (producer) {
-      producer.awaitAcked(RECORDS_BEFORE, PRODUCE_DEADLINE);
-      leader.pause();
-      int ackedAtPause = producer.ackedCount();
-      cluster.awaitNewLeader(TOPIC, partition, before, FAILOVER_DEADLINE);
-      producer.awaitAcked(ackedAtPause + RECORDS_AFTER / 2, PRODUCE_DEADLINE);
-      // The paused broker runs again: its stale requests must acknowledge nothing, and it rejoins
-      // in-process and follows while the producer goes on.
-      leader.resume();
-      producer.awaitAcked(ackedAtPause + RECORDS_AFTER, PRODUCE_DEADLINE);
-    }
-    cluster.awaitInSync(TOPIC, partition);
-    checkEveryRecordOnce(cluster, producer, partition, "pause");
+    produceAcross(
+        "p",
+        "pause",
+        new Fault() {
+          @Override
+          public void inject(BrokerProcess leader) throws Exception {
+            leader.pause();
+          }
+
+          // The paused broker runs again: its stale requests must acknowledge nothing, and it
+          // rejoins in-process and follows while the producer goes on.
+          @Override
+          public void afterFailover(BrokerProcess leader, SequenceProducer producer)
+              throws Exception {
+            leader.resume();
+          }
+
+          @Override
+          public void settle(TestCluster cluster, int partition) {
+            cluster.awaitInSync(TOPIC, partition);
+          }
+        });
   }
 
   private static void checkEveryRecordOnce(
