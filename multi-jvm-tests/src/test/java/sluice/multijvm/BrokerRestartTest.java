@@ -21,6 +21,9 @@ class BrokerRestartTest {
     TestCluster cluster = clusters.start(3);
     BrokerClient admin = cluster.broker(2).http();
     String clusterId = admin.clusterId();
+    // Every broker registered and seen live, so the controller places a replica on broker 1 too
+    // (seen once: the topic created while broker 1's registration was still on its way).
+    cluster.awaitBrokers(3);
     admin.createTopic("rejoin", 3, 1);
     int ledByOne = -1;
     for (int p = 0; p < 3; p++) {
