@@ -1,7 +1,6 @@
 package sluice.actors.consumer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +14,6 @@ import sluice.actors.consumer.Membership.Phase;
 import sluice.actors.group.state.GroupError;
 import sluice.actors.group.state.HeartbeatResponse;
 import sluice.actors.group.state.Member;
-import sluice.actors.group.state.OffsetCommitRequest;
 import sluice.actors.group.state.PartitionResults;
 import sluice.actors.group.state.TopicPartition;
 
@@ -33,19 +31,13 @@ import sluice.actors.group.state.TopicPartition;
  */
 public final class ConsumerInstance {
 
-  /** What to do once a commit is answered. */
-  private record Pending(
-      SortedMap<TopicPartition, Long> offsets, Set<TopicPartition> revokes, boolean leave) {}
-
   private final String groupId;
   private final InstanceConfig config;
   private final Membership membership;
   private final Positions positions;
   private Subscription subscription = new Subscription.None();
   private final SortedSet<TopicPartition> revoking = new TreeSet<>();
-  private final Map<TopicPartition, Long> committed = new HashMap<>();
-  private final Map<Long, Pending> commits = new HashMap<>();
-  private long nextCommitId = 1;
+  private final PendingCommits commits = new PendingCommits();
   private long lastPollAt;
   private long nextAutoCommitAt;
   private int rotation;
@@ -105,7 +97,7 @@ public final class ConsumerInstance {
 
   /** The offsets this instance last saw committed (fetched or acknowledged). */
   public Map<TopicPartition, Long> committed() {
-    return Map.copyOf(committed);
+    return commits.committed();
   }
 
   // ---- subscription and assignment
@@ -292,7 +284,7 @@ public final class ConsumerInstance {
 
   /** Answer to {@link Effect.FetchCommitted}: the committed offsets (absent: none committed). */
   public void committedFetched(Map<TopicPartition, Long> offsets) {
-    committed.putAll(offsets);
+    commits.fetched(offsets);
     positions.committedFetched(offsets);
   }
 
@@ -332,20 +324,15 @@ public final class ConsumerInstance {
 
   /** The coordinator answered commit {@code id}. */
   public List<Effect> commitAnswered(long id, PartitionResults results, long now) {
-    Pending pending = commits.get(id);
-    if (pending != null) {
-      results.accepted().forEach(tp -> committed.put(tp, pending.offsets().get(tp)));
-    }
-    return commitDone(id, now);
+    return commitDone(commits.answered(id, results), now);
   }
 
   /** Commit {@code id} got no answer (timeout, coordinator gone): a revocation goes on anyway. */
   public List<Effect> commitFailed(long id, long now) {
-    return commitDone(id, now);
+    return commitDone(commits.failed(id), now);
   }
 
-  private List<Effect> commitDone(long id, long now) {
-    Pending pending = commits.remove(id);
+  private List<Effect> commitDone(PendingCommits.Pending pending, long now) {
     if (pending == null) {
       return List.of();
     }
@@ -373,29 +360,22 @@ public final class ConsumerInstance {
       Map<TopicPartition, String> metadata,
       Set<TopicPartition> revokes,
       boolean leave) {
-    Map<TopicPartition, OffsetCommitRequest.Offset> request = new TreeMap<>();
-    offsets.forEach(
-        (tp, offset) ->
-            request.put(
-                tp, new OffsetCommitRequest.Offset(offset, -1, metadata.getOrDefault(tp, ""))));
     boolean member = inGroup();
-    long id = nextCommitId++;
-    commits.put(id, new Pending(offsets, Set.copyOf(revokes), leave));
-    return new Effect.Commit(
-        id,
-        new OffsetCommitRequest(
-            groupId,
-            member ? membership.memberId() : null,
-            member ? membership.epoch() : Member.LEAVE_EPOCH,
-            request));
+    return commits.commit(
+        groupId,
+        member ? membership.memberId() : null,
+        member ? membership.epoch() : Member.LEAVE_EPOCH,
+        offsets,
+        metadata,
+        revokes,
+        leave);
   }
 
   /** Known positions of {@code partitions} that differ from what was last seen committed. */
   private SortedMap<TopicPartition, Long> uncommitted(Set<TopicPartition> partitions) {
     SortedMap<TopicPartition, Long> known = positions.known();
     known.keySet().retainAll(partitions);
-    known.entrySet().removeIf(e -> e.getValue().equals(committed.get(e.getKey())));
-    return known;
+    return commits.uncommitted(known);
   }
 
   private SortedSet<TopicPartition> readable() {

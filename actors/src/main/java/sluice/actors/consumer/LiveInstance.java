@@ -31,7 +31,6 @@ import sluice.actors.consumer.InstanceCommand.GetAssignment;
 import sluice.actors.consumer.InstanceCommand.GetCommitted;
 import sluice.actors.consumer.InstanceCommand.GetSubscription;
 import sluice.actors.consumer.InstanceCommand.Kind;
-import sluice.actors.consumer.InstanceCommand.PartitionOffset;
 import sluice.actors.consumer.InstanceCommand.PartitionsAnswer;
 import sluice.actors.consumer.InstanceCommand.Poll;
 import sluice.actors.consumer.InstanceCommand.Seek;
@@ -41,9 +40,6 @@ import sluice.actors.consumer.InstanceCommand.TopicsAnswer;
 import sluice.actors.consumer.InstanceCommand.Unsubscribe;
 import sluice.actors.consumer.InstanceConfig.Format;
 import sluice.actors.consumer.InstanceConfig.OffsetReset;
-import sluice.actors.group.coordinator.GroupRequest;
-import sluice.actors.group.state.PartitionResults;
-import sluice.actors.group.state.Refusal;
 import sluice.actors.group.state.StoredInstance;
 import sluice.actors.group.state.TopicPartition;
 
@@ -80,8 +76,7 @@ final class LiveInstance {
   private final Supplier<Behavior<InstanceCommand>> onDeleted;
 
   private final RecordWrites writes;
-  private final Map<Long, ActorRef<Done>> commitWaiters = new HashMap<>();
-  private int commitsInFlight;
+  private final InstanceCommits commits;
   private long heartbeatSeq;
   private final InstancePolls polls;
   private long lastUsed;
@@ -120,6 +115,7 @@ final class LiveInstance {
     this.instance =
         new ConsumerInstance(groupId, instanceId, stored.memberId(), wiring.host(), config, now);
     this.polls = new InstancePolls(instance, calls, timers, wiring.clock(), this::run);
+    this.commits = new InstanceCommits(instance, context.getLog());
   }
 
   static Behavior<InstanceCommand> start(
@@ -264,29 +260,12 @@ final class LiveInstance {
   }
 
   private void commit(Commit c) {
-    Outcome outcome;
-    if (c.lastConsumed() == null) {
-      outcome = instance.commitAll();
-    } else {
-      Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-      Map<TopicPartition, String> metadata = new HashMap<>();
-      for (PartitionOffset o : c.lastConsumed()) {
-        offsets.put(o.partition(), o.offset());
-        if (o.metadata() != null) {
-          metadata.put(o.partition(), o.metadata());
-        }
-      }
-      outcome = instance.commit(offsets, metadata);
-    }
+    Outcome outcome = commits.outcomeOf(c);
     if (!outcome.ok() || outcome.effects().isEmpty()) {
       answer(outcome, c.replyTo());
       return;
     }
-    for (Effect effect : outcome.effects()) {
-      if (effect instanceof Effect.Commit commit) {
-        commitWaiters.put(commit.id(), c.replyTo());
-      }
-    }
+    commits.awaitAnswer(outcome.effects(), c.replyTo());
     run(outcome.effects());
   }
 
@@ -345,7 +324,7 @@ final class LiveInstance {
   }
 
   private Behavior<InstanceCommand> maybeDeleteRecord() {
-    if (commitsInFlight == 0) {
+    if (commits.idle()) {
       calls.deleteRecord();
     }
     return Behaviors.same();
@@ -372,7 +351,7 @@ final class LiveInstance {
     } else if (message instanceof RecordDeleted d) {
       return onRecordDeleted(d);
     } else if (message instanceof CommitDone d) {
-      onCommitDone(d, now);
+      run(commits.onDone(d, now));
       if (closing) {
         return maybeDeleteRecord();
       }
@@ -426,47 +405,6 @@ final class LiveInstance {
     return Behaviors.same();
   }
 
-  private void onCommitDone(CommitDone done, long now) {
-    commitsInFlight--;
-    ActorRef<Done> waiter = commitWaiters.remove(done.id());
-    List<Effect> effects;
-    if (done.failure() != null || done.reply().error() != null) {
-      effects = instance.commitFailed(done.id(), now);
-      if (waiter != null) {
-        waiter.tell(
-            new Done(
-                done.failure() != null
-                    ? Failure.broker(Answers.timedOut("The group's coordinator", done.failure()))
-                    : Failure.broker(done.reply().error())));
-      }
-    } else {
-      Set<TopicPartition> accepted = new TreeSet<>();
-      Map<TopicPartition, Refusal> refused = new LinkedHashMap<>();
-      for (GroupRequest.PartitionOutcome o : done.reply().partitions()) {
-        if (o.error() == null) {
-          accepted.add(o.partition());
-        } else {
-          refused.put(o.partition(), new Refusal(o.error(), o.message()));
-        }
-      }
-      if (!refused.isEmpty()) {
-        context.getLog().info("Commit refused: {}", Answers.describe(refused));
-      }
-      effects = instance.commitAnswered(done.id(), new PartitionResults(accepted, refused), now);
-      if (waiter != null) {
-        waiter.tell(
-            refused.isEmpty()
-                ? Done.OK
-                : new Done(
-                    Failure.of(
-                        Kind.COMMIT_REFUSED,
-                        "The group's coordinator refused the commit of "
-                            + Answers.describe(refused))));
-      }
-    }
-    run(effects);
-  }
-
   private void onHeartbeatDone(HeartbeatDone done, long now) {
     if (done.seq() != heartbeatSeq) {
       return;
@@ -512,7 +450,7 @@ final class LiveInstance {
       if (effect instanceof Effect.Heartbeat h) {
         calls.heartbeat(h.request(), ++heartbeatSeq);
       } else if (effect instanceof Effect.Commit c) {
-        commitsInFlight++;
+        commits.sent();
         calls.commit(c.id(), c.request());
       } else if (effect instanceof Effect.FetchCommitted f) {
         calls.lookUpCommitted(f.partitions());
