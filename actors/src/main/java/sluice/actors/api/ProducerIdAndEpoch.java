@@ -12,4 +12,20 @@ public record ProducerIdAndEpoch(long producerId, short epoch) implements CborSe
           "a producer id and epoch are not negative, not " + producerId + " and " + epoch);
     }
   }
+
+  /**
+   * Whether the epoch can no longer be bumped, so the producer needs a new id (Kafka's {@code
+   * isEpochExhausted}: a bump must stay below {@code Short.MAX_VALUE}).
+   */
+  public boolean epochExhausted() {
+    return epoch >= Short.MAX_VALUE - 1;
+  }
+
+  /** The same id with the next epoch; not for an exhausted epoch. */
+  public ProducerIdAndEpoch bumped() {
+    if (epochExhausted()) {
+      throw new IllegalStateException("producer " + producerId + " has exhausted its epochs");
+    }
+    return new ProducerIdAndEpoch(producerId, (short) (epoch + 1));
+  }
 }

@@ -20,21 +20,25 @@ import sluice.storage.record.RecordBatch;
 
 /**
  * The gateway as an idempotent producer on one partition (KIP-98): every batch the gateway sends
- * there carries a producer id of this partition's own and the next sequence, at most {@value
- * #MAX_IN_FLIGHT} batches are in flight, sent in sequence order, and a batch whose answer says it
- * may be written or not (a moving or lost leader, a timeout, too few in-sync replicas) is sent
- * again as it was, so the leader stores it once and answers with its offsets. A resend goes back to
- * the first unanswered batch and sends everything from there in order again (the batches after it
- * are refused out of order meanwhile, or answered as duplicates), so batches are never reordered: a
- * streamed produce and a request split to fit {@code max.message.bytes} keep their order.
+ * there carries a producer id of this partition's own and the next sequence, batches are sent in
+ * sequence order and only the first {@link #MAX_IN_FLIGHT} unanswered ones (counting the answered
+ * ones among them), and a batch whose answer says it may be written or not (a moving or lost
+ * leader, a timeout, too few in-sync replicas) is sent again as it was, so the leader stores it
+ * once and answers with its offsets. A resend goes back to the first unanswered batch and sends
+ * everything from there in order again (the batches after it are refused out of order meanwhile, or
+ * answered as duplicates), so batches are never reordered: a streamed produce and a request split
+ * to fit {@code max.message.bytes} keep their order.
  *
- * <p>Whenever the partition may no longer follow the numbering (a batch refused out of order or
- * fenced with nothing before it unanswered, a batch refused for good, a batch given up at its
- * deadline whose fate is unknown) the partition gets a fresh producer id and the unanswered batches
- * are numbered from 0 under it: a partition accepts an unknown producer at any sequence, so this
- * always converges. Only the last case can write a batch twice: one given up at its deadline was
- * maybe written, and a batch after it that was also sent under the old id is sent again under the
- * new one. Ids are cheap (64 bits, blocks of 1000 from the controller).
+ * <p>A batch that was sent keeps its stamp until it is answered: sent again under another one, it
+ * would be written twice if the first send was written. A batch refused for good or given up at its
+ * deadline leaves the numbering as it is, since its fate may be unknown: the partition tells which
+ * by answering the next batch, in sequence if it was written and out of order if not. Only when the
+ * first unanswered batch is refused out of order or fenced, which writes nothing, nor anything
+ * after it under that numbering, are the unanswered batches numbered anew from 0, in the producer's
+ * next epoch (as Kafka's idempotent producer bumps its own epoch, KIP-360), or under a fresh
+ * producer id once fenced. The partition fences the old epoch's late copies once it has seen the
+ * new one, and takes a new epoch or an unknown producer at sequence 0, so this always converges.
+ * Ids are cheap (64 bits, blocks of 1000 from the controller).
  *
  * <p>Thread-safe: answers arrive on any thread; every method runs under this object's lock, and the
  * sends and completions happen outside it.
@@ -42,8 +46,12 @@ import sluice.storage.record.RecordBatch;
 final class PartitionSequencer {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionSequencer.class);
 
-  /** Kafka's {@code max.in.flight.requests.per.connection} limit for an idempotent producer. */
-  static final int MAX_IN_FLIGHT = 5;
+  /**
+   * Kafka's {@code max.in.flight.requests.per.connection} limit for an idempotent producer: the
+   * batches a partition remembers per producer. Counted from the first unanswered batch, including
+   * the answered ones after it.
+   */
+  static final int MAX_IN_FLIGHT = ProducerStates.BATCHES_RETAINED;
 
   /** Sends one stamped batch to the partition's leader. */
   interface Sender {
@@ -58,6 +66,10 @@ final class PartitionSequencer {
     final long timeoutMs;
     final long deadlineMillis;
     final CompletableFuture<Appended> answer = new CompletableFuture<>();
+
+    /** How many batches were given to this sequencer before this one. */
+    final long position;
+
     ProducerIdAndEpoch producer;
     int sequence;
     boolean inFlight;
@@ -68,8 +80,15 @@ final class PartitionSequencer {
     /** Sent at least once, under any stamp: given up, it may or may not be written. */
     boolean everSent;
 
-    Entry(byte[] planned, int records, Acks acks, long timeoutMs, long deadlineMillis) {
+    Entry(
+        byte[] planned,
+        int records,
+        Acks acks,
+        long timeoutMs,
+        long deadlineMillis,
+        long position) {
       this.planned = planned;
+      this.position = position;
       this.records = records;
       this.acks = acks;
       this.timeoutMs = timeoutMs;
@@ -100,6 +119,8 @@ final class PartitionSequencer {
 
   private boolean draining;
 
+  private long appended;
+
   private ProducerIdAndEpoch producer;
   private boolean askingForId;
   private int nextSequence;
@@ -109,7 +130,7 @@ final class PartitionSequencer {
   private boolean rewinding;
 
   private boolean pausing;
-  private long freshIds;
+  private long renumberings;
 
   /**
    * Whether the partition acknowledged a batch under the current producer id: until then one batch
@@ -142,8 +163,9 @@ final class PartitionSequencer {
    */
   CompletionStage<Appended> append(
       byte[] planned, int records, Acks acks, long timeoutMs, long deadlineMillis) {
-    Entry entry = new Entry(planned, records, acks, timeoutMs, deadlineMillis);
+    Entry entry;
     synchronized (this) {
+      entry = new Entry(planned, records, acks, timeoutMs, deadlineMillis, appended++);
       entries.addLast(entry);
       if (producer != null) {
         stamp(entry);
@@ -154,9 +176,9 @@ final class PartitionSequencer {
     return entry.answer;
   }
 
-  /** How many times this partition was given a fresh producer id after the first. */
-  synchronized long freshIds() {
-    return freshIds;
+  /** How many times the unanswered batches were numbered anew, in a new epoch or under a new id. */
+  synchronized long renumberings() {
+    return renumberings;
   }
 
   private void stamp(Entry entry) {
@@ -236,9 +258,11 @@ final class PartitionSequencer {
           });
       return;
     }
-    int limit = confirmed ? MAX_IN_FLIGHT : 1;
+    // The partition remembers a producer's last few batches, so a batch is sent only while the
+    // first unanswered one is among them: were that one written, its resend is still a duplicate.
+    long window = entries.isEmpty() ? 0 : entries.peekFirst().position + MAX_IN_FLIGHT;
     for (Entry entry : entries) {
-      if (inFlight >= limit) {
+      if (entry.position >= window || (!confirmed && inFlight >= 1)) {
         break;
       }
       if (entry.inFlight || !entry.needsSend) {
@@ -295,15 +319,25 @@ final class PartitionSequencer {
     }
   }
 
-  /** Drops the producer id: the next {@link #pump} asks for a fresh one and numbers anew. */
-  private void freshProducer(String why) {
+  /**
+   * Numbers every unanswered batch anew from 0 in the producer's next epoch (KIP-360), so a late
+   * copy of a batch sent in the old epoch is fenced once the partition has seen the new one; after
+   * a refused epoch, or once the epochs are exhausted, the next {@link #pump} asks for a fresh id.
+   */
+  private void renumber(ApiError why) {
+    boolean freshId = why.code() == ErrorCode.INVALID_PRODUCER_EPOCH || producer.epochExhausted();
     LOG.info(
-        "Partition {}: the gateway takes a fresh producer id instead of {} ({})",
+        "Partition {}: the gateway numbers its batches anew{} instead of {} ({})",
         topicPartition,
+        freshId ? " under a fresh producer id" : " in the next epoch",
         producer,
-        why);
-    producer = null;
-    freshIds++;
+        why.message());
+    renumberings++;
+    if (freshId) {
+      producer = null;
+    } else {
+      useProducer(producer.bumped());
+    }
   }
 
   private void answered(
@@ -365,17 +399,15 @@ final class PartitionSequencer {
       return;
     }
     if (refusedInOrder && !pastDeadline) {
-      // Not written, and the partition does not follow this numbering: start a fresh one.
-      freshProducer(error.message());
+      // Not written, nor anything after it: the partition does not follow this numbering.
+      renumber(error);
       rewinding = true;
       return;
     }
-    // Final: refused for good (nothing written), or given up at the deadline (maybe written).
+    // Final: refused for good (nothing written), or given up at the deadline (maybe written). The
+    // numbering stays: the batches after it, maybe written too, must keep their stamps, and the
+    // partition's answer to the next one says whether the numbering still holds.
     entries.remove(entry);
-    if (producer == stampedWith) {
-      freshProducer("a batch ended with " + error.code());
-    }
-    rewinding = true;
     outbox.add(() -> entry.answer.complete(reply != null ? reply : new Appended(-1, -1, error)));
   }
 
@@ -391,13 +423,12 @@ final class PartitionSequencer {
 
   /**
    * Answers {@code REQUEST_TIMED_OUT} to the batches past their deadline that are not in flight; a
-   * batch never sent under its numbering is known not to be written, one sent before maybe is (then
-   * the partition takes a fresh producer id).
+   * batch never sent is known not to be written, one sent before maybe is. The numbering stays, as
+   * after any batch that ends unanswered ({@link #decide}).
    */
   private void expire() {
     long now = clock.millis();
     var iterator = entries.iterator();
-    boolean renumber = false;
     while (iterator.hasNext()) {
       Entry entry = iterator.next();
       if (entry.inFlight || now < entry.deadlineMillis) {
@@ -413,10 +444,6 @@ final class PartitionSequencer {
               entry.timeoutMs,
               maybeWritten ? "it may or may not be written" : "it was not written");
       outbox.add(() -> entry.answer.complete(new Appended(-1, -1, error)));
-      renumber = true;
-    }
-    if (renumber && producer != null) {
-      freshProducer("a batch expired");
     }
   }
 }

@@ -72,10 +72,8 @@ final class InitProducerIds {
               producerId, knownMark)
           : new Check();
     }
-    if (epoch >= Short.MAX_VALUE - 1) {
-      return new NewId();
-    }
-    return new Bump(new ProducerIdAndEpoch(producerId, (short) (epoch + 1)));
+    var current = new ProducerIdAndEpoch(producerId, epoch);
+    return current.epochExhausted() ? new NewId() : new Bump(current.bumped());
   }
 
   private static Refuse refuse(String format, Object... args) {

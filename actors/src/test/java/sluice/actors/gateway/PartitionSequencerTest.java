@@ -22,7 +22,7 @@ import sluice.storage.record.RecordBatch;
 /**
  * The gateway's idempotent producer on one partition against a scripted leader that holds every
  * answer until the test gives it: order, the in-flight limit, resends with the same stamp, fresh
- * producer ids when the numbering may be lost, deadlines.
+ * numbering when the partition no longer follows it, deadlines.
  */
 class PartitionSequencerTest {
   private static final long NOW = 1_700_000_000_000L;
@@ -30,7 +30,7 @@ class PartitionSequencerTest {
 
   /** A send the test has not answered yet. */
   private record Sent(
-      long producerId, int sequence, int records, CompletableFuture<Appended> reply) {
+      long producerId, short epoch, int sequence, int records, CompletableFuture<Appended> reply) {
     void answer(long offset) {
       reply.complete(new Appended(offset, -1, null));
     }
@@ -59,7 +59,13 @@ class PartitionSequencerTest {
     RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(bytes));
     assertThat(batch.isValid()).as("a stamped batch keeps a valid CRC").isTrue();
     var reply = new CompletableFuture<Appended>();
-    sent.add(new Sent(batch.producerId(), batch.baseSequence(), batch.recordCount(), reply));
+    sent.add(
+        new Sent(
+            batch.producerId(),
+            batch.producerEpoch(),
+            batch.baseSequence(),
+            batch.recordCount(),
+            reply));
     return reply;
   }
 
@@ -112,24 +118,38 @@ class PartitionSequencerTest {
     assertThat(sequencesSent()).containsExactly(0, 1, 2, 3, 1, 2, 3);
     assertThat(sent).extracting(Sent::producerId).containsOnly(100L);
     assertThat(clock.millis()).as("after one backoff").isEqualTo(NOW + 50);
-    assertThat(sequencer.freshIds()).isZero();
+    assertThat(sequencer.renumberings()).isZero();
   }
 
   @Test
-  void aHeadRefusedOutOfOrderGetsAFreshProducerIdAndIsNumberedFromZero() {
+  void aHeadRefusedOutOfOrderIsNumberedFromZeroInTheProducersNextEpoch() {
     append(3);
     append(2);
     sent.get(0).answer(0);
     sent.get(1).refuse(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
 
     Sent again = sent.get(2);
-    assertThat(again.producerId()).isEqualTo(101);
+    assertThat(again.producerId()).isEqualTo(100);
+    assertThat(again.epoch()).isEqualTo((short) 1);
     assertThat(again.sequence()).isZero();
-    assertThat(sequencer.freshIds()).isEqualTo(1);
+    assertThat(sequencer.renumberings()).isEqualTo(1);
   }
 
   @Test
-  void aBatchRefusedForGoodFailsAloneAndTheRestGoOnUnderAFreshId() {
+  void aHeadRefusedForItsEpochIsNumberedFromZeroUnderAFreshProducerId() {
+    append(1);
+    append(1);
+    sent.get(0).answer(0);
+    sent.get(1).refuse(ErrorCode.INVALID_PRODUCER_EPOCH);
+
+    Sent again = sent.get(2);
+    assertThat(again.producerId()).isEqualTo(101);
+    assertThat(again.epoch()).isZero();
+    assertThat(again.sequence()).isZero();
+  }
+
+  @Test
+  void aBatchRefusedForGoodFailsAloneAndTheRestGoOnInTheNextEpoch() {
     CompletionStage<Appended> first = append(1);
     CompletionStage<Appended> refused = append(1);
     CompletionStage<Appended> after = append(1);
@@ -141,7 +161,8 @@ class PartitionSequencerTest {
     assertThat(refused.toCompletableFuture().join().error().code())
         .isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
     Sent resent = sent.get(3);
-    assertThat(resent.producerId()).isEqualTo(101);
+    assertThat(resent.producerId()).isEqualTo(100);
+    assertThat(resent.epoch()).isEqualTo((short) 1);
     assertThat(resent.sequence()).isZero();
     resent.answer(1);
     assertThat(after.toCompletableFuture().join().baseOffset()).isEqualTo(1);
@@ -149,7 +170,8 @@ class PartitionSequencerTest {
   }
 
   @Test
-  void aBatchThatCannotBeAnsweredByItsDeadlineEndsWithTheLastErrorAndTheNextTakeAFreshId() {
+  void
+      aBatchThatCannotBeAnsweredByItsDeadlineEndsWithTheLastErrorAndTheNextFindsOutIfItWasWritten() {
     CompletionStage<Appended> lost = sequencer.append(batch(1), 1, Acks.ALL, 5_000, NOW + 120);
     sent.get(0).refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER); // resent after 50 ms
     sent.get(1).refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER); // the next pause would pass +120
@@ -157,8 +179,60 @@ class PartitionSequencerTest {
     Appended answer = lost.toCompletableFuture().join();
     assertThat(answer.error().code()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     assertThat(sent).hasSize(2);
+    CompletionStage<Appended> next = append(1);
+    assertThat(sent.get(2).producerId()).as("the numbering holds if it was written").isEqualTo(100);
+    assertThat(sent.get(2).sequence()).isEqualTo(1);
+    sent.get(2).refuse(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER); // it was not
+
+    assertThat(sent.get(3).epoch()).isEqualTo((short) 1);
+    assertThat(sent.get(3).sequence()).isZero();
+    sent.get(3).answer(0);
+    assertThat(next.toCompletableFuture().join().baseOffset()).isZero();
+  }
+
+  /**
+   * The interleaving that wrote a record twice in {@code NetworkPartitionTest}: a batch sent behind
+   * one given up at its deadline, and maybe written, was sent again under a fresh producer id.
+   */
+  @Test
+  void aBatchSentBehindOneGivenUpIsSentAgainOnlyWithItsOwnStamp() {
     append(1);
-    assertThat(sent.get(2).producerId()).isEqualTo(101);
+    sent.get(0).answer(0);
+    CompletionStage<Appended> givenUp = sequencer.append(batch(1), 1, Acks.ALL, 100, NOW + 100);
+    CompletionStage<Appended> behind = append(1);
+    assertThat(sequencesSent()).containsExactly(0, 1, 2);
+
+    clock.advance(Duration.ofMillis(100));
+    sent.get(1).refuse(ErrorCode.REQUEST_TIMED_OUT);
+    assertThat(givenUp.toCompletableFuture().join().error().code())
+        .isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
+    sent.get(2).refuse(ErrorCode.REQUEST_TIMED_OUT); // written, its answer lost
+
+    Sent again = sent.get(3);
+    assertThat(again.producerId()).isEqualTo(100);
+    assertThat(again.sequence()).isEqualTo(2);
+    again.answer(2); // the partition answers the duplicate with its offset
+    assertThat(behind.toCompletableFuture().join().baseOffset()).isEqualTo(2);
+    assertThat(sequencer.renumberings()).isZero();
+  }
+
+  @Test
+  void noBatchIsSentFiveOrMorePastTheFirstUnansweredOneSoItsResendStaysADuplicate() {
+    for (int i = 0; i < 7; i++) {
+      append(1);
+    }
+    sent.get(0).answer(0);
+    assertThat(sequencesSent()).containsExactly(0, 1, 2, 3, 4, 5);
+    sent.get(1).refuse(ErrorCode.REQUEST_TIMED_OUT);
+    for (int i = 2; i <= 5; i++) {
+      sent.get(i).answer(i);
+    }
+
+    assertThat(sequencesSent())
+        .as("sequence 6 waits until sequence 1 is answered")
+        .containsExactly(0, 1, 2, 3, 4, 5, 1);
+    sent.get(6).answer(1);
+    assertThat(sequencesSent()).containsExactly(0, 1, 2, 3, 4, 5, 1, 6);
   }
 
   @Test
