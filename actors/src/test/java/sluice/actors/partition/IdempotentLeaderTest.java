@@ -32,8 +32,9 @@ import sluice.storage.record.RecordBatchBuilder;
 /**
  * A partition leader serving an idempotent producer: a resent batch is stored once and answered
  * with its first offsets, across a restart (the state rebuilt from batch headers), retention of the
- * segments that wrote it (segment snapshots) and a truncation of the log (the state rolled back
- * with it); gaps and fenced epochs are refused; a producer idle past the expiration is forgotten.
+ * segments that wrote it (segment snapshots), compaction of its records and a truncation of the log
+ * (the state rolled back with it); gaps and fenced epochs are refused; a producer idle past the
+ * expiration is forgotten.
  */
 class IdempotentLeaderTest {
   private static final int BROKER = 1;
@@ -63,13 +64,14 @@ class IdempotentLeaderTest {
   }
 
   /**
-   * A batch of {@code records} records from the producer in {@code epoch} from {@code sequence}.
+   * A batch of {@code records} records from the producer in {@code epoch} from {@code sequence},
+   * all with key {@code k0}, as {@link TestClusters#batch}'s first record.
    */
   private static byte[] batch(int epoch, int sequence, int records) {
     var builder =
         new RecordBatchBuilder(CompressionType.NONE, 0).producer(PRODUCER, (short) epoch, sequence);
     for (int i = 0; i < records; i++) {
-      builder.append(1, null, ("s" + (sequence + i)).getBytes(), List.of());
+      builder.append(1, "k0".getBytes(), ("s" + (sequence + i)).getBytes(), List.of());
     }
     return TestClusters.bytes(builder.build());
   }
@@ -154,6 +156,38 @@ class IdempotentLeaderTest {
 
     assertThat(append(restarted, batch(0, 4, 1), Acks.ALL).baseOffset()).isEqualTo(4);
     assertThat(logEnd(restarted)).isEqualTo(8);
+  }
+
+  @Test
+  void theProducerStateOutlivesCompactionOfTheRecordsItWrote() {
+    TopicMetadata topic =
+        topic(
+            Map.of(
+                LogConfig.CLEANUP_POLICY,
+                "compact",
+                LogConfig.SEGMENT_BYTES,
+                "100",
+                LogConfig.MIN_COMPACTION_LAG_MS,
+                "0"));
+    EntityRef<Command> leader = start(topic);
+    for (int i = 0; i < 5; i++) {
+      append(leader, batch(0, i, 1), Acks.ALL);
+    }
+    for (int i = 0; i < 3; i++) {
+      append(leader, TestClusters.batch(1, "plain" + i), Acks.ALL);
+    }
+    PartitionLog log = Logs.get(kit.system()).get("idem-0");
+    long written = log.sizeInBytes();
+    assertThat(log.compact()).as("segments rewritten").isPositive();
+    assertThat(log.sizeInBytes()).as("the producer's records are gone").isLessThan(written);
+    kit.shutdownTestKit();
+
+    EntityRef<Command> restarted = start(topic);
+
+    assertThat(append(restarted, batch(0, 4, 1), Acks.ALL).baseOffset()).isEqualTo(4);
+    assertThat(append(restarted, batch(0, 2, 1), Acks.LEADER).baseOffset()).isEqualTo(2);
+    assertThat(logEnd(restarted)).isEqualTo(8);
+    assertThat(append(restarted, batch(0, 5, 1), Acks.ALL).baseOffset()).isEqualTo(8);
   }
 
   @Test
