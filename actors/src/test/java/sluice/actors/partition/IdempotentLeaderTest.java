@@ -138,24 +138,13 @@ class IdempotentLeaderTest {
   void theProducerStateOutlivesRetentionOfTheSegmentsThatWroteIt() {
     TopicMetadata topic =
         topic(Map.of(LogConfig.SEGMENT_BYTES, "100", LogConfig.RETENTION_BYTES, "1"));
-    EntityRef<Command> leader = start(topic);
-    for (int i = 0; i < 5; i++) {
-      append(leader, batch(0, i, 1), Acks.ALL);
-    }
-    for (int i = 0; i < 3; i++) {
-      append(leader, TestClusters.batch(1, "plain" + i), Acks.ALL);
-    }
-    PartitionLog log = Logs.get(kit.system()).get("idem-0");
+    PartitionLog log = fiveProducerBatchesThenThreePlainOnes(start(topic));
     assertThat(log.deleteRetainedSegments()).isPositive();
     assertThat(log.logStartOffset())
         .as("the producer's segments are gone")
         .isGreaterThanOrEqualTo(5);
-    kit.shutdownTestKit();
 
-    EntityRef<Command> restarted = start(topic);
-
-    assertThat(append(restarted, batch(0, 4, 1), Acks.ALL).baseOffset()).isEqualTo(4);
-    assertThat(logEnd(restarted)).isEqualTo(8);
+    assertTheResendsAreDuplicatesAfterARestart(topic);
   }
 
   @Test
@@ -169,17 +158,26 @@ class IdempotentLeaderTest {
                 "100",
                 LogConfig.MIN_COMPACTION_LAG_MS,
                 "0"));
-    EntityRef<Command> leader = start(topic);
+    PartitionLog log = fiveProducerBatchesThenThreePlainOnes(start(topic));
+    long written = log.sizeInBytes();
+    assertThat(log.compact()).as("segments rewritten").isPositive();
+    assertThat(log.sizeInBytes()).as("the producer's records are gone").isLessThan(written);
+
+    assertTheResendsAreDuplicatesAfterARestart(topic);
+  }
+
+  /** Offsets 0 to 4 from the producer, sequences 0 to 4; 5 to 7 plain, all with key k0. */
+  private PartitionLog fiveProducerBatchesThenThreePlainOnes(EntityRef<Command> leader) {
     for (int i = 0; i < 5; i++) {
       append(leader, batch(0, i, 1), Acks.ALL);
     }
     for (int i = 0; i < 3; i++) {
       append(leader, TestClusters.batch(1, "plain" + i), Acks.ALL);
     }
-    PartitionLog log = Logs.get(kit.system()).get("idem-0");
-    long written = log.sizeInBytes();
-    assertThat(log.compact()).as("segments rewritten").isPositive();
-    assertThat(log.sizeInBytes()).as("the producer's records are gone").isLessThan(written);
+    return Logs.get(kit.system()).get("idem-0");
+  }
+
+  private void assertTheResendsAreDuplicatesAfterARestart(TopicMetadata topic) {
     kit.shutdownTestKit();
 
     EntityRef<Command> restarted = start(topic);
