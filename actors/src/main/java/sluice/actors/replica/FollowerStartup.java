@@ -7,6 +7,7 @@ import akka.actor.typed.RecipientRef;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -48,6 +49,7 @@ final class FollowerStartup {
   private final ReplicationSettings settings;
   private final RecipientRef<PartitionLeader.Command> leader;
   private final ActorRef<TruncationNeeded> owner;
+  private final Clock clock;
 
   FollowerStartup(
       ActorContext<Command> context,
@@ -55,13 +57,15 @@ final class FollowerStartup {
       Assignment assignment,
       ReplicationSettings settings,
       RecipientRef<PartitionLeader.Command> leader,
-      ActorRef<TruncationNeeded> owner) {
+      ActorRef<TruncationNeeded> owner,
+      Clock clock) {
     this.context = context;
     this.timers = timers;
     this.assignment = assignment;
     this.settings = settings;
     this.leader = leader;
     this.owner = owner;
+    this.clock = clock;
   }
 
   /** Starts opening the log with {@code config}, cut as {@code truncation} says (or null). */
@@ -96,7 +100,7 @@ final class FollowerStartup {
       return Behaviors.stopped();
     }
     PartitionLog log = Logs.get(context.getSystem()).get(assignment.topicPartition());
-    return new PartitionFollower(context, timers, assignment, settings, leader, owner, log);
+    return new PartitionFollower(context, timers, assignment, settings, leader, owner, clock, log);
   }
 
   private Behavior<Command> onLogFailed(LogFailed failed) {

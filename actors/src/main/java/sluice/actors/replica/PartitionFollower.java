@@ -14,6 +14,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import java.time.Clock;
 import java.time.Duration;
 import sluice.actors.api.CborSerializable;
 import sluice.actors.journal.BatchEvent;
@@ -112,7 +113,8 @@ public final class PartitionFollower
 
   /**
    * A follower of {@code assignment} that fetches from {@code leader}; {@code truncation} (or null)
-   * is applied to the log before recovery; {@code owner} hears when another cut is needed.
+   * is applied to the log before recovery; {@code owner} hears when another cut is needed; {@code
+   * clock} is the wall clock producer state ages by.
    */
   public static Behavior<Command> create(
       Assignment assignment,
@@ -120,12 +122,13 @@ public final class PartitionFollower
       Truncation truncation,
       ReplicationSettings settings,
       RecipientRef<PartitionLeader.Command> leader,
-      ActorRef<TruncationNeeded> owner) {
+      ActorRef<TruncationNeeded> owner,
+      Clock clock) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
                 timers ->
-                    new FollowerStartup(context, timers, assignment, settings, leader, owner)
+                    new FollowerStartup(context, timers, assignment, settings, leader, owner, clock)
                         .begin(config, truncation)));
   }
 
@@ -140,6 +143,7 @@ public final class PartitionFollower
   private final ReplicationSettings settings;
   private final RecipientRef<PartitionLeader.Command> leader;
   private final ActorRef<TruncationNeeded> owner;
+  private final Clock clock;
   private final PartitionLog log;
   private final SegmentSnapshots segmentSnapshots;
   private final FetchTiming timing;
@@ -155,6 +159,7 @@ public final class PartitionFollower
       ReplicationSettings settings,
       RecipientRef<PartitionLeader.Command> leader,
       ActorRef<TruncationNeeded> owner,
+      Clock clock,
       PartitionLog log) {
     super(PersistenceId.ofUniqueId(assignment.topicPartition()));
     this.context = context;
@@ -164,6 +169,7 @@ public final class PartitionFollower
     this.settings = settings;
     this.leader = leader;
     this.owner = owner;
+    this.clock = clock;
     this.log = log;
     this.segmentSnapshots = new SegmentSnapshots(log);
     this.timing = new FetchTiming(settings);
@@ -212,9 +218,7 @@ public final class PartitionFollower
         .onAnyEvent(
             (state, event) ->
                 state.applied(
-                    event.header(),
-                    System.currentTimeMillis(),
-                    settings.producerIdExpiration().toMillis()));
+                    event.header(), clock.millis(), settings.producerIdExpiration().toMillis()));
   }
 
   @Override

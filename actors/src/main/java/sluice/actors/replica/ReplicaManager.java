@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -110,20 +111,22 @@ public final class ReplicaManager {
     return create(
         ReplicationSettings.from(system.settings().config()),
         topicPartition ->
-            ClusterSharding.get(system).entityRefFor(PartitionLeader.TYPE_KEY, topicPartition));
+            ClusterSharding.get(system).entityRefFor(PartitionLeader.TYPE_KEY, topicPartition),
+        Clock.systemUTC());
   }
 
   /**
    * A manager whose followers reach the leader of a {@code topic-partition} through {@code leaders}
-   * (tests pass a stand-in).
+   * and read the wall clock from {@code clock} (tests pass stand-ins).
    */
   public static Behavior<WriteLease.GranterMessage> create(
       ReplicationSettings settings,
-      Function<String, RecipientRef<PartitionLeader.Command>> leaders) {
+      Function<String, RecipientRef<PartitionLeader.Command>> leaders,
+      Clock clock) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new ReplicaManager(context, timers, settings, leaders).begin()));
+                timers -> new ReplicaManager(context, timers, settings, leaders, clock).begin()));
   }
 
   // ---- state -----------------------------------------------------------------------------------
@@ -132,6 +135,7 @@ public final class ReplicaManager {
   private final TimerScheduler<WriteLease.GranterMessage> timers;
   private final ReplicationSettings settings;
   private final Function<String, RecipientRef<PartitionLeader.Command>> leaders;
+  private final Clock clock;
   private final ActorRef<TruncationNeeded> cutAdapter;
   private final StrayLogDeletion strayLogs;
   private final Map<String, ReplicaSlot> slots = new HashMap<>();
@@ -148,11 +152,13 @@ public final class ReplicaManager {
       ActorContext<WriteLease.GranterMessage> context,
       TimerScheduler<WriteLease.GranterMessage> timers,
       ReplicationSettings settings,
-      Function<String, RecipientRef<PartitionLeader.Command>> leaders) {
+      Function<String, RecipientRef<PartitionLeader.Command>> leaders,
+      Clock clock) {
     this.context = context;
     this.timers = timers;
     this.settings = settings;
     this.leaders = leaders;
+    this.clock = clock;
     this.cutAdapter = context.messageAdapter(TruncationNeeded.class, CutRequested::new);
     this.strayLogs = new StrayLogDeletion(Logs.get(context.getSystem()), context.getLog());
     this.health = Logs.get(context.getSystem()).health();
@@ -393,7 +399,8 @@ public final class ReplicaManager {
                 start.truncation(),
                 settings,
                 leaders.apply(topicPartition),
-                cutAdapter),
+                cutAdapter,
+                clock),
             "follower-" + topicPartition + "-" + (++generation));
     context.watchWith(follower, new FollowerTerminated(topicPartition, follower));
     slots.get(topicPartition).followerStarted(follower, start.wanted());

@@ -66,7 +66,9 @@ final class ReplicaTestNode implements AutoCloseable {
         LocalReplicaManager.get(kit.system())
             .startWith(
                 ReplicaManager.create(
-                    ReplicationSettings.from(kit.system().settings().config()), tp -> target));
+                    ReplicationSettings.from(kit.system().settings().config()),
+                    tp -> target,
+                    Clock.systemUTC()));
     this.leases = WriteLeases.get(kit.system()).granter();
   }
 
