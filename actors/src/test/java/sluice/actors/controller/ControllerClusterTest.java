@@ -6,12 +6,10 @@ import akka.actor.Address;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.cluster.MemberStatus;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,25 +75,8 @@ class ControllerClusterTest {
             TestClusters.Metadata.DURABLE,
             "sluice.controller.leader-imbalance-check-interval = 1s");
     ActorTestKit node = ActorTestKit.create("ControllerClusterTest", config);
-    ActorTestKit seed = nodes.isEmpty() ? node : nodes.values().iterator().next();
     nodes.put(id, node);
-    Cluster.get(node.system()).manager().tell(Join.create(address(seed)));
-    TestProbe<Object> probe = node.createTestProbe();
-    probe.awaitAssert(
-        TIMEOUT,
-        () -> {
-          for (ActorTestKit n : nodes.values()) {
-            long up = 0;
-            for (var m : Cluster.get(n.system()).state().getMembers()) {
-              if (m.status().equals(MemberStatus.up())) {
-                up++;
-              }
-            }
-            assertThat(up).isEqualTo(nodes.size());
-          }
-          return null;
-        });
-    TestClusters.registerBroker(node, id, 8080 + id);
+    TestClusters.joinCluster(node, nodes.values(), id, TIMEOUT);
     var recording = new RecordingPartitions();
     partitions.add(recording);
     proxies.put(

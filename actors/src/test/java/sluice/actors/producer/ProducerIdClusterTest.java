@@ -2,13 +2,9 @@ package sluice.actors.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import akka.actor.Address;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,25 +55,8 @@ class ProducerIdClusterTest {
             TestClusters.Metadata.DURABLE,
             CONFIGURED_AS_THREE);
     ActorTestKit node = ActorTestKit.create("ProducerIdClusterTest", config);
-    ActorTestKit seed = nodes.isEmpty() ? node : nodes.values().iterator().next();
     nodes.put(id, node);
-    Cluster.get(node.system()).manager().tell(Join.create(address(seed)));
-    TestProbe<Object> probe = node.createTestProbe();
-    probe.awaitAssert(
-        TIMEOUT,
-        () -> {
-          for (ActorTestKit n : nodes.values()) {
-            long up = 0;
-            for (var m : Cluster.get(n.system()).state().getMembers()) {
-              if (m.status().equals(MemberStatus.up())) {
-                up++;
-              }
-            }
-            assertThat(up).isEqualTo(nodes.size());
-          }
-          return null;
-        });
-    TestClusters.registerBroker(node, id, 8080 + id);
+    TestClusters.joinCluster(node, nodes.values(), id, TIMEOUT);
     ActorRef<Controller.Command> controller =
         Controller.init(
             node.system(),
@@ -100,10 +79,6 @@ class ProducerIdClusterTest {
   private void stopBroker(int id) {
     nodes.remove(id).shutdownTestKit();
     managers.remove(id);
-  }
-
-  private static Address address(ActorTestKit node) {
-    return Cluster.get(node.system()).selfMember().address();
   }
 
   /** Asks broker {@code via} for {@code count} new ids, each asked again until it is answered. */

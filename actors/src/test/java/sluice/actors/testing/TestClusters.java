@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -143,6 +144,35 @@ public final class TestClusters {
           assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
           return null;
         });
+  }
+
+  /**
+   * Joins {@code node}, already in {@code members}, to the cluster of the first of them (itself if
+   * it is the first), waits up to {@code timeout} until every member sees all of them up, and
+   * registers it as broker {@code brokerId} with HTTP port {@code 8080 + brokerId}.
+   */
+  public static void joinCluster(
+      ActorTestKit node, Collection<ActorTestKit> members, int brokerId, Duration timeout) {
+    ActorTestKit seed = members.iterator().next();
+    Cluster.get(node.system())
+        .manager()
+        .tell(Join.create(Cluster.get(seed.system()).selfMember().address()));
+    node.createTestProbe()
+        .awaitAssert(
+            timeout,
+            () -> {
+              for (ActorTestKit member : members) {
+                long up = 0;
+                for (var m : Cluster.get(member.system()).state().getMembers()) {
+                  if (m.status().equals(MemberStatus.up())) {
+                    up++;
+                  }
+                }
+                assertThat(up).isEqualTo(members.size());
+              }
+              return null;
+            });
+    registerBroker(node, brokerId, 8080 + brokerId);
   }
 
   /** Registers broker {@code brokerId} at this node's address, as the Broker does. */
