@@ -152,6 +152,19 @@ public final class Broker {
    * ShardedPartitions}); the stage completes once the gateway is ready.
    */
   public static CompletionStage<BrokerHandle> start(ActorSystem<?> system) {
+    return start(system, null, 0);
+  }
+
+  /**
+   * As {@link #start(ActorSystem)}, registering the broker's Kafka-protocol listener so that every
+   * broker can name it in Metadata answers. The server binds the listener first, so the port is the
+   * bound one even when {@code sluice.kafka.port} is 0.
+   *
+   * @param kafkaHost the host Kafka clients are told to connect to; null for no listener
+   * @param kafkaPort the listener's bound port; 0 for no listener
+   */
+  public static CompletionStage<BrokerHandle> start(
+      ActorSystem<?> system, String kafkaHost, int kafkaPort) {
     BrokerSettings settings;
     try {
       settings = BrokerSettings.fromConfig(system.settings().config());
@@ -160,7 +173,8 @@ public final class Broker {
     }
     // Before the partition machinery, whose lost-leader watch reads it.
     MetadataView.get(system);
-    return start(system, new ShardedPartitions(system, settings.startTimeout()));
+    return start(
+        system, new ShardedPartitions(system, settings.startTimeout()), kafkaHost, kafkaPort);
   }
 
   /**
@@ -169,6 +183,11 @@ public final class Broker {
    */
   public static CompletionStage<BrokerHandle> start(
       ActorSystem<?> system, PartitionRuntime partitions) {
+    return start(system, partitions, null, 0);
+  }
+
+  private static CompletionStage<BrokerHandle> start(
+      ActorSystem<?> system, PartitionRuntime partitions, String kafkaHost, int kafkaPort) {
     Config config = system.settings().config();
     BrokerSettings settings;
     Optional<MetaProperties> meta;
@@ -198,7 +217,7 @@ public final class Broker {
             settings.brokerId(),
             meta.map(MetaProperties::clusterId));
     ControllerRef.get(system).set(controller);
-    Registration registration = new Registration(system, settings);
+    Registration registration = new Registration(system, settings, kafkaHost, kafkaPort);
     return registration
         .register()
         .thenCompose(registered -> awaitClusterId(system, settings))

@@ -42,11 +42,19 @@ final class Registration {
   private final BrokerSettings settings;
   private final SelfUniqueAddress node;
   private final String address;
+  private final String kafkaHost;
+  private final int kafkaPort;
   private volatile DataDirHealth health;
 
-  Registration(ActorSystem<?> system, BrokerSettings settings) {
+  /**
+   * @param kafkaHost where Kafka clients reach this broker, null without a Kafka listener
+   * @param kafkaPort the Kafka listener's bound port, 0 without one
+   */
+  Registration(ActorSystem<?> system, BrokerSettings settings, String kafkaHost, int kafkaPort) {
     this.system = system;
     this.settings = settings;
+    this.kafkaHost = kafkaHost;
+    this.kafkaPort = kafkaPort;
     this.node = DistributedData.get(system).selfUniqueAddress();
     this.address = Cluster.get(system).selfMember().address().toString();
   }
@@ -104,6 +112,12 @@ final class Registration {
             ? List.of()
             : List.of(followed.dataDir().toString());
     return new BrokerRegistration(
-        settings.brokerId(), settings.httpHost(), settings.httpPort(), address, offline);
+        settings.brokerId(),
+        settings.httpHost(),
+        settings.httpPort(),
+        address,
+        offline,
+        kafkaHost,
+        kafkaPort);
   }
 }

@@ -43,12 +43,13 @@ import sluice.actors.quorum.BrokerQuorum;
  * <ul>
  *   <li>topic administration ({@link Admin}, the {@link AdminRequest}s the controller also takes)
  *       is forwarded to the {@link Controller} by {@link TopicAdmin};
- *   <li>partition requests ({@link PartitionRequest}: produce, fetch, offsets) are checked against
- *       the broker's {@link MetadataView} by the {@link MetadataRefresh} rule (a topic or partition
- *       missing from the view is read again locally, then from a majority, before it is refused, so
- *       a topic created a moment ago through another broker is seen at once), then routed by {@link
- *       PartitionRouting} to the partition leaders ({@link PartitionLeaders}), whose leadership
- *       errors {@link LeaderRetry} retries within the request's time;
+ *   <li>partition requests ({@link PartitionRequest}: produce, a client's own batch, fetch,
+ *       offsets) are checked against the broker's {@link MetadataView} by the {@link
+ *       MetadataRefresh} rule (a topic or partition missing from the view is read again locally,
+ *       then from a majority, before it is refused, so a topic created a moment ago through another
+ *       broker is seen at once), then routed by {@link PartitionRouting} to the partition leaders
+ *       ({@link PartitionLeaders}), whose leadership errors {@link LeaderRetry} retries within the
+ *       request's time;
  *   <li>the cluster description is made from the view's registrations ({@link
  *       ClusterDescriptions});
  *   <li>producer ids ({@link InitProducerId}) come from the broker's {@link ProducerIdManager}.
@@ -124,6 +125,46 @@ public final class Gateway {
 
   /** One result per record, in request order. */
   public record ProduceReply(List<RecordResult> results) implements CborSerializable {}
+
+  /**
+   * Appends a client's own record batch to one partition, as it is: the Kafka-protocol front door's
+   * produce, one per partition of the request. The batch keeps the producer id, epoch and sequence
+   * its client stamped (the gateway's own sequencer never renumbers it), so the partition leader's
+   * idempotence checks answer a resend with the first offsets, or refuse it ({@code
+   * OUT_OF_ORDER_SEQUENCE_NUMBER}, {@code INVALID_PRODUCER_EPOCH}). A batch that is not exactly one
+   * v2 batch starting at offset 0 ({@link ClientBatches}), or fails the leader's checks, is refused
+   * and nothing is written. Leadership moves are retried within {@code timeoutMs}.
+   */
+  public record AppendBatch(
+      String topic,
+      int partition,
+      byte[] batch,
+      Acks acks,
+      long timeoutMs,
+      ActorRef<AppendBatchReply> replyTo)
+      implements PartitionRequest {
+    @Override
+    public int highestPartition() {
+      return partition;
+    }
+
+    @Override
+    public void refuse(ApiError error) {
+      replyTo.tell(AppendBatchReply.failed(error));
+    }
+  }
+
+  /**
+   * @param baseOffset the offset of the batch's first record; -1 on error or with acks=0
+   * @param logAppendTime the broker's timestamp for the batch, -1 for CreateTime topics
+   * @param error null on success
+   */
+  public record AppendBatchReply(long baseOffset, long logAppendTime, ApiError error)
+      implements CborSerializable {
+    public static AppendBatchReply failed(ApiError error) {
+      return new AppendBatchReply(-1L, -1L, error);
+    }
+  }
 
   public record Fetch(
       String topic,
@@ -340,6 +381,7 @@ public final class Gateway {
         .onMessage(Admin.class, this::onAdmin)
         .onMessage(Produce.class, this::onProduce)
         .onMessage(Fetch.class, this::onFetch)
+        .onMessage(AppendBatch.class, this::onAppendBatch)
         .onMessage(GetOffsets.class, r -> route(r, topic -> routing.offsets(r, topic)))
         .onMessage(OffsetForTime.class, r -> route(r, topic -> routing.offsetForTime(r, topic)))
         .onMessage(
@@ -390,6 +432,15 @@ public final class Gateway {
       return Behaviors.same();
     }
     return route(request, topic -> routing.produce(request, topic));
+  }
+
+  private Behavior<Command> onAppendBatch(AppendBatch request) {
+    ApiError invalid = PartitionRouting.invalid(request);
+    if (invalid != null) {
+      request.refuse(invalid);
+      return Behaviors.same();
+    }
+    return route(request, topic -> routing.appendBatch(request, topic));
   }
 
   private Behavior<Command> onFetch(Fetch request) {

@@ -19,6 +19,7 @@ import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.ProduceRecord;
 import sluice.actors.api.RecordResult;
 import sluice.actors.metadata.TopicMetadata;
+import sluice.actors.partition.AppendValidation;
 import sluice.actors.partition.PartitionLeader;
 import sluice.storage.log.LogConfig;
 
@@ -271,6 +272,51 @@ final class PartitionCalls {
     RecordResult[] results = new RecordResult[size];
     Arrays.fill(results, new RecordResult(topic, -1, -1L, -1L, error));
     return new Gateway.ProduceReply(List.of(results));
+  }
+
+  /**
+   * Appends a client's batch unchanged (its producer id, epoch and sequence are the client's),
+   * after checking it against the topic's {@code max.message.bytes}; a leadership move is retried
+   * until the request's timeout. Other errors are the leader's answer: a Kafka client retries what
+   * is retriable itself, with the same sequence, so the leader stores a resend once.
+   */
+  CompletionStage<Gateway.AppendBatchReply> appendBatch(
+      Gateway.AppendBatch request, TopicMetadata metadata) {
+    String name = partitionName(request.topic(), request.partition());
+    ApiError tooLarge =
+        AppendValidation.sizeError(
+            request.batch().length,
+            request.topic() + "-" + request.partition(),
+            maxMessageBytes(metadata));
+    if (tooLarge != null) {
+      return CompletableFuture.completedFuture(Gateway.AppendBatchReply.failed(tooLarge));
+    }
+    Duration askTimeout = Duration.ofMillis(request.timeoutMs()).plus(askMargin);
+    return retry
+        .call(
+            () ->
+                leaders.append(
+                    request.topic(),
+                    request.partition(),
+                    request.batch(),
+                    request.acks(),
+                    request.timeoutMs(),
+                    askTimeout),
+            PartitionLeaders.Appended::error,
+            error -> new PartitionLeaders.Appended(-1L, -1L, error),
+            name,
+            clock.millis() + request.timeoutMs())
+        .handle(
+            (reply, failure) ->
+                failure == null
+                    ? new Gateway.AppendBatchReply(
+                        reply.baseOffset(), reply.logAppendTime(), reply.error())
+                    : Gateway.AppendBatchReply.failed(
+                        ApiError.of(
+                            ErrorCode.UNKNOWN_SERVER_ERROR,
+                            "Appending to %s failed: %s",
+                            name,
+                            failure)));
   }
 
   /** Fetches from the leader, waiting up to the request's max wait, and decodes the records. */

@@ -68,6 +68,21 @@ final class PartitionRouting {
     return null;
   }
 
+  /** Why the client's batch cannot be appended whatever the topic, or null. */
+  static ApiError invalid(Gateway.AppendBatch request) {
+    if (request.acks() == null) {
+      return ApiError.of(ErrorCode.INVALID_REQUIRED_ACKS, "acks is required: 0, 1 or all");
+    }
+    if (request.timeoutMs() < 0) {
+      return ApiError.of(
+          ErrorCode.INVALID_REQUEST,
+          "The produce timeout must be 0 or more milliseconds, not %d",
+          request.timeoutMs());
+    }
+    return ClientBatches.check(
+        partitionName(request.topic(), request.partition()), request.batch());
+  }
+
   /** Why the fetch cannot be served whatever the topic, or null. */
   static ApiError invalid(Gateway.Fetch request) {
     return FetchValidation.limits("A fetch", request.maxBytes(), request.maxWaitMs());
@@ -80,11 +95,7 @@ final class PartitionRouting {
    */
   void produce(Gateway.Produce request, TopicMetadata topic) {
     if (topic.internal()) {
-      request.refuse(
-          ApiError.of(
-              ErrorCode.INVALID_TOPIC_EXCEPTION,
-              "Topic '%s' is internal: clients cannot produce to it",
-              topic.name()));
+      request.refuse(internalTopic(topic));
       return;
     }
     List<ProduceRecord> records = request.records();
@@ -99,6 +110,20 @@ final class PartitionRouting {
             request.idempotent(),
             clock.millis())
         .thenAccept(request.replyTo()::tell);
+  }
+
+  /**
+   * Appends a client's batch to its partition, as it is; an internal topic is refused as {@link
+   * #produce} refuses it, and so is a batch over the topic's {@code max.message.bytes}.
+   */
+  void appendBatch(Gateway.AppendBatch request, TopicMetadata topic) {
+    if (topic.internal()) {
+      request.refuse(internalTopic(topic));
+      return;
+    }
+    if (exists(request, request.partition(), topic)) {
+      calls.appendBatch(request, topic).thenAccept(request.replyTo()::tell);
+    }
   }
 
   void fetch(Gateway.Fetch request, TopicMetadata topic) {
@@ -130,5 +155,16 @@ final class PartitionRouting {
       return false;
     }
     return true;
+  }
+
+  private static ApiError internalTopic(TopicMetadata topic) {
+    return ApiError.of(
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        "Topic '%s' is internal: clients cannot produce to it",
+        topic.name());
+  }
+
+  private static String partitionName(String topic, int partition) {
+    return topic + "-" + partition;
   }
 }
