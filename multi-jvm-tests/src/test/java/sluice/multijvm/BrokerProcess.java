@@ -107,6 +107,8 @@ public final class BrokerProcess {
             "-Dsluice.broker-id=" + brokerId,
             "-Dsluice.http.host=" + address.host(),
             "-Dsluice.http.port=" + address.http(),
+            // A free port of its own: brokers share one host, and no crash test speaks Kafka yet.
+            "-Dsluice.kafka.port=0",
             "-Dakka.remote.artery.canonical.hostname=" + address.host(),
             "-Dakka.remote.artery.canonical.port=" + address.akka(),
             "-Dakka.management.http.port=" + address.management()));

@@ -177,6 +177,7 @@ class BrokerRunnerTest {
             "-Dsluice.data-dir=" + dataDir,
             "-Dsluice.broker-id=4",
             "-Dsluice.http.port=0",
+            "-Dsluice.kafka.port=0",
             "-Dakka.remote.artery.canonical.port=0",
             "-Dakka.coordinated-shutdown.run-by-jvm-shutdown-hook=off",
             "-Dakka.cluster.jmx.multi-mbeans-in-same-jvm=on"));

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module layering of DESIGN.md section 2, and no package cycles, checked on the compiled main
- * classes of every module on the server's classpath (storage, actors, http-api, server; not bench).
+ * classes of every module on the server's classpath (storage, actors, http-api, kafka-api, server;
+ * not bench).
  */
 class LayeringTest {
   private static JavaClasses classes;
@@ -54,7 +55,7 @@ class LayeringTest {
         .resideInAPackage("sluice.actors..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("sluice.http..", "sluice.server..", "akka.http..")
+        .resideInAnyPackage("sluice.http..", "sluice.kafka..", "sluice.server..", "akka.http..")
         .check(classes);
   }
 
@@ -73,6 +74,29 @@ class LayeringTest {
             "sluice.actors.broker..",
             "sluice.storage.log..",
             "sluice.server..")
+        .check(classes);
+  }
+
+  @Test
+  void theKafkaApiTalksToTheBrokerOnlyThroughTheGatewayProtocol() {
+    noClasses()
+        .that()
+        .resideInAPackage("sluice.kafka..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "sluice.actors.partition..",
+            "sluice.actors.journal..",
+            "sluice.actors.controller..",
+            "sluice.actors.metadata..",
+            "sluice.actors.broker..",
+            "sluice.storage..",
+            "sluice.http..",
+            "sluice.server..",
+            "org.apache.kafka.clients..",
+            "kafka..",
+            "org.apache.kafka.server..",
+            "org.apache.kafka.storage..")
         .check(classes);
   }
 }
