@@ -20,12 +20,12 @@ import sluice.bench.storage.TempDirs;
  * them: {@code sluice.server.Main server} on the broker's own class path (the server jar and {@code
  * server/target/classpath.txt}, which {@code ./sluice build} writes, under the Sluice checkout
  * {@code home}), with {@code home/application.conf} if present, the LMDB {@code --add-opens}, and
- * per broker {@code -Dsluice.data-dir}, {@code -Dsluice.broker-id=K}, an HTTP, a cluster and an
- * Akka Management port (free loopback ports) and every broker's management endpoint in {@code
- * sluice.cluster.contact-points}, so they form one cluster through Cluster Bootstrap. Data and logs
- * live in a temp work directory ({@code node-K/}, {@code node-K.log}) deleted by {@link #close}
- * unless asked to keep it. A broker is ready when its log says {@code HTTP API on}; the cluster
- * when every broker lists all N.
+ * per broker {@code -Dsluice.data-dir}, {@code -Dsluice.broker-id=K}, an HTTP, a cluster, an Akka
+ * Management and a Kafka-protocol port (free loopback ports) and every broker's management endpoint
+ * in {@code sluice.cluster.contact-points}, so they form one cluster through Cluster Bootstrap.
+ * Data and logs live in a temp work directory ({@code node-K/}, {@code node-K.log}) deleted by
+ * {@link #close} unless asked to keep it. A broker is ready when its log says {@code HTTP API on};
+ * the cluster when every broker lists all N.
  *
  * <p>The bench does not reuse {@code multi-jvm-tests}' {@code BrokerProcess}: that harness is test
  * code (Awaitility, assertion errors) running brokers on the test class path, whereas the bench jar
@@ -76,7 +76,7 @@ public final class SluiceCluster implements AutoCloseable {
     }
     String classpath = serverClasspath(home);
     Path workDir = Files.createTempDirectory("sluice-bench-cluster-");
-    List<Integer> ports = FreePorts.pick(3 * size);
+    List<Integer> ports = FreePorts.pick(4 * size);
     SluiceCluster cluster =
         new SluiceCluster(
             workDir, keepWorkDir, ports.subList(0, size), ports.subList(size, 2 * size));
@@ -105,6 +105,7 @@ public final class SluiceCluster implements AutoCloseable {
         command.add("-Dsluice.http.port=" + ports.get(k - 1));
         command.add("-Dakka.remote.artery.canonical.port=" + ports.get(size + k - 1));
         command.add("-Dakka.management.http.port=" + ports.get(2 * size + k - 1));
+        command.add("-Dsluice.kafka.port=" + ports.get(3 * size + k - 1));
         if (size > 1) {
           for (int s = 1; s <= size; s++) {
             command.add(
