@@ -52,6 +52,8 @@ public enum ErrorCode {
   FENCED_LEADER_EPOCH(74, true),
   UNKNOWN_LEADER_EPOCH(75, true),
   INVALID_RECORD(87, false),
+  /** A request names a topic by an id no topic has (it was deleted, or created again). */
+  UNKNOWN_TOPIC_ID(100, true),
   INVALID_UPDATE_VERSION(108, false),
   /**
    * Sluice's own, not Kafka's: this broker does not see a quorum of the configured brokers ({@code

@@ -43,13 +43,13 @@ import sluice.actors.quorum.BrokerQuorum;
  * <ul>
  *   <li>topic administration ({@link Admin}, the {@link AdminRequest}s the controller also takes)
  *       is forwarded to the {@link Controller} by {@link TopicAdmin};
- *   <li>partition requests ({@link PartitionRequest}: produce, a client's own batch, fetch,
- *       offsets) are checked against the broker's {@link MetadataView} by the {@link
- *       MetadataRefresh} rule (a topic or partition missing from the view is read again locally,
- *       then from a majority, before it is refused, so a topic created a moment ago through another
- *       broker is seen at once), then routed by {@link PartitionRouting} to the partition leaders
- *       ({@link PartitionLeaders}), whose leadership errors {@link LeaderRetry} retries within the
- *       request's time;
+ *   <li>partition requests ({@link PartitionRequest}: produce, a client's own batch, fetch of
+ *       records or of whole batches, offsets) are checked against the broker's {@link MetadataView}
+ *       by the {@link MetadataRefresh} rule (a topic or partition missing from the view is read
+ *       again locally, then from a majority, before it is refused, so a topic created a moment ago
+ *       through another broker is seen at once), then routed by {@link PartitionRouting} to the
+ *       partition leaders ({@link PartitionLeaders}), whose leadership errors {@link LeaderRetry}
+ *       retries within the request's time;
  *   <li>the cluster description is made from the view's registrations ({@link
  *       ClusterDescriptions});
  *   <li>producer ids ({@link InitProducerId}) come from the broker's {@link ProducerIdManager}.
@@ -187,6 +187,43 @@ public final class Gateway {
 
   public record FetchReply(List<ConsumedRecord> records, PartitionOffsets offsets, ApiError error)
       implements CborSerializable {}
+
+  /**
+   * Whole stored v2 batches of one partition from {@code offset}, unchanged (the Kafka-protocol
+   * fetch; {@link Fetch} decodes them instead): up to {@code maxBytes} below the high watermark, or
+   * one larger first batch, waiting up to {@code maxWaitMs} while there is none. A {@code topicId}
+   * (null: not checked) other than the topic's is refused {@code UNKNOWN_TOPIC_ID}.
+   */
+  public record FetchBatches(
+      String topic,
+      String topicId,
+      int partition,
+      long offset,
+      int maxBytes,
+      long maxWaitMs,
+      ActorRef<FetchBatchesReply> replyTo)
+      implements PartitionRequest {
+    @Override
+    public int highestPartition() {
+      return partition;
+    }
+
+    @Override
+    public void refuse(ApiError error) {
+      replyTo.tell(FetchBatchesReply.failed(error));
+    }
+  }
+
+  /**
+   * @param batches concatenated whole batches, possibly empty; empty on error, never null
+   * @param offsets the partition's offsets when the leader answered; null on error
+   */
+  public record FetchBatchesReply(byte[] batches, PartitionOffsets offsets, ApiError error)
+      implements CborSerializable {
+    public static FetchBatchesReply failed(ApiError error) {
+      return new FetchBatchesReply(new byte[0], null, error);
+    }
+  }
 
   public record GetOffsets(String topic, int partition, ActorRef<OffsetsReply> replyTo)
       implements PartitionRequest {
@@ -381,6 +418,7 @@ public final class Gateway {
         .onMessage(Admin.class, this::onAdmin)
         .onMessage(Produce.class, this::onProduce)
         .onMessage(Fetch.class, this::onFetch)
+        .onMessage(FetchBatches.class, this::onFetchBatches)
         .onMessage(AppendBatch.class, this::onAppendBatch)
         .onMessage(GetOffsets.class, r -> route(r, topic -> routing.offsets(r, topic)))
         .onMessage(OffsetForTime.class, r -> route(r, topic -> routing.offsetForTime(r, topic)))
@@ -450,6 +488,15 @@ public final class Gateway {
       return Behaviors.same();
     }
     return route(request, topic -> routing.fetch(request, topic));
+  }
+
+  private Behavior<Command> onFetchBatches(FetchBatches request) {
+    ApiError invalid = PartitionRouting.invalid(request);
+    if (invalid != null) {
+      request.refuse(invalid);
+      return Behaviors.same();
+    }
+    return route(request, topic -> routing.fetchBatches(request, topic));
   }
 
   private Behavior<Command> onInitProducerId(InitProducerId request) {

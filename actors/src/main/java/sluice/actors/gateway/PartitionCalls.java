@@ -319,35 +319,46 @@ final class PartitionCalls {
                             failure)));
   }
 
-  /** Fetches from the leader, waiting up to the request's max wait, and decodes the records. */
-  CompletionStage<Gateway.FetchReply> fetch(Gateway.Fetch request) {
-    String name = partitionName(request.topic(), request.partition());
-    Duration askTimeout = Duration.ofMillis(request.maxWaitMs()).plus(askMargin);
+  /**
+   * Whole batches from the leader, as it stored them, waiting up to {@code maxWaitMs}; leadership
+   * moves are retried within the wait.
+   */
+  CompletionStage<Gateway.FetchBatchesReply> fetchBatches(
+      String topic, int partition, long offset, int maxBytes, long maxWaitMs) {
+    String name = partitionName(topic, partition);
+    Duration askTimeout = Duration.ofMillis(maxWaitMs).plus(askMargin);
     return retry
         .call(
-            () ->
-                leaders.fetch(
-                    request.topic(),
-                    request.partition(),
-                    request.offset(),
-                    request.maxBytes(),
-                    request.maxWaitMs(),
-                    askTimeout),
+            () -> leaders.fetch(topic, partition, offset, maxBytes, maxWaitMs, askTimeout),
             PartitionLeaders.Fetched::error,
             error -> new PartitionLeaders.Fetched(null, null, error),
             name,
-            deadline(request.maxWaitMs()))
-        .thenApply(reply -> decode(request, reply))
-        .exceptionally(
-            failure ->
-                new Gateway.FetchReply(
-                    List.of(),
-                    null,
+            deadline(maxWaitMs))
+        .handle(
+            (reply, failure) -> {
+              if (failure != null) {
+                return Gateway.FetchBatchesReply.failed(
                     ApiError.of(
                         ErrorCode.UNKNOWN_SERVER_ERROR,
                         "Fetching from %s failed: %s",
                         name,
-                        failure)));
+                        failure));
+              }
+              return reply.error() != null
+                  ? new Gateway.FetchBatchesReply(new byte[0], reply.offsets(), reply.error())
+                  : new Gateway.FetchBatchesReply(reply.batches(), reply.offsets(), null);
+            });
+  }
+
+  /** Fetches from the leader, waiting up to the request's max wait, and decodes the records. */
+  CompletionStage<Gateway.FetchReply> fetch(Gateway.Fetch request) {
+    return fetchBatches(
+            request.topic(),
+            request.partition(),
+            request.offset(),
+            request.maxBytes(),
+            request.maxWaitMs())
+        .thenApply(reply -> decode(request, reply));
   }
 
   /**
@@ -356,7 +367,7 @@ final class PartitionCalls {
    * record and meets the error when its next fetch starts at the bad batch. The leader is told of
    * the bad batch, to check its own copy.
    */
-  private Gateway.FetchReply decode(Gateway.Fetch request, PartitionLeaders.Fetched reply) {
+  private Gateway.FetchReply decode(Gateway.Fetch request, Gateway.FetchBatchesReply reply) {
     if (reply.error() != null) {
       return new Gateway.FetchReply(List.of(), reply.offsets(), reply.error());
     }

@@ -88,6 +88,11 @@ final class PartitionRouting {
     return FetchValidation.limits("A fetch", request.maxBytes(), request.maxWaitMs());
   }
 
+  /** Why the fetch cannot be served whatever the topic, or null. */
+  static ApiError invalid(Gateway.FetchBatches request) {
+    return FetchValidation.limits("A fetch", request.maxBytes(), request.maxWaitMs());
+  }
+
   /**
    * Produces the records (a partition a record names beyond the topic is refused for it). An
    * internal topic ({@code __consumer_offsets}) is refused whole, as Kafka refuses a client's
@@ -129,6 +134,33 @@ final class PartitionRouting {
   void fetch(Gateway.Fetch request, TopicMetadata topic) {
     if (exists(request, request.partition(), topic)) {
       calls.fetch(request).thenAccept(request.replyTo()::tell);
+    }
+  }
+
+  /**
+   * Fetches whole batches, once the topic is the one the request's topic id names (a topic deleted
+   * and created again has a new id, and is refused {@code UNKNOWN_TOPIC_ID}).
+   */
+  void fetchBatches(Gateway.FetchBatches request, TopicMetadata topic) {
+    if (request.topicId() != null && !request.topicId().equals(topic.topicId())) {
+      request.refuse(
+          ApiError.of(
+              ErrorCode.UNKNOWN_TOPIC_ID,
+              "Topic '%s' has id %s, not %s: the topic of that id no longer exists",
+              topic.name(),
+              topic.topicId(),
+              request.topicId()));
+      return;
+    }
+    if (exists(request, request.partition(), topic)) {
+      calls
+          .fetchBatches(
+              request.topic(),
+              request.partition(),
+              request.offset(),
+              request.maxBytes(),
+              request.maxWaitMs())
+          .thenAccept(request.replyTo()::tell);
     }
   }
 

@@ -475,6 +475,46 @@ class GatewayTest {
   }
 
   @Test
+  void fetchBatchesAnswersTheStoredBatchesUnchangedAndChecksTheTopicId() {
+    String topicId = createTopic("raw", 2).topic().topicId();
+    produce(
+        "raw",
+        List.of(
+            new ProduceRecord(1, utf8("k"), utf8("a"), null, 5L),
+            new ProduceRecord(1, null, utf8("b"), null, 6L)),
+        Acks.ALL);
+    TestProbe<Gateway.FetchBatchesReply> probe = testKit.createTestProbe();
+
+    gateway.tell(new Gateway.FetchBatches("raw", topicId, 1, 0, 1 << 20, 0, probe.getRef()));
+    Gateway.FetchBatchesReply fetched = probe.expectMessageClass(Gateway.FetchBatchesReply.class);
+    assertThat(fetched.error()).isNull();
+    assertThat(fetched.offsets().highWatermark()).isEqualTo(2);
+    assertThat(leaders.batches("raw", 1)).hasSize(1);
+    java.nio.ByteBuffer batch = leaders.batches("raw", 1).get(0).buffer().duplicate();
+    byte[] stored = new byte[batch.remaining()];
+    batch.get(stored);
+    assertThat(fetched.batches()).isEqualTo(stored);
+
+    gateway.tell(new Gateway.FetchBatches("raw", null, 1, 0, 1 << 20, 0, probe.getRef()));
+    assertThat(probe.expectMessageClass(Gateway.FetchBatchesReply.class).batches())
+        .isEqualTo(stored);
+
+    String otherId = "0b3f2a4e-9c1d-4e55-8f00-123456789abc";
+    gateway.tell(new Gateway.FetchBatches("raw", otherId, 1, 0, 1 << 20, 0, probe.getRef()));
+    Gateway.FetchBatchesReply wrongId = probe.expectMessageClass(Gateway.FetchBatchesReply.class);
+    assertThat(wrongId.error().code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_ID);
+    assertThat(wrongId.error().message()).contains(otherId).contains(topicId);
+    assertThat(wrongId.batches()).isEmpty();
+
+    gateway.tell(new Gateway.FetchBatches("raw", topicId, 9, 0, 1 << 20, 0, probe.getRef()));
+    assertThat(probe.expectMessageClass(Gateway.FetchBatchesReply.class).error().code())
+        .isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    gateway.tell(new Gateway.FetchBatches("raw", topicId, 1, 0, 0, 0, probe.getRef()));
+    assertThat(probe.expectMessageClass(Gateway.FetchBatchesReply.class).error().message())
+        .contains("maxBytes=0");
+  }
+
+  @Test
   void administrationGoesThroughTheController() {
     assertThat(createTopic("a", 2).topic().partitions()).hasSize(2);
     assertThat(createTopic("a", 2).error().code()).isEqualTo(ErrorCode.TOPIC_ALREADY_EXISTS);
