@@ -4,7 +4,9 @@ import akka.util.ByteString;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -22,11 +24,15 @@ final class KafkaApis {
   private final MetadataApi metadata;
   private final ProduceApi produce;
   private final InitProducerIdApi initProducerId;
+  private final FetchApi fetch;
+  private final ListOffsetsApi listOffsets;
 
   KafkaApis(GatewayCalls gateway, KafkaSettings settings) {
     this.metadata = new MetadataApi(gateway, settings.adminTimeout());
     this.produce = new ProduceApi(gateway);
     this.initProducerId = new InitProducerIdApi(gateway, settings.adminTimeout());
+    this.fetch = new FetchApi(gateway, new TopicIds(gateway, settings.adminTimeout()));
+    this.listOffsets = new ListOffsetsApi(gateway, settings.adminTimeout());
   }
 
   CompletionStage<Optional<ByteString>> serve(ByteString frame) {
@@ -60,6 +66,14 @@ final class KafkaApis {
               .answer((InitProducerIdRequestData) request.body().data())
               .thenApply(answer -> Optional.of(KafkaCodec.encode(header, answer)));
       case PRODUCE -> produce(header, (ProduceRequestData) request.body().data());
+      case FETCH ->
+          fetch
+              .answer((FetchRequestData) request.body().data(), header.apiVersion())
+              .thenApply(answer -> Optional.of(KafkaCodec.encode(header, answer)));
+      case LIST_OFFSETS ->
+          listOffsets
+              .answer((ListOffsetsRequestData) request.body().data(), header.apiVersion())
+              .thenApply(answer -> Optional.of(KafkaCodec.encode(header, answer)));
       default ->
           CompletableFuture.failedFuture(
               new ConnectionClosed("API " + header.apiKey().name + " has no handler"));

@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.util.ByteString;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -22,8 +31,12 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -33,9 +46,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import sluice.actors.api.AdminRequest.ClusterDescription;
+import sluice.actors.api.ApiError;
 import sluice.actors.api.BrokerInfo;
+import sluice.actors.api.ErrorCode;
 import sluice.actors.api.PartitionInfo;
+import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.TopicDescription;
+import sluice.actors.gateway.Gateway;
 
 /**
  * Contract tests of the wire codec against kafka-clients 4.1.0 itself: every request its own
@@ -74,6 +91,24 @@ class KafkaCodecTest {
       // Before v3 the client's software name and version are not on the wire.
       assertThat(parsed.body().data())
           .isEqualTo(new org.apache.kafka.common.message.ApiVersionsRequestData());
+    } else if (key == ApiKeys.FETCH) {
+      // Fields a version does not carry keep their builder values on one side only: compare the
+      // ones every consumer fetch needs.
+      FetchRequestData fetch = (FetchRequestData) parsed.body().data();
+      assertThat(fetch.replicaId()).isEqualTo(-1);
+      assertThat(fetch.maxWaitMs()).isEqualTo(500);
+      assertThat(fetch.minBytes()).isEqualTo(1);
+      assertThat(fetch.maxBytes()).isEqualTo(50 << 20);
+      var topic = fetch.topics().get(0);
+      if (version >= 13) {
+        assertThat(topic.topicId()).isEqualTo(ORDERS_ID);
+      } else {
+        assertThat(topic.topic()).isEqualTo("orders");
+      }
+      assertThat(topic.partitions())
+          .extracting(p -> p.partition() + "@" + p.fetchOffset() + "/" + p.partitionMaxBytes())
+          .containsExactly("0@0/1048576", "1@9/1048576");
+      assertThat(topic.partitions().get(0).currentLeaderEpoch()).isEqualTo(version >= 9 ? 4 : -1);
     } else {
       assertThat(parsed.body().data()).isEqualTo(request.data());
     }
@@ -129,6 +164,38 @@ class KafkaCodecTest {
         assertThat(partition.baseOffset()).isEqualTo(17L);
         assertThat(partition.errorCode()).isEqualTo(Errors.NONE.code());
       }
+      case FETCH -> {
+        FetchResponse fetch = (FetchResponse) parsed;
+        assertThat(fetch.sessionId()).isZero();
+        var topic = fetch.data().responses().get(0);
+        if (version >= 13) {
+          assertThat(topic.topicId()).isEqualTo(ORDERS_ID);
+        } else {
+          assertThat(topic.topic()).isEqualTo("orders");
+        }
+        var served = topic.partitions().get(0);
+        assertThat(served.highWatermark()).isEqualTo(3L);
+        assertThat(served.preferredReadReplica()).isEqualTo(-1);
+        if (version >= 5) {
+          assertThat(served.logStartOffset()).isZero();
+        }
+        List<String> values = new ArrayList<>();
+        FetchResponse.recordsOrFail(served)
+            .records()
+            .forEach(r -> values.add(StandardCharsets.UTF_8.decode(r.value()).toString()));
+        assertThat(values).containsExactly("a", "b", "c");
+        var refused = topic.partitions().get(1);
+        assertThat(refused.errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
+        assertThat(refused.highWatermark()).isEqualTo(-1L);
+      }
+      case LIST_OFFSETS -> {
+        var partitions = ((ListOffsetsResponse) parsed).data().topics().get(0).partitions();
+        assertThat(partitions.get(0).offset()).isEqualTo(11L);
+        assertThat(partitions.get(0).timestamp()).isEqualTo(1_700_000_000_000L);
+        assertThat(partitions.get(0).leaderEpoch()).isEqualTo(version >= 4 ? 6 : -1);
+        assertThat(partitions.get(1).errorCode())
+            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+      }
       default -> throw new AssertionError("no case for " + key);
     }
   }
@@ -145,12 +212,12 @@ class KafkaCodecTest {
 
   @Test
   void anApiSluiceDoesNotServeIsRefusedNamingIt() {
-    ByteBuffer frame = ByteBuffer.allocate(8).putShort(ApiKeys.FETCH.id).putShort((short) 12);
+    ByteBuffer frame = ByteBuffer.allocate(8).putShort(ApiKeys.JOIN_GROUP.id).putShort((short) 9);
     frame.putInt(1).flip();
 
     assertThat(KafkaCodec.decode(frame))
         .isInstanceOfSatisfying(
-            KafkaCodec.Refused.class, r -> assertThat(r.reason()).contains("Fetch"));
+            KafkaCodec.Refused.class, r -> assertThat(r.reason()).contains("JoinGroup"));
   }
 
   @Test
@@ -229,6 +296,22 @@ class KafkaCodecTest {
                     .setTopicData(topics))
             .build(version);
       }
+      case FETCH -> fetchRequest(version);
+      case LIST_OFFSETS -> {
+        var topic = new ListOffsetsRequestData.ListOffsetsTopic().setName("orders");
+        topic
+            .partitions()
+            .add(
+                new ListOffsetsRequestData.ListOffsetsPartition()
+                    .setPartitionIndex(0)
+                    .setTimestamp(ListOffsetsRequest.EARLIEST_TIMESTAMP)
+                    .setCurrentLeaderEpoch(version >= 4 ? 6 : -1));
+        yield ListOffsetsRequest.Builder.forConsumer(
+                version >= 2,
+                version >= 2 ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED)
+            .setTargetTimes(List.of(topic))
+            .build(version);
+      }
       default -> throw new AssertionError("no request for " + key);
     };
   }
@@ -273,7 +356,62 @@ class KafkaCodecTest {
         data.responses().add(topic);
         yield data;
       }
+      case FETCH -> {
+        FetchRequestData request = fetchRequest(version).data();
+        byte[] batches = batch(0L, "a", "b", "c");
+        yield FetchApi.response(
+            request,
+            List.of(
+                new Gateway.FetchBatchesReply(batches, new PartitionOffsets(0L, 3L, 3L), null),
+                Gateway.FetchBatchesReply.failed(
+                    ApiError.of(ErrorCode.OFFSET_OUT_OF_RANGE, "Offset 9 is out of range"))),
+            version >= 13);
+      }
+      case LIST_OFFSETS -> {
+        var data = new ListOffsetsResponseData();
+        var topic = new ListOffsetsResponseData.ListOffsetsTopicResponse().setName("orders");
+        topic
+            .partitions()
+            .add(
+                ListOffsetsApi.answered(
+                    0, new ListOffsetsApi.Found(11L, 1_700_000_000_000L, 6), version));
+        topic.partitions().add(ListOffsetsApi.failed(1, Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+        data.topics().add(topic);
+        yield data;
+      }
       default -> throw new AssertionError("no response for " + key);
     };
+  }
+
+  static final Uuid ORDERS_ID = MetadataAnswers.topicId("0b3f2a4e-9c1d-4e55-8f00-123456789abc");
+
+  /**
+   * A consumer's fetch of orders-0 from offset 0 and orders-1 from offset 9, as 4.1.0 builds it.
+   */
+  private static FetchRequest fetchRequest(short version) {
+    Map<TopicPartition, FetchRequest.PartitionData> partitions = new LinkedHashMap<>();
+    partitions.put(
+        new TopicPartition("orders", 0),
+        new FetchRequest.PartitionData(ORDERS_ID, 0L, -1L, 1 << 20, Optional.of(4)));
+    partitions.put(
+        new TopicPartition("orders", 1),
+        new FetchRequest.PartitionData(ORDERS_ID, 9L, -1L, 1 << 20, Optional.of(4)));
+    return FetchRequest.Builder.forConsumer(version, 500, 1, partitions)
+        .isolationLevel(IsolationLevel.READ_UNCOMMITTED)
+        .setMaxBytes(50 << 20)
+        .build(version);
+  }
+
+  /** One v2 batch of {@code values} from {@code baseOffset}, as a partition stores it. */
+  static byte[] batch(long baseOffset, String... values) {
+    SimpleRecord[] records = new SimpleRecord[values.length];
+    for (int i = 0; i < values.length; i++) {
+      records[i] = new SimpleRecord(1_700_000_000_000L + i, null, values[i].getBytes());
+    }
+    ByteBuffer buffer =
+        MemoryRecords.withRecords(baseOffset, Compression.NONE, 6, records).buffer();
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
   }
 }
