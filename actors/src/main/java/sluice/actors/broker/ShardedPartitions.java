@@ -197,6 +197,17 @@ public final class ShardedPartitions
   }
 
   @Override
+  public CompletionStage<Gateway.EpochEndReply> epochEnd(
+      String topic, int partition, int currentLeaderEpoch, int leaderEpoch, Duration askTimeout) {
+    return leader(topic, partition)
+        .ask(
+            (ActorRef<PartitionLeader.EpochEndReply> replyTo) ->
+                new PartitionLeader.EpochEnd(currentLeaderEpoch, leaderEpoch, replyTo),
+            askTimeout)
+        .thenApply(r -> new Gateway.EpochEndReply(r.leaderEpoch(), r.endOffset(), r.error()));
+  }
+
+  @Override
   public void corruptBatchSeen(String topic, int partition, long offset, String problem) {
     leader(topic, partition)
         .tell(

@@ -258,6 +258,36 @@ public final class Gateway {
   public record OffsetForTimeReply(long offset, ApiError error) implements CborSerializable {}
 
   /**
+   * Where leader epoch {@code leaderEpoch} ends in the partition leader's log (Kafka's
+   * OffsetForLeaderEpoch, see {@code PartitionLeader.EpochEnd}); {@code currentLeaderEpoch} -1 for
+   * no check. Leadership moves are retried.
+   */
+  public record EpochEnd(
+      String topic,
+      int partition,
+      int currentLeaderEpoch,
+      int leaderEpoch,
+      ActorRef<EpochEndReply> replyTo)
+      implements PartitionRequest {
+    @Override
+    public int highestPartition() {
+      return partition;
+    }
+
+    @Override
+    public void refuse(ApiError error) {
+      replyTo.tell(new EpochEndReply(-1, -1L, error));
+    }
+  }
+
+  /**
+   * @param leaderEpoch the largest epoch at or below the one asked, -1 if none or on error
+   * @param endOffset where it ends, -1 if none or on error
+   */
+  public record EpochEndReply(int leaderEpoch, long endOffset, ApiError error)
+      implements CborSerializable {}
+
+  /**
    * The topic as this broker's metadata view holds it, for a front door that checks a request
    * before sending it: read again locally, then from a majority, when the view lacks the topic or
    * the partition {@code highestPartition} ({@link MetadataRefresh}), never asked of the
@@ -422,6 +452,7 @@ public final class Gateway {
         .onMessage(AppendBatch.class, this::onAppendBatch)
         .onMessage(GetOffsets.class, r -> route(r, topic -> routing.offsets(r, topic)))
         .onMessage(OffsetForTime.class, r -> route(r, topic -> routing.offsetForTime(r, topic)))
+        .onMessage(EpochEnd.class, r -> route(r, topic -> routing.epochEnd(r, topic)))
         .onMessage(
             TopicInView.class,
             r ->

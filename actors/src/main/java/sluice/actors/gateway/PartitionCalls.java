@@ -421,6 +421,21 @@ final class PartitionCalls {
         deadline(0));
   }
 
+  CompletionStage<Gateway.EpochEndReply> epochEnd(Gateway.EpochEnd request) {
+    return retry.call(
+        () ->
+            leaders.epochEnd(
+                request.topic(),
+                request.partition(),
+                request.currentLeaderEpoch(),
+                request.leaderEpoch(),
+                askMargin),
+        Gateway.EpochEndReply::error,
+        error -> new Gateway.EpochEndReply(-1, -1L, error),
+        partitionName(request.topic(), request.partition()),
+        deadline(0));
+  }
+
   /** Retries of leadership errors may go on for the wait plus the ask margin. */
   private long deadline(long waitMs) {
     return clock.millis() + waitMs + askMargin.toMillis();

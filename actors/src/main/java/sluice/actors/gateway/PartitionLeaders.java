@@ -41,6 +41,10 @@ public interface PartitionLeaders {
   CompletionStage<Gateway.OffsetForTimeReply> offsetForTime(
       String topic, int partition, long timestamp, Duration askTimeout);
 
+  /** Where {@code leaderEpoch} ends in the leader's log, checking {@code currentLeaderEpoch}. */
+  CompletionStage<Gateway.EpochEndReply> epochEnd(
+      String topic, int partition, int currentLeaderEpoch, int leaderEpoch, Duration askTimeout);
+
   /**
    * Tells the leader that a fetched batch failed its checks here ({@code problem}), so it can read
    * its own copy back and resign if that is corrupt. Not answered.

@@ -178,6 +178,12 @@ final class PartitionRouting {
     }
   }
 
+  void epochEnd(Gateway.EpochEnd request, TopicMetadata topic) {
+    if (exists(request, request.partition(), topic)) {
+      calls.epochEnd(request).thenAccept(request.replyTo()::tell);
+    }
+  }
+
   /** Whether the one partition the request names exists; if not, the request is refused. */
   private static boolean exists(
       Gateway.PartitionRequest request, int partition, TopicMetadata topic) {

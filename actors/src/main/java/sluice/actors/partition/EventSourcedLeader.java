@@ -34,6 +34,7 @@ import sluice.actors.partition.PartitionLeader.Append;
 import sluice.actors.partition.PartitionLeader.AppendReply;
 import sluice.actors.partition.PartitionLeader.CorruptBatchSeen;
 import sluice.actors.partition.PartitionLeader.Delete;
+import sluice.actors.partition.PartitionLeader.EpochEnd;
 import sluice.actors.partition.PartitionLeader.Fetch;
 import sluice.actors.partition.PartitionLeader.GetOffsets;
 import sluice.actors.partition.PartitionLeader.Internal;
@@ -182,6 +183,7 @@ final class EventSourcedLeader
         .onCommand(ResignationAnswered.class, this::onResignationAnswered)
         .onCommand(GetOffsets.class, this::onGetOffsets)
         .onCommand(OffsetForTime.class, this::onOffsetForTime)
+        .onCommand(EpochEnd.class, this::onEpochEnd)
         .onCommand(Delete.class, this::onDelete)
         .onCommand(MetadataChanged.class, this::onMetadataChanged)
         .onCommand(Stop.class, this::onStop)
@@ -317,6 +319,13 @@ final class EventSourcedLeader
       reply = new OffsetForTimeReply(offset < log.highWatermark() ? offset : -1, null);
     }
     return Effect().reply(query.replyTo(), reply);
+  }
+
+  private ReplyEffect<BatchEvent, LeaderState> onEpochEnd(LeaderState state, EpochEnd query) {
+    return Effect()
+        .reply(
+            query.replyTo(),
+            EpochEnds.answer(partition, query, replication.leaderEpoch(), end(state)));
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------

@@ -117,6 +117,26 @@ public final class PartitionLeader {
   public record OffsetForTimeReply(long offset, ApiError error) implements CborSerializable {}
 
   /**
+   * Where leader epoch {@code leaderEpoch} ends in this leader's log (Kafka's OffsetForLeaderEpoch,
+   * which a consumer asks to validate its position after a leader change, KIP-320): the largest
+   * epoch at or below it and the offset after its last batch (the log end offset for the latest
+   * epoch), as the log's leader-epoch cache answers it (Kafka's rules: both -1 for an epoch newer
+   * than the latest, or for -1).
+   *
+   * @param currentLeaderEpoch the epoch the asker believes current, -1 for no check: older than the
+   *     leader's is {@code FENCED_LEADER_EPOCH}, newer {@code UNKNOWN_LEADER_EPOCH}
+   */
+  public record EpochEnd(int currentLeaderEpoch, int leaderEpoch, ActorRef<EpochEndReply> replyTo)
+      implements Command {}
+
+  /**
+   * @param leaderEpoch the epoch answered about, -1 if undefined or on error
+   * @param endOffset where it ends, -1 if undefined or on error
+   */
+  public record EpochEndReply(int leaderEpoch, long endOffset, ApiError error)
+      implements CborSerializable {}
+
+  /**
    * A follower's fetch (Kafka's Fetch from a replica, with the KIP-101/KIP-320 fields): batches
    * from {@code fetchOffset} up to the leader's log end offset (not only below the high watermark),
    * or, when the follower's log diverges from the leader's, where to truncate. It also tells the

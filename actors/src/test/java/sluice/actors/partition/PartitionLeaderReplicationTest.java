@@ -30,6 +30,8 @@ import sluice.actors.partition.PartitionLeader.Append;
 import sluice.actors.partition.PartitionLeader.AppendReply;
 import sluice.actors.partition.PartitionLeader.Command;
 import sluice.actors.partition.PartitionLeader.Diverging;
+import sluice.actors.partition.PartitionLeader.EpochEnd;
+import sluice.actors.partition.PartitionLeader.EpochEndReply;
 import sluice.actors.partition.PartitionLeader.Fetch;
 import sluice.actors.partition.PartitionLeader.FetchReply;
 import sluice.actors.partition.PartitionLeader.GetOffsets;
@@ -297,6 +299,43 @@ class PartitionLeaderReplicationTest {
     assertThat(replicaFetch(leader, 3, 2, 3, 0).diverging()).isEqualTo(new Diverging(0, 2));
     // An epoch the leader never heard of.
     assertThat(replicaFetch(leader, 3, 2, 3, 7).diverging()).isEqualTo(new Diverging(-1, -1));
+  }
+
+  @Test
+  void aConsumerAskingWhereAnEpochEndsGetsTheLargestEpochAtOrBelowItAndItsEnd() {
+    start("");
+    EntityRef<Command> leader = leaderOf(REPLICAS, 0, Map.of());
+    append(leader, Acks.LEADER, "a");
+    append(leader, Acks.LEADER, "b");
+    TestClusters.putTopic(kit, topic(REPLICAS, BROKER, 2, 1, Map.of()));
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertThat(epochEnd(leader, 2, 2).error()).isNull();
+              return null;
+            });
+    assertThat(append(leader, Acks.LEADER, "c").baseOffset()).isEqualTo(2);
+
+    assertThat(epochEnd(leader, 2, 0)).isEqualTo(new EpochEndReply(0, 2, null));
+    // Epoch 1 never led here: the largest epoch below it is 0.
+    assertThat(epochEnd(leader, 2, 1)).isEqualTo(new EpochEndReply(0, 2, null));
+    assertThat(epochEnd(leader, 2, 2)).isEqualTo(new EpochEndReply(2, 3, null));
+    // No check of the asker's epoch with -1; an epoch newer than any here is undefined, as in
+    // Kafka.
+    assertThat(epochEnd(leader, -1, 2)).isEqualTo(new EpochEndReply(2, 3, null));
+    assertThat(epochEnd(leader, -1, 9)).isEqualTo(new EpochEndReply(-1, -1, null));
+    assertThat(epochEnd(leader, -1, -1)).isEqualTo(new EpochEndReply(-1, -1, null));
+    EpochEndReply fenced = epochEnd(leader, 1, 0);
+    assertThat(fenced.error().code()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH);
+    assertThat(fenced.error().message()).contains("epoch 1").contains("is 2");
+    assertThat(epochEnd(leader, 3, 0).error().code()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH);
+  }
+
+  private EpochEndReply epochEnd(EntityRef<Command> leader, int current, int epoch) {
+    TestProbe<EpochEndReply> probe = kit.createTestProbe();
+    leader.tell(new EpochEnd(current, epoch, probe.ref()));
+    return probe.expectMessageClass(EpochEndReply.class, WAIT);
   }
 
   @Test

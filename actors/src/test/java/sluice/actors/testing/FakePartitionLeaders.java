@@ -135,6 +135,21 @@ public final class FakePartitionLeaders implements PartitionLeaders {
     return done(new Gateway.OffsetForTimeReply(-1, null));
   }
 
+  /**
+   * Every batch is of epoch 0 here: epoch 0 or later ends at the log end, earlier ones are unknown.
+   */
+  @Override
+  public CompletionStage<Gateway.EpochEndReply> epochEnd(
+      String topic, int partition, int currentLeaderEpoch, int leaderEpoch, Duration askTimeout) {
+    List<byte[]> log = log(topic, partition);
+    synchronized (log) {
+      return done(
+          leaderEpoch < 0
+              ? new Gateway.EpochEndReply(-1, -1L, null)
+              : new Gateway.EpochEndReply(0, logEnd(log), null));
+    }
+  }
+
   private static long logEnd(List<byte[]> log) {
     return log.isEmpty()
         ? 0
