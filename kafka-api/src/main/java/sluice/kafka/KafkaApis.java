@@ -8,6 +8,7 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -26,6 +27,7 @@ final class KafkaApis {
   private final InitProducerIdApi initProducerId;
   private final FetchApi fetch;
   private final ListOffsetsApi listOffsets;
+  private final OffsetForLeaderEpochApi offsetForLeaderEpoch;
 
   KafkaApis(GatewayCalls gateway, KafkaSettings settings) {
     this.metadata = new MetadataApi(gateway, settings.adminTimeout());
@@ -33,6 +35,7 @@ final class KafkaApis {
     this.initProducerId = new InitProducerIdApi(gateway, settings.adminTimeout());
     this.fetch = new FetchApi(gateway, new TopicIds(gateway, settings.adminTimeout()));
     this.listOffsets = new ListOffsetsApi(gateway, settings.adminTimeout());
+    this.offsetForLeaderEpoch = new OffsetForLeaderEpochApi(gateway, settings.adminTimeout());
   }
 
   CompletionStage<Optional<ByteString>> serve(ByteString frame) {
@@ -69,6 +72,10 @@ final class KafkaApis {
       case FETCH ->
           fetch
               .answer((FetchRequestData) request.body().data(), header.apiVersion())
+              .thenApply(answer -> Optional.of(KafkaCodec.encode(header, answer)));
+      case OFFSET_FOR_LEADER_EPOCH ->
+          offsetForLeaderEpoch
+              .answer((OffsetForLeaderEpochRequestData) request.body().data())
               .thenApply(answer -> Optional.of(KafkaCodec.encode(header, answer)));
       case LIST_OFFSETS ->
           listOffsets

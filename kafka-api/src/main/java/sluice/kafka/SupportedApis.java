@@ -31,7 +31,8 @@ public final class SupportedApis {
           ApiKeys.INIT_PRODUCER_ID, new Range((short) 0, (short) 5),
           ApiKeys.PRODUCE, new Range((short) 3, (short) 12),
           ApiKeys.FETCH, new Range((short) 4, (short) 18),
-          ApiKeys.LIST_OFFSETS, new Range((short) 1, (short) 10));
+          ApiKeys.LIST_OFFSETS, new Range((short) 1, (short) 10),
+          ApiKeys.OFFSET_FOR_LEADER_EPOCH, new Range((short) 2, (short) 4));
 
   /** The versions of {@code key} served, empty if the API is not served at all. */
   public static Optional<Range> range(ApiKeys key) {

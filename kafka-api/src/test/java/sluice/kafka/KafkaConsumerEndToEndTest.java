@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.LogTruncationException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,6 +33,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchMetadata;
@@ -38,6 +41,8 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -275,6 +280,74 @@ class KafkaConsumerEndToEndTest {
       assertThat(pollUntil(resetting, 3))
           .extracting(ConsumerRecord::offset)
           .containsExactly(0L, 1L, 2L);
+    }
+  }
+
+  @Test
+  void aSeekWithALeaderEpochIsValidatedAndATruncatedPositionIsReported() throws Exception {
+    broker.createTopic("validated", 1);
+    produce("validated", 5);
+    TopicPartition tp = new TopicPartition("validated", 0);
+
+    try (KafkaConsumer<String, String> consumer =
+        consumer(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"))) {
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, new OffsetAndMetadata(3L, Optional.of(0), ""));
+      assertThat(pollUntil(consumer, 2)).extracting(ConsumerRecord::offset).containsExactly(3L, 4L);
+
+      // Epoch 0 ends at offset 5 here: a position at 50 in epoch 0 was truncated away. Without
+      // OffsetForLeaderEpoch the client would only meet OFFSET_OUT_OF_RANGE.
+      consumer.seek(tp, new OffsetAndMetadata(50L, Optional.of(0), ""));
+      assertThatThrownBy(
+              () -> {
+                long deadline = System.nanoTime() + DEADLINE.toNanos();
+                while (System.nanoTime() < deadline) {
+                  consumer.poll(Duration.ofMillis(200));
+                }
+              })
+          .isInstanceOfSatisfying(
+              LogTruncationException.class,
+              e ->
+                  assertThat(e.divergentOffsets().get(tp))
+                      .isEqualTo(new OffsetAndMetadata(5L, Optional.of(0), "")));
+    }
+    try (KafkaWire wire = new KafkaWire(broker.kafkaPort())) {
+      var topics = new OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection();
+      var validated =
+          new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic("validated");
+      validated
+          .partitions()
+          .add(
+              new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition()
+                  .setPartition(0)
+                  .setCurrentLeaderEpoch(7)
+                  .setLeaderEpoch(0));
+      validated
+          .partitions()
+          .add(
+              new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition()
+                  .setPartition(0)
+                  .setCurrentLeaderEpoch(-1)
+                  .setLeaderEpoch(0));
+      topics.add(validated);
+      var missing = new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic("missing");
+      missing
+          .partitions()
+          .add(
+              new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition()
+                  .setPartition(0)
+                  .setLeaderEpoch(0));
+      topics.add(missing);
+      OffsetsForLeaderEpochResponse answer =
+          wire.call(OffsetsForLeaderEpochRequest.Builder.forConsumer(topics).build());
+
+      var partitions = answer.data().topics().find("validated").partitions();
+      assertThat(partitions.get(0).errorCode()).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH.code());
+      assertThat(partitions.get(1).errorCode()).isEqualTo(Errors.NONE.code());
+      assertThat(partitions.get(1).leaderEpoch()).isZero();
+      assertThat(partitions.get(1).endOffset()).isEqualTo(5L);
+      assertThat(answer.data().topics().find("missing").partitions().get(0).errorCode())
+          .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
   }
 
