@@ -35,7 +35,7 @@ import sluice.actors.gateway.Gateway;
  * with session id 0, which tells kafka-clients to send full fetches again; an incremental one, for
  * a session this broker cannot have, is answered {@code FETCH_SESSION_ID_NOT_FOUND}. A follower's
  * fetch (replica id 0 or more) is answered {@code INVALID_REQUEST}: Sluice replicas fetch by actor
- * messages. The consumer's current leader epoch is not checked (see {@code docs/kafka-api.md}).
+ * messages. Each partition's {@code current_leader_epoch} is checked by its leader (KIP-320).
  *
  * <p>After a wake, the other partitions' parked fetches stay parked at their leaders until their
  * wait ends; their answers are dropped (reads are not consumed, so nothing is lost).
@@ -228,6 +228,7 @@ final class FetchApi {
                     slot.name(),
                     topicId,
                     partition.partition(),
+                    partition.currentLeaderEpoch(),
                     partition.fetchOffset(),
                     maxBytes,
                     waitMs,

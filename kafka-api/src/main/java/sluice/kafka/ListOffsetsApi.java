@@ -197,7 +197,7 @@ final class ListOffsetsApi {
   private CompletionStage<Found> at(String topic, int partition, long offset, boolean timestamped) {
     CompletionStage<Gateway.FetchBatchesReply> reply =
         gateway.ask(
-            replyTo -> new Gateway.FetchBatches(topic, null, partition, offset, 1, 0L, replyTo),
+            replyTo -> new Gateway.FetchBatches(topic, null, partition, -1, offset, 1, 0L, replyTo),
             timeout);
     return reply.thenApply(
         r -> {

@@ -388,6 +388,15 @@ class KafkaConsumerEndToEndTest {
       assertThat(outOfRange.data().responses().get(0).partitions().get(0).errorCode())
           .isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
 
+      Map<TopicPartition, FetchRequest.PartitionData> newerEpoch = new LinkedHashMap<>();
+      newerEpoch.put(
+          new TopicPartition("raw", 0),
+          new FetchRequest.PartitionData(rawId, 0L, -1L, 1 << 20, Optional.of(5)));
+      FetchResponse unknownEpoch =
+          wire.call(FetchRequest.Builder.forConsumer(fetchVersion, 0, 1, newerEpoch).build());
+      assertThat(unknownEpoch.data().responses().get(0).partitions().get(0).errorCode())
+          .isEqualTo(Errors.UNKNOWN_LEADER_EPOCH.code());
+
       // Sluice never creates a fetch session, so an incremental fetch names none it has.
       FetchResponse incremental =
           wire.call(

@@ -168,11 +168,17 @@ public final class ShardedPartitions
 
   @Override
   public CompletionStage<Fetched> fetch(
-      String topic, int partition, long offset, int maxBytes, long maxWaitMs, Duration askTimeout) {
+      String topic,
+      int partition,
+      int currentLeaderEpoch,
+      long offset,
+      int maxBytes,
+      long maxWaitMs,
+      Duration askTimeout) {
     return leader(topic, partition)
         .ask(
             (ActorRef<PartitionLeader.FetchReply> replyTo) ->
-                new PartitionLeader.Fetch(offset, maxBytes, maxWaitMs, replyTo),
+                new PartitionLeader.Fetch(currentLeaderEpoch, offset, maxBytes, maxWaitMs, replyTo),
             askTimeout)
         .thenApply(r -> new Fetched(r.batches(), r.offsets(), r.error()));
   }

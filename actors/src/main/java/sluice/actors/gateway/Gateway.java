@@ -192,12 +192,15 @@ public final class Gateway {
    * Whole stored v2 batches of one partition from {@code offset}, unchanged (the Kafka-protocol
    * fetch; {@link Fetch} decodes them instead): up to {@code maxBytes} below the high watermark, or
    * one larger first batch, waiting up to {@code maxWaitMs} while there is none. A {@code topicId}
-   * (null: not checked) other than the topic's is refused {@code UNKNOWN_TOPIC_ID}.
+   * (null: not checked) other than the topic's is refused {@code UNKNOWN_TOPIC_ID}; a {@code
+   * currentLeaderEpoch} (-1: not checked) older or newer than the leader's {@code
+   * FENCED_LEADER_EPOCH} or {@code UNKNOWN_LEADER_EPOCH}.
    */
   public record FetchBatches(
       String topic,
       String topicId,
       int partition,
+      int currentLeaderEpoch,
       long offset,
       int maxBytes,
       long maxWaitMs,

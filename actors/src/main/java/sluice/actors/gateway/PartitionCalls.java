@@ -321,15 +321,22 @@ final class PartitionCalls {
 
   /**
    * Whole batches from the leader, as it stored them, waiting up to {@code maxWaitMs}; leadership
-   * moves are retried within the wait.
+   * moves are retried within the wait. {@code currentLeaderEpoch} -1 for no epoch check.
    */
   CompletionStage<Gateway.FetchBatchesReply> fetchBatches(
-      String topic, int partition, long offset, int maxBytes, long maxWaitMs) {
+      String topic,
+      int partition,
+      int currentLeaderEpoch,
+      long offset,
+      int maxBytes,
+      long maxWaitMs) {
     String name = partitionName(topic, partition);
     Duration askTimeout = Duration.ofMillis(maxWaitMs).plus(askMargin);
     return retry
         .call(
-            () -> leaders.fetch(topic, partition, offset, maxBytes, maxWaitMs, askTimeout),
+            () ->
+                leaders.fetch(
+                    topic, partition, currentLeaderEpoch, offset, maxBytes, maxWaitMs, askTimeout),
             PartitionLeaders.Fetched::error,
             error -> new PartitionLeaders.Fetched(null, null, error),
             name,
@@ -355,6 +362,7 @@ final class PartitionCalls {
     return fetchBatches(
             request.topic(),
             request.partition(),
+            -1,
             request.offset(),
             request.maxBytes(),
             request.maxWaitMs())

@@ -32,9 +32,18 @@ public interface PartitionLeaders {
   CompletionStage<Appended> append(
       String topic, int partition, byte[] batch, Acks acks, long timeoutMs, Duration askTimeout);
 
-  /** Whole batches from {@code offset}, waiting up to {@code maxWaitMs} at the log end. */
+  /**
+   * Whole batches from {@code offset}, waiting up to {@code maxWaitMs} at the log end; {@code
+   * currentLeaderEpoch} -1 for no epoch check.
+   */
   CompletionStage<Fetched> fetch(
-      String topic, int partition, long offset, int maxBytes, long maxWaitMs, Duration askTimeout);
+      String topic,
+      int partition,
+      int currentLeaderEpoch,
+      long offset,
+      int maxBytes,
+      long maxWaitMs,
+      Duration askTimeout);
 
   CompletionStage<Gateway.OffsetsReply> offsets(String topic, int partition, Duration askTimeout);
 

@@ -157,6 +157,7 @@ final class PartitionRouting {
           .fetchBatches(
               request.topic(),
               request.partition(),
+              request.currentLeaderEpoch(),
               request.offset(),
               request.maxBytes(),
               request.maxWaitMs())

@@ -27,11 +27,16 @@ final class ConsumerFetches {
   }
 
   /**
-   * Answers {@code fetch} now, or parks it while there is nothing to read below the high watermark.
+   * Answers {@code fetch} now, or parks it while there is nothing to read below the high watermark;
+   * a fetch in another leader epoch than {@code leaderEpoch} is refused.
    */
-  void onFetch(Fetch fetch, long logEndOffset) {
+  void onFetch(Fetch fetch, long logEndOffset, int leaderEpoch) {
     var log = partition.log();
     ApiError error = FetchValidation.limits("A fetch", fetch.maxBytes(), fetch.maxWaitMs());
+    if (error == null) {
+      error =
+          EpochEnds.epochError(partition.topicPartition(), fetch.currentLeaderEpoch(), leaderEpoch);
+    }
     if (error == null) {
       error =
           FetchValidation.range(

@@ -163,7 +163,10 @@ final class EventSourcedLeader
         .forAnyState()
         .onCommand(Append.class, this::onAppend)
         .onCommand(FlushAppends.class, this::onFlushAppends)
-        .onCommand(Fetch.class, (state, fetch) -> done(() -> fetches.onFetch(fetch, end(state))))
+        .onCommand(
+            Fetch.class,
+            (state, fetch) ->
+                done(() -> fetches.onFetch(fetch, end(state), replication.leaderEpoch())))
         .onCommand(FetchDeadline.class, (state, deadline) -> done(() -> expireFetches(state)))
         .onCommand(
             ReplicaFetch.class,

@@ -84,9 +84,22 @@ public final class PartitionLeader {
   /**
    * Reads whole batches from {@code offset}, up to {@code maxBytes} (at least one batch if there is
    * one), waiting up to {@code maxWaitMs} when there is nothing to read yet.
+   *
+   * @param currentLeaderEpoch the epoch the consumer believes current (KIP-320), -1 for no check:
+   *     older than the leader's is {@code FENCED_LEADER_EPOCH}, newer {@code UNKNOWN_LEADER_EPOCH}
    */
-  public record Fetch(long offset, int maxBytes, long maxWaitMs, ActorRef<FetchReply> replyTo)
-      implements Command {}
+  public record Fetch(
+      int currentLeaderEpoch,
+      long offset,
+      int maxBytes,
+      long maxWaitMs,
+      ActorRef<FetchReply> replyTo)
+      implements Command {
+    /** A fetch that does not check the leader epoch. */
+    public Fetch(long offset, int maxBytes, long maxWaitMs, ActorRef<FetchReply> replyTo) {
+      this(-1, offset, maxBytes, maxWaitMs, replyTo);
+    }
+  }
 
   /**
    * @param batches concatenated whole batches, possibly empty; never null

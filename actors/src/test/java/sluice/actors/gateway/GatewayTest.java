@@ -485,7 +485,7 @@ class GatewayTest {
         Acks.ALL);
     TestProbe<Gateway.FetchBatchesReply> probe = testKit.createTestProbe();
 
-    gateway.tell(new Gateway.FetchBatches("raw", topicId, 1, 0, 1 << 20, 0, probe.getRef()));
+    gateway.tell(new Gateway.FetchBatches("raw", topicId, 1, -1, 0, 1 << 20, 0, probe.getRef()));
     Gateway.FetchBatchesReply fetched = probe.expectMessageClass(Gateway.FetchBatchesReply.class);
     assertThat(fetched.error()).isNull();
     assertThat(fetched.offsets().highWatermark()).isEqualTo(2);
@@ -495,21 +495,21 @@ class GatewayTest {
     batch.get(stored);
     assertThat(fetched.batches()).isEqualTo(stored);
 
-    gateway.tell(new Gateway.FetchBatches("raw", null, 1, 0, 1 << 20, 0, probe.getRef()));
+    gateway.tell(new Gateway.FetchBatches("raw", null, 1, -1, 0, 1 << 20, 0, probe.getRef()));
     assertThat(probe.expectMessageClass(Gateway.FetchBatchesReply.class).batches())
         .isEqualTo(stored);
 
     String otherId = "0b3f2a4e-9c1d-4e55-8f00-123456789abc";
-    gateway.tell(new Gateway.FetchBatches("raw", otherId, 1, 0, 1 << 20, 0, probe.getRef()));
+    gateway.tell(new Gateway.FetchBatches("raw", otherId, 1, -1, 0, 1 << 20, 0, probe.getRef()));
     Gateway.FetchBatchesReply wrongId = probe.expectMessageClass(Gateway.FetchBatchesReply.class);
     assertThat(wrongId.error().code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_ID);
     assertThat(wrongId.error().message()).contains(otherId).contains(topicId);
     assertThat(wrongId.batches()).isEmpty();
 
-    gateway.tell(new Gateway.FetchBatches("raw", topicId, 9, 0, 1 << 20, 0, probe.getRef()));
+    gateway.tell(new Gateway.FetchBatches("raw", topicId, 9, -1, 0, 1 << 20, 0, probe.getRef()));
     assertThat(probe.expectMessageClass(Gateway.FetchBatchesReply.class).error().code())
         .isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    gateway.tell(new Gateway.FetchBatches("raw", topicId, 1, 0, 0, 0, probe.getRef()));
+    gateway.tell(new Gateway.FetchBatches("raw", topicId, 1, -1, 0, 0, 0, probe.getRef()));
     assertThat(probe.expectMessageClass(Gateway.FetchBatchesReply.class).error().message())
         .contains("maxBytes=0");
   }

@@ -330,6 +330,19 @@ class PartitionLeaderReplicationTest {
     assertThat(fenced.error().code()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH);
     assertThat(fenced.error().message()).contains("epoch 1").contains("is 2");
     assertThat(epochEnd(leader, 3, 0).error().code()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH);
+
+    // A consumer's fetch is checked the same way (KIP-320); -1 is not checked.
+    assertThat(consumerFetch(leader, 1).error().code()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH);
+    assertThat(consumerFetch(leader, 3).error().code()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH);
+    // (Served, if empty: the followers have not confirmed anything, so the high watermark is 0.)
+    assertThat(consumerFetch(leader, 2).error()).isNull();
+    assertThat(consumerFetch(leader, -1).error()).isNull();
+  }
+
+  private FetchReply consumerFetch(EntityRef<Command> leader, int currentLeaderEpoch) {
+    TestProbe<FetchReply> probe = kit.createTestProbe();
+    leader.tell(new Fetch(currentLeaderEpoch, 0, 1 << 20, 0, probe.ref()));
+    return probe.expectMessageClass(FetchReply.class, WAIT);
   }
 
   private EpochEndReply epochEnd(EntityRef<Command> leader, int current, int epoch) {

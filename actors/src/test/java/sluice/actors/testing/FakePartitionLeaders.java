@@ -96,7 +96,13 @@ public final class FakePartitionLeaders implements PartitionLeaders {
 
   @Override
   public CompletionStage<Fetched> fetch(
-      String topic, int partition, long offset, int maxBytes, long maxWaitMs, Duration askTimeout) {
+      String topic,
+      int partition,
+      int currentLeaderEpoch,
+      long offset,
+      int maxBytes,
+      long maxWaitMs,
+      Duration askTimeout) {
     List<byte[]> log = log(topic, partition);
     synchronized (log) {
       long end = logEnd(log);

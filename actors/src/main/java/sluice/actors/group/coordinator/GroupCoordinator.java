@@ -177,6 +177,7 @@ public final class GroupCoordinator {
             .fetch(
                 OffsetsTopic.NAME,
                 wiring.partition(),
+                -1,
                 position,
                 wiring.settings().loadFetchMaxBytes(),
                 LOAD_MAX_WAIT.toMillis(),
