@@ -4,7 +4,6 @@ import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
@@ -26,7 +25,6 @@ import sluice.actors.api.IdempotentProduce;
 import sluice.actors.api.InitProducerIdReply;
 import sluice.actors.api.PartitionOffsets;
 import sluice.actors.api.ProduceRecord;
-import sluice.actors.api.ProducerIdAndEpoch;
 import sluice.actors.api.RecordResult;
 import sluice.actors.controller.Controller;
 import sluice.actors.metadata.MetadataSnapshot;
@@ -417,32 +415,13 @@ public final class Gateway {
             context.getExecutionContext(),
             new GatewayProducer(
                 wiring.leaders(),
-                () -> askProducerId(context, wiring.producerIds(), settings),
+                () ->
+                    GatewayProducer.askProducerId(
+                        wiring.producerIds(), settings, context.getSystem().scheduler()),
                 settings,
                 wiring.clock(),
                 pauses));
     this.routing = new PartitionRouting(new Partitioner(wiring.random()), calls, wiring.clock());
-  }
-
-  /** A new producer id for one of the gateway's partition producers, from this broker. */
-  private static CompletionStage<ProducerIdAndEpoch> askProducerId(
-      ActorContext<Command> context,
-      ActorRef<ProducerIdManager.Command> producerIds,
-      Settings settings) {
-    Duration timeout = settings.leaderAskMargin().plusSeconds(5);
-    return AskPattern.<ProducerIdManager.Command, InitProducerIdReply>ask(
-            producerIds,
-            replyTo ->
-                new ProducerIdManager.InitProducerId(null, null, timeout.toMillis(), replyTo),
-            timeout.plus(settings.leaderAskMargin()),
-            context.getSystem().scheduler())
-        .thenApply(
-            reply -> {
-              if (reply.error() != null) {
-                throw new IllegalStateException(reply.error().message());
-              }
-              return reply.producer();
-            });
   }
 
   private Behavior<Command> start() {
@@ -469,27 +448,13 @@ public final class Gateway {
         .build();
   }
 
-  /** The one dispatcher over the administration requests. */
+  /** The one dispatcher over the administration requests ({@link TopicAdmin#serve}). */
   private Behavior<Command> onAdmin(Admin admin) {
-    AdminRequest<?> request = admin.request();
-    if (request instanceof AdminRequest.DescribeCluster describe) {
-      describe
-          .replyTo()
-          .tell(
-              ClusterDescriptions.describe(
-                  clusterId,
-                  Cluster.get(context.getSystem()).state().getMembers(),
-                  view.brokers()));
-    } else if (request instanceof AdminRequest.ListTopics list) {
-      this.admin.list(list).thenAccept(list.replyTo()::tell);
-    } else if (request instanceof AdminRequest.CreatePartitions grow) {
-      this.admin.createPartitions(grow).thenAccept(grow.replyTo()::tell);
-    } else if (request instanceof AdminRequest.TopicRequest topic) {
-      this.admin.forward(topic).thenAccept(topic.replyTo()::tell);
-    } else {
-      throw new IllegalStateException(
-          "Not an administration request the gateway serves: " + request);
-    }
+    this.admin.serve(
+        admin.request(),
+        () ->
+            ClusterDescriptions.describe(
+                clusterId, Cluster.get(context.getSystem()).state().getMembers(), view.brokers()));
     return Behaviors.same();
   }
 

@@ -1,5 +1,8 @@
 package sluice.actors.gateway;
 
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -7,8 +10,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import sluice.actors.api.Acks;
+import sluice.actors.api.InitProducerIdReply;
 import sluice.actors.api.ProducerIdAndEpoch;
 import sluice.actors.gateway.PartitionLeaders.Appended;
+import sluice.actors.producer.ProducerIdManager;
 
 /**
  * The gateway as an idempotent producer: one {@link PartitionSequencer} per partition it writes to,
@@ -75,5 +80,26 @@ final class GatewayProducer {
         pauses,
         backoff,
         maxBackoff);
+  }
+
+  /** A new producer id for one of the gateway's partition producers, from this broker. */
+  static CompletionStage<ProducerIdAndEpoch> askProducerId(
+      ActorRef<ProducerIdManager.Command> producerIds,
+      Gateway.Settings settings,
+      Scheduler scheduler) {
+    Duration timeout = settings.leaderAskMargin().plusSeconds(5);
+    return AskPattern.<ProducerIdManager.Command, InitProducerIdReply>ask(
+            producerIds,
+            replyTo ->
+                new ProducerIdManager.InitProducerId(null, null, timeout.toMillis(), replyTo),
+            timeout.plus(settings.leaderAskMargin()),
+            scheduler)
+        .thenApply(
+            reply -> {
+              if (reply.error() != null) {
+                throw new IllegalStateException(reply.error().message());
+              }
+              return reply.producer();
+            });
   }
 }

@@ -137,4 +137,23 @@ final class TopicAdmin {
         what,
         settings.adminTimeout());
   }
+
+  /**
+   * Serves one administration request: the cluster description from {@code describe} (this broker's
+   * view), topic requests by the controller. Answers go to the request's {@code replyTo}.
+   */
+  void serve(AdminRequest<?> request, Supplier<AdminRequest.ClusterDescription> describe) {
+    if (request instanceof AdminRequest.DescribeCluster cluster) {
+      cluster.replyTo().tell(describe.get());
+    } else if (request instanceof AdminRequest.ListTopics list) {
+      list(list).thenAccept(list.replyTo()::tell);
+    } else if (request instanceof AdminRequest.CreatePartitions grow) {
+      createPartitions(grow).thenAccept(grow.replyTo()::tell);
+    } else if (request instanceof AdminRequest.TopicRequest topic) {
+      forward(topic).thenAccept(topic.replyTo()::tell);
+    } else {
+      throw new IllegalStateException(
+          "Not an administration request the gateway serves: " + request);
+    }
+  }
 }
