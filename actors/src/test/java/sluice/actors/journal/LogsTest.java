@@ -13,17 +13,13 @@ import com.typesafe.config.Config;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sluice.actors.testing.ManualClock;
 import sluice.actors.testing.TestClusters;
 import sluice.storage.log.LogConfig;
 import sluice.storage.log.PartitionLog;
@@ -179,39 +175,6 @@ class LogsTest {
               return null;
             });
     assertThat(log.logEndOffset()).isEqualTo(20);
-  }
-
-  /** A clock that moves only when told to. */
-  private static final class ManualClock extends Clock {
-    private final AtomicLong millis;
-
-    ManualClock(long millis) {
-      this.millis = new AtomicLong(millis);
-    }
-
-    void advance(Duration by) {
-      millis.addAndGet(by.toMillis());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
-    }
   }
 
   @Test
