@@ -105,7 +105,7 @@ final class FetchApi {
                 return new Slot(
                     topic,
                     null,
-                    KafkaErrors.failure("Looking up the topic of id " + topic.topicId(), failure),
+                    ApiError.ofFailedAsk("Looking up the topic of id " + topic.topicId(), failure),
                     null);
               }
               return name.map(n -> new Slot(topic, n, null, null))
@@ -236,7 +236,7 @@ final class FetchApi {
             Duration.ofMillis(waitMs).plus(ASK_MARGIN));
     return reply.exceptionally(
         failure ->
-            Gateway.FetchBatchesReply.failed(KafkaErrors.failure("Fetch of " + name, failure)));
+            Gateway.FetchBatchesReply.failed(ApiError.ofFailedAsk("Fetch of " + name, failure)));
   }
 
   /**

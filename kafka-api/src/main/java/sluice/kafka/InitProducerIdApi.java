@@ -8,6 +8,7 @@ import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sluice.actors.api.ApiError;
 import sluice.actors.api.InitProducerIdReply;
 import sluice.actors.gateway.Gateway;
 
@@ -47,7 +48,7 @@ final class InitProducerIdApi {
     return reply.handle(
         (answer, failure) -> {
           if (failure != null) {
-            return failed(KafkaErrors.code(KafkaErrors.failure("InitProducerId", failure)));
+            return failed(KafkaErrors.code(ApiError.ofFailedAsk("InitProducerId", failure)));
           }
           if (answer.error() != null) {
             LOG.debug("InitProducerId refused: {}", answer.error().message());

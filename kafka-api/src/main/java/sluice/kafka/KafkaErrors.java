@@ -1,7 +1,5 @@
 package sluice.kafka;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.protocol.Errors;
 import sluice.actors.api.ApiError;
 import sluice.actors.api.ErrorCode;
@@ -32,18 +30,5 @@ final class KafkaErrors {
     return error.code() == ErrorCode.NO_QUORUM
         ? Errors.REQUEST_TIMED_OUT.code()
         : (short) error.code().code();
-  }
-
-  /** A failed ask to the gateway: its timeout, or anything else, named. */
-  static ApiError failure(String what, Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    if (cause instanceof TimeoutException) {
-      return ApiError.of(
-          ErrorCode.REQUEST_TIMED_OUT, "%s was not answered in time: %s", what, cause.getMessage());
-    }
-    return ApiError.of(ErrorCode.UNKNOWN_SERVER_ERROR, "%s failed: %s", what, cause);
   }
 }

@@ -114,7 +114,7 @@ final class ListOffsetsApi {
       LOG.debug("ListOffsets of {} refused: {}", partition, refused.getMessage());
       return refused.code;
     }
-    ApiError error = KafkaErrors.failure("ListOffsets of " + partition, failure);
+    ApiError error = ApiError.ofFailedAsk("ListOffsets of " + partition, failure);
     LOG.warn(error.message());
     return KafkaErrors.code(error);
   }

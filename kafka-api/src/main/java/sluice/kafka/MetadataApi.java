@@ -77,7 +77,7 @@ final class MetadataApi {
         (answer, failure) ->
             failure != null
                 ? new MetadataAnswers.TopicAnswer(
-                    name, null, KafkaErrors.failure("Metadata of topic '" + name + "'", failure))
+                    name, null, ApiError.ofFailedAsk("Metadata of topic '" + name + "'", failure))
                 : new MetadataAnswers.TopicAnswer(name, answer.topic(), answer.error()));
   }
 }

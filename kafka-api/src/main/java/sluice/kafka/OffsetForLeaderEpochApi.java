@@ -70,7 +70,7 @@ final class OffsetForLeaderEpochApi {
         (answer, failure) -> {
           if (failure != null) {
             ApiError error =
-                KafkaErrors.failure("OffsetForLeaderEpoch of " + topic + "-" + index, failure);
+                ApiError.ofFailedAsk("OffsetForLeaderEpoch of " + topic + "-" + index, failure);
             return failed(index, KafkaErrors.code(error));
           }
           if (answer.error() != null) {

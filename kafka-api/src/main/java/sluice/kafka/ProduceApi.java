@@ -126,7 +126,8 @@ final class ProduceApi {
     return reply.handle(
         (answer, failure) -> {
           if (failure != null) {
-            return failed(index, KafkaErrors.failure("Produce to " + topic + "-" + index, failure));
+            return failed(
+                index, ApiError.ofFailedAsk("Produce to " + topic + "-" + index, failure));
           }
           if (answer.error() != null) {
             return failed(index, answer.error());

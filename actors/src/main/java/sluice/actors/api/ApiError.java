@@ -1,6 +1,8 @@
 package sluice.actors.api;
 
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An error in a reply: the code and a message that names what was wrong, with the values (the
@@ -17,5 +19,22 @@ public record ApiError(ErrorCode code, String message) implements CborSerializab
 
   public static ApiError of(ErrorCode code, String format, Object... args) {
     return new ApiError(code, String.format(format, args));
+  }
+
+  /**
+   * The error of an ask to {@code who} that failed with {@code failure}: {@code REQUEST_TIMED_OUT}
+   * when it was not answered in time (retriable, as Kafka's clients take it), {@code
+   * UNKNOWN_SERVER_ERROR} naming the cause otherwise.
+   */
+  public static ApiError ofFailedAsk(String who, Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof TimeoutException) {
+      return of(
+          ErrorCode.REQUEST_TIMED_OUT, "%s did not answer in time: %s", who, cause.getMessage());
+    }
+    return of(ErrorCode.UNKNOWN_SERVER_ERROR, "%s failed: %s", who, cause);
   }
 }

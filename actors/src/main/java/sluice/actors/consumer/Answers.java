@@ -3,10 +3,7 @@ package sluice.actors.consumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import sluice.actors.api.ApiError;
-import sluice.actors.api.ErrorCode;
 import sluice.actors.consumer.InstanceCommand.Assign;
 import sluice.actors.consumer.InstanceCommand.Commit;
 import sluice.actors.consumer.InstanceCommand.CommittedAnswer;
@@ -74,18 +71,6 @@ final class Answers {
         rejection.message());
   }
 
-  /** The error of an ask to {@code who} that failed with {@code failure}. */
-  static ApiError timedOut(String who, Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    if (cause instanceof TimeoutException) {
-      return ApiError.of(ErrorCode.REQUEST_TIMED_OUT, "%s did not answer in time", who);
-    }
-    return ApiError.of(ErrorCode.UNKNOWN_SERVER_ERROR, "%s failed: %s", who, cause);
-  }
-
   /** Answers a client's read of committed offsets. */
   static void committed(InstanceCalls.CommittedRead read) {
     if (read.failure() != null) {
@@ -94,7 +79,7 @@ final class Answers {
           .tell(
               new CommittedAnswer(
                   List.of(),
-                  Failure.broker(Answers.timedOut("The group's coordinator", read.failure()))));
+                  Failure.broker(ApiError.ofFailedAsk("The group's coordinator", read.failure()))));
     } else if (read.reply().error() != null) {
       read.request()
           .replyTo()

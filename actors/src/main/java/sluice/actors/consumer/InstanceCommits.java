@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
+import sluice.actors.api.ApiError;
 import sluice.actors.consumer.InstanceCalls.CommitDone;
 import sluice.actors.consumer.InstanceCommand.Commit;
 import sluice.actors.consumer.InstanceCommand.Done;
@@ -80,7 +81,8 @@ final class InstanceCommits {
         waiter.tell(
             new Done(
                 done.failure() != null
-                    ? Failure.broker(Answers.timedOut("The group's coordinator", done.failure()))
+                    ? Failure.broker(
+                        ApiError.ofFailedAsk("The group's coordinator", done.failure()))
                     : Failure.broker(done.reply().error())));
       }
       return instance.commitFailed(done.id(), now);

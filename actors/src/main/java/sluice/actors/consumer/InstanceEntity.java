@@ -13,6 +13,7 @@ import akka.cluster.sharding.typed.javadsl.Entity;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Supplier;
+import sluice.actors.api.ApiError;
 import sluice.actors.consumer.InstanceCommand.Create;
 import sluice.actors.consumer.InstanceCommand.Done;
 import sluice.actors.consumer.InstanceCommand.Failure;
@@ -261,7 +262,7 @@ public final class InstanceEntity {
   /** Why a record call failed, or null if it succeeded. */
   static Failure failureOf(InstanceReply reply, Throwable failure) {
     if (failure != null) {
-      return Failure.broker(Answers.timedOut("The group's coordinator", failure));
+      return Failure.broker(ApiError.ofFailedAsk("The group's coordinator", failure));
     }
     if (reply.error() != null) {
       return Failure.broker(reply.error());

@@ -3,9 +3,7 @@ package sluice.actors.gateway;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -83,7 +81,8 @@ public final class LeaderRetry {
     return attempt
         .get()
         .handle(
-            (answer, failure) -> failure == null ? answer : onFailure.apply(error(what, failure)))
+            (answer, failure) ->
+                failure == null ? answer : onFailure.apply(ApiError.ofFailedAsk(what, failure)))
         .thenCompose(
             answer -> {
               long now = clock.millis();
@@ -104,17 +103,5 @@ public final class LeaderRetry {
                           attempt(
                               attempt, errorOf, onFailure, retriable, what, deadlineMillis, next));
             });
-  }
-
-  private static ApiError error(String what, Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    if (cause instanceof TimeoutException) {
-      return ApiError.of(
-          ErrorCode.REQUEST_TIMED_OUT, "%s did not answer in time: %s", what, cause.getMessage());
-    }
-    return ApiError.of(ErrorCode.UNKNOWN_SERVER_ERROR, "%s failed: %s", what, cause);
   }
 }
