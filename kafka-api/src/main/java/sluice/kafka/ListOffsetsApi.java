@@ -2,12 +2,9 @@ package sluice.kafka;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
-import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
@@ -60,33 +57,24 @@ final class ListOffsetsApi {
   }
 
   CompletionStage<ListOffsetsResponseData> answer(ListOffsetsRequestData request, short version) {
-    List<CompletableFuture<ListOffsetsPartitionResponse>> all = new ArrayList<>();
-    List<List<CompletableFuture<ListOffsetsPartitionResponse>>> byTopic = new ArrayList<>();
-    for (ListOffsetsTopic topic : request.topics()) {
-      List<CompletableFuture<ListOffsetsPartitionResponse>> answers = new ArrayList<>();
-      for (ListOffsetsPartition partition : topic.partitions()) {
-        var answer =
-            lookUp(topic.name(), partition.partitionIndex(), partition.timestamp())
-                .thenApply(found -> answered(partition.partitionIndex(), found, version))
-                .exceptionally(
-                    failure ->
-                        failed(
-                            partition.partitionIndex(),
-                            code(topic.name() + "-" + partition.partitionIndex(), failure)))
-                .toCompletableFuture();
-        answers.add(answer);
-        all.add(answer);
-      }
-      byTopic.add(answers);
-    }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+    return PerPartition.ask(
+            request.topics(),
+            ListOffsetsTopic::partitions,
+            (topic, partition) ->
+                lookUp(topic.name(), partition.partitionIndex(), partition.timestamp())
+                    .thenApply(found -> answered(partition.partitionIndex(), found, version))
+                    .exceptionally(
+                        failure ->
+                            failed(
+                                partition.partitionIndex(),
+                                code(topic.name() + "-" + partition.partitionIndex(), failure))))
         .thenApply(
-            ignored -> {
+            byTopic -> {
               ListOffsetsResponseData response = new ListOffsetsResponseData();
               for (int i = 0; i < request.topics().size(); i++) {
                 ListOffsetsTopicResponse topic =
                     new ListOffsetsTopicResponse().setName(request.topics().get(i).name());
-                byTopic.get(i).forEach(answer -> topic.partitions().add(answer.join()));
+                topic.partitions().addAll(byTopic.get(i));
                 response.topics().add(topic);
               }
               return response;

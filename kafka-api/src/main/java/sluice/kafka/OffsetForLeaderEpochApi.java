@@ -1,9 +1,6 @@
 package sluice.kafka;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
@@ -33,25 +30,17 @@ final class OffsetForLeaderEpochApi {
 
   CompletionStage<OffsetForLeaderEpochResponseData> answer(
       OffsetForLeaderEpochRequestData request) {
-    List<CompletableFuture<EpochEndOffset>> all = new ArrayList<>();
-    List<List<CompletableFuture<EpochEndOffset>>> byTopic = new ArrayList<>();
-    for (OffsetForLeaderTopic topic : request.topics()) {
-      List<CompletableFuture<EpochEndOffset>> answers = new ArrayList<>();
-      for (OffsetForLeaderPartition partition : topic.partitions()) {
-        var answer = epochEnd(topic.topic(), partition).toCompletableFuture();
-        answers.add(answer);
-        all.add(answer);
-      }
-      byTopic.add(answers);
-    }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+    return PerPartition.ask(
+            request.topics(),
+            OffsetForLeaderTopic::partitions,
+            (topic, partition) -> epochEnd(topic.topic(), partition))
         .thenApply(
-            ignored -> {
+            byTopic -> {
               var response = new OffsetForLeaderEpochResponseData();
               int i = 0;
               for (OffsetForLeaderTopic topic : request.topics()) {
                 var result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
-                byTopic.get(i++).forEach(answer -> result.partitions().add(answer.join()));
+                result.partitions().addAll(byTopic.get(i++));
                 response.topics().add(result);
               }
               return response;

@@ -2,8 +2,6 @@ package sluice.kafka;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -44,31 +42,21 @@ final class ProduceApi {
   CompletionStage<ProduceResponseData> answer(ProduceRequestData request) {
     ApiError refusal = refusal(request);
     Acks acks = acks(request.acks());
-    List<CompletableFuture<PartitionProduceResponse>> partitions = new ArrayList<>();
-    ProduceResponseData response = new ProduceResponseData();
-    List<List<CompletableFuture<PartitionProduceResponse>>> byTopic = new ArrayList<>();
-    for (TopicProduceData topic : request.topicData()) {
-      List<CompletableFuture<PartitionProduceResponse>> answers = new ArrayList<>();
-      for (PartitionProduceData partition : topic.partitionData()) {
-        var answer =
-            refusal != null
-                ? CompletableFuture.completedFuture(failed(partition.index(), refusal))
-                : append(topic.name(), partition, acks, request.timeoutMs()).toCompletableFuture();
-        answers.add(answer);
-        partitions.add(answer);
-      }
-      byTopic.add(answers);
-    }
-    return CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new))
+    return PerPartition.ask(
+            request.topicData(),
+            TopicProduceData::partitionData,
+            (topic, partition) ->
+                refusal != null
+                    ? CompletableFuture.completedFuture(failed(partition.index(), refusal))
+                    : append(topic.name(), partition, acks, request.timeoutMs()))
         .thenApply(
-            ignored -> {
+            byTopic -> {
+              ProduceResponseData response = new ProduceResponseData();
               int i = 0;
               for (TopicProduceData topic : request.topicData()) {
                 TopicProduceResponse answer =
                     new TopicProduceResponse().setName(topic.name()).setTopicId(topic.topicId());
-                for (var partition : byTopic.get(i++)) {
-                  answer.partitionResponses().add(partition.join());
-                }
+                answer.partitionResponses().addAll(byTopic.get(i++));
                 response.responses().add(answer);
               }
               return response;
